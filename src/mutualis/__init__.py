@@ -1,0 +1,1 @@
+"""Mutualis: information and management system for mutual health organizations."""

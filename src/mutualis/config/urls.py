@@ -1,0 +1,11 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from mutualis.core import views as core_views
+from mutualis.core.access import public
+
+urlpatterns = [
+    path("health", core_views.health, name="health"),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("", include("mutualis.federation.urls")),
+]

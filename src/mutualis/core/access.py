@@ -1,0 +1,97 @@
+"""Who may open which page, and which rows they may see: enforced here and nowhere else.
+
+DESIGN.md rule 4. A user belongs to an organisation and sees its whole subtree: every organisation
+carries its materialised path (`/1/7/42/`), and a user's *scope prefix* is the path of their
+organisation. A model that views may show declares where its path is found::
+
+    class Organisation(models.Model):
+        SCOPE_PATH = "path"            # its own path
+    class User(AbstractUser):
+        SCOPE_PATH = "organisation__path"
+    class Household(models.Model):     # every operational row
+        SCOPE_PATH = "mutual__path"
+
+Every view is wrapped by `access(...)` or marked `public`; the scope matrix test walks the URL
+configuration and fails on a route that is neither, then tries every route with every role, inside
+and outside the scope.
+"""
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from functools import wraps
+from typing import TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.shortcuts import get_object_or_404
+
+EVERY_ROLE = None
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    """What a route requires. `roles` None means any signed-in user; `model` names the object
+    the route's `lookup` keyword selects, which must lie in the user's scope."""
+
+    public: bool = False
+    roles: frozenset[str] | None = EVERY_ROLE
+    model: type[models.Model] | None = None
+    lookup: str = "pk"
+    writes: bool = False
+
+    def allows_role(self, roles: Collection[str]) -> bool:
+        return self.public or self.roles is None or bool(self.roles & set(roles))
+
+
+def scoped(queryset: models.QuerySet[M], user) -> models.QuerySet[M]:
+    """The rows of `queryset` inside the user's scope; nothing for anyone without one."""
+    prefix = getattr(user, "scope_prefix", None)
+    if not prefix:
+        return queryset.none()
+    return queryset.filter(**{f"{queryset.model.SCOPE_PATH}__startswith": prefix})
+
+
+def public(view: Callable) -> Callable:
+    """Marks a view anyone may open, signed in or not (log-in, health, language switch)."""
+    view.access = AccessPolicy(public=True)
+    return view
+
+
+def access(
+    *,
+    roles: Collection[str] | None = EVERY_ROLE,
+    model: type[models.Model] | None = None,
+    lookup: str = "pk",
+    writes: bool = False,
+) -> Callable[[Callable], Callable]:
+    """Requires a signed-in user holding one of `roles` (any role when None). With `model`, the
+    URL keyword `lookup` selects an object through `scoped`, so that an object outside the
+    user's scope answers 404 as if it did not exist, and the view receives the object itself.
+    `writes` marks a view that changes data (the matrix test then also tries it with POST)."""
+    policy = AccessPolicy(
+        roles=frozenset(roles) if roles is not None else None,
+        model=model,
+        lookup=lookup,
+        writes=writes,
+    )
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not policy.allows_role(user.roles):
+                raise PermissionDenied
+            if model is not None:
+                obj = get_object_or_404(scoped(model._default_manager.all(), user),
+                                        **{lookup: kwargs.pop(lookup)})
+                return view(request, obj, *args, **kwargs)
+            return view(request, *args, **kwargs)
+
+        guarded.access = policy
+        return guarded
+
+    return decorator

@@ -1,0 +1,5 @@
+from mutualis.core.navigation import menu_for
+
+
+def navigation(request):
+    return {"menu": menu_for(request.user)}

@@ -1,0 +1,18 @@
+"""Identifiers that travel between installations."""
+
+import uuid
+
+from django.db import models
+from uuid_utils.compat import uuid7
+
+
+def new_uid() -> uuid.UUID:
+    """A time-ordered UUID (version 7): made by whoever writes the row, unique everywhere, and
+    ordered by creation so that indexes on it stay compact."""
+    return uuid7()
+
+
+def uid_field() -> models.UUIDField:
+    """The `uid` column every model carries (DESIGN.md rule 3): exchange packages, the sync
+    between a laptop and its union's server, and external APIs name rows by it."""
+    return models.UUIDField(default=new_uid, unique=True, editable=False)

@@ -1,0 +1,54 @@
+import os
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+def default_workers() -> int:
+    # Two per core plus one is gunicorn's advice; more would only queue on SQLite's writer lock.
+    return min(2 * (os.cpu_count() or 1) + 1, 9)
+
+
+class Command(BaseCommand):
+    help = (
+        "Serves Mutualis: Django's development server, or with --production gunicorn with "
+        "several workers and static files served by WhiteNoise."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT to listen on")
+        parser.add_argument("--production", action="store_true",
+                            help="run under gunicorn with settings from the environment")
+        parser.add_argument("--workers", type=int, default=default_workers())
+        parser.add_argument("--threads", type=int, default=1,
+                            help="threads per worker (gunicorn's gthread worker when above 1)")
+
+    def handle(self, *args, **options):
+        if not options["production"]:
+            call_command("runserver", options["bind"], use_reloader=True)
+            return
+        if settings.DEBUG:
+            raise CommandError("MUTUALIS_DEBUG is set: production serving needs it unset or 0.")
+        if not (settings.STATIC_ROOT / "staticfiles.json").exists():
+            raise CommandError(
+                "Static files are not collected: run `make install` "
+                "(or `mutualis collectstatic`) first."
+            )
+        command = [
+            sys.executable, "-m", "gunicorn", "mutualis.config.wsgi:application",
+            "--bind", options["bind"],
+            "--workers", str(options["workers"]),
+            "--threads", str(options["threads"]),
+            "--access-logfile", "-",
+            "--timeout", "120",
+            "--graceful-timeout", "20",
+            "--max-requests", "5000",
+            "--max-requests-jitter", "500",
+        ]
+        self.stdout.write(
+            f"Serving Mutualis on http://{options['bind']} with {options['workers']} workers"
+        )
+        sys.stdout.flush()
+        os.execv(sys.executable, command)

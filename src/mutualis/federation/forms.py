@@ -1,0 +1,139 @@
+"""Forms parse and check the shape of input; the rules live in services, whose errors the views
+attach back to the fields so that the user keeps what they typed."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.federation.iso import currency_choices
+from mutualis.federation.models import Location, Organisation, User
+from mutualis.federation.rules import Kind, Role
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "kind", "parent", "code", "name", "location", "status", "mutual_type", "currency",
+            "founded_on", "support_type", "registration_number", "registration_date",
+            "contact_person", "phone", "email", "address", "website",
+        ]
+        widgets = {
+            "founded_on": DateInput(),
+            "registration_date": DateInput(),
+        }
+
+    def __init__(self, *args, parents, creating: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if creating:
+            self.fields["parent"].queryset = parents
+            self.fields["parent"].required = False
+        else:
+            del self.fields["kind"]
+            del self.fields["parent"]
+        self.fields["location"].queryset = Location.objects.select_related("parent").order_by(
+            "country_code", "name"
+        )
+        self.fields["location"].label_from_instance = location_label
+        self.fields["currency"] = forms.ChoiceField(
+            label=_("currency"), required=False,
+            choices=[("", "—"), *currency_choices()],
+            help_text=Organisation._meta.get_field("currency").help_text,
+        )
+        if not self.initial.get("currency") and not self.instance.currency:
+            self.initial["currency"] = "XOF"
+
+    def _post_clean(self):
+        # Model validation runs in the service, with the parent and kind rules, in one place.
+        pass
+
+
+def location_label(location: Location) -> str:
+    if location.parent_id:
+        return f"{location.name} ({location.parent.name})"
+    return location.name
+
+
+class OrganisationMoveForm(forms.Form):
+    new_parent = forms.ModelChoiceField(label=_("new parent organisation"), queryset=None)
+    on = forms.DateField(
+        label=_("effective date"), widget=DateInput(),
+        help_text=_("The date from which the organisation belongs to its new parent."),
+    )
+
+    def __init__(self, *args, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = parents
+
+
+class OrganisationSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("kind"), required=False,
+                             choices=[("", _("all kinds")), *Kind.choices])
+    status = forms.ChoiceField(label=_("status"), required=False,
+                               choices=[("", _("all statuses")), *Organisation.Status.choices])
+
+
+class UserForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        label=_("roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+    password = forms.CharField(
+        label=_("password"), required=False, strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to let the user sign in only once a password is set."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "phone", "organisation",
+                  "is_active"]
+
+    def __init__(self, *args, organisations, creating: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].required = True
+        self.fields["organisation"].error_messages["required"] = _(
+            "A user must belong to an organisation."
+        )
+        if not creating:
+            del self.fields["password"]
+            self.initial.setdefault("roles", sorted(self.instance.roles))
+
+    def _post_clean(self):
+        pass
+
+
+class PasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("new password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    confirmation = forms.CharField(
+        label=_("new password again"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("confirmation"):
+            raise ValidationError({"confirmation": _("The two passwords differ.")})
+        return data
+
+
+def attach_errors(form: forms.Form, error: ValidationError) -> None:
+    """Shows a service's errors on the form: on the field they name when the form has it."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)

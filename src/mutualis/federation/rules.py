@@ -1,0 +1,89 @@
+"""Pure rules of the federation: which organisation may sit under which, and who holds what role.
+
+DOMAIN.md §1: a mutual belongs to a departmental union, which belongs to a regional union, under
+the national union. Countries without a departmental (or regional) level attach mutuals to the
+next union up, so a union of any higher level is an allowed parent.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    NATIONAL_UNION = "national_union", _("national union")
+    REGIONAL_UNION = "regional_union", _("regional union")
+    DEPARTMENTAL_UNION = "departmental_union", _("departmental union")
+    MUTUAL = "mutual", _("mutual")
+    SUPPORT_STRUCTURE = "support_structure", _("support structure")
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("system administrator")
+    UNION_OFFICER = "union_officer", _("union officer")
+    MUTUAL_MANAGER = "mutual_manager", _("mutual manager")
+    ENROLMENT_AGENT = "enrolment_agent", _("enrolment agent")
+    CASHIER = "cashier", _("cashier")
+    ACCOUNTANT = "accountant", _("accountant")
+    MEDICAL_ADVISOR = "medical_advisor", _("medical advisor")
+    PROVIDER_CLERK = "provider_clerk", _("provider clerk")
+    PORTAL_EDITOR = "portal_editor", _("portal editor")
+
+
+UNIONS = frozenset({Kind.NATIONAL_UNION, Kind.REGIONAL_UNION, Kind.DEPARTMENTAL_UNION})
+
+# None stands for "no parent": the organisation is a root of the federation.
+ALLOWED_PARENTS: dict[str, frozenset[str | None]] = {
+    Kind.NATIONAL_UNION: frozenset({None}),
+    Kind.REGIONAL_UNION: frozenset({Kind.NATIONAL_UNION}),
+    Kind.DEPARTMENTAL_UNION: frozenset({Kind.REGIONAL_UNION, Kind.NATIONAL_UNION}),
+    Kind.MUTUAL: UNIONS,
+    Kind.SUPPORT_STRUCTURE: frozenset({None, *UNIONS}),
+}
+
+# The organisations whose staff may hold a role. Operational roles work in a mutual (or in the
+# union's technical management unit that runs its mutuals' books); control and supervision sit
+# in unions and support structures.
+ROLE_KINDS: dict[str, frozenset[str]] = {
+    Role.SYSTEM_ADMIN: frozenset(Kind),
+    Role.UNION_OFFICER: UNIONS | {Kind.SUPPORT_STRUCTURE},
+    Role.MUTUAL_MANAGER: frozenset({Kind.MUTUAL}),
+    Role.ENROLMENT_AGENT: frozenset({Kind.MUTUAL}),
+    Role.CASHIER: frozenset({Kind.MUTUAL}),
+    Role.ACCOUNTANT: UNIONS | {Kind.MUTUAL},
+    Role.MEDICAL_ADVISOR: UNIONS | {Kind.SUPPORT_STRUCTURE},
+    Role.PROVIDER_CLERK: frozenset(Kind),
+    Role.PORTAL_EDITOR: frozenset(Kind),
+}
+
+
+def parent_kind_error(kind: str, parent_kind: str | None):
+    """Why an organisation of `kind` cannot sit under one of `parent_kind`, or None if it can."""
+    allowed = ALLOWED_PARENTS[kind]
+    if parent_kind in allowed:
+        return None
+    if parent_kind is None:
+        return _("A %(kind)s must belong to a parent organisation.") % {"kind": Kind(kind).label}
+    return _("A %(kind)s cannot belong to a %(parent)s.") % {
+        "kind": Kind(kind).label,
+        "parent": Kind(parent_kind).label,
+    }
+
+
+def is_within(path: str, ancestor_path: str) -> bool:
+    """True when the organisation at `path` is `ancestor_path` itself or lies below it."""
+    return path.startswith(ancestor_path)
+
+
+def moved_path(path: str, old_prefix: str, new_prefix: str) -> str:
+    """The path of a descendant once its ancestor's path changes from old to new prefix."""
+    assert path.startswith(old_prefix)
+    return new_prefix + path[len(old_prefix):]
+
+
+def role_kind_error(role: str, kind: str):
+    if kind in ROLE_KINDS[role]:
+        return None
+    return _("The role %(role)s cannot be held in a %(kind)s.") % {
+        "role": Role(role).label,
+        "kind": Kind(kind).label,
+    }

@@ -1,0 +1,291 @@
+"""The only writers of federation data. Each service validates, writes and records the audit
+trail in one transaction: bad input raises ValidationError naming the field and changes nothing."""
+
+import datetime
+from collections.abc import Collection
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mutualis.core.audit import (
+    HIDDEN_VALUE,
+    audit_created,
+    audit_record,
+    changes_between,
+    snapshot,
+)
+from mutualis.core.models import AuditEntry
+from mutualis.federation.iso import is_currency_code
+from mutualis.federation.models import Affiliation, Organisation, RoleGrant, User
+from mutualis.federation.rules import (
+    Kind,
+    Role,
+    is_within,
+    parent_kind_error,
+    role_kind_error,
+)
+
+ORGANISATION_EDITABLE_FIELDS = frozenset({
+    "code", "name", "location", "status", "contact_person", "phone", "email", "address",
+    "website", "registration_number", "registration_date", "support_type", "founded_on",
+    "currency", "mutual_type",
+})
+USER_EDITABLE_FIELDS = frozenset({
+    "username", "first_name", "last_name", "email", "phone", "organisation", "is_active",
+})
+# Bookkeeping columns whose change is no news in the audit trail.
+UNAUDITED_FIELDS = frozenset({"updated_at", "last_login"})
+
+
+def audited_changes(before: dict, after: dict) -> dict:
+    changes = changes_between(before, after)
+    return {name: values for name, values in changes.items() if name not in UNAUDITED_FIELDS}
+
+
+def require_in_scope(by: User | None, organisation: Organisation | None, field: str) -> None:
+    # Views already reach objects through core.access.scoped; services check again because a
+    # form or an API may hand them any organisation, and a command acts with no user at all.
+    if by is None or organisation is None:
+        return
+    if not by.scope_prefix or not is_within(organisation.path, by.scope_prefix):
+        raise ValidationError({field: _("This organisation is outside your scope.")})
+
+
+def check_organisation(organisation: Organisation) -> None:
+    errors: dict[str, list[str]] = {}
+    parent_kind = organisation.parent.kind if organisation.parent_id else None
+    if organisation.kind in Kind.values:
+        message = parent_kind_error(organisation.kind, parent_kind)
+        if message:
+            errors.setdefault("parent", []).append(message)
+        if organisation.kind == Kind.MUTUAL:
+            if not organisation.currency:
+                errors.setdefault("currency", []).append(_("A mutual must have a currency."))
+            elif not is_currency_code(organisation.currency):
+                errors.setdefault("currency", []).append(
+                    _("%(code)s is not an ISO 4217 currency code.") % {"code": organisation.currency}
+                )
+            if not organisation.mutual_type:
+                errors.setdefault("mutual_type", []).append(_("A mutual must have a type."))
+        else:
+            organisation.currency = ""
+            organisation.mutual_type = ""
+        if organisation.kind == Kind.SUPPORT_STRUCTURE:
+            if not organisation.support_type:
+                errors.setdefault("support_type", []).append(
+                    _("A support structure must have a type.")
+                )
+        else:
+            organisation.support_type = ""
+    try:
+        organisation.full_clean(exclude=["path"])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def organisation_create(
+    *, by: User | None, kind: str, parent: Organisation | None, on: datetime.date | None = None,
+    **fields: Any,
+) -> Organisation:
+    """Adds an organisation under `parent` (DOMAIN.md §1) and opens its first affiliation."""
+    unknown = set(fields) - ORGANISATION_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"not an editable field: {', '.join(sorted(unknown))}")
+    require_in_scope(by, parent, "parent")
+    organisation = Organisation(kind=kind, parent=parent, **fields)
+    check_organisation(organisation)
+    # The path holds the primary key, which exists only once the row is written.
+    organisation.path = f"/new-{organisation.uid}/"
+    organisation.save()
+    organisation.path = f"{parent.path if parent else '/'}{organisation.pk}/"
+    organisation.save(update_fields=["path"])
+    if parent is not None:
+        Affiliation.objects.create(
+            organisation=organisation, parent=parent, start=on or timezone.localdate()
+        )
+    audit_created(actor=by, obj=organisation)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, by: User | None, organisation: Organisation, **fields: Any) -> None:
+    """Changes an organisation's own details; its place in the tree changes only by a move."""
+    unknown = set(fields) - ORGANISATION_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"not an editable field: {', '.join(sorted(unknown))}")
+    before = snapshot(organisation)
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    check_organisation(organisation)
+    organisation.save()
+    changes = audited_changes(before, snapshot(organisation))
+    if changes:
+        audit_record(actor=by, action=AuditEntry.Action.UPDATE, obj=organisation,
+                     changes=changes)
+
+
+@transaction.atomic
+def organisation_move(
+    *, by: User | None, organisation: Organisation, new_parent: Organisation,
+    on: datetime.date | None = None,
+) -> None:
+    """Moves an organisation, with its whole subtree, under another parent from the date `on`.
+
+    The current affiliation ends on that date and a new one starts (periods are half-open:
+    the end day belongs to the new parent), so reports by date keep the old union's history.
+    """
+    on = on or timezone.localdate()
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    require_in_scope(by, new_parent, "new_parent")
+    if by is not None and organisation.path == by.scope_prefix:
+        raise ValidationError(
+            {"new_parent": _("You cannot move the organisation your own scope starts from.")}
+        )
+    if is_within(new_parent.path, organisation.path):
+        raise ValidationError({"new_parent": _(
+            "An organisation cannot be moved under itself or under one of its own members."
+        )})
+    if new_parent.pk == organisation.parent_id:
+        raise ValidationError({"new_parent": _("The organisation already belongs there.")})
+    message = parent_kind_error(organisation.kind, new_parent.kind)
+    if message:
+        raise ValidationError({"new_parent": message})
+    if Organisation.objects.filter(parent=new_parent, code=organisation.code).exists():
+        raise ValidationError({"new_parent": _(
+            "The new parent already has an organisation with the code %(code)s."
+        ) % {"code": organisation.code}})
+    current = Affiliation.objects.filter(organisation=organisation, end__isnull=True).first()
+    if current is not None:
+        if on < current.start:
+            raise ValidationError({"on": _(
+                "The move cannot take effect before the current affiliation began (%(date)s)."
+            ) % {"date": current.start.isoformat()}})
+        current.end = on
+        current.save(update_fields=["end"])
+    Affiliation.objects.create(organisation=organisation, parent=new_parent, start=on)
+
+    old_prefix = organisation.path
+    new_prefix = f"{new_parent.path}{organisation.pk}/"
+    Organisation.objects.filter(path__startswith=old_prefix).update(
+        path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1))
+    )
+    old_parent_id = organisation.parent_id
+    Organisation.objects.filter(pk=organisation.pk).update(parent=new_parent)
+    organisation.refresh_from_db()
+    audit_record(
+        actor=by, action=AuditEntry.Action.MOVE, obj=organisation,
+        changes={"parent": [old_parent_id, new_parent.pk], "path": [old_prefix, new_prefix],
+                 "on": [None, on.isoformat()]},
+    )
+
+
+def check_roles(roles: Collection[str], organisation: Organisation | None) -> list[str]:
+    if not roles:
+        return [_("Give the user at least one role.")]
+    if organisation is None:
+        return []
+    return [m for role in sorted(roles) if (m := role_kind_error(role, organisation.kind))]
+
+
+def check_user(user: User, roles: Collection[str], password: str | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if user.organisation_id is None:
+        errors["organisation"] = [_("A user must belong to an organisation.")]
+    role_errors = check_roles(roles, user.organisation if user.organisation_id else None)
+    if role_errors:
+        errors["roles"] = role_errors
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            errors["password"] = list(error.messages)
+    try:
+        user.full_clean(exclude=["password", "organisation"])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def user_create(
+    *, by: User | None, username: str, organisation: Organisation | None,
+    roles: Collection[str], password: str | None = None, **fields: Any,
+) -> User:
+    """Adds a user to an organisation with their roles; without a password they cannot sign in
+    until an administrator sets one."""
+    unknown = set(fields) - USER_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"not an editable field: {', '.join(sorted(unknown))}")
+    require_in_scope(by, organisation, "organisation")
+    user = User(username=username, organisation=organisation, **fields)
+    check_user(user, roles, password)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    RoleGrant.objects.bulk_create(RoleGrant(user=user, role=role) for role in sorted(roles))
+    changes = changes_between({}, snapshot(user))
+    changes["roles"] = [None, sorted(roles)]
+    audit_record(actor=by, action=AuditEntry.Action.CREATE, obj=user, changes=changes)
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *, by: User | None, user: User, roles: Collection[str] | None = None, **fields: Any,
+) -> None:
+    """Changes a user's details, organisation or roles."""
+    unknown = set(fields) - USER_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"not an editable field: {', '.join(sorted(unknown))}")
+    if "organisation" in fields:
+        require_in_scope(by, fields["organisation"], "organisation")
+    old_roles = sorted(user.role_grants.values_list("role", flat=True))
+    new_roles = sorted(roles) if roles is not None else old_roles
+    if by is not None and by.pk == user.pk:
+        if fields.get("is_active") is False:
+            raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
+        if Role.SYSTEM_ADMIN in old_roles and Role.SYSTEM_ADMIN not in new_roles:
+            raise ValidationError({"roles": _("You cannot remove your own administrator role.")})
+    before = snapshot(user)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    check_user(user, new_roles, None)
+    user.save()
+    changes = audited_changes(before, snapshot(user))
+    if new_roles != old_roles:
+        RoleGrant.objects.filter(user=user).exclude(role__in=new_roles).delete()
+        RoleGrant.objects.bulk_create(
+            [RoleGrant(user=user, role=role) for role in new_roles if role not in old_roles]
+        )
+        changes["roles"] = [old_roles, new_roles]
+        user.__dict__.pop("roles", None)
+    if changes:
+        audit_record(actor=by, action=AuditEntry.Action.UPDATE, obj=user, changes=changes)
+
+
+@transaction.atomic
+def user_set_password(*, by: User | None, user: User, password: str) -> None:
+    """Sets a new password, checked against the password rules; the trail records only that it
+    changed."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": list(error.messages)}) from error
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=by, action=AuditEntry.Action.UPDATE, obj=user,
+                 changes={"password": [HIDDEN_VALUE, HIDDEN_VALUE]})

@@ -1,0 +1,245 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from mutualis.core.access import access
+from mutualis.federation import queries, services
+from mutualis.federation.forms import (
+    OrganisationForm,
+    OrganisationMoveForm,
+    OrganisationSearchForm,
+    PasswordForm,
+    UserForm,
+    attach_errors,
+)
+from mutualis.federation.models import Organisation, User
+from mutualis.federation.rules import Kind, Role
+
+PAGE_SIZE = 50
+ORGANISATION_CREATORS = {Role.SYSTEM_ADMIN, Role.UNION_OFFICER}
+ORGANISATION_EDITORS = {Role.SYSTEM_ADMIN, Role.UNION_OFFICER, Role.MUTUAL_MANAGER}
+USER_ADMINISTRATORS = {Role.SYSTEM_ADMIN}
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@access()
+def home(request):
+    user = request.user
+    return render(request, "federation/home.html", {
+        "organisation": user.organisation,
+        "counts": [(Kind(kind).label, n) for kind, n in queries.counts_by_kind(user).items()],
+        "can_create": user.has_any_role(ORGANISATION_CREATORS),
+    })
+
+
+@access()
+def organisation_list(request):
+    form = OrganisationSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    found = queries.organisation_search(
+        request.user, text=filters.get("q", ""), kind=filters.get("kind", ""),
+        status=filters.get("status", ""),
+    )
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "federation/_organisation_rows.html" if is_htmx(request) else (
+        "federation/organisation_list.html")
+    return render(request, template, {
+        "form": form, "page": page, "query": request.GET.copy(),
+        "can_create": request.user.has_any_role(ORGANISATION_CREATORS),
+    })
+
+
+@access()
+def organisation_tree(request):
+    top = request.user.organisation
+    return render(request, "federation/organisation_tree.html", {
+        "top": top, "children": queries.children_with_counts(request.user, top),
+    })
+
+
+@access(model=Organisation)
+def organisation_children(request, organisation):
+    return render(request, "federation/_organisation_branch.html", {
+        "children": queries.children_with_counts(request.user, organisation),
+    })
+
+
+@access(model=Organisation)
+def organisation_detail(request, organisation):
+    user = request.user
+    children = queries.children_with_counts(user, organisation)
+    return render(request, "federation/organisation_detail.html", {
+        "organisation": organisation,
+        "ancestors": queries.visible_ancestors(user, organisation),
+        "children": Paginator(children, PAGE_SIZE).get_page(request.GET.get("page")),
+        "affiliations": queries.affiliation_history(organisation),
+        "users": (queries.user_search(user, organisation=organisation)
+                  if user.has_any_role(USER_ADMINISTRATORS) else None),
+        "can_create": (user.has_any_role(ORGANISATION_CREATORS)
+                       and organisation.kind in {Kind.NATIONAL_UNION, Kind.REGIONAL_UNION,
+                                                 Kind.DEPARTMENTAL_UNION}),
+        "can_edit": user.has_any_role(ORGANISATION_EDITORS),
+        "can_move": (user.has_any_role(ORGANISATION_CREATORS)
+                     and organisation.path != user.scope_prefix),
+    })
+
+
+@access(roles=ORGANISATION_CREATORS, writes=True)
+@require_http_methods(["GET", "POST"])
+def organisation_create(request):
+    parents = queries.possible_parents(request.user)
+    initial = {}
+    parent_id = request.GET.get("parent", "")
+    parent = parents.filter(pk=parent_id).first() if parent_id.isdigit() else None
+    if parent is not None:
+        initial["parent"] = parent
+        initial["kind"] = {Kind.NATIONAL_UNION: Kind.REGIONAL_UNION,
+                           Kind.REGIONAL_UNION: Kind.DEPARTMENTAL_UNION}.get(parent.kind,
+                                                                             Kind.MUTUAL)
+    form = OrganisationForm(request.POST or None, initial=initial, parents=parents,
+                            creating=True)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            organisation = services.organisation_create(
+                by=request.user, kind=data.pop("kind"), parent=data.pop("parent"), **data
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Organisation %(name)s created.") % {
+                "name": organisation.name})
+            return redirect("organisation_detail", pk=organisation.pk)
+    return render(request, "federation/organisation_form.html", {"form": form, "creating": True})
+
+
+@access(roles=ORGANISATION_EDITORS, model=Organisation, writes=True)
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, organisation):
+    form = OrganisationForm(request.POST or None, instance=organisation, parents=None,
+                            creating=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(by=request.user, organisation=organisation,
+                                         **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("organisation_detail", pk=organisation.pk)
+    return render(request, "federation/organisation_form.html", {
+        "form": form, "organisation": organisation, "creating": False,
+    })
+
+
+@access(roles=ORGANISATION_CREATORS, model=Organisation, writes=True)
+@require_http_methods(["GET", "POST"])
+def organisation_move(request, organisation):
+    parents = queries.possible_parents(request.user).exclude(pk=organisation.parent_id)
+    form = OrganisationMoveForm(request.POST or None, parents=parents,
+                                initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_move(by=request.user, organisation=organisation,
+                                       new_parent=form.cleaned_data["new_parent"],
+                                       on=form.cleaned_data["on"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Organisation moved."))
+            return redirect("organisation_detail", pk=organisation.pk)
+    return render(request, "federation/organisation_move.html", {
+        "form": form, "organisation": organisation,
+    })
+
+
+@access(model=Organisation)
+def organisation_history(request, organisation):
+    return render(request, "core/audit_trail.html", {
+        "object": organisation, "rows": queries.audit_rows(organisation),
+        "back_url_name": "organisation_detail",
+    })
+
+
+@access(roles=USER_ADMINISTRATORS)
+def user_list(request):
+    text = request.GET.get("q", "").strip()[:100]
+    page = Paginator(queries.user_search(request.user, text=text), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "federation/user_list.html", {"page": page, "q": text})
+
+
+@access(roles=USER_ADMINISTRATORS, writes=True)
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    organisations = queries.organisations_visible(request.user).order_by("path")
+    initial = {"is_active": True}
+    if request.GET.get("organisation", "").isdigit():
+        initial["organisation"] = organisations.filter(pk=request.GET["organisation"]).first()
+    form = UserForm(request.POST or None, initial=initial, organisations=organisations,
+                    creating=True)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            user = services.user_create(by=request.user, **data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("User %(name)s created.") % {"name": user})
+            return redirect("user_detail", pk=user.pk)
+    return render(request, "federation/user_form.html", {"form": form, "creating": True})
+
+
+@access(roles=USER_ADMINISTRATORS, model=User)
+def user_detail(request, user):
+    return render(request, "federation/user_detail.html", {"person": user})
+
+
+@access(roles=USER_ADMINISTRATORS, model=User, writes=True)
+@require_http_methods(["GET", "POST"])
+def user_edit(request, user):
+    organisations = queries.organisations_visible(request.user).order_by("path")
+    form = UserForm(request.POST or None, instance=user, organisations=organisations,
+                    creating=False)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.user_update(by=request.user, user=user, **data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("user_detail", pk=user.pk)
+    return render(request, "federation/user_form.html", {
+        "form": form, "person": user, "creating": False,
+    })
+
+
+@access(roles=USER_ADMINISTRATORS, model=User, writes=True)
+@require_http_methods(["GET", "POST"])
+def user_password(request, user):
+    form = PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(by=request.user, user=user,
+                                       password=form.cleaned_data["password"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Password changed."))
+            return redirect("user_detail", pk=user.pk)
+    return render(request, "federation/user_password.html", {"form": form, "person": user})
+
+
+@access(roles=USER_ADMINISTRATORS, model=User)
+def user_history(request, user):
+    return render(request, "core/audit_trail.html", {
+        "object": user, "rows": queries.audit_rows(user), "back_url_name": "user_detail",
+    })
