@@ -24,9 +24,7 @@ def walk(resolver: URLResolver, prefix: str = ""):
 
 
 ROUTES = sorted(walk(get_resolver()), key=lambda route: route[0])
-PROTECTED = [
-    (route, pattern) for route, pattern in ROUTES if not pattern.callback.access.public
-]
+PROTECTED = [(route, pattern) for route, pattern in ROUTES if not pattern.callback.access.public]
 
 
 def sample(model, organisation):
@@ -34,9 +32,14 @@ def sample(model, organisation):
     if model is Organisation:
         return organisation
     if model is User:
-        return User.objects.filter(organisation=organisation, username__startswith="sample-") \
-            .first() or user_create(by=None, username=f"sample-{organisation.code}",
-                                    organisation=organisation, roles=[Role.CASHIER])
+        return User.objects.filter(
+            organisation=organisation, username__startswith="sample-"
+        ).first() or user_create(
+            by=None,
+            username=f"sample-{organisation.code}",
+            organisation=organisation,
+            roles=[Role.CASHIER],
+        )
     raise AssertionError(f"add a sample of {model.__name__} to tests/test_scope_matrix.py")
 
 
@@ -51,14 +54,18 @@ def url_for(route: str, pattern: URLPattern, obj) -> str:
 
 
 def test_every_route_declares_who_may_open_it():
-    undeclared = [route for route, pattern in ROUTES
-                  if not isinstance(getattr(pattern.callback, "access", None), AccessPolicy)]
+    undeclared = [
+        route
+        for route, pattern in ROUTES
+        if not isinstance(getattr(pattern.callback, "access", None), AccessPolicy)
+    ]
     assert undeclared == []
 
 
 @pytest.mark.parametrize(("route", "pattern"), PROTECTED, ids=[r for r, _ in PROTECTED])
-def test_a_visitor_who_is_not_signed_in_is_sent_to_the_log_in_page(client, federation, route,
-                                                                   pattern):
+def test_a_visitor_who_is_not_signed_in_is_sent_to_the_log_in_page(
+    client, federation, route, pattern
+):
     response = client.get(url_for(route, pattern, federation.m1))
     assert response.status_code == 302
     assert response.url.startswith("/login/")
@@ -103,8 +110,7 @@ def test_each_role_reaches_only_its_routes_and_only_inside_its_scope(
     assert AuditEntry.objects.count() == audit_before
 
 
-def test_the_system_administrator_of_a_region_cannot_see_another_region(client, federation,
-                                                                        admin):
+def test_the_system_administrator_of_a_region_cannot_see_another_region(client, federation, admin):
     client.force_login(admin)
     assert client.get(f"/organisations/{federation.d2.pk}/").status_code == 404
     assert client.get(f"/organisations/{federation.m1.pk}/").status_code == 200

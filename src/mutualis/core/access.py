@@ -86,8 +86,9 @@ def access(
             if not policy.allows_role(user.roles):
                 raise PermissionDenied
             if model is not None:
-                obj = get_object_or_404(scoped(model._default_manager.all(), user),
-                                        **{lookup: kwargs.pop(lookup)})
+                obj = get_object_or_404(
+                    scoped(model._default_manager.all(), user), **{lookup: kwargs.pop(lookup)}
+                )
                 return view(request, obj, *args, **kwargs)
             return view(request, *args, **kwargs)
 

@@ -44,9 +44,7 @@ def changes_between(before: Snapshot, after: Snapshot) -> Changes:
     }
 
 
-def audit_record(
-    *, actor: Any, action: str, obj: models.Model, changes: Changes
-) -> AuditEntry:
+def audit_record(*, actor: Any, action: str, obj: models.Model, changes: Changes) -> AuditEntry:
     """Add one entry to the trail. `actor` is the user who made the change (None for the system)."""
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
@@ -60,7 +58,9 @@ def audit_record(
 
 def audit_created(*, actor: Any, obj: models.Model) -> AuditEntry:
     return audit_record(
-        actor=actor, action=AuditEntry.Action.CREATE, obj=obj,
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        obj=obj,
         changes=changes_between({}, snapshot(obj)),
     )
 

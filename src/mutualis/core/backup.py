@@ -34,6 +34,14 @@ class BackupError(Exception):
     """A backup or restore that cannot be done; the message tells the operator why."""
 
 
+class DamagedDatabaseError(BackupError):
+    """The database to copy fails SQLite's integrity check."""
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
 def database_kind(settings_dict: Mapping[str, Any]) -> FileKind:
     """Which of the two supported engines the database uses: the two need different tools."""
     engine = settings_dict["ENGINE"]
@@ -177,9 +185,10 @@ def backup_sqlite(source: Path, target: Path, *, force: bool = False) -> Path:
                 copy.close()
             problems = integrity_problems(temporary)
             if problems:
-                raise BackupError(
+                raise DamagedDatabaseError(
                     f"The copy of {source} fails SQLite's integrity check, so no backup was "
-                    f"written: {'; '.join(problems[:5])}"
+                    f"written: {'; '.join(problems[:5])}",
+                    problems,
                 )
             move_into_place(temporary, target)
     except sqlite3.Error as error:
@@ -241,7 +250,16 @@ def restore_sqlite(backup: Path, live: Path, safety_dir: Path) -> Path | None:
     check_sqlite_backup(backup)
     safety_copy = None
     if live.exists():
-        safety_copy = backup_sqlite(live, safety_copy_path(safety_dir, ".sqlite3", local_now()))
+        try:
+            safety_copy = backup_sqlite(live, safety_copy_path(safety_dir, ".sqlite3", local_now()))
+        except DamagedDatabaseError as error:
+            # The restore would destroy what is left of it: a person decides what to keep.
+            raise BackupError(
+                f"The live database {live} is damaged ({'; '.join(error.problems[:5])}), so it "
+                "cannot be saved before the restore. Nothing was changed: stop Mutualis, move "
+                f"{live.name} (with its -wal and -shm files) to another folder, then restore "
+                "again."
+            ) from error
     live.parent.mkdir(parents=True, exist_ok=True)
     source = connect_existing_sqlite(backup, read_only=True)
     try:

@@ -23,9 +23,23 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "kind", "parent", "code", "name", "location", "status", "mutual_type", "currency",
-            "founded_on", "support_type", "registration_number", "registration_date",
-            "contact_person", "phone", "email", "address", "website",
+            "kind",
+            "parent",
+            "code",
+            "name",
+            "location",
+            "status",
+            "mutual_type",
+            "currency",
+            "founded_on",
+            "support_type",
+            "registration_number",
+            "registration_date",
+            "contact_person",
+            "phone",
+            "email",
+            "address",
+            "website",
         ]
         widgets = {
             "founded_on": DateInput(),
@@ -45,7 +59,8 @@ class OrganisationForm(forms.ModelForm):
         )
         self.fields["location"].label_from_instance = location_label
         self.fields["currency"] = forms.ChoiceField(
-            label=_("currency"), required=False,
+            label=_("currency"),
+            required=False,
             choices=[("", "—"), *currency_choices()],
             help_text=Organisation._meta.get_field("currency").help_text,
         )
@@ -66,7 +81,8 @@ def location_label(location: Location) -> str:
 class OrganisationMoveForm(forms.Form):
     new_parent = forms.ModelChoiceField(label=_("new parent organisation"), queryset=None)
     on = forms.DateField(
-        label=_("effective date"), widget=DateInput(),
+        label=_("effective date"),
+        widget=DateInput(),
         help_text=_("The date from which the organisation belongs to its new parent."),
     )
 
@@ -77,10 +93,14 @@ class OrganisationMoveForm(forms.Form):
 
 class OrganisationSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    kind = forms.ChoiceField(label=_("kind"), required=False,
-                             choices=[("", _("all kinds")), *Kind.choices])
-    status = forms.ChoiceField(label=_("status"), required=False,
-                               choices=[("", _("all statuses")), *Organisation.Status.choices])
+    kind = forms.ChoiceField(
+        label=_("kind"), required=False, choices=[("", _("all kinds")), *Kind.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("status"),
+        required=False,
+        choices=[("", _("all statuses")), *Organisation.Status.choices],
+    )
 
 
 class UserForm(forms.ModelForm):
@@ -88,15 +108,24 @@ class UserForm(forms.ModelForm):
         label=_("roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
     )
     password = forms.CharField(
-        label=_("password"), required=False, strip=False,
+        label=_("password"),
+        required=False,
+        strip=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text=_("Leave empty to let the user sign in only once a password is set."),
     )
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "phone", "organisation",
-                  "is_active"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "organisation",
+            "is_active",
+        ]
 
     def __init__(self, *args, organisations, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,11 +144,13 @@ class UserForm(forms.ModelForm):
 
 class PasswordForm(forms.Form):
     password = forms.CharField(
-        label=_("new password"), strip=False,
+        label=_("new password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     confirmation = forms.CharField(
-        label=_("new password again"), strip=False,
+        label=_("new password again"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

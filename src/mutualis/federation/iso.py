@@ -22,8 +22,9 @@ def country_choices() -> list[tuple[str, str]]:
 
 def currency_choices() -> list[tuple[str, str]]:
     names = _translation("iso4217", get_language() or "fr")
-    return sorted((c.alpha_3, f"{c.alpha_3} — {names.gettext(c.name)}")
-                  for c in pycountry.currencies)
+    return sorted(
+        (c.alpha_3, f"{c.alpha_3} — {names.gettext(c.name)}") for c in pycountry.currencies
+    )
 
 
 def is_currency_code(code: str) -> bool:

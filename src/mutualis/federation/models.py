@@ -9,7 +9,6 @@ from mutualis.core.ids import uid_field
 from mutualis.federation.rules import Kind, Role
 
 
-
 class Location(models.Model):
     """A place of the national reference tree: country → region → department → commune.
 
@@ -28,7 +27,11 @@ class Location(models.Model):
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=120)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="children",
     )
     country_code = models.CharField(_("country"), max_length=2)
@@ -38,7 +41,9 @@ class Location(models.Model):
         verbose_name_plural = _("locations")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["parent", "code"], name="location_code_unique_in_parent"),
+            models.UniqueConstraint(
+                fields=["parent", "code"], name="location_code_unique_in_parent"
+            ),
             models.UniqueConstraint(
                 fields=["code"], condition=Q(parent__isnull=True), name="location_root_code_unique"
             ),
@@ -81,17 +86,26 @@ class Organisation(models.Model):
     uid = uid_field()
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     code = models.CharField(
-        _("code"), max_length=20,
+        _("code"),
+        max_length=20,
         help_text=_("Short code, unique among the organisations of the same parent."),
     )
     name = models.CharField(_("name"), max_length=200)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent organisation"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="children",
+        "self",
+        verbose_name=_("parent organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     path = models.CharField(max_length=255, editable=False)
     location = models.ForeignKey(
-        Location, verbose_name=_("location"), on_delete=models.PROTECT, null=True, blank=True,
+        Location,
+        verbose_name=_("location"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="organisations",
     )
     status = models.CharField(
@@ -102,15 +116,18 @@ class Organisation(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     website = models.URLField(_("website"), blank=True)
-    registration_number = models.CharField(_("legal registration number"), max_length=60,
-                                           blank=True)
+    registration_number = models.CharField(
+        _("legal registration number"), max_length=60, blank=True
+    )
     registration_date = models.DateField(_("legal registration date"), null=True, blank=True)
     support_type = models.CharField(
         _("type of support structure"), max_length=30, choices=SupportType.choices, blank=True
     )
     founded_on = models.DateField(_("date of creation"), null=True, blank=True)
     currency = models.CharField(
-        _("currency"), max_length=3, blank=True,
+        _("currency"),
+        max_length=3,
+        blank=True,
         help_text=_("ISO 4217 code of the currency the mutual keeps its accounts in."),
     )
     mutual_type = models.CharField(
@@ -124,10 +141,14 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["parent", "code"],
-                                    name="organisation_code_unique_in_parent"),
-            models.UniqueConstraint(fields=["code"], condition=Q(parent__isnull=True),
-                                    name="organisation_root_code_unique"),
+            models.UniqueConstraint(
+                fields=["parent", "code"], name="organisation_code_unique_in_parent"
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(parent__isnull=True),
+                name="organisation_root_code_unique",
+            ),
             models.UniqueConstraint(fields=["path"], name="organisation_path_unique"),
             models.CheckConstraint(
                 condition=(Q(kind=Kind.MUTUAL) & ~Q(currency="") & ~Q(mutual_type=""))
@@ -145,8 +166,9 @@ class Organisation(models.Model):
         ]
         indexes = [
             # scoping: every list filters on `path LIKE '<user's path>%'`
-            models.Index(fields=["path"], name="organisation_path_prefix",
-                         opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="organisation_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             # the organisation list filtered by kind inside a scope
             models.Index(fields=["kind", "path"], name="organisation_kind_path"),
         ]
@@ -170,10 +192,15 @@ class Affiliation(models.Model):
     SCOPE_PATH = "organisation__path"
 
     uid = uid_field()
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="affiliations")
-    parent = models.ForeignKey(Organisation, verbose_name=_("parent organisation"),
-                               on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="affiliations"
+    )
+    parent = models.ForeignKey(
+        Organisation,
+        verbose_name=_("parent organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     start = models.DateField(_("from"))
     end = models.DateField(_("until"), null=True, blank=True)
 
@@ -181,11 +208,19 @@ class Affiliation(models.Model):
         verbose_name = _("affiliation")
         verbose_name_plural = _("affiliations")
         constraints = [
-            models.UniqueConstraint(fields=["organisation"], condition=Q(end__isnull=True),
-                                    name="affiliation_one_open_per_organisation"),
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
-                                   name="affiliation_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(end__isnull=True),
+                name="affiliation_one_open_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="affiliation_ends_after_start",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.parent} ({self.start} – {self.end or '…'})"
 
 
 class ScopedUserManager(UserManager):
@@ -202,7 +237,9 @@ class User(AbstractUser):
 
     uid = uid_field()
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
         related_name="users",
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)

@@ -10,7 +10,6 @@ from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Affiliation, Organisation, User
 from mutualis.federation.rules import UNIONS, Kind
 
-
 # Names the services record in the trail that are not fields of the model.
 RECORDED_NAMES = {"roles": _("roles"), "on": _("effective date")}
 
@@ -65,17 +64,17 @@ def affiliation_history(organisation: Organisation) -> QuerySet[Affiliation]:
 
 
 def users_visible(user) -> QuerySet[User]:
-    return scoped(
-        User.objects.select_related("organisation").prefetch_related("role_grants"), user
-    )
+    return scoped(User.objects.select_related("organisation").prefetch_related("role_grants"), user)
 
 
 def user_search(user, *, text: str = "", organisation: Organisation | None = None) -> QuerySet:
     found = users_visible(user)
     if text:
         found = found.filter(
-            Q(username__icontains=text) | Q(first_name__icontains=text)
-            | Q(last_name__icontains=text) | Q(email__icontains=text)
+            Q(username__icontains=text)
+            | Q(first_name__icontains=text)
+            | Q(last_name__icontains=text)
+            | Q(email__icontains=text)
         )
     if organisation is not None:
         found = found.filter(organisation=organisation)

@@ -77,7 +77,7 @@ def is_within(path: str, ancestor_path: str) -> bool:
 def moved_path(path: str, old_prefix: str, new_prefix: str) -> str:
     """The path of a descendant once its ancestor's path changes from old to new prefix."""
     assert path.startswith(old_prefix)
-    return new_prefix + path[len(old_prefix):]
+    return new_prefix + path[len(old_prefix) :]
 
 
 def role_kind_error(role: str, kind: str):

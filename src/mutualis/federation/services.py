@@ -31,14 +31,36 @@ from mutualis.federation.rules import (
     role_kind_error,
 )
 
-ORGANISATION_EDITABLE_FIELDS = frozenset({
-    "code", "name", "location", "status", "contact_person", "phone", "email", "address",
-    "website", "registration_number", "registration_date", "support_type", "founded_on",
-    "currency", "mutual_type",
-})
-USER_EDITABLE_FIELDS = frozenset({
-    "username", "first_name", "last_name", "email", "phone", "organisation", "is_active",
-})
+ORGANISATION_EDITABLE_FIELDS = frozenset(
+    {
+        "code",
+        "name",
+        "location",
+        "status",
+        "contact_person",
+        "phone",
+        "email",
+        "address",
+        "website",
+        "registration_number",
+        "registration_date",
+        "support_type",
+        "founded_on",
+        "currency",
+        "mutual_type",
+    }
+)
+USER_EDITABLE_FIELDS = frozenset(
+    {
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "organisation",
+        "is_active",
+    }
+)
 # Bookkeeping columns whose change is no news in the audit trail.
 UNAUDITED_FIELDS = frozenset({"updated_at", "last_login"})
 
@@ -69,7 +91,8 @@ def check_organisation(organisation: Organisation) -> None:
                 errors.setdefault("currency", []).append(_("A mutual must have a currency."))
             elif not is_currency_code(organisation.currency):
                 errors.setdefault("currency", []).append(
-                    _("%(code)s is not an ISO 4217 currency code.") % {"code": organisation.currency}
+                    _("%(code)s is not an ISO 4217 currency code.")
+                    % {"code": organisation.currency}
                 )
             if not organisation.mutual_type:
                 errors.setdefault("mutual_type", []).append(_("A mutual must have a type."))
@@ -83,8 +106,19 @@ def check_organisation(organisation: Organisation) -> None:
                 )
         else:
             organisation.support_type = ""
+    if organisation.code and (
+        Organisation.objects.filter(parent=organisation.parent_id, code=organisation.code)
+        .exclude(pk=organisation.pk)
+        .exists()
+    ):
+        errors.setdefault("code", []).append(
+            _("The code %(code)s is already used by another organisation of the same parent.")
+            % {"code": organisation.code}
+        )
     try:
-        organisation.full_clean(exclude=["path"])
+        # The constraints are checked above with messages that name the field; the database
+        # still enforces them.
+        organisation.full_clean(exclude=["path"], validate_constraints=False)
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(messages)
@@ -94,7 +128,11 @@ def check_organisation(organisation: Organisation) -> None:
 
 @transaction.atomic
 def organisation_create(
-    *, by: User | None, kind: str, parent: Organisation | None, on: datetime.date | None = None,
+    *,
+    by: User | None,
+    kind: str,
+    parent: Organisation | None,
+    on: datetime.date | None = None,
     **fields: Any,
 ) -> Organisation:
     """Adds an organisation under `parent` (DOMAIN.md §1) and opens its first affiliation."""
@@ -130,13 +168,15 @@ def organisation_update(*, by: User | None, organisation: Organisation, **fields
     organisation.save()
     changes = audited_changes(before, snapshot(organisation))
     if changes:
-        audit_record(actor=by, action=AuditEntry.Action.UPDATE, obj=organisation,
-                     changes=changes)
+        audit_record(actor=by, action=AuditEntry.Action.UPDATE, obj=organisation, changes=changes)
 
 
 @transaction.atomic
 def organisation_move(
-    *, by: User | None, organisation: Organisation, new_parent: Organisation,
+    *,
+    by: User | None,
+    organisation: Organisation,
+    new_parent: Organisation,
     on: datetime.date | None = None,
 ) -> None:
     """Moves an organisation, with its whole subtree, under another parent from the date `on`.
@@ -152,24 +192,39 @@ def organisation_move(
             {"new_parent": _("You cannot move the organisation your own scope starts from.")}
         )
     if is_within(new_parent.path, organisation.path):
-        raise ValidationError({"new_parent": _(
-            "An organisation cannot be moved under itself or under one of its own members."
-        )})
+        raise ValidationError(
+            {
+                "new_parent": _(
+                    "An organisation cannot be moved under itself or under one of its own members."
+                )
+            }
+        )
     if new_parent.pk == organisation.parent_id:
         raise ValidationError({"new_parent": _("The organisation already belongs there.")})
     message = parent_kind_error(organisation.kind, new_parent.kind)
     if message:
         raise ValidationError({"new_parent": message})
     if Organisation.objects.filter(parent=new_parent, code=organisation.code).exists():
-        raise ValidationError({"new_parent": _(
-            "The new parent already has an organisation with the code %(code)s."
-        ) % {"code": organisation.code}})
+        raise ValidationError(
+            {
+                "new_parent": _(
+                    "The new parent already has an organisation with the code %(code)s."
+                )
+                % {"code": organisation.code}
+            }
+        )
     current = Affiliation.objects.filter(organisation=organisation, end__isnull=True).first()
     if current is not None:
         if on < current.start:
-            raise ValidationError({"on": _(
-                "The move cannot take effect before the current affiliation began (%(date)s)."
-            ) % {"date": current.start.isoformat()}})
+            raise ValidationError(
+                {
+                    "on": _(
+                        "The move cannot take effect before the current affiliation began "
+                        "(%(date)s)."
+                    )
+                    % {"date": current.start.isoformat()}
+                }
+            )
         current.end = on
         current.save(update_fields=["end"])
     Affiliation.objects.create(organisation=organisation, parent=new_parent, start=on)
@@ -183,9 +238,14 @@ def organisation_move(
     Organisation.objects.filter(pk=organisation.pk).update(parent=new_parent)
     organisation.refresh_from_db()
     audit_record(
-        actor=by, action=AuditEntry.Action.MOVE, obj=organisation,
-        changes={"parent": [old_parent_id, new_parent.pk], "path": [old_prefix, new_prefix],
-                 "on": [None, on.isoformat()]},
+        actor=by,
+        action=AuditEntry.Action.MOVE,
+        obj=organisation,
+        changes={
+            "parent": [old_parent_id, new_parent.pk],
+            "path": [old_prefix, new_prefix],
+            "on": [None, on.isoformat()],
+        },
     )
 
 
@@ -220,8 +280,13 @@ def check_user(user: User, roles: Collection[str], password: str | None) -> None
 
 @transaction.atomic
 def user_create(
-    *, by: User | None, username: str, organisation: Organisation | None,
-    roles: Collection[str], password: str | None = None, **fields: Any,
+    *,
+    by: User | None,
+    username: str,
+    organisation: Organisation | None,
+    roles: Collection[str],
+    password: str | None = None,
+    **fields: Any,
 ) -> User:
     """Adds a user to an organisation with their roles; without a password they cannot sign in
     until an administrator sets one."""
@@ -245,7 +310,11 @@ def user_create(
 
 @transaction.atomic
 def user_update(
-    *, by: User | None, user: User, roles: Collection[str] | None = None, **fields: Any,
+    *,
+    by: User | None,
+    user: User,
+    roles: Collection[str] | None = None,
+    **fields: Any,
 ) -> None:
     """Changes a user's details, organisation or roles."""
     unknown = set(fields) - USER_EDITABLE_FIELDS
@@ -287,5 +356,9 @@ def user_set_password(*, by: User | None, user: User, password: str) -> None:
         raise ValidationError({"password": list(error.messages)}) from error
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=by, action=AuditEntry.Action.UPDATE, obj=user,
-                 changes={"password": [HIDDEN_VALUE, HIDDEN_VALUE]})
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        obj=user,
+        changes={"password": [HIDDEN_VALUE, HIDDEN_VALUE]},
+    )

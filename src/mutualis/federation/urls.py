@@ -6,22 +6,31 @@ from mutualis.federation import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", public(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
-         name="login"),
+    path(
+        "login/",
+        public(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        name="login",
+    ),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
-    path("account/password/",
-         access(writes=True)(auth_views.PasswordChangeView.as_view(success_url="/")),
-         name="password_change"),
+    path(
+        "account/password/",
+        access(writes=True)(auth_views.PasswordChangeView.as_view(success_url="/")),
+        name="password_change",
+    ),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/tree/", views.organisation_tree, name="organisation_tree"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
-    path("organisations/<int:pk>/children/", views.organisation_children,
-         name="organisation_children"),
+    path(
+        "organisations/<int:pk>/children/",
+        views.organisation_children,
+        name="organisation_children",
+    ),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<int:pk>/move/", views.organisation_move, name="organisation_move"),
-    path("organisations/<int:pk>/history/", views.organisation_history,
-         name="organisation_history"),
+    path(
+        "organisations/<int:pk>/history/", views.organisation_history, name="organisation_history"
+    ),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),

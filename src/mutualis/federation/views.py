@@ -32,11 +32,15 @@ def is_htmx(request) -> bool:
 @access()
 def home(request):
     user = request.user
-    return render(request, "federation/home.html", {
-        "organisation": user.organisation,
-        "counts": [(Kind(kind).label, n) for kind, n in queries.counts_by_kind(user).items()],
-        "can_create": user.has_any_role(ORGANISATION_CREATORS),
-    })
+    return render(
+        request,
+        "federation/home.html",
+        {
+            "organisation": user.organisation,
+            "counts": [(Kind(kind).label, n) for kind, n in queries.counts_by_kind(user).items()],
+            "can_create": user.has_any_role(ORGANISATION_CREATORS),
+        },
+    )
 
 
 @access()
@@ -44,51 +48,81 @@ def organisation_list(request):
     form = OrganisationSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     found = queries.organisation_search(
-        request.user, text=filters.get("q", ""), kind=filters.get("kind", ""),
+        request.user,
+        text=filters.get("q", ""),
+        kind=filters.get("kind", ""),
         status=filters.get("status", ""),
     )
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "federation/_organisation_rows.html" if is_htmx(request) else (
-        "federation/organisation_list.html")
-    return render(request, template, {
-        "form": form, "page": page, "query": request.GET.copy(),
-        "can_create": request.user.has_any_role(ORGANISATION_CREATORS),
-    })
+    template = (
+        "federation/_organisation_rows.html"
+        if is_htmx(request)
+        else ("federation/organisation_list.html")
+    )
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "query": request.GET.copy(),
+            "can_create": request.user.has_any_role(ORGANISATION_CREATORS),
+        },
+    )
 
 
 @access()
 def organisation_tree(request):
     top = request.user.organisation
-    return render(request, "federation/organisation_tree.html", {
-        "top": top, "children": queries.children_with_counts(request.user, top),
-    })
+    return render(
+        request,
+        "federation/organisation_tree.html",
+        {
+            "top": top,
+            "children": queries.children_with_counts(request.user, top),
+        },
+    )
 
 
 @access(model=Organisation)
 def organisation_children(request, organisation):
-    return render(request, "federation/_organisation_branch.html", {
-        "children": queries.children_with_counts(request.user, organisation),
-    })
+    return render(
+        request,
+        "federation/_organisation_branch.html",
+        {
+            "children": queries.children_with_counts(request.user, organisation),
+        },
+    )
 
 
 @access(model=Organisation)
 def organisation_detail(request, organisation):
     user = request.user
     children = queries.children_with_counts(user, organisation)
-    return render(request, "federation/organisation_detail.html", {
-        "organisation": organisation,
-        "ancestors": queries.visible_ancestors(user, organisation),
-        "children": Paginator(children, PAGE_SIZE).get_page(request.GET.get("page")),
-        "affiliations": queries.affiliation_history(organisation),
-        "users": (queries.user_search(user, organisation=organisation)
-                  if user.has_any_role(USER_ADMINISTRATORS) else None),
-        "can_create": (user.has_any_role(ORGANISATION_CREATORS)
-                       and organisation.kind in {Kind.NATIONAL_UNION, Kind.REGIONAL_UNION,
-                                                 Kind.DEPARTMENTAL_UNION}),
-        "can_edit": user.has_any_role(ORGANISATION_EDITORS),
-        "can_move": (user.has_any_role(ORGANISATION_CREATORS)
-                     and organisation.path != user.scope_prefix),
-    })
+    return render(
+        request,
+        "federation/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "ancestors": queries.visible_ancestors(user, organisation),
+            "children": Paginator(children, PAGE_SIZE).get_page(request.GET.get("page")),
+            "affiliations": queries.affiliation_history(organisation),
+            "users": (
+                queries.user_search(user, organisation=organisation)
+                if user.has_any_role(USER_ADMINISTRATORS)
+                else None
+            ),
+            "can_create": (
+                user.has_any_role(ORGANISATION_CREATORS)
+                and organisation.kind
+                in {Kind.NATIONAL_UNION, Kind.REGIONAL_UNION, Kind.DEPARTMENTAL_UNION}
+            ),
+            "can_edit": user.has_any_role(ORGANISATION_EDITORS),
+            "can_move": (
+                user.has_any_role(ORGANISATION_CREATORS) and organisation.path != user.scope_prefix
+            ),
+        },
+    )
 
 
 @access(roles=ORGANISATION_CREATORS, writes=True)
@@ -100,11 +134,11 @@ def organisation_create(request):
     parent = parents.filter(pk=parent_id).first() if parent_id.isdigit() else None
     if parent is not None:
         initial["parent"] = parent
-        initial["kind"] = {Kind.NATIONAL_UNION: Kind.REGIONAL_UNION,
-                           Kind.REGIONAL_UNION: Kind.DEPARTMENTAL_UNION}.get(parent.kind,
-                                                                             Kind.MUTUAL)
-    form = OrganisationForm(request.POST or None, initial=initial, parents=parents,
-                            creating=True)
+        initial["kind"] = {
+            Kind.NATIONAL_UNION: Kind.REGIONAL_UNION,
+            Kind.REGIONAL_UNION: Kind.DEPARTMENTAL_UNION,
+        }.get(parent.kind, Kind.MUTUAL)
+    form = OrganisationForm(request.POST or None, initial=initial, parents=parents, creating=True)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -114,8 +148,9 @@ def organisation_create(request):
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("Organisation %(name)s created.") % {
-                "name": organisation.name})
+            messages.success(
+                request, _("Organisation %(name)s created.") % {"name": organisation.name}
+            )
             return redirect("organisation_detail", pk=organisation.pk)
     return render(request, "federation/organisation_form.html", {"form": form, "creating": True})
 
@@ -123,56 +158,79 @@ def organisation_create(request):
 @access(roles=ORGANISATION_EDITORS, model=Organisation, writes=True)
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, organisation):
-    form = OrganisationForm(request.POST or None, instance=organisation, parents=None,
-                            creating=False)
+    form = OrganisationForm(
+        request.POST or None, instance=organisation, parents=None, creating=False
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_update(by=request.user, organisation=organisation,
-                                         **form.cleaned_data)
+            services.organisation_update(
+                by=request.user, organisation=organisation, **form.cleaned_data
+            )
         except ValidationError as error:
             attach_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("organisation_detail", pk=organisation.pk)
-    return render(request, "federation/organisation_form.html", {
-        "form": form, "organisation": organisation, "creating": False,
-    })
+    return render(
+        request,
+        "federation/organisation_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "creating": False,
+        },
+    )
 
 
 @access(roles=ORGANISATION_CREATORS, model=Organisation, writes=True)
 @require_http_methods(["GET", "POST"])
 def organisation_move(request, organisation):
     parents = queries.possible_parents(request.user).exclude(pk=organisation.parent_id)
-    form = OrganisationMoveForm(request.POST or None, parents=parents,
-                                initial={"on": timezone.localdate()})
+    form = OrganisationMoveForm(
+        request.POST or None, parents=parents, initial={"on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_move(by=request.user, organisation=organisation,
-                                       new_parent=form.cleaned_data["new_parent"],
-                                       on=form.cleaned_data["on"])
+            services.organisation_move(
+                by=request.user,
+                organisation=organisation,
+                new_parent=form.cleaned_data["new_parent"],
+                on=form.cleaned_data["on"],
+            )
         except ValidationError as error:
             attach_errors(form, error)
         else:
             messages.success(request, _("Organisation moved."))
             return redirect("organisation_detail", pk=organisation.pk)
-    return render(request, "federation/organisation_move.html", {
-        "form": form, "organisation": organisation,
-    })
+    return render(
+        request,
+        "federation/organisation_move.html",
+        {
+            "form": form,
+            "organisation": organisation,
+        },
+    )
 
 
 @access(model=Organisation)
 def organisation_history(request, organisation):
-    return render(request, "core/audit_trail.html", {
-        "object": organisation, "rows": queries.audit_rows(organisation),
-        "back_url_name": "organisation_detail",
-    })
+    return render(
+        request,
+        "core/audit_trail.html",
+        {
+            "object": organisation,
+            "rows": queries.audit_rows(organisation),
+            "back_url_name": "organisation_detail",
+        },
+    )
 
 
 @access(roles=USER_ADMINISTRATORS)
 def user_list(request):
     text = request.GET.get("q", "").strip()[:100]
     page = Paginator(queries.user_search(request.user, text=text), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     return render(request, "federation/user_list.html", {"page": page, "q": text})
 
 
@@ -183,8 +241,9 @@ def user_create(request):
     initial = {"is_active": True}
     if request.GET.get("organisation", "").isdigit():
         initial["organisation"] = organisations.filter(pk=request.GET["organisation"]).first()
-    form = UserForm(request.POST or None, initial=initial, organisations=organisations,
-                    creating=True)
+    form = UserForm(
+        request.POST or None, initial=initial, organisations=organisations, creating=True
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -206,8 +265,9 @@ def user_detail(request, user):
 @require_http_methods(["GET", "POST"])
 def user_edit(request, user):
     organisations = queries.organisations_visible(request.user).order_by("path")
-    form = UserForm(request.POST or None, instance=user, organisations=organisations,
-                    creating=False)
+    form = UserForm(
+        request.POST or None, instance=user, organisations=organisations, creating=False
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -217,9 +277,15 @@ def user_edit(request, user):
         else:
             messages.success(request, _("Changes saved."))
             return redirect("user_detail", pk=user.pk)
-    return render(request, "federation/user_form.html", {
-        "form": form, "person": user, "creating": False,
-    })
+    return render(
+        request,
+        "federation/user_form.html",
+        {
+            "form": form,
+            "person": user,
+            "creating": False,
+        },
+    )
 
 
 @access(roles=USER_ADMINISTRATORS, model=User, writes=True)
@@ -228,8 +294,9 @@ def user_password(request, user):
     form = PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_set_password(by=request.user, user=user,
-                                       password=form.cleaned_data["password"])
+            services.user_set_password(
+                by=request.user, user=user, password=form.cleaned_data["password"]
+            )
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -240,6 +307,12 @@ def user_password(request, user):
 
 @access(roles=USER_ADMINISTRATORS, model=User)
 def user_history(request, user):
-    return render(request, "core/audit_trail.html", {
-        "object": user, "rows": queries.audit_rows(user), "back_url_name": "user_detail",
-    })
+    return render(
+        request,
+        "core/audit_trail.html",
+        {
+            "object": user,
+            "rows": queries.audit_rows(user),
+            "back_url_name": "user_detail",
+        },
+    )

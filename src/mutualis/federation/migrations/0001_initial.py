@@ -10,170 +10,508 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Location',
+            name="Location",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=mutualis.core.ids.new_uid, editable=False, unique=True)),
-                ('level', models.CharField(choices=[('country', 'country'), ('region', 'region'), ('department', 'department'), ('commune', 'commune')], max_length=12, verbose_name='level')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('country_code', models.CharField(max_length=2, verbose_name='country')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='federation.location', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uid",
+                    models.UUIDField(
+                        default=mutualis.core.ids.new_uid, editable=False, unique=True
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("country", "country"),
+                            ("region", "region"),
+                            ("department", "department"),
+                            ("commune", "commune"),
+                        ],
+                        max_length=12,
+                        verbose_name="level",
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("country_code", models.CharField(max_length=2, verbose_name="country")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="federation.location",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'location',
-                'verbose_name_plural': 'locations',
-                'ordering': ['name'],
+                "verbose_name": "location",
+                "verbose_name_plural": "locations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=mutualis.core.ids.new_uid, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('national_union', 'national union'), ('regional_union', 'regional union'), ('departmental_union', 'departmental union'), ('mutual', 'mutual'), ('support_structure', 'support structure')], max_length=20, verbose_name='kind')),
-                ('code', models.CharField(help_text='Short code, unique among the organisations of the same parent.', max_length=20, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('path', models.CharField(editable=False, max_length=255)),
-                ('status', models.CharField(choices=[('in_creation', 'being set up'), ('active', 'active'), ('dormant', 'dormant'), ('dissolved', 'dissolved')], default='active', max_length=12, verbose_name='status')),
-                ('contact_person', models.CharField(blank=True, max_length=120, verbose_name='contact person')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='address')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('registration_number', models.CharField(blank=True, max_length=60, verbose_name='legal registration number')),
-                ('registration_date', models.DateField(blank=True, null=True, verbose_name='legal registration date')),
-                ('support_type', models.CharField(blank=True, choices=[('ngo', 'non-governmental organisation'), ('ministry', 'ministry'), ('cooperation_agency', 'cooperation agency'), ('research_institute', 'research institute'), ('health_insurance_agency', 'health-insurance agency')], max_length=30, verbose_name='type of support structure')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='date of creation')),
-                ('currency', models.CharField(blank=True, help_text='ISO 4217 code of the currency the mutual keeps its accounts in.', max_length=3, verbose_name='currency')),
-                ('mutual_type', models.CharField(blank=True, choices=[('community', 'community'), ('professional', 'professional'), ('workplace', 'workplace'), ('microfinance', 'microfinance-linked')], max_length=20, verbose_name='type of mutual')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='federation.location', verbose_name='location')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='federation.organisation', verbose_name='parent organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uid",
+                    models.UUIDField(
+                        default=mutualis.core.ids.new_uid, editable=False, unique=True
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("national_union", "national union"),
+                            ("regional_union", "regional union"),
+                            ("departmental_union", "departmental union"),
+                            ("mutual", "mutual"),
+                            ("support_structure", "support structure"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Short code, unique among the organisations of the same parent.",
+                        max_length=20,
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("path", models.CharField(editable=False, max_length=255)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("in_creation", "being set up"),
+                            ("active", "active"),
+                            ("dormant", "dormant"),
+                            ("dissolved", "dissolved"),
+                        ],
+                        default="active",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "contact_person",
+                    models.CharField(blank=True, max_length=120, verbose_name="contact person"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="address")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "registration_number",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="legal registration number"
+                    ),
+                ),
+                (
+                    "registration_date",
+                    models.DateField(blank=True, null=True, verbose_name="legal registration date"),
+                ),
+                (
+                    "support_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ngo", "non-governmental organisation"),
+                            ("ministry", "ministry"),
+                            ("cooperation_agency", "cooperation agency"),
+                            ("research_institute", "research institute"),
+                            ("health_insurance_agency", "health-insurance agency"),
+                        ],
+                        max_length=30,
+                        verbose_name="type of support structure",
+                    ),
+                ),
+                (
+                    "founded_on",
+                    models.DateField(blank=True, null=True, verbose_name="date of creation"),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO 4217 code of the currency the mutual keeps its accounts in.",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                (
+                    "mutual_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("community", "community"),
+                            ("professional", "professional"),
+                            ("workplace", "workplace"),
+                            ("microfinance", "microfinance-linked"),
+                        ],
+                        max_length=20,
+                        verbose_name="type of mutual",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="federation.location",
+                        verbose_name="location",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="federation.organisation",
+                        verbose_name="parent organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Affiliation',
+            name="Affiliation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=mutualis.core.ids.new_uid, editable=False, unique=True)),
-                ('start', models.DateField(verbose_name='from')),
-                ('end', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='affiliations', to='federation.organisation')),
-                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='federation.organisation', verbose_name='parent organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uid",
+                    models.UUIDField(
+                        default=mutualis.core.ids.new_uid, editable=False, unique=True
+                    ),
+                ),
+                ("start", models.DateField(verbose_name="from")),
+                ("end", models.DateField(blank=True, null=True, verbose_name="until")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="affiliations",
+                        to="federation.organisation",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="federation.organisation",
+                        verbose_name="parent organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'affiliation',
-                'verbose_name_plural': 'affiliations',
+                "verbose_name": "affiliation",
+                "verbose_name_plural": "affiliations",
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('uid', models.UUIDField(default=mutualis.core.ids.new_uid, editable=False, unique=True)),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='users', to='federation.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "uid",
+                    models.UUIDField(
+                        default=mutualis.core.ids.new_uid, editable=False, unique=True
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="federation.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'ordering': ['last_name', 'first_name', 'username'],
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "ordering": ["last_name", "first_name", "username"],
             },
             managers=[
-                ('objects', mutualis.federation.models.ScopedUserManager()),
+                ("objects", mutualis.federation.models.ScopedUserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='RoleGrant',
+            name="RoleGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=mutualis.core.ids.new_uid, editable=False, unique=True)),
-                ('role', models.CharField(choices=[('system_admin', 'system administrator'), ('union_officer', 'union officer'), ('mutual_manager', 'mutual manager'), ('enrolment_agent', 'enrolment agent'), ('cashier', 'cashier'), ('accountant', 'accountant'), ('medical_advisor', 'medical advisor'), ('provider_clerk', 'provider clerk'), ('portal_editor', 'portal editor')], max_length=30, verbose_name='role')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_grants', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uid",
+                    models.UUIDField(
+                        default=mutualis.core.ids.new_uid, editable=False, unique=True
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("system_admin", "system administrator"),
+                            ("union_officer", "union officer"),
+                            ("mutual_manager", "mutual manager"),
+                            ("enrolment_agent", "enrolment agent"),
+                            ("cashier", "cashier"),
+                            ("accountant", "accountant"),
+                            ("medical_advisor", "medical advisor"),
+                            ("provider_clerk", "provider clerk"),
+                            ("portal_editor", "portal editor"),
+                        ],
+                        max_length=30,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'role',
-                'verbose_name_plural': 'roles',
+                "verbose_name": "role",
+                "verbose_name_plural": "roles",
             },
         ),
         migrations.AddConstraint(
-            model_name='location',
-            constraint=models.UniqueConstraint(fields=('parent', 'code'), name='location_code_unique_in_parent'),
+            model_name="location",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "code"), name="location_code_unique_in_parent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='location',
-            constraint=models.UniqueConstraint(condition=models.Q(('parent__isnull', True)), fields=('code',), name='location_root_code_unique'),
+            model_name="location",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("parent__isnull", True)),
+                fields=("code",),
+                name="location_root_code_unique",
+            ),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['path'], name='organisation_path_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="organisation",
+            index=models.Index(
+                fields=["path"], name="organisation_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['kind', 'path'], name='organisation_kind_path'),
+            model_name="organisation",
+            index=models.Index(fields=["kind", "path"], name="organisation_kind_path"),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('parent', 'code'), name='organisation_code_unique_in_parent'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "code"), name="organisation_code_unique_in_parent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('parent__isnull', True)), fields=('code',), name='organisation_root_code_unique'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("parent__isnull", True)),
+                fields=("code",),
+                name="organisation_root_code_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('path',), name='organisation_path_unique'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(fields=("path",), name="organisation_path_unique"),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'mutual'), models.Q(('currency', ''), _negated=True), models.Q(('mutual_type', ''), _negated=True)), models.Q(models.Q(('kind', 'mutual'), _negated=True), ('currency', ''), ('mutual_type', '')), _connector='OR'), name='organisation_currency_and_type_only_and_always_for_mutuals'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("kind", "mutual"),
+                        models.Q(("currency", ""), _negated=True),
+                        models.Q(("mutual_type", ""), _negated=True),
+                    ),
+                    models.Q(
+                        models.Q(("kind", "mutual"), _negated=True),
+                        ("currency", ""),
+                        ("mutual_type", ""),
+                    ),
+                    _connector="OR",
+                ),
+                name="organisation_currency_and_type_only_and_always_for_mutuals",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'support_structure'), ('support_type', ''), _connector='OR'), name='organisation_support_type_only_for_support_structures'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind", "support_structure"), ("support_type", ""), _connector="OR"
+                ),
+                name="organisation_support_type_only_for_support_structures",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('parent__isnull', True), models.Q(('kind', 'national_union'), _negated=True), _connector='OR'), name='organisation_national_union_is_a_root'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("parent__isnull", True),
+                    models.Q(("kind", "national_union"), _negated=True),
+                    _connector="OR",
+                ),
+                name="organisation_national_union_is_a_root",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='affiliation',
-            constraint=models.UniqueConstraint(condition=models.Q(('end__isnull', True)), fields=('organisation',), name='affiliation_one_open_per_organisation'),
+            model_name="affiliation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("end__isnull", True)),
+                fields=("organisation",),
+                name="affiliation_one_open_per_organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='affiliation',
-            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='affiliation_ends_after_start'),
+            model_name="affiliation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end__isnull", True), ("end__gte", models.F("start")), _connector="OR"
+                ),
+                name="affiliation_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rolegrant',
-            constraint=models.UniqueConstraint(fields=('user', 'role'), name='role_grant_unique'),
+            model_name="rolegrant",
+            constraint=models.UniqueConstraint(fields=("user", "role"), name="role_grant_unique"),
         ),
     ]

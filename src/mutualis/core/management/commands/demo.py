@@ -24,6 +24,7 @@ class Command(BaseCommand):
         if any(module.has_data() for module in modules):
             if options["if_empty"]:
                 self.stdout.write("The database already holds data: demo data not loaded.")
+                self.write_summaries(modules)
                 return
             raise CommandError(
                 "The database already holds data; demo data goes into an empty "
@@ -35,3 +36,11 @@ class Command(BaseCommand):
             for module in modules:
                 module.generate(demo)
         self.stdout.write(f"Demo data loaded in {time.perf_counter() - started:.1f} s.")
+        self.write_summaries(modules)
+
+    def write_summaries(self, modules):
+        # what to do next with the demo data, e.g. the log-ins (a module's optional summary())
+        for module in modules:
+            if hasattr(module, "summary"):
+                for line in module.summary():
+                    self.stdout.write(line)

@@ -19,11 +19,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT to listen on")
-        parser.add_argument("--production", action="store_true",
-                            help="run under gunicorn with settings from the environment")
+        parser.add_argument(
+            "--production",
+            action="store_true",
+            help="run under gunicorn with settings from the environment",
+        )
         parser.add_argument("--workers", type=int, default=default_workers())
-        parser.add_argument("--threads", type=int, default=1,
-                            help="threads per worker (gunicorn's gthread worker when above 1)")
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=1,
+            help="threads per worker (gunicorn's gthread worker when above 1)",
+        )
 
     def handle(self, *args, **options):
         if not options["production"]:
@@ -37,15 +44,26 @@ class Command(BaseCommand):
                 "(or `mutualis collectstatic`) first."
             )
         command = [
-            sys.executable, "-m", "gunicorn", "mutualis.config.wsgi:application",
-            "--bind", options["bind"],
-            "--workers", str(options["workers"]),
-            "--threads", str(options["threads"]),
-            "--access-logfile", "-",
-            "--timeout", "120",
-            "--graceful-timeout", "20",
-            "--max-requests", "5000",
-            "--max-requests-jitter", "500",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "mutualis.config.wsgi:application",
+            "--bind",
+            options["bind"],
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            "20",
+            "--max-requests",
+            "5000",
+            "--max-requests-jitter",
+            "500",
         ]
         self.stdout.write(
             f"Serving Mutualis on http://{options['bind']} with {options['workers']} workers"

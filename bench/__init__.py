@@ -1,0 +1,91 @@
+"""What a benchmark module (bench/bench_*.py) works with: `Result` to report a figure and
+`Context` to run `mutualis` in a subprocess against a scratch database. See bench/README.md."""
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+
+class BenchError(RuntimeError):
+    """A benchmark could not measure (a command failed, the data is not what was expected)."""
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    value: float
+    unit: str
+    goal: float
+    better: Literal["lower", "higher"]
+
+    def __post_init__(self) -> None:
+        if self.better not in ("lower", "higher"):
+            raise ValueError(
+                f"{self.name}: better must be 'lower' or 'higher', not {self.better!r}"
+            )
+
+    @property
+    def met(self) -> bool:
+        return self.value <= self.goal if self.better == "lower" else self.value >= self.goal
+
+    def as_json(self) -> dict:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "unit": self.unit,
+            "goal": self.goal,
+            "better": self.better,
+        }
+
+
+@dataclass(frozen=True)
+class Context:
+    root: Path  # the repository
+    tmp: Path  # var/bench/tmp: emptied at the start of every run of bench/run.py
+
+    def scratch(self, name: str) -> Path:
+        """A fresh folder of its own under tmp."""
+        folder = self.tmp / name
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        return folder
+
+    @staticmethod
+    def sqlite_url(path: Path) -> str:
+        return f"sqlite:///{Path(path).resolve()}"  # an absolute path gives sqlite:////…
+
+    def mutualis(
+        self,
+        *args: str,
+        database_url: str,
+        var_dir: Path | None = None,
+        timeout: float = 600,
+    ) -> subprocess.CompletedProcess:
+        """Runs `python -m mutualis ARGS` with this interpreter against `database_url`, its var
+        folder (secret key, media…) in `var_dir` (default: tmp); raises BenchError when the
+        command fails."""
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "MUTUALIS_VAR_DIR": str(var_dir or self.tmp),
+        }
+        command = [sys.executable, "-m", "mutualis", *args]
+        completed = subprocess.run(
+            command,
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if completed.returncode != 0:
+            raise BenchError(
+                f"`mutualis {' '.join(args)}` failed with exit code {completed.returncode}:\n"
+                f"{completed.stderr[-4000:]}"
+            )
+        return completed

@@ -1,0 +1,77 @@
+"""DESIGN.md rule 3, checked on every model of the project.
+
+Every table has a `uid`. Operational tables (everything but the reference and federation tables
+listed below) carry their `mutual`, and each of their unique constraints includes it, which is
+what scoping and distribution by mutual rely on.
+"""
+
+from django.apps import apps
+from django.db import models
+
+# Tables that are not operational data of one mutual: the federation itself, national
+# reference catalogues and the audit trail.
+NOT_OPERATIONAL = {
+    "core.auditentry",
+    "federation.location",
+    "federation.organisation",
+    "federation.affiliation",
+    "federation.user",
+    "federation.rolegrant",
+}
+
+
+def project_models():
+    return [
+        model
+        for model in apps.get_models()
+        if model.__module__.startswith("mutualis.") and not model._meta.proxy
+    ]
+
+
+def label(model) -> str:
+    return model._meta.label_lower
+
+
+def test_every_model_has_a_unique_uid():
+    missing = [
+        label(m)
+        for m in project_models()
+        if not any(f.name == "uid" and f.unique for f in m._meta.concrete_fields)
+    ]
+    assert missing == []
+
+
+def test_every_operational_model_carries_its_mutual():
+    missing = []
+    for model in project_models():
+        if label(model) in NOT_OPERATIONAL:
+            continue
+        field = next((f for f in model._meta.concrete_fields if f.name == "mutual"), None)
+        if field is None or field.related_model is not apps.get_model("federation", "Organisation"):
+            missing.append(label(model))
+    assert missing == []
+
+
+def test_every_unique_constraint_of_an_operational_model_includes_the_mutual():
+    offending = []
+    for model in project_models():
+        if label(model) in NOT_OPERATIONAL:
+            continue
+        for constraint in model._meta.constraints:
+            if (
+                isinstance(constraint, models.UniqueConstraint)
+                and "mutual" not in constraint.fields
+            ):
+                offending.append(f"{label(model)}.{constraint.name}")
+        for field in model._meta.concrete_fields:
+            if field.unique and field.name not in {"uid", "id"}:
+                offending.append(f"{label(model)}.{field.name}")
+    assert offending == []
+
+
+def test_every_model_a_view_may_show_declares_its_scope_path():
+    visible = ["federation.organisation", "federation.user", "federation.affiliation"]
+    for name in visible:
+        model = apps.get_model(name)
+        path = model.SCOPE_PATH
+        assert path == "path" or path.endswith("__path"), name
