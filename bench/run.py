@@ -8,6 +8,7 @@ the exit code is non-zero only when a benchmark crashes. See bench/README.md.
 """
 
 import argparse
+import fcntl
 import importlib
 import json
 import os
@@ -61,6 +62,15 @@ def main(argv: list[str] | None = None) -> int:
     modules = selected(args.names)
 
     out = Path(os.environ.get("MUTUALIS_VAR_DIR") or ROOT / "var").resolve() / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    # One run at a time: runs share the scratch folder, and timings taken side by side with
+    # another run would measure the contention.
+    lock = (out / ".lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("another benchmark run is in progress: waiting for it to end", flush=True)
+        fcntl.flock(lock, fcntl.LOCK_EX)
     tmp = out / "tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)

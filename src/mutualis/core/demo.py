@@ -32,9 +32,12 @@ class Demo:
 def demo_modules() -> list[ModuleType]:
     modules = []
     for app in apps.get_app_configs():
+        name = f"{app.name}.demo"
+        if name == __name__:  # this registry, not a generator
+            continue
         try:
-            modules.append(import_module(f"{app.name}.demo"))
+            modules.append(import_module(name))
         except ModuleNotFoundError as error:
-            if error.name != f"{app.name}.demo":
+            if error.name != name:
                 raise
     return modules

@@ -41,6 +41,8 @@ from typing import Any
 import pycountry
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.management.base import CommandError
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.text import slugify
 
 from mutualis.core.demo import Demo
@@ -49,6 +51,8 @@ from mutualis.federation.rules import Kind, Role
 
 DATA_DIR = Path(__file__).parent / "data"
 DEMO_PASSWORD = "mutualis"
+# Hashes of DEMO_PASSWORD written by this process: summary() need not check them again.
+DEMO_PASSWORD_HASHES: set[str] = set()
 EMAIL_DOMAIN = "demo.mutualis.sn"
 CURRENCY = "XOF"
 
@@ -520,6 +524,19 @@ def plan_federation(rng: random.Random, mutuals: int) -> FederationPlan:
 # --- writing the plan ------------------------------------------------------------------------
 
 
+PATH_PLACEHOLDER = "/new-"
+# The path organisation_create gives: the parent's path (or "/" for a root), the key and "/".
+PARENT_PATH_AND_PK = Concat(
+    Coalesce(
+        Subquery(Organisation.objects.filter(pk=OuterRef("parent_id")).values("path")[:1]),
+        Value("/"),
+    ),
+    Cast("id", output_field=CharField()),
+    Value("/"),
+    output_field=CharField(),
+)
+
+
 def write_federation(plan: FederationPlan, *, password_hash: str | None = None) -> dict[str, Any]:
     """Writes the plan with bulk inserts, level by level (a row's parent needs its primary key
     first), and returns the handles documented at the top of this module."""
@@ -568,11 +585,14 @@ def write_federation(plan: FederationPlan, *, password_hash: str | None = None) 
         # The path holds the primary key, known once the row is written (as organisation_create
         # does); a unique placeholder keeps the unique constraint on paths happy meanwhile.
         for row in rows:
-            row.path = f"/new-{row.uid}/"
+            row.path = f"{PATH_PLACEHOLDER}{row.uid}/"
         Organisation.objects.bulk_create(rows)
+        # One statement per level, where bulk_update would build a CASE with a branch per row.
+        Organisation.objects.filter(path__startswith=PATH_PLACEHOLDER).update(
+            path=PARENT_PATH_AND_PK
+        )
         for row in rows:
             row.path = f"{row.parent.path if row.parent else '/'}{row.pk}/"
-        Organisation.objects.bulk_update(rows, ["path"])
         organisations.update((row.code, row) for row in rows)
 
     Affiliation.objects.bulk_create(
@@ -587,6 +607,7 @@ def write_federation(plan: FederationPlan, *, password_hash: str | None = None) 
 
     # Argon2 is slow on purpose: hash the one demo password once for every demo user.
     password_hash = password_hash or make_password(DEMO_PASSWORD)
+    DEMO_PASSWORD_HASHES.add(password_hash)
     users = [
         User(
             username=spec.username,
@@ -662,7 +683,7 @@ def summary() -> list[str]:
         ).prefetch_related("role_grants")
     }
     # One check per distinct hash: the demo users share theirs, and Argon2 is slow.
-    is_demo_hash: dict[str, bool] = {}
+    is_demo_hash = dict.fromkeys(DEMO_PASSWORD_HASHES, True)
     rows = []
     for demo_user in DEMO_USERS:
         user = users.get(demo_user.username)
