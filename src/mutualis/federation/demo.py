@@ -335,7 +335,7 @@ def plan_mutual(
 ) -> PlannedOrganisation:
     names = load_data()["names"]["mutual_names"]
     if first_in_department:
-        # the chef-lieu's mutual: the department's oldest, community mutual, still running
+        # the chef-lieu's mutual: a community mutual, running (the demo users work in Thiès')
         status, mutual_type = Status.ACTIVE, MutualType.COMMUNITY
     else:
         draw = rng.random()
