@@ -1,8 +1,11 @@
 import re
 
+from django.db import connection
+
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import Kind
+from mutualis.federation.services import organisation_create, user_create
 from tests.conftest import make_mutual
 
 FORM = {
@@ -120,3 +123,32 @@ def test_pages_load_nothing_from_another_site(client, federation, cast):
     assert not re.search(r'(src|href)="(https?:)?//', page)
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def next_organisation_id_is(number: int) -> None:
+    table = Organisation._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, number - 1]
+            )
+        else:
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [number - 1, table]
+            )
+
+
+def test_links_carry_identifiers_unlocalized(client, federation, admin):
+    # given an organisation whose number a French page would write "12 345"
+    next_organisation_id_is(12345)
+    union = organisation_create(
+        by=None, kind=Kind.DEPARTMENTAL_UNION, parent=federation.r1, code="D9", name="UD Tivaouane"
+    )
+    assert union.pk == 12345
+    head = user_create(
+        by=None, username="head", organisation=federation.national, roles=["system_admin"]
+    )
+    client.force_login(head)
+    page = client.get(f"/organisations/{union.pk}/").content.decode()
+    assert "?parent=12345" in page
+    assert "?organisation=12345" in page
