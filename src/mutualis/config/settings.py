@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "axes",
     "mutualis.core",
     "mutualis.federation",
+    "mutualis.benefits",
+    "mutualis.membership",
+    "mutualis.contributions",
 ]
 
 MIDDLEWARE = [

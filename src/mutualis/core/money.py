@@ -1,0 +1,41 @@
+"""Exact money: integers in the smallest unit of the currency (DESIGN.md rule 2).
+
+A share is rounded once; the remainder goes to the other side, so that the parts always add up
+to the whole.
+"""
+
+from collections.abc import Mapping, Sequence
+
+BASIS_POINTS = 10_000  # 100 % = 10,000 basis points: rates are exact integers too
+
+
+def share(amount: int, basis_points: int) -> int:
+    """`basis_points`/10,000 of `amount`, rounded half up (toward the larger magnitude)."""
+    if not 0 <= basis_points <= BASIS_POINTS:
+        raise ValueError(f"a share is between 0 and {BASIS_POINTS} basis points")
+    quotient, remainder = divmod(abs(amount) * basis_points, BASIS_POINTS)
+    rounded = quotient + (1 if remainder * 2 >= BASIS_POINTS else 0)
+    return rounded if amount >= 0 else -rounded
+
+
+def split_by_shares(amount: int, shares: Mapping[str, int], rest: str) -> dict[str, int]:
+    """Splits `amount` between parties holding `shares` (basis points each, at most 100 % in
+    all); whatever the rounded shares leave goes to `rest`. The parts add up to `amount`."""
+    if sum(shares.values()) > BASIS_POINTS:
+        raise ValueError("the shares add up to more than 100 %")
+    parts = {party: share(amount, points) for party, points in shares.items()}
+    parts[rest] = amount - sum(parts.values())
+    return parts
+
+
+def allocate_in_order(amount: int, dues: Sequence[int]) -> list[int]:
+    """Pays `dues` one after the other with `amount` (oldest first): each gets what is left, up
+    to what it is owed. Returns what each due receives; what exceeds them all is not allocated."""
+    if amount < 0 or any(due < 0 for due in dues):
+        raise ValueError("amounts and dues are never negative")
+    paid = []
+    for due in dues:
+        part = min(amount, due)
+        paid.append(part)
+        amount -= part
+    return paid

@@ -1,0 +1,116 @@
+"""Pure rules of the register: who may join a household, how people are found and how possible
+duplicates are recognised (DOMAIN.md §2)."""
+
+import datetime
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+
+from mutualis.benefits.rules import Category, Relationship
+from mutualis.core.identifiers import compact_form
+from mutualis.membership.coverage import birthday
+
+ADULT_AGE = 18
+# Phone numbers are found by their last digits: the national number without the country code.
+PHONE_DIGITS = 9
+
+
+def normalize(text: str) -> str:
+    """Lower case, without accents or punctuation: "N'Diaye Aïssatou" → "ndiaye aissatou"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.lower().replace("'", "")).split())
+
+
+def search_tokens(
+    *,
+    first_name: str,
+    last_name: str,
+    member_number: str,
+    phone: str,
+    household_number: int | None = None,
+) -> set[str]:
+    """The words a beneficiary is found by: each name, the member number (compact), the phone
+    number's last digits and the household number."""
+    tokens = set(normalize(f"{first_name} {last_name}").split())
+    tokens.add(compact_form(member_number).lower())
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) >= 6:
+        tokens.add(digits[-PHONE_DIGITS:])
+    if household_number is not None:
+        tokens.add(f"h{household_number}")
+    return {token[:60] for token in tokens if token}
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a search, normalised like the tokens; a member number typed with dashes
+    or spaces is one word, a phone number is its last digits."""
+    text = query.strip()
+    if re.fullmatch(r"[+\d\s.-]{6,}", text):
+        return [re.sub(r"\D", "", text)[-PHONE_DIGITS:]]
+    if re.fullmatch(r"[A-Za-z0-9]+([-\s][A-Za-z0-9]+)*", text) and any(c.isdigit() for c in text):
+        return [compact_form(text).lower()]
+    return normalize(text).split()
+
+
+def duplicate_key(*, first_name: str, last_name: str, sex: str, birth_date: datetime.date) -> str:
+    """What two records of the same person share, whatever the accents or the order of names."""
+    names = " ".join(sorted(normalize(f"{first_name} {last_name}").split()))
+    return f"{names}|{sex}|{birth_date.isoformat()}"
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    years = day.year - birth_date.year
+    return years - 1 if birthday(birth_date, years) > day else years
+
+
+def default_category(birth_date: datetime.date, day: datetime.date) -> str:
+    return Category.ADULT if age_on(birth_date, day) >= ADULT_AGE else Category.CHILD
+
+
+def dependent_errors(
+    *,
+    relationship: str,
+    birth_date: datetime.date,
+    enrolled_on: datetime.date,
+    today: datetime.date,
+    child_age_limit: int,
+    spouses_allowed: int,
+    other_dependents_allowed: bool,
+    max_household_size: int | None,
+    household: Iterable[str],
+) -> dict[str, str]:
+    """Why a person cannot join a household as `relationship`, by field; empty when they can.
+    `household` is the relationships of the household's current members."""
+    members = list(household)
+    errors: dict[str, str] = {}
+    if birth_date > today:
+        errors["birth_date"] = _("The date of birth cannot be in the future.")
+    elif birth_date > enrolled_on:
+        errors["birth_date"] = _("The date of birth comes after the enrolment date.")
+    if relationship == Relationship.HEAD:
+        if Relationship.HEAD in members:
+            errors["relationship"] = _("The household already has a head.")
+        elif birth_date <= today and age_on(birth_date, enrolled_on) < ADULT_AGE:
+            errors["birth_date"] = _(
+                "The head of household must be an adult (%(age)s or older)."
+            ) % {"age": ADULT_AGE}
+    elif relationship == Relationship.CHILD:
+        if birth_date <= today and age_on(birth_date, enrolled_on) >= child_age_limit:
+            errors["birth_date"] = _(
+                "A child dependent must be under %(age)s years old on enrolment."
+            ) % {"age": child_age_limit}
+    elif relationship == Relationship.SPOUSE:
+        if members.count(Relationship.SPOUSE) >= spouses_allowed:
+            errors["relationship"] = _("The package allows %(count)s spouse(s) per household.") % {
+                "count": spouses_allowed
+            }
+    elif relationship in (Relationship.PARENT, Relationship.OTHER) and not other_dependents_allowed:
+        errors["relationship"] = _("The package does not cover other dependents.")
+    if max_household_size is not None and len(members) + 1 > max_household_size:
+        errors["relationship"] = _("The package allows at most %(count)s people per household.") % {
+            "count": max_household_size
+        }
+    return errors
