@@ -118,3 +118,76 @@ def cast(federation):
 @pytest.fixture
 def admin(cast):
     return cast[Role.SYSTEM_ADMIN]
+
+
+@pytest.fixture
+def state(federation):
+    from mutualis.benefits.services import payer_create
+
+    return payer_create(
+        by=None, owner=federation.national, code="ETAT", name="État du Sénégal", kind="state"
+    )
+
+
+@pytest.fixture
+def cmu_package(federation, state):
+    """Senegal CMU (DOMAIN.md §3–4): 7,000 XOF per beneficiary per year, 1,000 XOF to register,
+    the State pays half, all of it for the indigent; 30 days of waiting, 270 for childbirth."""
+    import datetime
+
+    from mutualis.benefits.services import package_create, package_version_add
+
+    package = package_create(
+        by=None, owner=federation.national, code="CMU", name="Paquet de base CMU"
+    )
+    package_version_add(
+        by=None,
+        package=package,
+        valid_from=datetime.date(2024, 1, 1),
+        period="year",
+        contribution=7000,
+        registration_fee=1000,
+        waiting_days=30,
+        grace_days=30,
+        subsidies=[(state, "", 5000), (state, "indigent", 10000)],
+        waiting_days_by_service={"childbirth": 270},
+        coverage=[
+            {"service_category": "consultation", "level": "health_post", "rate_bp": 8000},
+            {"service_category": "optical", "level": "health_centre", "excluded": True},
+        ],
+    )
+    return package
+
+
+def person(first_name, last_name, sex, birth_date, relationship="child", **extra):
+    import datetime
+
+    return {
+        "first_name": first_name,
+        "last_name": last_name,
+        "sex": sex,
+        "birth_date": datetime.date.fromisoformat(birth_date),
+        "relationship": relationship,
+        **extra,
+    }
+
+
+@pytest.fixture
+def family(federation, cmu_package):
+    """The Diop household of Joal: Moussa, his wife Awa and two children, enrolled 2025-01-10."""
+    import datetime
+
+    from mutualis.membership.services import household_enrol
+
+    return household_enrol(
+        by=None,
+        mutual=federation.m1,
+        package=cmu_package,
+        enrolled_on=datetime.date(2025, 1, 10),
+        head=person("Moussa", "Diop", "M", "1980-03-02", phone="+221 77 123 45 67"),
+        dependents=[
+            person("Awa", "Diop", "F", "1985-06-11", "spouse"),
+            person("Fatou", "Diop", "F", "2012-09-30"),
+            person("Ibrahima", "Diop", "M", "2016-01-15"),
+        ],
+    )

@@ -119,9 +119,9 @@ def household_dues(
     (or the last before its resignation), each under the package version in force when the
     period begins (or at enrolment, for the first period)."""
     first_terms = terms_on(versions, enrolled_on)
-    if first_terms is None:
-        return []
     last = until if resigned_on is None else min(until, resigned_on - datetime.timedelta(1))
+    if first_terms is None or last < enrolled_on:
+        return []  # no package at enrolment; or nothing is due yet, or it resigned on the day
     # All versions of a package share its period unit (benefits.services refuses a change).
     return [
         period_due(terms_on(versions, max(start, enrolled_on)) or first_terms, members, start)

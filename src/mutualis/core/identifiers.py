@@ -1,8 +1,10 @@
 """Human-friendly numbers that check themselves (member numbers, receipt numbers).
 
 The check character is Luhn's algorithm over base 36 (digits and letters, "Luhn mod N"): it
-catches every single mistyped character and every swap of two neighbours, the two errors people
-make when copying a number from a card.
+catches every single mistyped character and every swap of two different neighbours but one, the
+two errors people make when copying a number from a card. The one swap it misses is "0Z" ↔ "Z0"
+(like "09" ↔ "90" for Luhn in base 10): 0 and Z are the two characters whose doubled value and
+plain value differ by the same amount modulo 36.
 """
 
 import re

@@ -20,10 +20,11 @@ def share(amount: int, basis_points: int) -> int:
 
 def split_by_shares(amount: int, shares: Mapping[str, int], rest: str) -> dict[str, int]:
     """Splits `amount` between parties holding `shares` (basis points each, at most 100 % in
-    all); whatever the rounded shares leave goes to `rest`. The parts add up to `amount`."""
+    all); whatever the other parties' rounded shares leave goes to `rest` (its own share too, if
+    it holds one). The parts add up to `amount`."""
     if sum(shares.values()) > BASIS_POINTS:
         raise ValueError("the shares add up to more than 100 %")
-    parts = {party: share(amount, points) for party, points in shares.items()}
+    parts = {party: share(amount, points) for party, points in shares.items() if party != rest}
     parts[rest] = amount - sum(parts.values())
     return parts
 

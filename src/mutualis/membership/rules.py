@@ -17,11 +17,16 @@ ADULT_AGE = 18
 PHONE_DIGITS = 9
 
 
+# An apostrophe joins (N'Diaye, N’Diaye as a phone keyboard types it: "ndiaye"); the letters that
+# Unicode does not decompose are spelled out (Lætitia: "laetitia").
+SPELLED_OUT = str.maketrans({"'": "", "’": "", "‘": "", "ʼ": "", "æ": "ae", "œ": "oe", "ß": "ss"})
+
+
 def normalize(text: str) -> str:
     """Lower case, without accents or punctuation: "N'Diaye Aïssatou" → "ndiaye aissatou"."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.lower().replace("'", "")).split())
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.lower().translate(SPELLED_OUT)).split())
 
 
 def search_tokens(
@@ -48,8 +53,9 @@ def query_words(query: str) -> list[str]:
     """The words of a search, normalised like the tokens; a member number typed with dashes
     or spaces is one word, a phone number is its last digits."""
     text = query.strip()
-    if re.fullmatch(r"[+\d\s.-]{6,}", text):
-        return [re.sub(r"\D", "", text)[-PHONE_DIGITS:]]
+    digits = re.sub(r"\D", "", text)
+    if digits and re.fullmatch(r"[+\d\s.-]{6,}", text):
+        return [digits[-PHONE_DIGITS:]]
     if re.fullmatch(r"[A-Za-z0-9]+([-\s][A-Za-z0-9]+)*", text) and any(c.isdigit() for c in text):
         return [compact_form(text).lower()]
     return normalize(text).split()

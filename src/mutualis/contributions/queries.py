@@ -1,0 +1,175 @@
+"""Reads of contributions: a household's account, coverage at a date, the cashier's report.
+
+`coverage_of` is how every screen, API and later issue asks whether someone is covered: it
+loads the facts in a handful of indexed queries and asks membership.coverage.coverage_at.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
+
+from mutualis.benefits.models import PackageVersion
+from mutualis.benefits.queries import versions_with_rules
+from mutualis.contributions.models import Allocation, AllocationKind, Payment
+from mutualis.contributions.rules import (
+    ContributionTerms,
+    Member,
+    PeriodDue,
+    Settled,
+    Settlement,
+    household_dues,
+    settlement,
+)
+from mutualis.core.access import scoped
+from mutualis.membership.coverage import (
+    BeneficiaryFacts,
+    Coverage,
+    HouseholdFacts,
+    coverage_at,
+    household_status,
+)
+from mutualis.membership.models import Beneficiary, Household
+from mutualis.membership.queries import coverage_terms
+
+# Members may pay ahead: up to the end of the period that starts a year after the payment.
+ADVANCE_DAYS = 366
+
+
+def contribution_terms(version: PackageVersion) -> ContributionTerms:
+    return ContributionTerms(
+        valid_from=version.valid_from,
+        period=version.period,
+        per_household=version.contribution_basis == "per_household",
+        contribution=version.contribution,
+        registration_fee=version.registration_fee,
+        amounts_by_category={c.category: c.amount for c in version.category_contributions.all()},
+        subsidies=tuple((s.payer_id, s.category, s.share_bp) for s in version.subsidies.all()),
+    )
+
+
+def members_of(beneficiaries: Iterable[Beneficiary]) -> list[Member]:
+    return [Member(b.category, b.enrolled_on, b.left_on) for b in beneficiaries]
+
+
+@dataclass(frozen=True)
+class Account:
+    """A household's contributions at a date: what was due, what was paid, what is owed."""
+
+    household: Household
+    registration_fee: int
+    dues: list[PeriodDue]
+    settlement: Settlement
+    payer_paid: dict[tuple[int, datetime.date], int]
+    on: datetime.date
+
+    @property
+    def fee_outstanding(self) -> int:
+        return max(self.registration_fee - self.settlement.fee_paid, 0)
+
+    def member_outstanding(self, start: datetime.date) -> int:
+        due = next((d.member for d in self.dues if d.period_start == start), 0)
+        return max(due - self.settlement.paid_by_period.get(start, 0), 0)
+
+    @property
+    def arrears(self) -> int:
+        """Member shares and fee owed for periods that have begun by the date."""
+        begun = [d for d in self.dues if d.period_start <= self.on]
+        return self.fee_outstanding + sum(self.member_outstanding(d.period_start) for d in begun)
+
+    def payer_outstanding(self, payer_id: int, start: datetime.date) -> int:
+        due = next((d.payers.get(payer_id, 0) for d in self.dues if d.period_start == start), 0)
+        return max(due - self.payer_paid.get((payer_id, start), 0), 0)
+
+
+def household_account(
+    household: Household, on: datetime.date | None = None, until: datetime.date | None = None
+) -> Account:
+    """The account of a household on `on` (today by default), with dues listed until `until`
+    (the same day by default; later to take advance payments)."""
+    on = on or timezone.localdate()
+    versions = list(versions_with_rules([household.package_id]))
+    terms = [contribution_terms(v) for v in versions]
+    members = members_of(household.beneficiaries.all())
+    dues = household_dues(terms, members, household.enrolled_on, until or on, household.resigned_on)
+    first = next((t for t in terms if t.valid_from <= household.enrolled_on), None)
+    fee = first.registration_fee if first else 0
+    rows = list(
+        Allocation.objects.filter(household=household).values_list(
+            "kind", "period_start", "payer_id", "amount", "payment__received_on"
+        )
+    )
+    member_rows = [
+        Settled(received, kind, start, amount)
+        for kind, start, payer, amount, received in rows
+        if kind != AllocationKind.PAYER_SHARE
+    ]
+    payer_paid: dict[tuple[int, datetime.date], int] = defaultdict(int)
+    for kind, start, payer, amount, _received in rows:
+        if kind == AllocationKind.PAYER_SHARE:
+            payer_paid[(payer, start)] += amount
+    return Account(household, fee, dues, settlement(dues, fee, member_rows), dict(payer_paid), on)
+
+
+def coverage_of(
+    beneficiary: Beneficiary, on: datetime.date | None = None, service: str | None = None
+) -> Coverage:
+    """Whether a beneficiary is covered on a date for a service, and every reason why not."""
+    on = on or timezone.localdate()
+    household = beneficiary.household
+    account = household_account(household, on)
+    versions = [coverage_terms(v) for v in versions_with_rules([household.package_id])]
+    return coverage_at(
+        BeneficiaryFacts(
+            beneficiary.birth_date,
+            beneficiary.relationship,
+            beneficiary.enrolled_on,
+            beneficiary.left_on,
+        ),
+        HouseholdFacts(
+            household.enrolled_on,
+            household.resigned_on,
+            account.settlement.covered_from,
+            account.settlement.paid_periods,
+        ),
+        versions,
+        on,
+        service,
+    )
+
+
+def status_of(household: Household, on: datetime.date | None = None) -> str:
+    """The status of a household: waiting, covered, suspended, lapsed or resigned."""
+    on = on or timezone.localdate()
+    head = next(b for b in household.beneficiaries.all() if b.is_head)
+    return household_status(coverage_of(head, on), on)
+
+
+def payments_visible(user) -> QuerySet[Payment]:
+    return scoped(Payment.objects.select_related("household", "payer", "recorded_by"), user)
+
+
+def cash_report(mutual, day: datetime.date, cashier=None) -> dict:
+    """A cashier's day: every payment and reversal received that day, totals by method."""
+    payments = (
+        Payment.objects.filter(mutual=mutual, received_on=day)
+        .select_related("household", "payer", "recorded_by", "reverses")
+        .order_by("recorded_at", "pk")
+    )
+    if cashier is not None:
+        payments = payments.filter(recorded_by=cashier)
+    totals = {
+        row["method"]: (row["total"], row["count"])
+        for row in payments.values("method")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+        .order_by()
+    }
+    return {
+        "day": day,
+        "payments": list(payments),
+        "totals": totals,
+        "total": sum(total for total, _count in totals.values()),
+    }

@@ -1,0 +1,307 @@
+"""The only writers of contributions (DOMAIN.md §3): payments, third payers' payments,
+reversals. Money is never deleted: a cancellation or a refund is a reversal."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mutualis.benefits.models import Payer
+from mutualis.contributions.models import Allocation, AllocationKind, Method, Payment
+from mutualis.contributions.queries import ADVANCE_DAYS, household_account
+from mutualis.contributions.rules import (
+    Overpayment,
+    allocate_member_payment,
+    allocate_payer_payment,
+)
+from mutualis.core.audit import audit_created
+from mutualis.federation.models import Organisation
+from mutualis.federation.services import require_in_scope
+from mutualis.membership.models import Household
+from mutualis.membership.services import sequence_take
+
+METHODS_WITH_REFERENCE = {Method.MOBILE_MONEY, Method.SAVINGS, Method.BANK_TRANSFER}
+
+
+def receipt_number_next(mutual: Organisation, day: datetime.date) -> str:
+    return f"{day.year}-{sequence_take(mutual=mutual, name='receipt'):06d}"
+
+
+def check_payment(
+    *,
+    mutual: Organisation,
+    amount: int,
+    method: str,
+    reference: str,
+    received_on: datetime.date,
+    receipt_number: str | None,
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if amount is None or amount <= 0:
+        errors["amount"] = [_("A payment is a positive amount.")]
+    if method not in Method.values:
+        errors["method"] = [_("Unknown payment method.")]
+    elif method in METHODS_WITH_REFERENCE and not reference:
+        errors["reference"] = [
+            _("A %(method)s payment needs its transaction reference.")
+            % {"method": Method(method).label}
+        ]
+    if received_on > timezone.localdate():
+        errors["received_on"] = [_("A payment cannot be received in the future.")]
+    if (
+        receipt_number
+        and Payment.objects.filter(mutual=mutual, receipt_number=receipt_number).exists()
+    ):
+        errors["receipt_number"] = [
+            _("Receipt number %(number)s is already used.") % {"number": receipt_number}
+        ]
+    if reference:
+        existing = Payment.objects.filter(
+            mutual=mutual, method=method, reference=reference, reverses__isnull=True
+        ).first()
+        if existing is not None:
+            errors["reference"] = [already_recorded(existing)]
+    if errors:
+        raise ValidationError(errors)
+
+
+def already_recorded(existing: Payment) -> str:
+    return _("This transaction is already recorded (receipt %(number)s).") % {
+        "number": existing.receipt_number
+    }
+
+
+def save_payment(payment: Payment, allocations: list[Allocation]) -> Payment:
+    """Writes a payment and its allocations; a transaction another cashier recorded at the same
+    moment is refused by the database's unique constraint, and reported as such."""
+    try:
+        with transaction.atomic():
+            payment.save()
+            for allocation in allocations:
+                allocation.payment = payment
+            Allocation.objects.bulk_create(allocations)
+    except IntegrityError:
+        existing = Payment.objects.filter(
+            mutual=payment.mutual,
+            method=payment.method,
+            reference=payment.reference,
+            reverses__isnull=True,
+        ).first()
+        if payment.reference and existing is not None:
+            raise ValidationError({"reference": [already_recorded(existing)]}) from None
+        if Payment.objects.filter(
+            mutual=payment.mutual, receipt_number=payment.receipt_number
+        ).exists():
+            raise ValidationError(
+                {
+                    "receipt_number": [
+                        _("Receipt number %(number)s is already used.")
+                        % {"number": payment.receipt_number}
+                    ]
+                }
+            ) from None
+        raise
+    return payment
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    by,
+    household: Household,
+    amount: int,
+    method: str,
+    received_on: datetime.date,
+    reference: str = "",
+    receipt_number: str | None = None,
+    note: str = "",
+) -> Payment:
+    """Records a member's payment for their household and allocates it: the registration fee
+    first, then the member share of each period, oldest first, up to a year ahead."""
+    require_in_scope(by, household.mutual, "household")
+    reference = reference.strip()
+    # One payment at a time per household: the allocation reads what is owed, then writes.
+    household = Household.objects.select_for_update().select_related("mutual").get(pk=household.pk)
+    check_payment(
+        mutual=household.mutual,
+        amount=amount,
+        method=method,
+        reference=reference,
+        received_on=received_on,
+        receipt_number=receipt_number,
+    )
+    if household.resigned_on is not None and household.resigned_on <= received_on:
+        raise ValidationError(
+            {
+                "household": _("The household resigned on %(date)s.")
+                % {"date": household.resigned_on.isoformat()}
+            }
+        )
+    account = household_account(
+        household, received_on, received_on + datetime.timedelta(days=ADVANCE_DAYS)
+    )
+    outstanding = [
+        (due.period_start, account.member_outstanding(due.period_start)) for due in account.dues
+    ]
+    try:
+        parts = allocate_member_payment(
+            amount, account.fee_outstanding, [(s, o) for s, o in outstanding if o]
+        )
+    except Overpayment as error:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "The household owes %(most)s in all, up to a year ahead: the payment cannot be "
+                    "larger."
+                )
+                % {"most": error.most}
+            }
+        ) from None
+    payment = Payment(
+        mutual=household.mutual,
+        household=household,
+        method=method,
+        reference=reference,
+        amount=amount,
+        received_on=received_on,
+        recorded_by=by if by else None,
+        note=note,
+        receipt_number=receipt_number or receipt_number_next(household.mutual, received_on),
+    )
+    allocations = [
+        Allocation(
+            mutual=household.mutual, household=household, kind=kind, period_start=start, amount=part
+        )
+        for kind, start, part in parts
+    ]
+    save_payment(payment, allocations)
+    audit_created(actor=by, obj=payment)
+    return payment
+
+
+@transaction.atomic
+def payer_payment_record(
+    *,
+    by,
+    mutual: Organisation,
+    payer: Payer,
+    amount: int,
+    method: str,
+    received_on: datetime.date,
+    reference: str = "",
+    households=None,
+    periods: list[datetime.date] | None = None,
+    receipt_number: str | None = None,
+    note: str = "",
+) -> Payment:
+    """Records a third payer's payment (the State's share for a list of beneficiaries…) and
+    reconciles it with what the payer owes: its share of each household's periods, oldest
+    first, for the households and periods given (all by default)."""
+    require_in_scope(by, mutual, "mutual")
+    reference = reference.strip()
+    check_payment(
+        mutual=mutual,
+        amount=amount,
+        method=method,
+        reference=reference,
+        received_on=received_on,
+        receipt_number=receipt_number,
+    )
+    chosen = Household.objects.filter(mutual=mutual).order_by("pk")
+    if households is not None:
+        chosen = chosen.filter(pk__in=[getattr(h, "pk", h) for h in households])
+    outstanding = []
+    for household in chosen.select_for_update().prefetch_related("beneficiaries"):
+        account = household_account(household, received_on)
+        for due in account.dues:
+            if periods is not None and due.period_start not in periods:
+                continue
+            owed = account.payer_outstanding(payer.pk, due.period_start)
+            if owed:
+                outstanding.append(((household, due.period_start), owed))
+    outstanding.sort(key=lambda item: (item[0][1], item[0][0].pk))
+    try:
+        parts = allocate_payer_payment(amount, outstanding)
+    except Overpayment as error:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "%(payer)s owes %(most)s for these households and periods: the payment "
+                    "cannot be larger."
+                )
+                % {"payer": payer.name, "most": error.most}
+            }
+        ) from None
+    payment = Payment(
+        mutual=mutual,
+        payer=payer,
+        method=method,
+        reference=reference,
+        amount=amount,
+        received_on=received_on,
+        recorded_by=by if by else None,
+        note=note,
+        receipt_number=receipt_number or receipt_number_next(mutual, received_on),
+    )
+    allocations = [
+        Allocation(
+            mutual=mutual,
+            household=household,
+            kind=AllocationKind.PAYER_SHARE,
+            payer=payer,
+            period_start=start,
+            amount=part,
+        )
+        for (household, start), part in parts
+    ]
+    save_payment(payment, allocations)
+    audit_created(actor=by, obj=payment)
+    return payment
+
+
+@transaction.atomic
+def payment_reverse(
+    *, by, payment: Payment, reason: str, on: datetime.date | None = None
+) -> Payment:
+    """Cancels or refunds a payment with a reversal: a payment of the opposite amount whose
+    allocations mirror the original's. The original stays, as the books require."""
+    require_in_scope(by, payment.mutual, "payment")
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.reverses_id is not None:
+        raise ValidationError({"payment": _("A reversal cannot itself be reversed.")})
+    if payment.reversals.exists():
+        raise ValidationError({"payment": _("This payment is already reversed.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the reversal.")})
+    on = on or timezone.localdate()
+    if on < payment.received_on:
+        raise ValidationError({"on": _("A reversal cannot precede the payment.")})
+    reversal = Payment(
+        mutual=payment.mutual,
+        household=payment.household,
+        payer=payment.payer,
+        method=payment.method,
+        reference=payment.reference,
+        amount=-payment.amount,
+        received_on=on,
+        recorded_by=by if by else None,
+        note=reason.strip(),
+        reverses=payment,
+        receipt_number=receipt_number_next(payment.mutual, on),
+    )
+    allocations = [
+        Allocation(
+            mutual=a.mutual_id and payment.mutual,
+            household_id=a.household_id,
+            kind=a.kind,
+            payer_id=a.payer_id,
+            period_start=a.period_start,
+            amount=-a.amount,
+        )
+        for a in payment.allocations.all()
+    ]
+    save_payment(reversal, allocations)
+    audit_created(actor=by, obj=reversal)
+    return reversal

@@ -1,0 +1,66 @@
+"""Reads of the register for views and API, through core.access.scoped."""
+
+from django.db.models import Prefetch, QuerySet
+
+from mutualis.benefits.models import PackageVersion
+from mutualis.core.access import scoped
+from mutualis.membership.coverage import CoverageTerms
+from mutualis.membership.models import Beneficiary, Household, SearchToken
+from mutualis.membership.rules import query_words
+
+SEARCH_LIMIT = 50
+
+
+def households_visible(user) -> QuerySet[Household]:
+    return scoped(Household.objects.select_related("mutual", "package"), user)
+
+
+def beneficiaries_visible(user) -> QuerySet[Beneficiary]:
+    return scoped(Beneficiary.objects.select_related("household", "mutual"), user)
+
+
+def prefix_range(word: str) -> tuple[str, str]:
+    """Words starting with `word` are those in [word, word + the highest character): a range
+    scan on an ordinary index, on every database."""
+    return word, word + "\uffff"
+
+
+def household_search(user, query: str, limit: int = SEARCH_LIMIT) -> list[Household]:
+    """Households in scope with a member whose words start with every word of the query: a
+    name (accents and case ignored, any part of it), a member number, a phone number or a
+    household number ("h123"). Each word is one index range."""
+    words = query_words(query)
+    if not words or not getattr(user, "scope_prefix", None):
+        return []
+    matches = None
+    for word in sorted(words, key=len, reverse=True):
+        low, high = prefix_range(word)
+        found = SearchToken.objects.filter(
+            token__gte=low, token__lt=high, mutual__path__startswith=user.scope_prefix
+        )
+        ids = found.values("beneficiary_id")
+        matches = ids if matches is None else matches.filter(beneficiary_id__in=ids)
+    household_ids = (
+        Beneficiary.objects.filter(pk__in=matches).values("household_id").distinct()[:limit]
+    )
+    return list(
+        Household.objects.filter(pk__in=household_ids)
+        .select_related("mutual", "package")
+        .prefetch_related(Prefetch("beneficiaries", queryset=Beneficiary.objects.order_by("pk")))
+        .order_by("mutual__name", "number")
+    )
+
+
+def coverage_terms(version: PackageVersion) -> CoverageTerms:
+    """A package version as the coverage rule reads it (versions_with_rules prefetches)."""
+    excluded = {rule.service_category for rule in version.coverage_rules.all() if rule.excluded}
+    covered = {rule.service_category for rule in version.coverage_rules.all() if not rule.excluded}
+    return CoverageTerms(
+        valid_from=version.valid_from,
+        period=version.period,
+        waiting_days=version.waiting_days,
+        grace_days=version.grace_days,
+        child_age_limit=version.child_age_limit,
+        waiting_days_by_service={w.service_category: w.days for w in version.waiting_periods.all()},
+        excluded_services=frozenset(excluded - covered),
+    )

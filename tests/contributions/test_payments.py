@@ -1,0 +1,192 @@
+import datetime
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Sum
+
+from mutualis.contributions.models import Allocation, Payment
+from mutualis.contributions.queries import cash_report, coverage_of, household_account
+from mutualis.contributions.services import (
+    payer_payment_record,
+    payment_record,
+    payment_reverse,
+)
+from mutualis.membership.services import household_resign
+
+D = datetime.date
+
+
+def pay(household, amount, day="2025-01-10", method="cash", reference="", **extra):
+    return payment_record(
+        by=None,
+        household=household,
+        amount=amount,
+        method=method,
+        received_on=D.fromisoformat(day),
+        reference=reference,
+        **extra,
+    )
+
+
+def test_a_payment_settles_the_fee_then_the_periods_oldest_first(family):
+    # given the Diop household of 4 (2 adults, 2 children): member share 4 × 3,500 per year
+    # when they pay the fee and the first year
+    payment = pay(family, 1000 + 14000)
+    # then the allocations say exactly that
+    parts = sorted(
+        payment.allocations.values_list("kind", "period_start", "amount"), key=lambda p: p[0]
+    )
+    assert parts == [("contribution", D(2025, 1, 1), 14000), ("registration_fee", None, 1000)]
+    assert payment.receipt_number.startswith("2025-")
+
+
+def test_the_parts_of_a_payment_add_up_to_it(family):
+    payment = pay(family, 16000, day="2025-02-01")
+    total = payment.allocations.aggregate(total=Sum("amount"))["total"]
+    assert total == payment.amount
+
+
+def test_a_covered_member_after_the_waiting_period(family):
+    pay(family, 15000)
+    awa = family.beneficiaries.get(first_name="Awa")
+    assert not coverage_of(awa, D(2025, 1, 20)).covered
+    assert coverage_of(awa, D(2025, 3, 1)).covered
+    # childbirth waits 270 days
+    assert coverage_of(awa, D(2025, 3, 1), "childbirth").codes == ("waiting_period",)
+
+
+def test_unpaid_contributions_suspend_the_whole_household(family):
+    pay(family, 15000)
+    child = family.beneficiaries.get(first_name="Ibrahima")
+    coverage = coverage_of(child, D(2026, 3, 1))
+    assert not coverage.covered
+    assert coverage.codes == ("contributions_unpaid",)
+    assert coverage.reasons[0].date == D(2026, 1, 1)
+
+
+def test_a_payment_larger_than_what_is_owed_is_refused(family):
+    with pytest.raises(ValidationError) as caught:
+        pay(family, 1000 + 14000 * 3)
+    assert "amount" in caught.value.message_dict
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize("amount", [0, -500])
+def test_a_zero_or_negative_payment_is_refused(family, amount):
+    with pytest.raises(ValidationError) as caught:
+        pay(family, amount)
+    assert "amount" in caught.value.message_dict
+
+
+def test_a_payment_for_a_resigned_household_is_refused(family):
+    household_resign(by=None, household=family, on=D(2025, 1, 10))
+    with pytest.raises(ValidationError) as caught:
+        pay(family, 15000, day="2025-02-01")
+    assert "household" in caught.value.message_dict
+
+
+def test_a_receipt_number_is_never_used_twice(family):
+    pay(family, 1000, receipt_number="A-0001")
+    with pytest.raises(ValidationError) as caught:
+        pay(family, 1000, receipt_number="A-0001")
+    assert "receipt_number" in caught.value.message_dict
+
+
+def test_a_mobile_money_transaction_is_recorded_once(family):
+    pay(family, 1000, method="mobile_money", reference="OM123456")
+    with pytest.raises(ValidationError) as caught:
+        pay(family, 1000, method="mobile_money", reference="OM123456")
+    assert "reference" in caught.value.message_dict
+    assert Payment.objects.filter(reference="OM123456").count() == 1
+
+
+def test_mobile_money_needs_its_reference(family):
+    with pytest.raises(ValidationError) as caught:
+        pay(family, 1000, method="mobile_money")
+    assert "reference" in caught.value.message_dict
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="concurrent writers need a server database"
+)
+def test_two_cashiers_recording_the_same_transaction_at_once_record_it_once(family):
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def record():
+        barrier.wait()
+        try:
+            pay(family, 1000, method="mobile_money", reference="WAVE-777")
+            outcomes.append("recorded")
+        except ValidationError as error:
+            outcomes.append(error.message_dict.get("reference"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=record) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(map(str, outcomes)).count("recorded") == 1
+    assert Payment.objects.filter(reference="WAVE-777").count() == 1
+
+
+def test_a_reversal_mirrors_the_payment_and_keeps_it(family):
+    payment = pay(family, 15000)
+    reversal = payment_reverse(
+        by=None, payment=payment, reason="erreur de saisie", on=D(2025, 1, 11)
+    )
+    assert reversal.amount == -15000
+    assert Payment.objects.count() == 2
+    assert Allocation.objects.aggregate(total=Sum("amount"))["total"] == 0
+    assert not coverage_of(family.beneficiaries.first(), D(2025, 3, 1)).covered
+    with pytest.raises(ValidationError):
+        payment_reverse(by=None, payment=payment, reason="encore", on=D(2025, 1, 12))
+
+
+def test_the_state_pays_its_share_for_many_households_in_one_payment(family, state):
+    # given the Diop household owes the State's share of 2025: 4 × 3,500
+    account = household_account(family, D(2025, 6, 1))
+    assert account.payer_outstanding(state.pk, D(2025, 1, 1)) == 14000
+    # when the State pays 10,000
+    payment = payer_payment_record(
+        by=None,
+        mutual=family.mutual,
+        payer=state,
+        amount=10000,
+        method="bank_transfer",
+        reference="TRESOR-2025-01",
+        received_on=D(2025, 6, 1),
+    )
+    # then the receivable shrinks by as much, and the member's cover is unchanged
+    account = household_account(family, D(2025, 6, 1))
+    assert account.payer_outstanding(state.pk, D(2025, 1, 1)) == 4000
+    assert payment.allocations.get().amount == 10000
+    with pytest.raises(ValidationError):
+        payer_payment_record(
+            by=None,
+            mutual=family.mutual,
+            payer=state,
+            amount=5000,
+            method="bank_transfer",
+            reference="TRESOR-2025-02",
+            received_on=D(2025, 6, 1),
+        )
+
+
+def test_the_cash_report_totals_the_day_by_method(family):
+    pay(family, 1000, day="2025-01-10")
+    pay(family, 14000, day="2025-01-10", method="mobile_money", reference="OM1")
+    report = cash_report(family.mutual, D(2025, 1, 10))
+    assert report["total"] == 15000
+    assert report["totals"]["mobile_money"] == (14000, 1)
+    assert len(report["payments"]) == 2
+
+
+def test_arrears_count_the_periods_begun_and_unpaid(family):
+    pay(family, 15000)
+    assert household_account(family, D(2026, 2, 1)).arrears == 14000
