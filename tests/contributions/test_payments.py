@@ -190,3 +190,34 @@ def test_the_cash_report_totals_the_day_by_method(family):
 def test_arrears_count_the_periods_begun_and_unpaid(family):
     pay(family, 15000)
     assert household_account(family, D(2026, 2, 1)).arrears == 14000
+
+
+def test_checking_coverage_reads_three_tables_once_the_package_is_known(
+    family, django_assert_max_num_queries
+):
+    from mutualis.membership.models import Beneficiary
+
+    pay(family, 15000)
+    coverage_of(family.beneficiaries.first(), D(2025, 3, 1))  # the package's rules are kept
+    awa = Beneficiary.objects.select_related("household__package").get(first_name="Awa")
+    with django_assert_max_num_queries(2):
+        assert coverage_of(awa, D(2025, 3, 1)).covered
+
+
+def test_a_new_package_version_is_seen_at_once(family, cmu_package):
+    from mutualis.benefits.services import package_version_add
+
+    pay(family, 15000)
+    awa = family.beneficiaries.get(first_name="Awa")
+    assert coverage_of(awa, D(2025, 3, 1), "optical").codes == ("service_excluded",)
+    package_version_add(
+        by=None,
+        package=cmu_package,
+        valid_from=D(2025, 2, 1),
+        allow_past=True,
+        period="year",
+        contribution=7000,
+        registration_fee=1000,
+    )
+    awa.household.package.refresh_from_db()
+    assert coverage_of(awa, D(2025, 3, 1), "optical").covered

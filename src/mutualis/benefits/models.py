@@ -16,7 +16,7 @@ from mutualis.benefits.rules import (
     PayerKind,
     ServiceCategory,
 )
-from mutualis.core.ids import uid_field
+from mutualis.core.ids import new_uid, uid_field
 from mutualis.core.money import BASIS_POINTS
 from mutualis.core.periods import PeriodUnit
 from mutualis.federation.models import Organisation
@@ -59,6 +59,10 @@ class BenefitPackage(models.Model):
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # Renewed by every new version: what a cache of the package's rules is keyed by. A fresh
+    # UUID rather than a counter, so that no two states of the rules ever share a key, even
+    # after a backup is restored.
+    rules_revision = models.UUIDField(default=new_uid, editable=False)
 
     class Meta:
         verbose_name = _("benefit package")

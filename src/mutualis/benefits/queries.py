@@ -1,5 +1,8 @@
 """Reads of benefit packages."""
 
+import uuid
+from functools import lru_cache
+
 from django.db.models import Q, QuerySet
 
 from mutualis.benefits.models import BenefitPackage, PackageVersion
@@ -26,6 +29,14 @@ def packages_visible(user) -> QuerySet[BenefitPackage]:
     return BenefitPackage.objects.filter(
         Q(owner__path__startswith=prefix) | Q(owner__path__in=owner_paths(user.organisation))
     ).select_related("owner")
+
+
+@lru_cache(maxsize=512)
+def package_rules(package_id: int, rules_revision: uuid.UUID) -> tuple[PackageVersion, ...]:
+    """The versions of a package with their rules, kept in memory for as long as the package's
+    revision is the same: checking coverage then reads no package table at all. Every new
+    version raises the revision, so a stale entry is never used."""
+    return tuple(versions_with_rules([package_id]))
 
 
 def versions_with_rules(package_ids) -> QuerySet[PackageVersion]:

@@ -20,6 +20,7 @@ from mutualis.benefits.models import (
     WaitingPeriod,
 )
 from mutualis.core.audit import audit_created
+from mutualis.core.ids import new_uid
 from mutualis.core.money import BASIS_POINTS
 from mutualis.federation.models import Organisation
 from mutualis.federation.services import require_in_scope
@@ -139,5 +140,7 @@ def package_version_add(
     for rule in rules:
         rule.full_clean(exclude=["version"], validate_constraints=False)
     CoverageRule.objects.bulk_create(rules)
+    BenefitPackage.objects.filter(pk=package.pk).update(rules_revision=new_uid())
+    package.refresh_from_db(fields=["rules_revision"])
     audit_created(actor=by, obj=version)
     return version

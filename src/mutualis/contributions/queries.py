@@ -13,7 +13,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from mutualis.benefits.models import PackageVersion
-from mutualis.benefits.queries import versions_with_rules
+from mutualis.benefits.queries import package_rules
 from mutualis.contributions.models import Allocation, AllocationKind, Payment
 from mutualis.contributions.rules import (
     ContributionTerms,
@@ -37,6 +37,10 @@ from mutualis.membership.queries import coverage_terms
 
 # Members may pay ahead: up to the end of the period that starts a year after the payment.
 ADVANCE_DAYS = 366
+
+
+def rules_of(household: Household) -> tuple[PackageVersion, ...]:
+    return package_rules(household.package_id, household.package.rules_revision)
 
 
 def contribution_terms(version: PackageVersion) -> ContributionTerms:
@@ -91,8 +95,7 @@ def household_account(
     """The account of a household on `on` (today by default), with dues listed until `until`
     (the same day by default; later to take advance payments)."""
     on = on or timezone.localdate()
-    versions = list(versions_with_rules([household.package_id]))
-    terms = [contribution_terms(v) for v in versions]
+    terms = [contribution_terms(v) for v in rules_of(household)]
     members = members_of(household.beneficiaries.all())
     dues = household_dues(terms, members, household.enrolled_on, until or on, household.resigned_on)
     first = next((t for t in terms if t.valid_from <= household.enrolled_on), None)
@@ -121,7 +124,7 @@ def coverage_of(
     on = on or timezone.localdate()
     household = beneficiary.household
     account = household_account(household, on)
-    versions = [coverage_terms(v) for v in versions_with_rules([household.package_id])]
+    versions = [coverage_terms(v) for v in rules_of(household)]
     return coverage_at(
         BeneficiaryFacts(
             beneficiary.birth_date,

@@ -18,9 +18,10 @@ The rules, each one a reason when it fails:
 - `never_paid` — the registration fee and the first period have not been settled;
 - `waiting_period` — the waiting period for the service category, counted from the day the
   household came into cover, is not over (date: the first covered day);
-- `contributions_unpaid` — the period containing the date is unpaid and the grace period after
+- `contributions_unpaid` — from the day the household came into cover (before it, the waiting
+  period is the reason), the period containing the date is unpaid and the grace period after
   its start is over, or the period before it was unpaid too (date: the start of the first period
-  of the unpaid run).
+  of the unpaid run, which never starts before the period of the household's enrolment).
 A household whose current period is unpaid is still covered during the grace period after the
 period's start if the period before was paid: the result says until when (`grace_until`).
 Non-payment suspends the member *and all dependents* (Senegal CMU): periods are the household's.
@@ -160,7 +161,11 @@ def coverage_at(
         reasons.append(Because(Reason.LEFT_HOUSEHOLD, beneficiary.left_on))
     terms = terms_on(versions, on)
     if terms is None:
+        # Without a package the age limit, exclusions, waiting and periods are unknown; whether
+        # the household ever paid is not.
         reasons.append(Because(Reason.NO_PACKAGE))
+        if household.covered_from is None:
+            reasons.append(Because(Reason.NEVER_PAID))
         return Coverage(False, tuple(reasons))
     if beneficiary.relationship == Relationship.CHILD:
         limit = birthday(beneficiary.birth_date, terms.child_age_limit)
