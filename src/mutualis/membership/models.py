@@ -62,6 +62,12 @@ class Household(models.Model):
     )
     address = models.CharField(_("address or village"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    external_ref = models.CharField(
+        _("reference in the imported register"),
+        max_length=40,
+        blank=True,
+        help_text=_("The household's number in the file it was imported from."),
+    )
     resigned_on = models.DateField(_("resignation date"), null=True, blank=True)
     resignation_reason = models.CharField(_("reason for resignation"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -72,6 +78,12 @@ class Household(models.Model):
         ordering = ["mutual", "number"]
         constraints = [
             models.UniqueConstraint(fields=["mutual", "number"], name="household_number_unique"),
+            # importing the same register twice finds its households again
+            models.UniqueConstraint(
+                fields=["mutual", "external_ref"],
+                condition=~Q(external_ref=""),
+                name="household_external_ref_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(resigned_on__isnull=True) | Q(resigned_on__gte=models.F("enrolled_on")),
                 name="household_resigns_after_enrolment",
