@@ -5,14 +5,22 @@ day it is added. A view that is neither `access(...)` nor `public` fails the fir
 whose object model has no sample below fails until one is added.
 """
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from mutualis.benefits.models import BenefitPackage
+from mutualis.contributions.models import Payment
+from mutualis.contributions.services import payment_record
 from mutualis.core.access import AccessPolicy
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import Role
 from mutualis.federation.services import user_create
+from mutualis.membership.models import Beneficiary, Household
+from mutualis.membership.services import household_enrol
+from tests.conftest import person
 
 
 def walk(resolver: URLResolver, prefix: str = ""):
@@ -32,13 +40,31 @@ def sample(model, organisation):
     if model is Organisation:
         return organisation
     if model is User:
-        return User.objects.filter(
-            organisation=organisation, username__startswith="sample-"
-        ).first() or user_create(
+        found = User.objects.filter(organisation=organisation, username__startswith="sample-")
+        return found.first() or user_create(
             by=None,
             username=f"sample-{organisation.code}",
             organisation=organisation,
             roles=[Role.CASHIER],
+        )
+    if model is Household:
+        return Household.objects.filter(mutual=organisation).first() or household_enrol(
+            by=None,
+            mutual=organisation,
+            package=BenefitPackage.objects.get(code="CMU"),
+            enrolled_on=datetime.date(2025, 1, 10),
+            head=person("Marker", organisation.code, "F", "1980-01-01"),
+        )
+    if model is Beneficiary:
+        return sample(Household, organisation).beneficiaries.get(relationship="head")
+    if model is Payment:
+        household = sample(Household, organisation)
+        return household.payments.first() or payment_record(
+            by=None,
+            household=household,
+            amount=1000,
+            method="cash",
+            received_on=datetime.date(2025, 1, 10),
         )
     raise AssertionError(f"add a sample of {model.__name__} to tests/test_scope_matrix.py")
 
@@ -71,41 +97,68 @@ def test_a_visitor_who_is_not_signed_in_is_sent_to_the_log_in_page(
     assert response.url.startswith("/login/")
 
 
-@pytest.mark.parametrize("role", list(Role))
+def expected_and_actual(client, federation, user, route, pattern):
+    """For one signed-in user on one route: [(request, expected status, actual status)], and
+    whether the lists it shows leak anything from outside the scope."""
+    policy: AccessPolicy = pattern.callback.access
+    allowed = policy.allows_role(user.roles)
+    seen = []
+    if policy.model is None:
+        url = url_for(route, pattern, None)
+        response = client.get(url)
+        seen.append((f"GET {url}", 200 if allowed else 403, response.status_code))
+        if allowed:
+            page = response.content.decode()
+            for outsider in (federation.m2.name, federation.r2.name, "Marker M2"):
+                seen.append((f"{url} shows {outsider}", False, outsider in page))
+        if policy.writes:
+            response = client.post(url, {})
+            seen.append((f"POST {url}", 200 if allowed else 403, response.status_code))
+        return seen
+    inside = sample(policy.model, federation.m1)
+    outside = sample(policy.model, federation.m2)
+    for label, obj, expected in (("inside", inside, 200), ("outside", outside, 404)):
+        url = url_for(route, pattern, obj)
+        seen.append(
+            (f"GET {url} ({label})", expected if allowed else 403, client.get(url).status_code)
+        )
+    if policy.writes:
+        url = url_for(route, pattern, outside)
+        seen.append(
+            (
+                f"POST {url} (outside)",
+                404 if allowed else 403,
+                client.post(url, {"name": "changed"}).status_code,
+            )
+        )
+        url = url_for(route, pattern, inside)
+        seen.append(
+            (
+                f"POST {url} (inside, empty form)",
+                200 if allowed else 403,
+                client.post(url, {}).status_code,
+            )
+        )
+    return seen
+
+
 @pytest.mark.parametrize(("route", "pattern"), PROTECTED, ids=[r for r, _ in PROTECTED])
 def test_each_role_reaches_only_its_routes_and_only_inside_its_scope(
-    client, federation, cast, role, route, pattern
+    client, federation, cast, cmu_package, route, pattern
 ):
-    policy: AccessPolicy = pattern.callback.access
-    user = cast[role]
-    client.force_login(user)
-    allowed = policy.allows_role(user.roles)
+    # the objects exist before counting what the requests write
+    for model in {pattern.callback.access.model} - {None}:
+        sample(model, federation.m1), sample(model, federation.m2)
     audit_before = AuditEntry.objects.count()
-
-    if policy.model is None:
-        response = client.get(url_for(route, pattern, None))
-        assert response.status_code == (200 if allowed else 403)
-        if allowed:
-            # lists show nothing from outside the scope
-            assert federation.m2.name not in response.content.decode()
-            assert federation.r2.name not in response.content.decode()
-        if policy.writes:
-            response = client.post(url_for(route, pattern, None), {})
-            assert response.status_code == (200 if allowed else 403)
-    else:
-        inside = sample(policy.model, federation.m1)
-        outside = sample(policy.model, federation.m2)
-        audit_before = AuditEntry.objects.count()
-        response = client.get(url_for(route, pattern, inside))
-        assert response.status_code == (200 if allowed else 403)
-        response = client.get(url_for(route, pattern, outside))
-        assert response.status_code == (404 if allowed else 403)
-        if policy.writes:
-            response = client.post(url_for(route, pattern, outside), {"name": "changed"})
-            assert response.status_code == (404 if allowed else 403)
-            response = client.post(url_for(route, pattern, inside), {})
-            assert response.status_code == (200 if allowed else 403)
-
+    wrong = []
+    for role, user in cast.items():
+        client.force_login(user)
+        for request, expected, actual in expected_and_actual(
+            client, federation, user, route, pattern
+        ):
+            if expected != actual:
+                wrong.append(f"{role}: {request}: expected {expected}, got {actual}")
+    assert wrong == []
     # nothing was written by a refused request or an empty form
     assert AuditEntry.objects.count() == audit_before
 

@@ -8,4 +8,6 @@ urlpatterns = [
     path("health", core_views.health, name="health"),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("", include("mutualis.federation.urls")),
+    path("", include("mutualis.membership.urls")),
+    path("", include("mutualis.contributions.urls")),
 ]

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from mutualis.benefits.models import PackageVersion
 from mutualis.benefits.queries import package_rules
-from mutualis.contributions.models import Allocation, AllocationKind, Payment
+from mutualis.contributions.models import Allocation, AllocationKind, Method, Payment
 from mutualis.contributions.rules import (
     ContributionTerms,
     Member,
@@ -29,6 +29,7 @@ from mutualis.membership.coverage import (
     BeneficiaryFacts,
     Coverage,
     HouseholdFacts,
+    Status,
     coverage_at,
     household_status,
 )
@@ -117,14 +118,10 @@ def household_account(
     return Account(household, fee, dues, settlement(dues, fee, member_rows), dict(payer_paid), on)
 
 
-def coverage_of(
-    beneficiary: Beneficiary, on: datetime.date | None = None, service: str | None = None
+def coverage_with(
+    account: Account, beneficiary: Beneficiary, on: datetime.date, service: str | None = None
 ) -> Coverage:
-    """Whether a beneficiary is covered on a date for a service, and every reason why not."""
-    on = on or timezone.localdate()
-    household = beneficiary.household
-    account = household_account(household, on)
-    versions = [coverage_terms(v) for v in rules_of(household)]
+    household = account.household
     return coverage_at(
         BeneficiaryFacts(
             beneficiary.birth_date,
@@ -138,17 +135,40 @@ def coverage_of(
             account.settlement.covered_from,
             account.settlement.paid_periods,
         ),
-        versions,
+        [coverage_terms(v) for v in rules_of(household)],
         on,
         service,
     )
 
 
-def status_of(household: Household, on: datetime.date | None = None) -> str:
-    """The status of a household: waiting, covered, suspended, lapsed or resigned."""
+def coverage_of(
+    beneficiary: Beneficiary, on: datetime.date | None = None, service: str | None = None
+) -> Coverage:
+    """Whether a beneficiary is covered on a date for a service, and every reason why not."""
     on = on or timezone.localdate()
-    head = next(b for b in household.beneficiaries.all() if b.is_head)
-    return household_status(coverage_of(head, on), on)
+    return coverage_with(household_account(beneficiary.household, on), beneficiary, on, service)
+
+
+@dataclass(frozen=True)
+class Overview:
+    account: Account
+    members: list[tuple[Beneficiary, Coverage]]
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label if self.status else ""
+
+
+def household_overview(household: Household, on: datetime.date | None = None) -> Overview:
+    """A household's account and each member's coverage today, from one reading of its
+    payments."""
+    on = on or timezone.localdate()
+    account = household_account(household, on)
+    members = [(b, coverage_with(account, b, on)) for b in household.beneficiaries.all()]
+    head = next((coverage for b, coverage in members if b.is_head), None)
+    status = household_status(head, on) if head else ""
+    return Overview(account, members, status)
 
 
 def payments_visible(user) -> QuerySet[Payment]:
@@ -164,15 +184,15 @@ def cash_report(mutual, day: datetime.date, cashier=None) -> dict:
     )
     if cashier is not None:
         payments = payments.filter(recorded_by=cashier)
-    totals = {
-        row["method"]: (row["total"], row["count"])
+    totals = [
+        (row["method"], Method(row["method"]).label, row["total"], row["count"])
         for row in payments.values("method")
         .annotate(total=Sum("amount"), count=Count("pk"))
-        .order_by()
-    }
+        .order_by("method")
+    ]
     return {
         "day": day,
         "payments": list(payments),
         "totals": totals,
-        "total": sum(total for total, _count in totals.values()),
+        "total": sum(total for _method, _label, total, _count in totals),
     }

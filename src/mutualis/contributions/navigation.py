@@ -1,0 +1,9 @@
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.contributions.views import CASHIERS
+from mutualis.core.navigation import MenuItem
+from mutualis.federation.rules import Role
+
+MENU = [
+    MenuItem(label=_("Cash report"), url_name="cash_report", roles=CASHIERS | {Role.ACCOUNTANT})
+]

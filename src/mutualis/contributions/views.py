@@ -1,0 +1,138 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from mutualis.contributions import queries, services
+from mutualis.contributions.forms import DayForm, PaymentForm, ReversalForm
+from mutualis.contributions.models import Payment
+from mutualis.contributions.receipts import receipt_pdf
+from mutualis.core.access import access, scoped
+from mutualis.core.http import pdf_response
+from mutualis.federation.forms import attach_errors
+from mutualis.federation.models import Organisation
+from mutualis.federation.rules import Kind, Role
+from mutualis.membership.models import Household
+from mutualis.membership.views import REGISTER_READERS
+
+CASHIERS = {Role.MUTUAL_MANAGER, Role.CASHIER}
+REVERSERS = {Role.MUTUAL_MANAGER, Role.ACCOUNTANT}
+
+
+@access(roles=CASHIERS, model=Household, writes=True)
+@require_http_methods(["GET", "POST"])
+def payment_create(request, household):
+    today = timezone.localdate()
+    account = queries.household_account(household, today)
+    form = PaymentForm(
+        request.POST or None,
+        initial={
+            "received_on": today,
+            "amount": account.arrears or None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = services.payment_record(
+                by=request.user, household=household, **form.cleaned_data
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Payment recorded: receipt %(number)s.") % {"number": payment.receipt_number},
+            )
+            return redirect("payment_detail", pk=payment.pk)
+    return render(
+        request,
+        "contributions/payment_form.html",
+        {
+            "form": form,
+            "household": household,
+            "account": account,
+        },
+    )
+
+
+@access(roles=REGISTER_READERS, model=Payment)
+def payment_detail(request, payment):
+    return render(
+        request,
+        "contributions/payment_detail.html",
+        {
+            "payment": payment,
+            "allocations": payment.allocations.select_related("household", "payer").order_by(
+                "period_start", "pk"
+            ),
+            "can_reverse": (
+                request.user.has_any_role(REVERSERS)
+                and payment.reverses_id is None
+                and not payment.reversals.exists()
+            ),
+        },
+    )
+
+
+@access(roles=REGISTER_READERS, model=Payment)
+def payment_receipt(request, payment):
+    return pdf_response(
+        receipt_pdf(payment, language=get_language()), f"recu-{payment.receipt_number}.pdf"
+    )
+
+
+@access(roles=REVERSERS, model=Payment, writes=True)
+@require_http_methods(["GET", "POST"])
+def payment_reverse(request, payment):
+    form = ReversalForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            reversal = services.payment_reverse(
+                by=request.user,
+                payment=payment,
+                reason=form.cleaned_data["reason"],
+                on=form.cleaned_data["on"],
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Payment reversed: receipt %(number)s.") % {"number": reversal.receipt_number},
+            )
+            return redirect("payment_detail", pk=reversal.pk)
+    return render(
+        request,
+        "membership/simple_form.html",
+        {
+            "form": form,
+            "title": _("Reverse receipt %(number)s") % {"number": payment.receipt_number},
+            "back": payment.household,
+        },
+    )
+
+
+@access(roles=CASHIERS | {Role.ACCOUNTANT})
+def cash_report(request):
+    form = DayForm(request.GET or None)
+    day = (form.cleaned_data.get("day") if form.is_valid() else None) or timezone.localdate()
+    mutuals = scoped(Organisation.objects.filter(kind=Kind.MUTUAL), request.user)
+    only_mine = request.user.has_any_role({Role.CASHIER}) and not request.user.has_any_role(
+        {Role.MUTUAL_MANAGER, Role.ACCOUNTANT}
+    )
+    reports = [
+        queries.cash_report(mutual, day, request.user if only_mine else None)
+        for mutual in mutuals.order_by("name")[:20]
+    ]
+    return render(
+        request,
+        "contributions/cash_report.html",
+        {
+            "form": form,
+            "day": day,
+            "reports": [r for r in reports if r["payments"]],
+        },
+    )

@@ -1,0 +1,101 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.benefits.rules import Category, Relationship
+from mutualis.federation.forms import DateInput
+from mutualis.membership.models import Beneficiary
+
+PERSON_FIELDS = [
+    "last_name",
+    "first_name",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "national_id",
+    "phone",
+    "category",
+]
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Beneficiary
+        fields = PERSON_FIELDS
+        widgets = {"birth_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].required = False
+        self.fields["category"].choices = [("", _("from the age")), *Category.choices]
+
+    def _post_clean(self):
+        # the rules live in membership.services, which reports errors by field
+        pass
+
+    def person(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+        return data
+
+
+class DependentForm(PersonForm):
+    relationship = forms.ChoiceField(
+        label=_("relationship"),
+        choices=[c for c in Relationship.choices if c[0] != Relationship.HEAD],
+    )
+
+    class Meta(PersonForm.Meta):
+        fields = ["relationship", *PERSON_FIELDS]
+
+
+class BaseDependentFormSet(forms.BaseFormSet):
+    def people(self) -> list[dict]:
+        return [
+            form.person()
+            for form in self.forms
+            if form.has_changed() and form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+
+DependentFormSet = forms.formset_factory(
+    DependentForm, formset=BaseDependentFormSet, extra=3, max_num=15, can_delete=False
+)
+
+
+class HouseholdForm(forms.Form):
+    mutual = forms.ModelChoiceField(label=_("mutual"), queryset=None)
+    package = forms.ModelChoiceField(label=_("benefit package"), queryset=None)
+    enrolled_on = forms.DateField(label=_("enrolment date"), widget=DateInput())
+    address = forms.CharField(label=_("address or village"), required=False, max_length=255)
+    phone = forms.CharField(label=_("phone"), required=False, max_length=40)
+    acknowledge_duplicates = forms.BooleanField(
+        label=_("I checked the possible duplicates: these are other people"),
+        required=False,
+    )
+
+    def __init__(self, *args, mutuals, packages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mutual"].queryset = mutuals
+        self.fields["package"].queryset = packages
+        if mutuals.count() == 1:
+            self.fields["mutual"].initial = mutuals.first()
+
+
+class DependentAddForm(DependentForm):
+    enrolled_on = forms.DateField(label=_("enrolment date"), widget=DateInput())
+    acknowledge_duplicates = forms.BooleanField(
+        label=_("I checked the possible duplicates: these are other people"),
+        required=False,
+    )
+
+
+class ResignForm(forms.Form):
+    resigned_on = forms.DateField(label=_("resignation date"), widget=DateInput())
+    reason = forms.CharField(label=_("reason for resignation"), required=False, max_length=255)
+
+
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(label=_("left the household on"), widget=DateInput())
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, member number or phone"), required=False, max_length=100)

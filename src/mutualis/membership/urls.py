@@ -1,0 +1,16 @@
+from django.urls import path
+
+from mutualis.membership import views
+
+urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("households/new/", views.household_create, name="household_create"),
+    path("households/<int:pk>/", views.household_detail, name="household_detail"),
+    path("households/<int:pk>/dependents/new/", views.dependent_add, name="dependent_add"),
+    path("households/<int:pk>/resign/", views.household_resign, name="household_resign"),
+    path("households/<int:pk>/history/", views.household_history, name="household_history"),
+    path("households/<int:pk>/cards.pdf", views.household_cards, name="household_cards"),
+    path("beneficiaries/<int:pk>/edit/", views.beneficiary_edit, name="beneficiary_edit"),
+    path("beneficiaries/<int:pk>/leave/", views.beneficiary_leave, name="beneficiary_leave"),
+    path("beneficiaries/<int:pk>/card.pdf", views.beneficiary_card, name="beneficiary_card"),
+]

@@ -1,0 +1,121 @@
+import datetime
+
+from mutualis.membership.models import Household
+from mutualis.membership.services import household_enrol
+from tests.conftest import person
+
+
+def enrol(mutual, package, last_name, first_name="Aissatou", birth="1984-02-03"):
+    return household_enrol(
+        by=None,
+        mutual=mutual,
+        package=package,
+        enrolled_on=datetime.date(2025, 1, 10),
+        head=person(first_name, last_name, "F", birth, phone="+221 77 555 44 33"),
+    )
+
+
+def test_the_search_finds_a_household_by_part_of_a_name_without_accents(
+    client, federation, cast, cmu_package
+):
+    enrol(federation.m1, cmu_package, "Ndiaye", "Aïssatou")
+    client.force_login(cast["enrolment_agent"])
+    response = client.get("/register/", {"q": "aiss ndi"})
+    assert [h.number for h in response.context["households"]] == [1]
+
+
+def test_the_search_finds_by_member_number_and_by_phone(client, federation, cast, cmu_package):
+    household = enrol(federation.m1, cmu_package, "Ndiaye")
+    number = household.beneficiaries.get().member_number
+    client.force_login(cast["cashier"])
+    by_number = client.get("/register/", {"q": number.lower().replace("-", " ")})
+    by_phone = client.get("/register/", {"q": "77 555 44 33"})
+    assert [h.pk for h in by_number.context["households"]] == [household.pk]
+    assert [h.pk for h in by_phone.context["households"]] == [household.pk]
+
+
+def test_the_search_never_shows_a_household_outside_the_scope(
+    client, federation, cast, cmu_package
+):
+    enrol(federation.m2, cmu_package, "Ndiaye")
+    client.force_login(cast["enrolment_agent"])
+    response = client.get("/register/", {"q": "ndiaye"})
+    assert response.context["households"] == []
+
+
+def test_an_agent_enrols_a_household_with_dependents_from_the_form(
+    client, federation, cast, cmu_package
+):
+    client.force_login(cast["enrolment_agent"])
+    form = {
+        "mutual": federation.m1.pk,
+        "package": cmu_package.pk,
+        "enrolled_on": "2025-03-01",
+        "head-last_name": "Sarr",
+        "head-first_name": "Ousmane",
+        "head-sex": "M",
+        "head-birth_date": "1975-05-05",
+        "dependents-TOTAL_FORMS": "3",
+        "dependents-INITIAL_FORMS": "0",
+        "dependents-0-relationship": "spouse",
+        "dependents-0-last_name": "Sarr",
+        "dependents-0-first_name": "Mariama",
+        "dependents-0-sex": "F",
+        "dependents-0-birth_date": "1980-01-01",
+    }
+    response = client.post("/households/new/", form)
+    household = Household.objects.get()
+    assert response.status_code == 302
+    assert household.beneficiaries.count() == 2
+
+
+def test_a_dependent_born_in_the_future_is_shown_on_its_field_and_nothing_saved(
+    client, federation, cast, cmu_package
+):
+    client.force_login(cast["enrolment_agent"])
+    form = {
+        "mutual": federation.m1.pk,
+        "package": cmu_package.pk,
+        "enrolled_on": "2025-03-01",
+        "head-last_name": "Sarr",
+        "head-first_name": "Ousmane",
+        "head-sex": "M",
+        "head-birth_date": "1975-05-05",
+        "dependents-TOTAL_FORMS": "3",
+        "dependents-INITIAL_FORMS": "0",
+        "dependents-0-relationship": "child",
+        "dependents-0-last_name": "Sarr",
+        "dependents-0-first_name": "Bébé",
+        "dependents-0-sex": "F",
+        "dependents-0-birth_date": "2099-01-01",
+    }
+    response = client.post("/households/new/", form)
+    assert response.status_code == 200
+    assert response.context["dependents"].forms[0].errors["birth_date"]
+    assert "Bébé" in response.content.decode()
+    assert not Household.objects.exists()
+
+
+def test_the_household_page_shows_each_members_coverage(client, family, cast):
+    client.force_login(cast["cashier"])
+    page = client.get(f"/households/{family.pk}/").content.decode()
+    assert "Fatou" in page
+    assert "M1-000001-" in page
+
+
+def test_a_cashier_records_a_payment_and_gets_a_receipt(client, family, cast):
+    client.force_login(cast["cashier"])
+    response = client.post(
+        f"/households/{family.pk}/pay/",
+        {"amount": "15000", "method": "cash", "received_on": "2025-01-10"},
+    )
+    assert response.status_code == 302
+    receipt = client.get(response.url.rstrip("/") + "/receipt.pdf")
+    assert receipt["Content-Type"] == "application/pdf"
+    assert receipt.content.startswith(b"%PDF")
+
+
+def test_cards_print_for_a_whole_household(client, family, cast):
+    client.force_login(cast["enrolment_agent"])
+    response = client.get(f"/households/{family.pk}/cards.pdf")
+    assert response.content.startswith(b"%PDF")
