@@ -24,6 +24,7 @@ NOT_OPERATIONAL = {
     "federation.affiliation",
     "federation.user",
     "federation.rolegrant",
+    "federation.apitoken",
 }
 
 

@@ -6,11 +6,13 @@ whose object model has no sample below fails until one is added.
 """
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from mutualis.benefits.models import BenefitPackage
+from mutualis.config.api import api
 from mutualis.contributions.models import Payment
 from mutualis.contributions.services import payment_record
 from mutualis.core.access import AccessPolicy
@@ -25,6 +27,8 @@ from tests.conftest import person
 
 def walk(resolver: URLResolver, prefix: str = ""):
     for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace == "api":
+            continue  # the API's operations are checked one by one below
         if isinstance(entry, URLResolver):
             yield from walk(entry, prefix + str(entry.pattern))
         elif isinstance(entry, URLPattern):
@@ -167,3 +171,86 @@ def test_the_system_administrator_of_a_region_cannot_see_another_region(client, 
     client.force_login(admin)
     assert client.get(f"/organisations/{federation.d2.pk}/").status_code == 404
     assert client.get(f"/organisations/{federation.m1.pk}/").status_code == 200
+
+
+def api_operations():
+    """(path, method, operation) for every operation of the JSON API."""
+    found = []
+    for _prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    found.append(("/api" + path.replace("//", "/"), method, operation.view_func))
+    return sorted({(p, m, f) for p, m, f in found}, key=lambda o: (o[0], o[1]))
+
+
+API = api_operations()
+
+
+def test_every_api_operation_declares_who_may_use_it():
+    assert API
+    undeclared = [
+        f"{m} {p}" for p, m, f in API if not isinstance(getattr(f, "access", None), AccessPolicy)
+    ]
+    assert undeclared == []
+
+
+def api_body(path: str, federation, serial: int) -> dict:
+    """A valid request body for each writing operation, so that roles and scope decide."""
+    if path == "/api/households":
+        return {
+            "mutual": str(federation.m1.uid),
+            "package": "CMU",
+            "enrolled_on": "2025-02-01",
+            "head": {
+                "first_name": "Api",
+                "last_name": f"Test{serial}",
+                "sex": "F",
+                "birth_date": "1990-01-01",
+                "relationship": "head",
+            },
+        }
+    if path == "/api/households/{uid}/payments":
+        return {"amount": 100, "method": "cash", "received_on": "2025-02-01"}
+    raise AssertionError(f"add a request body for POST {path} to tests/test_scope_matrix.py")
+
+
+@pytest.mark.parametrize(("path", "method", "operation"), API, ids=[f"{m} {p}" for p, m, _ in API])
+def test_each_role_uses_only_its_api_operations_inside_its_scope(
+    client, federation, cast, cmu_package, path, method, operation
+):
+    policy: AccessPolicy = operation.access
+    inside = sample(policy.model, federation.m1) if policy.model else None
+    outside = sample(policy.model, federation.m2) if policy.model else None
+    assert client.generic(method, path.replace("{uid}", str(uuid.uuid4()))).status_code == 401
+    wrong = []
+    for serial, (role, user) in enumerate(cast.items()):
+        client.force_login(user)
+        allowed = policy.allows_role(user.roles)
+        targets = (
+            [("", None)] if policy.model is None else [("inside", inside), ("outside", outside)]
+        )
+        for label, obj in targets:
+            url = path.replace("{uid}", str(obj.uid)) if obj else path
+            audit_before = AuditEntry.objects.count()
+            if method == "GET":
+                response = client.get(url)
+                ok = 200
+            else:
+                response = client.post(
+                    url, api_body(path, federation, serial), content_type="application/json"
+                )
+                ok = 201
+            expected = 403 if not allowed else 404 if label == "outside" else ok
+            if response.status_code != expected:
+                wrong.append(
+                    f"{role}: {method} {url} ({label}): expected {expected}, "
+                    f"got {response.status_code} {response.content[:200]!r}"
+                )
+            if expected != 201 and AuditEntry.objects.count() != audit_before:
+                wrong.append(f"{role}: {method} {url} ({label}) wrote something")
+            if method == "GET" and response.status_code == 200:
+                body = response.content.decode()
+                if "Marker M2" in body or (outside and str(outside.uid) in body):
+                    wrong.append(f"{role}: {url} shows what lies outside the scope")
+    assert wrong == []

@@ -1,11 +1,13 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from mutualis.config.api import api
 from mutualis.core import views as core_views
 from mutualis.core.access import public
 
 urlpatterns = [
     path("health", core_views.health, name="health"),
+    path("api/", api.urls),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("", include("mutualis.federation.urls")),
     path("", include("mutualis.membership.urls")),

@@ -287,3 +287,25 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return self.get_role_display()
+
+
+class ApiToken(models.Model):
+    """A key that lets a program use the JSON API as a user (a mobile-money aggregator, a
+    union's server). Only a digest is stored: the key is shown once, when it is made."""
+
+    SCOPE_PATH = "user__organisation__path"
+
+    uid = uid_field()
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"
