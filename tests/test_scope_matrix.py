@@ -12,6 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from mutualis.benefits.models import BenefitPackage
+from mutualis.benefits.services import package_create
 from mutualis.config.api import api
 from mutualis.contributions.models import Payment
 from mutualis.contributions.services import payment_record
@@ -58,6 +59,13 @@ def sample(model, organisation):
             package=BenefitPackage.objects.get(code="CMU"),
             enrolled_on=datetime.date(2025, 1, 10),
             head=person("Marker", organisation.code, "F", "1980-01-01"),
+        )
+    if model is BenefitPackage:
+        return BenefitPackage.objects.filter(owner=organisation).first() or package_create(
+            by=None,
+            owner=organisation,
+            code=f"P{organisation.code}",
+            name=f"Marker {organisation.code} package",
         )
     if model is Beneficiary:
         return sample(Household, organisation).beneficiaries.get(relationship="head")

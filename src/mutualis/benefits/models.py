@@ -27,6 +27,7 @@ class Payer(models.Model):
     microfinance institution's social fund (seed 004)."""
 
     SCOPE_PATH = "owner__path"
+    SCOPE_INHERITED = True
 
     uid = uid_field()
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="payers")
@@ -48,6 +49,7 @@ class Payer(models.Model):
 
 class BenefitPackage(models.Model):
     SCOPE_PATH = "owner__path"
+    SCOPE_INHERITED = True  # a union's package applies to its mutuals
 
     uid = uid_field()
     owner = models.ForeignKey(

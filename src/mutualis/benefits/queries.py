@@ -3,16 +3,15 @@
 import uuid
 from functools import lru_cache
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from mutualis.benefits.models import BenefitPackage, PackageVersion
+from mutualis.core.access import ancestor_paths, scoped
 from mutualis.federation.models import Organisation
 
 
 def owner_paths(organisation: Organisation) -> list[str]:
-    """The paths of an organisation and of every union above it."""
-    parts = organisation.path.strip("/").split("/")
-    return ["/" + "/".join(parts[: depth + 1]) + "/" for depth in range(len(parts))]
+    return ancestor_paths(organisation.path)
 
 
 def packages_available_to(mutual: Organisation) -> QuerySet[BenefitPackage]:
@@ -21,14 +20,9 @@ def packages_available_to(mutual: Organisation) -> QuerySet[BenefitPackage]:
 
 
 def packages_visible(user) -> QuerySet[BenefitPackage]:
-    """Packages a user may read: those owned inside their scope, and those of the unions above
-    their organisation (which apply to the mutuals they see)."""
-    prefix = getattr(user, "scope_prefix", None)
-    if not prefix:
-        return BenefitPackage.objects.none()
-    return BenefitPackage.objects.filter(
-        Q(owner__path__startswith=prefix) | Q(owner__path__in=owner_paths(user.organisation))
-    ).select_related("owner")
+    """Packages a user may read: those owned inside their scope and those of the unions above
+    (which apply to the mutuals they see)."""
+    return scoped(BenefitPackage.objects.select_related("owner"), user)
 
 
 @lru_cache(maxsize=512)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("", include("mutualis.federation.urls")),
+    path("", include("mutualis.benefits.urls")),
     path("", include("mutualis.membership.urls")),
     path("", include("mutualis.contributions.urls")),
 ]

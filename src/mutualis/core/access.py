@@ -45,12 +45,27 @@ class AccessPolicy:
         return self.public or self.roles is None or bool(self.roles & set(roles))
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of an organisation and of every organisation above it: `/1/7/42/` →
+    `/1/`, `/1/7/`, `/1/7/42/`."""
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[: depth + 1]) + "/" for depth in range(len(parts))]
+
+
 def scoped(queryset: models.QuerySet[M], user) -> models.QuerySet[M]:
-    """The rows of `queryset` inside the user's scope; nothing for anyone without one."""
+    """The rows of `queryset` inside the user's scope; nothing for anyone without one.
+
+    A model whose rows also apply below their owner (a union's benefit package applies to its
+    mutuals) says so with `SCOPE_INHERITED = True`: its rows owned by the organisations above
+    the user's are visible too, read-only."""
     prefix = getattr(user, "scope_prefix", None)
     if not prefix:
         return queryset.none()
-    return queryset.filter(**{f"{queryset.model.SCOPE_PATH}__startswith": prefix})
+    path = queryset.model.SCOPE_PATH
+    inside = models.Q(**{f"{path}__startswith": prefix})
+    if getattr(queryset.model, "SCOPE_INHERITED", False):
+        inside |= models.Q(**{f"{path}__in": ancestor_paths(prefix)})
+    return queryset.filter(inside)
 
 
 def public(view: Callable) -> Callable:

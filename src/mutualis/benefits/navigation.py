@@ -1,0 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.core.navigation import MenuItem
+
+MENU = [MenuItem(label=_("Benefit packages"), url_name="package_list")]
