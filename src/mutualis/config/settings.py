@@ -10,6 +10,7 @@ Environment:
   MUTUALIS_VAR_DIR        folder for the embedded database, static files, backups, benchmarks
   MUTUALIS_EMAIL_URL      smtp://user:pass@host:port (default: e-mails printed on the console)
   MUTUALIS_DEFAULT_FROM_EMAIL  sender of e-mails
+  MUTUALIS_CARD_SECRET    key of the member cards' signatures (default: derived from the secret key)
 """
 
 import os
@@ -227,6 +228,10 @@ if os.environ.get("MUTUALIS_EMAIL_URL"):
     EMAIL_HOST_PASSWORD = unquote(_email.password or "")
     EMAIL_USE_TLS = _email.scheme == "smtp+tls"
     EMAIL_USE_SSL = _email.scheme == "smtps"
+# The key member cards' QR codes are signed with (core.signing); installations that check the
+# same cards share it. Without it, a key derived from SECRET_KEY.
+MUTUALIS_CARD_SECRET = os.environ.get("MUTUALIS_CARD_SECRET") or None
+
 DEFAULT_FROM_EMAIL = os.environ.get("MUTUALIS_DEFAULT_FROM_EMAIL", "mutualis@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

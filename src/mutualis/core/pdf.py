@@ -1,0 +1,161 @@
+"""What the PDF documents of Mutualis share (member cards, receipts): the canvas set-up, the
+fonts and colours, text that fits its box, amounts, and a reader of the text they contain.
+
+The documents use ReportLab's built-in Helvetica: no font file to ship, and every Western
+European letter of French (é, è, ç, œ…) is in its encoding (WinAnsi). Letters outside it, such
+as those of Wolof or Pulaar spellings (ŋ, ɓ, ɗ, ƴ), are replaced by the closest Latin letter
+rather than drawn as black boxes.
+"""
+
+import io
+import re
+import unicodedata
+
+from django.utils import formats
+from reportlab.lib import colors
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+FONT = "Helvetica"
+FONT_BOLD = "Helvetica-Bold"
+BRAND = colors.HexColor("#0b6e4f")  # the green of the web pages' header
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#bbbbbb")
+ELLIPSIS = "…"
+
+# Letters of West African spellings that Helvetica's encoding lacks and that do not decompose
+# into a Latin letter and an accent.
+LATIN_FALLBACK = str.maketrans(
+    {
+        "ŋ": "n",
+        "Ŋ": "N",
+        "ɓ": "b",
+        "Ɓ": "B",
+        "ɗ": "d",
+        "Ɗ": "D",
+        "ƴ": "y",
+        "Ƴ": "Y",
+        "ɲ": "ny",
+        "Ɲ": "Ny",
+        "ɛ": "e",
+        "Ɛ": "E",
+        "ɔ": "o",
+        "Ɔ": "O",
+        "\u202f": "\u00a0",  # narrow no-break space (French number grouping)
+        "\u2009": " ",  # thin space
+        "\u2212": "-",  # minus sign
+    }
+)
+
+
+def encodable(char: str) -> bool:
+    try:
+        char.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def pdf_text(text: object) -> str:
+    """`text` with every character Helvetica can draw: the letters it lacks become their base
+    Latin letter (ẽ → e, ŋ → n), anything else a question mark."""
+    text = str(text).translate(LATIN_FALLBACK)
+    if all(encodable(char) for char in text):
+        return text
+    kept = []
+    for char in text:
+        if not encodable(char):
+            base = unicodedata.normalize("NFKD", char)
+            base = "".join(c for c in base if not unicodedata.combining(c))
+            char = base if base and all(encodable(c) for c in base) else "?"
+        kept.append(char)
+    return "".join(kept)
+
+
+def new_canvas(buffer: io.BytesIO, pagesize, *, title: str, author: str, compress: bool):
+    """A canvas for one document. `compress=False` leaves the page streams readable (tests)."""
+    canvas = Canvas(buffer, pagesize=pagesize, pageCompression=1 if compress else 0)
+    canvas.setTitle(pdf_text(title))
+    canvas.setAuthor(pdf_text(author))
+    canvas.setCreator("Mutualis")
+    canvas.setSubject(pdf_text(title))
+    return canvas
+
+
+def fit_text(text: str, font: str, size: float, width: float, min_size: float) -> tuple[str, float]:
+    """`text` and a font size at which it fits `width`: smaller down to `min_size`, then cut
+    with an ellipsis."""
+    text = pdf_text(text)
+    scaled = size * width / max(stringWidth(text, font, size), 0.01)
+    if scaled >= size:
+        return text, size
+    if scaled >= min_size:
+        return text, scaled
+    return shorten(text, font, min_size, width), min_size
+
+
+def shorten(text: str, font: str, size: float, width: float) -> str:
+    """`text` cut at the end, with an ellipsis, to fit `width`."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text.rstrip() + ELLIPSIS, font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + ELLIPSIS
+
+
+def wrap_text(text: str, font: str, size: float, width: float, max_lines: int) -> list[str]:
+    """`text` in lines that fit `width`, at most `max_lines` (the last one cut if need be)."""
+    lines = simpleSplit(pdf_text(text), font, size, width) or [""]
+    lines = [shorten(line, font, size, width) for line in lines]  # a word wider than the box
+    if len(lines) > max_lines:
+        last = " ".join(lines[max_lines - 1 :])
+        lines = [*lines[: max_lines - 1], shorten(last + " " + ELLIPSIS, font, size, width)]
+        if lines[-1].endswith(" " + ELLIPSIS):
+            lines[-1] = lines[-1][: -len(" " + ELLIPSIS)] + ELLIPSIS
+    return lines
+
+
+def format_amount(amount: int, currency: str) -> str:
+    """An amount in the smallest unit of its currency, grouped by thousands in the active
+    language ("15 000 XOF" in French, "15,000 XOF" in English). The currencies of the region
+    (XOF, XAF, GNF, BIF…) are kept without minor unit, so no decimals are shown."""
+    number = formats.number_format(int(amount), decimal_pos=0, use_l10n=True, force_grouping=True)
+    return f"{number}\u00a0{currency}".strip()
+
+
+def format_date(day) -> str:
+    """A date in the short format of the active language (31/12/2025 in French)."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+# Reading back what these helpers wrote: tests and support use it on documents made with
+# `compress=False` (ReportLab then writes text as literal strings in the page streams).
+
+STRING = re.compile(rb"\((?:\\.|[^\\)])*\)", re.DOTALL)
+ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def unescape(literal: bytes) -> bytes:
+    def replace(match: re.Match) -> bytes:
+        escaped = match.group(1)
+        if escaped[:1].isdigit():
+            return bytes([int(escaped, 8) & 0xFF])
+        return ESCAPES.get(escaped, escaped)
+
+    return re.sub(rb"\\([0-7]{1,3}|.)", replace, literal, flags=re.DOTALL)
+
+
+def extract_text(pdf: bytes) -> str:
+    """The text drawn on the pages of an uncompressed PDF made by ReportLab: one line per text
+    object (BT … ET), the pieces of a line joined."""
+    lines = []
+    for block in re.findall(rb"\bBT\b(.*?)\bET\b", pdf, re.DOTALL):
+        pieces = [unescape(s[1:-1]) for s in STRING.findall(block)]
+        if pieces:
+            lines.append(b"".join(pieces).decode("cp1252", errors="replace"))
+    return "\n".join(lines)
+
+
+def page_count(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type /Page\b(?!s)", pdf))
