@@ -120,7 +120,7 @@ def expected_and_actual(client, federation, user, route, pattern):
         response = client.get(url)
         seen.append((f"GET {url}", 200 if allowed else 403, response.status_code))
         if allowed:
-            page = response.content.decode()
+            page = response.content.decode(errors="replace")
             for outsider in (federation.m2.name, federation.r2.name, "Marker M2"):
                 seen.append((f"{url} shows {outsider}", False, outsider in page))
         if policy.writes:

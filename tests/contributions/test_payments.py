@@ -224,3 +224,25 @@ def test_a_new_package_version_is_seen_at_once(family, cmu_package):
     )
     awa.household.package.refresh_from_db()
     assert coverage_of(awa, D(2025, 3, 1), "optical").covered
+
+
+def test_the_third_payers_page_shows_the_receivable_and_records_a_payment(
+    client, family, cast, state
+):
+    client.force_login(cast["cashier"])
+    page = client.get("/third-payers/", {"mutual": family.mutual.pk, "payer": state.pk})
+    assert page.context["receivable"][0]["outstanding"] == 14000
+    response = client.post(
+        "/third-payers/",
+        {
+            "mutual": family.mutual.pk,
+            "payer": state.pk,
+            "amount": "14000",
+            "method": "bank_transfer",
+            "reference": "TRESOR-77",
+            "received_on": "2025-06-01",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get("/third-payers/", {"mutual": family.mutual.pk, "payer": state.pk})
+    assert page.context["receivable"][0]["outstanding"] == 0

@@ -89,10 +89,13 @@ def test_the_senegal_cmu_contribution_is_split_half_and_half():
 
 
 def test_the_rounding_remainder_goes_to_the_rest():
-    # given two payers of 33.33 % each, when 100 is split
+    # given a payer of 33.33 %, when 100 is split
+    # then its share is rounded once (33.33 → 33), and the member takes what is left
+    assert split_by_shares(100, {"a": 3_333}, "member") == {"a": 33, "member": 67}
+    # given two payers of 33.33 % each: their total, 66.66, is rounded once to 67; each pays
+    # its share rounded down or up (the tie goes to the first), and the member pays the rest
     parts = split_by_shares(100, {"a": 3_333, "b": 3_333}, "member")
-    # then each payer's share is rounded once (33.33 → 33), and the member takes what is left
-    assert parts == {"a": 33, "b": 33, "member": 34}
+    assert parts == {"a": 34, "b": 33, "member": 33}
 
 
 def test_a_rest_that_also_holds_a_share_gets_everything_the_others_leave():
@@ -123,12 +126,41 @@ def test_the_parts_add_up_even_when_the_rest_holds_a_share(amount, shares, rest)
     assert all(part >= 0 for part in parts.values())
 
 
+def test_several_payers_never_take_more_than_the_amount():
+    # The failing example that showed the bug: each payer's share was rounded half up on its
+    # own, 0.5 + 0.5 became 1 + 1, and the member was left with -1 — a negative due that
+    # allocate_in_order refuses. Now the payers' total is rounded once and shared out.
+    assert split_by_shares(1, {"state": 5_000, "commune": 5_000}, "member") == {
+        "state": 1,
+        "commune": 0,
+        "member": 0,
+    }
+    # found by Hypothesis: 636.55 + 673.64 + 1212.55 rounded one by one is 2,524 of 2,523
+    parts = split_by_shares(2_523, {"state": 2_523, "commune": 2_670, "fund": 4_806}, "member")
+    # the total, 2,522.75, is rounded once to 2,523; the two largest fractions are rounded up
+    assert parts == {"state": 636, "commune": 674, "fund": 1_213, "member": 0}
+
+
 @given(amount=amounts, shares=shares_within_100_percent())
-def test_each_payer_gets_its_share_rounded_once_and_the_rest_is_never_negative(amount, shares):
+def test_each_payer_gets_its_exact_share_rounded_down_or_up(amount, shares):
     parts = split_by_shares(amount, shares, "member")
     for party, basis_points in shares.items():
-        assert parts[party] == share(amount, basis_points)
+        assert abs(parts[party] - exact(amount, basis_points)) < 1
+
+
+@given(amount=amounts, shares=shares_within_100_percent())
+def test_the_payers_total_is_their_total_share_rounded_once(amount, shares):
+    parts = split_by_shares(amount, shares, "member")
+    assert sum(parts[party] for party in shares) == share(amount, sum(shares.values()))
     assert parts["member"] >= 0
+
+
+@given(amount=amounts, basis_points=points)
+def test_a_single_payer_gets_exactly_its_share(amount, basis_points):
+    assert split_by_shares(amount, {"state": basis_points}, "member") == {
+        "state": share(amount, basis_points),
+        "member": amount - share(amount, basis_points),
+    }
 
 
 @given(amount=amounts, shares=shares_within_100_percent())

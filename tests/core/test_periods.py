@@ -1,6 +1,7 @@
 """Contribution periods: months, quarters, semesters and years tile the calendar."""
 
 import datetime
+import itertools
 
 import pytest
 from hypothesis import given
@@ -120,5 +121,5 @@ def test_periods_tile_the_days_from_first_to_last(first, length, unit):
         assert containing == [period_start(day, unit)]
         day += ONE_DAY
     assert starts[0] <= first and last <= period_end(starts[-1], unit)
-    for earlier, later in zip(starts, starts[1:], strict=False):
+    for earlier, later in itertools.pairwise(starts):
         assert period_end(earlier, unit) + ONE_DAY == later

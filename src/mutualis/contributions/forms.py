@@ -31,3 +31,43 @@ class ReversalForm(forms.Form):
 
 class DayForm(forms.Form):
     day = forms.DateField(label=_("day"), widget=DateInput(), required=False)
+
+
+class ContributionsExportForm(forms.Form):
+    mutual = forms.ModelChoiceField(label=_("mutual"), queryset=None)
+    start = forms.DateField(label=_("from"), widget=DateInput())
+    end = forms.DateField(label=_("until"), widget=DateInput())
+
+    def __init__(self, *args, mutuals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mutual"].queryset = mutuals
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end comes before the start."))
+        return data
+
+
+class PayerPaymentForm(forms.Form):
+    mutual = forms.ModelChoiceField(label=_("mutual"), queryset=None)
+    payer = forms.ModelChoiceField(label=_("third payer"), queryset=None)
+    amount = forms.IntegerField(label=_("amount"), min_value=1)
+    method = forms.ChoiceField(
+        label=_("method"), choices=Method.choices, initial=Method.BANK_TRANSFER
+    )
+    reference = forms.CharField(label=_("transaction reference"), max_length=60)
+    received_on = forms.DateField(label=_("received on"), widget=DateInput())
+    period = forms.DateField(
+        label=_("period paid (its first day)"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Leave empty to settle the oldest periods first."),
+    )
+
+    def __init__(self, *args, mutuals, payers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mutual"].queryset = mutuals
+        self.fields["payer"].queryset = payers
+        if mutuals.count() == 1:
+            self.fields["mutual"].initial = mutuals.first()

@@ -5,5 +5,6 @@ from mutualis.core.navigation import MenuItem
 from mutualis.federation.rules import Role
 
 MENU = [
-    MenuItem(label=_("Cash report"), url_name="cash_report", roles=CASHIERS | {Role.ACCOUNTANT})
+    MenuItem(label=_("Cash report"), url_name="cash_report", roles=CASHIERS | {Role.ACCOUNTANT}),
+    MenuItem(label=_("Third payers"), url_name="third_payers", roles=CASHIERS | {Role.ACCOUNTANT}),
 ]

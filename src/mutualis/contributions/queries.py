@@ -23,6 +23,7 @@ from mutualis.contributions.rules import (
     Settlement,
     household_dues,
     settlement,
+    terms_on,
 )
 from mutualis.core.access import scoped
 from mutualis.membership.coverage import (
@@ -90,32 +91,88 @@ class Account:
         return max(due - self.payer_paid.get((payer_id, start), 0), 0)
 
 
-def household_account(
-    household: Household, on: datetime.date | None = None, until: datetime.date | None = None
-) -> Account:
-    """The account of a household on `on` (today by default), with dues listed until `until`
-    (the same day by default; later to take advance payments)."""
+def accounts_of(
+    households: Iterable[Household],
+    on: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> dict[int, Account]:
+    """The accounts of many households at once, in two queries whatever their number (members
+    and allocations), for reconciling a third payer's payment or listing its receivable."""
     on = on or timezone.localdate()
+    households = list(households)
+    ids = [h.pk for h in households]
+    members: dict[int, list[Member]] = defaultdict(list)
+    for household_id, category, enrolled_on, left_on in Beneficiary.objects.filter(
+        household_id__in=ids
+    ).values_list("household_id", "category", "enrolled_on", "left_on"):
+        members[household_id].append(Member(category, enrolled_on, left_on))
+    rows: dict[int, list[tuple]] = defaultdict(list)
+    for household_id, *row in Allocation.objects.filter(household_id__in=ids).values_list(
+        "household_id", "kind", "period_start", "payer_id", "amount", "payment__received_on"
+    ):
+        rows[household_id].append(row)
+    return {h.pk: account_from(h, members[h.pk], rows[h.pk], on, until or on) for h in households}
+
+
+def account_from(
+    household: Household,
+    members: list[Member],
+    rows: list[tuple],
+    on: datetime.date,
+    until: datetime.date,
+) -> Account:
     terms = [contribution_terms(v) for v in rules_of(household)]
-    members = members_of(household.beneficiaries.all())
-    dues = household_dues(terms, members, household.enrolled_on, until or on, household.resigned_on)
-    first = next((t for t in terms if t.valid_from <= household.enrolled_on), None)
-    fee = first.registration_fee if first else 0
-    rows = list(
-        Allocation.objects.filter(household=household).values_list(
-            "kind", "period_start", "payer_id", "amount", "payment__received_on"
-        )
-    )
+    dues = household_dues(terms, members, household.enrolled_on, until, household.resigned_on)
+    at_enrolment = terms_on(terms, household.enrolled_on)
+    fee = at_enrolment.registration_fee if at_enrolment else 0
     member_rows = [
         Settled(received, kind, start, amount)
-        for kind, start, payer, amount, received in rows
+        for kind, start, _payer, amount, received in rows
         if kind != AllocationKind.PAYER_SHARE
     ]
     payer_paid: dict[tuple[int, datetime.date], int] = defaultdict(int)
     for kind, start, payer, amount, _received in rows:
         if kind == AllocationKind.PAYER_SHARE:
             payer_paid[(payer, start)] += amount
-    return Account(household, fee, dues, settlement(dues, fee, member_rows), dict(payer_paid), on)
+    return Account(
+        household,
+        fee,
+        dues,
+        settlement(dues, fee, member_rows, household.enrolled_on),
+        dict(payer_paid),
+        on,
+    )
+
+
+def household_account(
+    household: Household, on: datetime.date | None = None, until: datetime.date | None = None
+) -> Account:
+    """The account of a household on `on` (today by default), with dues listed until `until`
+    (the same day by default; later to take advance payments)."""
+    return accounts_of([household], on, until)[household.pk]
+
+
+def payer_receivable(mutual, payer, on: datetime.date | None = None) -> list[dict]:
+    """What a third payer owes a mutual, period by period: its share due for the periods begun
+    by `on`, what it paid, what is outstanding."""
+    on = on or timezone.localdate()
+    households = Household.objects.filter(mutual=mutual).select_related("package")
+    by_period: dict[datetime.date, dict] = {}
+    for account in accounts_of(households, on).values():
+        for due in account.dues:
+            share = due.payers.get(payer.pk, 0)
+            if not share:
+                continue
+            line = by_period.setdefault(
+                due.period_start,
+                {"period_start": due.period_start, "due": 0, "paid": 0, "households": 0},
+            )
+            line["due"] += share
+            line["paid"] += account.payer_paid.get((payer.pk, due.period_start), 0)
+            line["households"] += 1
+    for line in by_period.values():
+        line["outstanding"] = line["due"] - line["paid"]
+    return [by_period[start] for start in sorted(by_period)]
 
 
 def coverage_with(

@@ -150,15 +150,20 @@ class Settled:
 
 
 def settlement(
-    dues: Sequence[PeriodDue], registration_fee: int, allocations: Iterable[Settled]
+    dues: Sequence[PeriodDue],
+    registration_fee: int,
+    allocations: Iterable[Settled],
+    enrolled_on: datetime.date = datetime.date.min,
 ) -> Settlement:
     """Which periods are paid, and from which day the household is in cover: the day by which
-    its registration fee and its first period's member share were both settled (a first period
+    its registration fee and its first period's member share were both settled, and never
+    before its enrolment (a first period
     whose member share is nil, fully subsidised, counts as settled from its start)."""
     fee_paid = 0
     fee_settled_on = datetime.date.min if registration_fee == 0 else None
     paid: dict[datetime.date, int] = defaultdict(int)
-    settled_on: dict[datetime.date, datetime.date] = {}
+    # a period whose member share is nil is settled from its start, until a reversal says otherwise
+    settled_on = {due.period_start: due.period_start for due in dues if due.member <= 0}
     due_by_start = {due.period_start: due.member for due in dues}
     for allocation in sorted(allocations, key=lambda a: a.received_on):
         if allocation.kind == "registration_fee":
@@ -180,7 +185,7 @@ def settlement(
     covered_from = None
     if dues and fee_settled_on is not None and dues[0].period_start in paid_periods:
         first_settled = settled_on.get(dues[0].period_start, dues[0].period_start)
-        covered_from = max(fee_settled_on, first_settled, dues[0].period_start)
+        covered_from = max(fee_settled_on, first_settled, dues[0].period_start, enrolled_on)
     return Settlement(fee_paid, dict(paid), paid_periods, covered_from)
 
 

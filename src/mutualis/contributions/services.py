@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from mutualis.benefits.models import Payer
 from mutualis.contributions.models import Allocation, AllocationKind, Method, Payment
-from mutualis.contributions.queries import ADVANCE_DAYS, household_account
+from mutualis.contributions.queries import ADVANCE_DAYS, accounts_of, household_account
 from mutualis.contributions.rules import (
     Overpayment,
     allocate_member_payment,
@@ -209,18 +209,17 @@ def payer_payment_record(
         received_on=received_on,
         receipt_number=receipt_number,
     )
-    chosen = Household.objects.filter(mutual=mutual).order_by("pk")
+    chosen = Household.objects.filter(mutual=mutual).select_related("package").order_by("pk")
     if households is not None:
         chosen = chosen.filter(pk__in=[getattr(h, "pk", h) for h in households])
     outstanding = []
-    for household in chosen.select_for_update().prefetch_related("beneficiaries"):
-        account = household_account(household, received_on)
+    for account in accounts_of(chosen.select_for_update(), received_on).values():
         for due in account.dues:
             if periods is not None and due.period_start not in periods:
                 continue
             owed = account.payer_outstanding(payer.pk, due.period_start)
             if owed:
-                outstanding.append(((household, due.period_start), owed))
+                outstanding.append(((account.household, due.period_start), owed))
     outstanding.sort(key=lambda item: (item[0][1], item[0][0].pk))
     try:
         parts = allocate_payer_payment(amount, outstanding)

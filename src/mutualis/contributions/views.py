@@ -6,15 +6,23 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from mutualis.benefits.models import Payer
 from mutualis.contributions import queries, services
-from mutualis.contributions.forms import DayForm, PaymentForm, ReversalForm
+from mutualis.contributions.forms import (
+    ContributionsExportForm,
+    DayForm,
+    PayerPaymentForm,
+    PaymentForm,
+    ReversalForm,
+)
 from mutualis.contributions.models import Payment
 from mutualis.contributions.receipts import receipt_pdf
 from mutualis.core.access import access, scoped
-from mutualis.core.http import pdf_response
+from mutualis.core.http import pdf_response, xlsx_response
 from mutualis.federation.forms import attach_errors
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import Kind, Role
+from mutualis.membership.exports import contributions_xlsx
 from mutualis.membership.models import Household
 from mutualis.membership.views import REGISTER_READERS
 
@@ -134,5 +142,69 @@ def cash_report(request):
             "form": form,
             "day": day,
             "reports": [r for r in reports if r["payments"]],
+        },
+    )
+
+
+@access(roles=CASHIERS | {Role.ACCOUNTANT})
+def contributions_export(request):
+    mutuals = scoped(Organisation.objects.filter(kind=Kind.MUTUAL), request.user).order_by("name")
+    form = ContributionsExportForm(request.GET or None, mutuals=mutuals)
+    if not form.is_valid():
+        return render(request, "membership/export.html", {"form": form})
+    data = form.cleaned_data
+    payments = Payment.objects.filter(
+        mutual=data["mutual"], received_on__range=(data["start"], data["end"])
+    )
+    name = f"{_('contributions')}-{data['mutual'].code}-{data['start']}-{data['end']}.xlsx"
+    return xlsx_response(contributions_xlsx(payments, get_language()), name)
+
+
+@access(roles=CASHIERS | {Role.ACCOUNTANT}, writes=True)
+@require_http_methods(["GET", "POST"])
+def third_payers(request):
+    """A third payer's receivable in a mutual, and the record of its payments."""
+    mutuals = scoped(Organisation.objects.filter(kind=Kind.MUTUAL), request.user).order_by("name")
+    payers = scoped(Payer.objects.all(), request.user).order_by("name")
+    form = PayerPaymentForm(
+        request.POST or request.GET or None,
+        mutuals=mutuals,
+        payers=payers,
+        initial={"received_on": timezone.localdate()},
+    )
+    receivable = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            payment = services.payer_payment_record(
+                by=request.user,
+                mutual=data["mutual"],
+                payer=data["payer"],
+                amount=data["amount"],
+                method=data["method"],
+                reference=data["reference"],
+                received_on=data["received_on"],
+                periods=[data["period"]] if data["period"] else None,
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Payment recorded: receipt %(number)s.") % {"number": payment.receipt_number},
+            )
+            return redirect("payment_detail", pk=payment.pk)
+    mutual = form.data.get("mutual") and mutuals.filter(pk=form.data.get("mutual")).first()
+    payer = form.data.get("payer") and payers.filter(pk=form.data.get("payer")).first()
+    if mutual and payer:
+        receivable = queries.payer_receivable(mutual, payer)
+    return render(
+        request,
+        "contributions/third_payers.html",
+        {
+            "form": form,
+            "receivable": receivable,
+            "mutual": mutual,
+            "payer": payer,
         },
     )

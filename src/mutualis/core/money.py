@@ -20,13 +20,28 @@ def share(amount: int, basis_points: int) -> int:
 
 def split_by_shares(amount: int, shares: Mapping[str, int], rest: str) -> dict[str, int]:
     """Splits `amount` between parties holding `shares` (basis points each, at most 100 % in
-    all); whatever the other parties' rounded shares leave goes to `rest` (its own share too, if
-    it holds one). The parts add up to `amount`."""
+    all); whatever the other parties' parts leave goes to `rest` (its own share too, if it holds
+    one). The parties' total is their total share rounded once, half up; each of them gets its
+    exact share rounded down or up (up for the largest fractions, ties in the order given), so
+    that the parts add up to `amount` and none is negative when `amount` is not. A single party
+    gets exactly `share(amount, points)`."""
     if sum(shares.values()) > BASIS_POINTS:
         raise ValueError("the shares add up to more than 100 %")
-    parts = {party: share(amount, points) for party, points in shares.items() if party != rest}
-    parts[rest] = amount - sum(parts.values())
-    return parts
+    holders = {party: points for party, points in shares.items() if party != rest}
+    if any(not 0 <= points <= BASIS_POINTS for points in holders.values()):
+        raise ValueError(f"a share is between 0 and {BASIS_POINTS} basis points")
+    magnitude = abs(amount)
+    parts: dict[str, int] = {}
+    fractions: dict[str, int] = {}
+    for party, points in holders.items():
+        parts[party], fractions[party] = divmod(magnitude * points, BASIS_POINTS)
+    left = share(magnitude, sum(holders.values())) - sum(parts.values())
+    for party in sorted(holders, key=lambda party: -fractions[party])[:left]:
+        parts[party] += 1
+    sign = 1 if amount >= 0 else -1
+    split = {party: sign * part for party, part in parts.items()}
+    split[rest] = amount - sum(split.values())
+    return split
 
 
 def allocate_in_order(amount: int, dues: Sequence[int]) -> list[int]:
