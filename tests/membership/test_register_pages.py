@@ -119,3 +119,30 @@ def test_cards_print_for_a_whole_household(client, family, cast):
     client.force_login(cast["enrolment_agent"])
     response = client.get(f"/households/{family.pk}/cards.pdf")
     assert response.content.startswith(b"%PDF")
+
+
+def test_a_register_uploaded_from_the_page_gets_its_report(client, federation, cast, cmu_package):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(cast["enrolment_agent"])
+    template = client.get("/register/template.xlsx")
+    assert template.content[:2] == b"PK"  # an .xlsx is a zip archive
+    upload = SimpleUploadedFile("registre.xlsx", template.content)
+    response = client.post("/register/import/", {"mutual": federation.m1.pk, "file": upload})
+    report = response.context["report"]
+    assert response.status_code == 200
+    assert report.rows == 3
+    assert report.saved is True
+    assert Household.objects.filter(mutual=federation.m1).count() == 1
+
+
+def test_the_register_exports_to_excel(client, family, cast):
+    import io
+
+    import openpyxl
+
+    client.force_login(cast["accountant"])
+    response = client.get("/register/export/", {"mutual": family.mutual.pk})
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert len(rows) == 1 + 4

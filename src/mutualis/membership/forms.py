@@ -99,3 +99,27 @@ class LeaveForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Name, member number or phone"), required=False, max_length=100)
+
+
+class ImportForm(forms.Form):
+    mutual = forms.ModelChoiceField(label=_("mutual"), queryset=None)
+    file = forms.FileField(label=_("register file (.xlsx or .csv)"))
+    only_valid = forms.BooleanField(
+        label=_("Import the valid households and leave the others"),
+        required=False,
+        help_text=_("Without this, nothing is imported from a file with errors."),
+    )
+
+    def __init__(self, *args, mutuals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mutual"].queryset = mutuals
+        if mutuals.count() == 1:
+            self.fields["mutual"].initial = mutuals.first()
+
+
+class ExportForm(forms.Form):
+    mutual = forms.ModelChoiceField(label=_("mutual"), queryset=None)
+
+    def __init__(self, *args, mutuals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mutual"].queryset = mutuals

@@ -4,6 +4,9 @@ from mutualis.membership import views
 
 urlpatterns = [
     path("register/", views.register, name="register"),
+    path("register/import/", views.register_import, name="register_import"),
+    path("register/template.xlsx", views.register_template, name="register_template"),
+    path("register/export/", views.register_export, name="register_export"),
     path("households/new/", views.household_create, name="household_create"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/dependents/new/", views.dependent_add, name="dependent_add"),

@@ -10,17 +10,19 @@ from django.views.decorators.http import require_http_methods
 from mutualis.benefits.queries import packages_visible
 from mutualis.contributions.queries import household_overview
 from mutualis.core.access import access, scoped
-from mutualis.core.http import pdf_response
+from mutualis.core.http import pdf_response, xlsx_response
 from mutualis.federation.forms import attach_errors
 from mutualis.federation.models import Organisation
 from mutualis.federation.queries import audit_rows
 from mutualis.federation.rules import Kind, Role
-from mutualis.membership import queries, services
+from mutualis.membership import exports, imports, queries, services
 from mutualis.membership.cards import cards_pdf
 from mutualis.membership.forms import (
     DependentAddForm,
     DependentFormSet,
+    ExportForm,
     HouseholdForm,
+    ImportForm,
     LeaveForm,
     PersonForm,
     ResignForm,
@@ -300,3 +302,55 @@ def beneficiary_card(request, beneficiary):
     return pdf_response(
         cards_pdf([beneficiary], language=get_language()), f"carte-{beneficiary.member_number}.pdf"
     )
+
+
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
+@access(roles=REGISTER_WRITERS, writes=True)
+@require_http_methods(["GET", "POST"])
+def register_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None, mutuals=mutuals_of(request.user))
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            form.add_error("file", _("The file is larger than 50 MB."))
+        else:
+            report = imports.register_import(
+                by=request.user,
+                mutual=form.cleaned_data["mutual"],
+                file_name=upload.name,
+                content=upload.read(),
+                only_valid=form.cleaned_data["only_valid"],
+                language=get_language(),
+            )
+    return render(
+        request,
+        "membership/import.html",
+        {
+            "form": form,
+            "report": report,
+            "problems": [imports.describe(p) for p in report.errors] if report else [],
+            "warnings": [imports.describe(p) for p in report.warnings] if report else [],
+            "summary": imports.summary(report) if report else "",
+        },
+    )
+
+
+@access(roles=REGISTER_READERS)
+def register_template(request):
+    return xlsx_response(
+        imports.register_template_xlsx(get_language()), _("register-template") + ".xlsx"
+    )
+
+
+@access(roles=REGISTER_READERS)
+def register_export(request):
+    form = ExportForm(request.GET or None, mutuals=mutuals_of(request.user))
+    if not form.is_valid():
+        return render(request, "membership/export.html", {"form": form})
+    mutual = form.cleaned_data["mutual"]
+    households = Household.objects.filter(mutual=mutual)
+    name = f"{_('register')}-{mutual.code}-{timezone.localdate().isoformat()}.xlsx"
+    return xlsx_response(exports.register_xlsx(households, get_language()), name)
