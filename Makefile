@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MUTUALIS := $(BIN)/mutualis
 DEMO_MUTUALS ?= 60
+DEMO_HOUSEHOLDS ?= 30
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Production settings as check --deploy sees them in a real deployment.
@@ -45,7 +46,7 @@ install: $(VENV)/.installed node_modules/.installed | var
 	$(MUTUALIS) migrate --noinput --verbosity 0
 
 run: install
-	$(MUTUALIS) demo --if-empty --mutuals $(DEMO_MUTUALS) --seed 1
+	$(MUTUALIS) demo --if-empty --mutuals $(DEMO_MUTUALS) --households-per-mutual $(DEMO_HOUSEHOLDS) --seed 1
 	MUTUALIS_DEBUG=1 $(MUTUALIS) serve --bind $(HOST):$(PORT)
 
 serve-production: install

@@ -1,6 +1,7 @@
 """page_weight_max_kb: the heaviest page of the demo, compressed, as a browser first loads it.
 
-A national-scale demo (700 mutuals) is served by the production server (gunicorn, WhiteNoise,
+A national-scale demo (700 mutuals, 10 households each) is served by the production server
+(gunicorn, WhiteNoise,
 GZip); every demo user signs in and the benchmark follows the links of the site from the home
 page, a few pages per route. A page's weight is its HTML plus the stylesheets, scripts and images
 it references, each as sent with `Accept-Encoding: gzip` — what a manager's weak connection
@@ -110,7 +111,8 @@ def crawl(base: str, username: str) -> list[tuple[int, str]]:
     browser.sign_in(username)
     seen: set[str] = set()
     per_route: Counter[str] = Counter()
-    queue = ["/"]
+    # the register's pages are reached from a search, as people reach them
+    queue = ["/", "/register/?q=diop", "/register/?q=ndiaye", "/cash-report/"]
     weights = []
     while queue and len(seen) < PAGES_PER_USER:
         path = queue.pop(0)
@@ -136,7 +138,17 @@ def run(ctx: Context) -> list[Result]:
     folder = ctx.scratch("pages")
     database = ctx.sqlite_url(folder / "demo.sqlite3")
     ctx.mutualis("migrate", "--noinput", "--verbosity", "0", database_url=database, var_dir=folder)
-    ctx.mutualis("demo", "--mutuals", "700", "--seed", "1", database_url=database, var_dir=folder)
+    ctx.mutualis(
+        "demo",
+        "--mutuals",
+        "700",
+        "--households-per-mutual",
+        "10",
+        "--seed",
+        "1",
+        database_url=database,
+        var_dir=folder,
+    )
     ctx.mutualis(
         "collectstatic", "--noinput", "--verbosity", "0", database_url=database, var_dir=folder
     )

@@ -1,0 +1,53 @@
+"""demo_500k_seconds: how long `mutualis demo --mutuals 100 --households-per-mutual 1000 --seed 1`
+takes on SQLite: 100,000 households, about 500,000 beneficiaries and 24 months of their
+contributions.
+
+The database is left in var/bench/tmp/register/demo.sqlite3 (until the next benchmark run) for
+whoever wants a national-size register to try pages, searches or reports on."""
+
+import sqlite3
+import time
+
+from bench import BenchError, Context, Result
+
+MUTUALS = 100
+HOUSEHOLDS_PER_MUTUAL = 1000
+EXPECTED_BENEFICIARIES = 500_000
+TOLERANCE = 0.15
+
+
+def run(ctx: Context) -> list[Result]:
+    folder = ctx.scratch("register")
+    database = folder / "demo.sqlite3"
+    url = ctx.sqlite_url(database)
+    # Migrating is not what is measured.
+    ctx.mutualis("migrate", "--noinput", "--verbosity", "0", database_url=url, var_dir=folder)
+    started = time.perf_counter()
+    ctx.mutualis(
+        "demo",
+        "--mutuals",
+        str(MUTUALS),
+        "--households-per-mutual",
+        str(HOUSEHOLDS_PER_MUTUAL),
+        "--seed",
+        "1",
+        database_url=url,
+        var_dir=folder,
+        timeout=1800,
+    )
+    duration = time.perf_counter() - started
+    with sqlite3.connect(database) as connection:
+        (households,) = connection.execute("SELECT count(*) FROM membership_household").fetchone()
+        (people,) = connection.execute("SELECT count(*) FROM membership_beneficiary").fetchone()
+        (payments,) = connection.execute("SELECT count(*) FROM contributions_payment").fetchone()
+    if households != MUTUALS * HOUSEHOLDS_PER_MUTUAL:
+        raise BenchError(
+            f"the demo wrote {households} households, not {MUTUALS * HOUSEHOLDS_PER_MUTUAL}"
+        )
+    if abs(people - EXPECTED_BENEFICIARIES) > TOLERANCE * EXPECTED_BENEFICIARIES:
+        raise BenchError(
+            f"the demo wrote {people} beneficiaries, not about {EXPECTED_BENEFICIARIES}"
+        )
+    if payments < households:
+        raise BenchError(f"the demo wrote only {payments} payments for {households} households")
+    return [Result("demo_500k_seconds", round(duration, 1), "s", goal=300, better="lower")]
