@@ -20,7 +20,7 @@ from mutualis.benefits.forms import (
 )
 from mutualis.benefits.models import BenefitPackage, Payer
 from mutualis.core.access import access, scoped
-from mutualis.federation.forms import attach_errors
+from mutualis.core.forms import attach_errors
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import UNIONS, Kind, Role, is_within
 

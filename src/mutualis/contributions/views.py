@@ -18,8 +18,8 @@ from mutualis.contributions.forms import (
 from mutualis.contributions.models import Payment
 from mutualis.contributions.receipts import receipt_pdf
 from mutualis.core.access import access, scoped
+from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response
-from mutualis.federation.forms import attach_errors
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import Kind, Role
 from mutualis.membership.exports import contributions_xlsx

@@ -1,17 +1,10 @@
 """Reads of federation data for views and API; every one goes through core.access.scoped."""
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.access import scoped
-from mutualis.core.audit import audit_trail
-from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Affiliation, Organisation, User
 from mutualis.federation.rules import UNIONS, Kind
-
-# Names the services record in the trail that are not fields of the model.
-RECORDED_NAMES = {"roles": _("roles"), "on": _("effective date")}
 
 
 def organisations_visible(user) -> QuerySet[Organisation]:
@@ -79,39 +72,3 @@ def user_search(user, *, text: str = "", organisation: Organisation | None = Non
     if organisation is not None:
         found = found.filter(organisation=organisation)
     return found.order_by("last_name", "first_name", "username")
-
-
-def audit_rows(obj) -> list[tuple[AuditEntry, list[tuple[str, object, object]]]]:
-    """The audit trail of an object, newest first, each entry with its changes as
-    (field label, before, after) and foreign keys shown by the name of the row they point to."""
-    entries = list(audit_trail(obj))
-    model = type(obj)
-    related: dict[str, type] = {
-        f.name: f.related_model for f in model._meta.concrete_fields if f.is_relation
-    }
-    wanted: dict[type, set] = {}
-    for entry in entries:
-        for name, values in entry.changes.items():
-            if name in related:
-                wanted.setdefault(related[name], set()).update(v for v in values if v)
-    names = {
-        target: {o.pk: str(o) for o in target._default_manager.filter(pk__in=pks)}
-        for target, pks in wanted.items()
-    }
-
-    def label(name: str) -> str:
-        try:
-            return str(model._meta.get_field(name).verbose_name)
-        except FieldDoesNotExist:  # a recorded name that is not a field, such as "roles"
-            return str(RECORDED_NAMES.get(name, name))
-
-    rows = []
-    for entry in entries:
-        changes = []
-        for name, (before, after) in sorted(entry.changes.items()):
-            if name in related:
-                before = names[related[name]].get(before, before) if before else before
-                after = names[related[name]].get(after, after) if after else after
-            changes.append((label(name), before, after))
-        rows.append((entry, changes))
-    return rows

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mutualis.core.access import access
+from mutualis.core.audit import audit_trail_rows
+from mutualis.core.forms import attach_errors
 from mutualis.federation import queries, services
 from mutualis.federation.forms import (
     OrganisationForm,
@@ -14,7 +16,6 @@ from mutualis.federation.forms import (
     OrganisationSearchForm,
     PasswordForm,
     UserForm,
-    attach_errors,
 )
 from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import Kind, Role
@@ -219,7 +220,7 @@ def organisation_history(request, organisation):
         "core/audit_trail.html",
         {
             "object": organisation,
-            "rows": queries.audit_rows(organisation),
+            "rows": audit_trail_rows(organisation),
             "back_url_name": "organisation_detail",
         },
     )
@@ -312,7 +313,7 @@ def user_history(request, user):
         "core/audit_trail.html",
         {
             "object": user,
-            "rows": queries.audit_rows(user),
+            "rows": audit_trail_rows(user),
             "back_url_name": "user_detail",
         },
     )

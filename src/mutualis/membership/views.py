@@ -10,10 +10,10 @@ from django.views.decorators.http import require_http_methods
 from mutualis.benefits.queries import packages_visible
 from mutualis.contributions.queries import household_overview
 from mutualis.core.access import access, scoped
+from mutualis.core.audit import audit_trail_rows
+from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response
-from mutualis.federation.forms import attach_errors
 from mutualis.federation.models import Organisation
-from mutualis.federation.queries import audit_rows
 from mutualis.federation.rules import Kind, Role
 from mutualis.membership import exports, imports, queries, services
 from mutualis.membership.cards import cards_pdf
@@ -280,7 +280,7 @@ def household_history(request, household):
         "core/audit_trail.html",
         {
             "object": household,
-            "rows": audit_rows(household),
+            "rows": audit_trail_rows(household),
             "back_url_name": "household_detail",
         },
     )
