@@ -18,7 +18,8 @@ def main() -> None:
         catalogue = polib.pofile(str(po_path))
         if args.fill_source_language and po_path.parts[-3] == args.fill_source_language:
             for entry in catalogue:
-                entry.msgstr = entry.msgstr or entry.msgid
+                # the source strings are the English text: gettext's fuzzy guesses never stand
+                entry.msgstr = entry.msgid
                 if entry.msgid_plural:
                     entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
                 if "fuzzy" in entry.flags:

@@ -52,3 +52,13 @@ def test_the_catalogues_hold_every_message_of_the_code(tmp_path):
     }
     committed = {entry.msgid for entry in polib.pofile(str(CATALOGUES["fr"])) if not entry.obsolete}
     assert sorted(fresh - committed) == [], "run `make messages` and translate the new strings"
+
+
+def test_the_english_catalogue_says_what_the_source_says():
+    # English is the language of the source strings: a fuzzy guess of gettext's would put
+    # "legal registration date" where "registration fee" was meant.
+    catalogue = polib.pofile(str(CATALOGUES["en"]))
+    differing = [
+        entry.msgid for entry in catalogue if not entry.msgid_plural and entry.msgstr != entry.msgid
+    ]
+    assert differing == []
