@@ -246,3 +246,21 @@ def test_the_third_payers_page_shows_the_receivable_and_records_a_payment(
     assert response.status_code == 302
     page = client.get("/third-payers/", {"mutual": family.mutual.pk, "payer": state.pk})
     assert page.context["receivable"][0]["outstanding"] == 0
+
+
+@pytest.mark.parametrize("service", [None, "childbirth", "optical"])
+def test_the_point_of_care_check_agrees_with_the_household_page(family, service):
+    from mutualis.contributions.queries import coverage_by_id
+
+    pay(family, 15000)
+    for day in ["2025-01-09", "2025-01-20", "2025-03-01", "2025-12-31", "2026-01-15",
+                "2026-03-01"]:
+        for beneficiary in family.beneficiaries.all():
+            expected = coverage_of(beneficiary, D.fromisoformat(day), service)
+            assert coverage_by_id(beneficiary.pk, D.fromisoformat(day), service) == expected
+
+
+def test_the_point_of_care_check_knows_no_stranger(db):
+    from mutualis.contributions.queries import coverage_by_id
+
+    assert coverage_by_id(987654, D(2025, 1, 1)) is None

@@ -80,11 +80,9 @@ class PaymentIn(Schema):
 def coverage(request, uid: str, on: datetime.date | None = None, service: str | None = None):
     """Whether the beneficiary is covered on a date (today by default) for a service category
     (any by default), with every reason when not."""
-    beneficiary = scoped_get(
-        Beneficiary.objects.select_related("household__package"), request.user, uid=uid
-    )
+    beneficiary = scoped_get(Beneficiary.objects.only("pk", "member_number"), request.user, uid=uid)
     on = on or timezone.localdate()
-    result = queries.coverage_of(beneficiary, on, service)
+    result = queries.coverage_by_id(beneficiary.pk, on, service)
     return {
         "member_number": beneficiary.member_number,
         "on": on,
