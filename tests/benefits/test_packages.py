@@ -96,3 +96,9 @@ def test_an_officer_adds_a_version_starting_from_the_current_one(client, federat
     assert latest.coverage_rules.get().rate_bp == 8000
     assert latest.waiting_periods.get().days == 270
     assert latest.category_contributions.get().category == "indigent"
+
+
+def test_the_new_version_button_shows_only_to_the_packages_owners(client, cast, cmu_package):
+    client.force_login(cast["union_officer"])
+    page = client.get(f"/packages/{cmu_package.pk}/").content.decode()
+    assert f"/packages/{cmu_package.pk}/versions/new/" not in page

@@ -27,6 +27,11 @@ from mutualis.federation.rules import UNIONS, Kind, Role, is_within
 PACKAGE_EDITORS = {Role.SYSTEM_ADMIN, Role.UNION_OFFICER, Role.MUTUAL_MANAGER}
 
 
+def can_change(user, package: BenefitPackage) -> bool:
+    """A package is changed by its owner's people; those below it only read it."""
+    return user.has_any_role(PACKAGE_EDITORS) and is_within(package.owner.path, user.scope_prefix)
+
+
 @access()
 def package_list(request):
     packages = (
@@ -55,7 +60,7 @@ def package_detail(request, package):
         {
             "package": package,
             "versions": versions,
-            "can_edit": request.user.has_any_role(PACKAGE_EDITORS),
+            "can_edit": can_change(request.user, package),
         },
     )
 
@@ -122,7 +127,7 @@ def initial_from(version):
 @access(roles=PACKAGE_EDITORS, model=BenefitPackage, writes=True)
 @require_http_methods(["GET", "POST"])
 def package_version_create(request, package):
-    if not is_within(package.owner.path, request.user.scope_prefix):
+    if not can_change(request.user, package):
         raise Http404  # a union's package is read, not changed, by those below it
     latest = queries.versions_with_rules([package.pk]).order_by("-valid_from").first()
     fields, amounts, subsidies, waiting, rules = initial_from(latest)
