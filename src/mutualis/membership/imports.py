@@ -1241,8 +1241,8 @@ def instructions_sheet(sheet, language: str, package_codes: Sequence[str]) -> No
         "relationship": allowed_words("relationship", language),
         "sex": allowed_words("sex", language),
         "category": allowed_words("category", language),
-        "birth_date": "dd/mm/yyyy",
-        "enrolled_on": "dd/mm/yyyy",
+        "birth_date": _("dd/mm/yyyy"),
+        "enrolled_on": _("dd/mm/yyyy"),
         "package": ", ".join(package_codes),
     }
     notes = [
