@@ -253,8 +253,7 @@ def test_the_point_of_care_check_agrees_with_the_household_page(family, service)
     from mutualis.contributions.queries import coverage_by_id
 
     pay(family, 15000)
-    for day in ["2025-01-09", "2025-01-20", "2025-03-01", "2025-12-31", "2026-01-15",
-                "2026-03-01"]:
+    for day in ["2025-01-09", "2025-01-20", "2025-03-01", "2025-12-31", "2026-01-15", "2026-03-01"]:
         for beneficiary in family.beneficiaries.all():
             expected = coverage_of(beneficiary, D.fromisoformat(day), service)
             assert coverage_by_id(beneficiary.pk, D.fromisoformat(day), service) == expected
