@@ -146,3 +146,32 @@ def test_the_register_exports_to_excel(client, family, cast):
     workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
     rows = list(workbook.active.iter_rows(values_only=True))
     assert len(rows) == 1 + 4
+
+
+def test_a_photo_taken_with_a_phone_goes_on_the_card(client, family, cast, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    picture = io.BytesIO()
+    Image.new("RGB", (60, 80), "teal").save(picture, "JPEG")
+    awa = family.beneficiaries.get(first_name="Awa")
+    client.force_login(cast["enrolment_agent"])
+    response = client.post(
+        f"/beneficiaries/{awa.pk}/edit/",
+        {
+            "last_name": "Diop",
+            "first_name": "Awa",
+            "sex": "F",
+            "birth_date": "1985-06-11",
+            "category": "adult",
+            "photo": SimpleUploadedFile("awa.jpg", picture.getvalue(), "image/jpeg"),
+        },
+    )
+    awa.refresh_from_db()
+    assert response.status_code == 302
+    assert awa.photo.name.endswith(".jpg")
+    card = client.get(f"/beneficiaries/{awa.pk}/card.pdf")
+    assert b"/Subtype /Image" in card.content

@@ -5,6 +5,9 @@ from mutualis.benefits.rules import Category, Relationship
 from mutualis.federation.forms import DateInput
 from mutualis.membership.models import Beneficiary
 
+# A card's photo needs a few kilobytes; phones take megabytes.
+MAX_PHOTO_BYTES = 2 * 1024 * 1024
+
 PERSON_FIELDS = [
     "last_name",
     "first_name",
@@ -14,6 +17,7 @@ PERSON_FIELDS = [
     "national_id",
     "phone",
     "category",
+    "photo",
 ]
 
 
@@ -25,12 +29,19 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].required = False
-        self.fields["category"].choices = [("", _("from the age")), *Category.choices]
+        if self.instance.pk is None:  # a new person's category may follow from the age
+            self.fields["category"].required = False
+            self.fields["category"].choices = [("", _("from the age")), *Category.choices]
 
     def _post_clean(self):
         # the rules live in membership.services, which reports errors by field
         pass
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and getattr(photo, "size", 0) > MAX_PHOTO_BYTES:
+            raise forms.ValidationError(_("The photo is larger than 2 MB: take it again smaller."))
+        return photo
 
     def person(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}

@@ -91,8 +91,9 @@ def household_create(request):
     form = HouseholdForm(
         data, mutuals=mutuals, packages=packages, initial={"enrolled_on": timezone.localdate()}
     )
-    head = PersonForm(data, prefix="head")
-    dependents = DependentFormSet(data, prefix="dependents")
+    files = request.FILES or None
+    head = PersonForm(data, files, prefix="head")
+    dependents = DependentFormSet(data, files, prefix="dependents")
     duplicates = []
     if request.method == "POST" and form.is_valid() and head.is_valid() and dependents.is_valid():
         household_data = form.cleaned_data
@@ -162,7 +163,9 @@ def household_detail(request, household):
 @access(roles=REGISTER_WRITERS, model=Household, writes=True)
 @require_http_methods(["GET", "POST"])
 def dependent_add(request, household):
-    form = DependentAddForm(request.POST or None, initial={"enrolled_on": timezone.localdate()})
+    form = DependentAddForm(
+        request.POST or None, request.FILES or None, initial={"enrolled_on": timezone.localdate()}
+    )
     duplicates = []
     if request.method == "POST" and form.is_valid():
         person = form.person()
@@ -197,7 +200,7 @@ def dependent_add(request, household):
 @access(roles=REGISTER_WRITERS, model=Beneficiary, writes=True)
 @require_http_methods(["GET", "POST"])
 def beneficiary_edit(request, beneficiary):
-    form = PersonForm(request.POST or None, instance=beneficiary)
+    form = PersonForm(request.POST or None, request.FILES or None, instance=beneficiary)
     if request.method == "POST" and form.is_valid():
         try:
             services.beneficiary_update(
