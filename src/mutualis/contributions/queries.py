@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from mutualis.benefits.models import BenefitPackage, PackageVersion
@@ -27,7 +27,6 @@ from mutualis.contributions.rules import (
     settlement,
     terms_on,
 )
-from mutualis.core.access import scoped
 from mutualis.membership.coverage import (
     BeneficiaryFacts,
     Coverage,
@@ -319,10 +318,6 @@ def household_overview(household: Household, on: datetime.date | None = None) ->
     head = next((coverage for b, coverage in members if b.is_head), None)
     status = household_status(head, on) if head else ""
     return Overview(account, members, status)
-
-
-def payments_visible(user) -> QuerySet[Payment]:
-    return scoped(Payment.objects.select_related("household", "payer", "recorded_by"), user)
 
 
 def cash_report(mutual, day: datetime.date, cashier=None) -> dict:

@@ -15,10 +15,6 @@ def households_visible(user) -> QuerySet[Household]:
     return scoped(Household.objects.select_related("mutual", "package"), user)
 
 
-def beneficiaries_visible(user) -> QuerySet[Beneficiary]:
-    return scoped(Beneficiary.objects.select_related("household", "mutual"), user)
-
-
 def prefix_range(word: str) -> tuple[str, str]:
     """Words starting with `word` are those in [word, word + the highest character): a range
     scan on an ordinary index, on every database."""
