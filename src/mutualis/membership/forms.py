@@ -51,7 +51,11 @@ class PersonForm(forms.ModelForm):
 class DependentForm(PersonForm):
     relationship = forms.ChoiceField(
         label=_("relationship"),
-        choices=[c for c in Relationship.choices if c[0] != Relationship.HEAD],
+        # a blank first choice: the form rows a household does not need stay untouched
+        choices=[
+            ("", "---------"),
+            *[c for c in Relationship.choices if c[0] != Relationship.HEAD],
+        ],
     )
 
     class Meta(PersonForm.Meta):
