@@ -175,3 +175,29 @@ def test_a_photo_taken_with_a_phone_goes_on_the_card(client, family, cast, setti
     assert awa.photo.name.endswith(".jpg")
     card = client.get(f"/beneficiaries/{awa.pk}/card.pdf")
     assert b"/Subtype /Image" in card.content
+
+
+def test_a_photo_over_two_megabytes_is_refused_with_the_reason(client, family, cast):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (1000, 800), "teal").save(picture, "BMP")  # 2.4 MB, uncompressed
+    awa = family.beneficiaries.get(first_name="Awa")
+    client.force_login(cast["enrolment_agent"])
+    response = client.post(
+        f"/beneficiaries/{awa.pk}/edit/",
+        {
+            "last_name": "Diop",
+            "first_name": "Awa",
+            "sex": "F",
+            "birth_date": "1985-06-11",
+            "category": "adult",
+            "photo": SimpleUploadedFile("awa.bmp", picture.getvalue(), "image/bmp"),
+        },
+    )
+    awa.refresh_from_db()
+    assert response.context["form"].errors["photo"]
+    assert not awa.photo
