@@ -30,13 +30,13 @@ recorded by the demo cashier, the others by nobody in particular (recorded_by em
 
 `plan_contributions(rng, register, terms, ...)` decides everything (pure: named tuples, no
 database); `write_contributions(plan, ...)` writes payments and allocations with `executemany`
-on plain tuples (membership.demo.RowWriter), with primary keys assigned by the demo.
+on plain tuples (core.bulk), with primary keys reserved beforehand.
 
 What the generator leaves in `demo.made`:
 
 - ``"contributions"``: the ContributionsPlan (``payments`` in primary-key order, each with its
   allocations; households are indices in the register plan, payers their codes);
-- ``"payment_ids"``: the range of primary keys aligned with ``payments``;
+- ``"payment_ids"``: the list of primary keys aligned with ``payments``;
 - ``"payments_by_mutual"``: dict mutual code → number of payments (= its last receipt number).
 """
 
@@ -59,18 +59,12 @@ from mutualis.contributions.rules import (
     household_dues,
     terms_on,
 )
+from mutualis.core.bulk import indexes_built_after, insert, reserve_ids, write_cache
 from mutualis.core.demo import Demo
+from mutualis.core.ids import new_uid
 from mutualis.core.periods import period_start
 from mutualis.federation.models import Organisation
-from mutualis.membership.demo import (
-    RegisterPlan,
-    RowWriter,
-    adapt_datetime,
-    indexes_built_after,
-    next_id,
-    reset_sequences,
-    uid_maker,
-)
+from mutualis.membership.demo import RegisterPlan
 from mutualis.membership.models import Sequence as Series
 
 ON_TIME, LATE, STOPS = "on_time", "late", "stops"
@@ -454,38 +448,49 @@ def write_contributions(
 ) -> dict[str, Any]:
     """Writes the plan and returns the handles documented at the top of this module.
     `recorders`: mutual code → id of the user who records its payments."""
-    uid = uid_maker()
     zone = timezone.get_current_timezone()
     now = timezone.now()  # a payment received today was not recorded later than now
-    first_payment = next_id(Payment)
-    payments = RowWriter(
-        Payment,
-        [
-            "id",
-            "uid",
-            "mutual",
-            "receipt_number",
-            "household",
-            "payer",
-            "method",
-            "reference",
-            "amount",
-            "received_on",
-            "recorded_at",
-            "recorded_by",
-            "note",
-        ],
-    )
-    allocations = RowWriter(
-        Allocation,
-        ["uid", "mutual", "payment", "household", "kind", "payer", "period_start", "amount"],
-    )
+    payment_ids = reserve_ids(Payment, len(plan.payments))
+    payment_fields = [
+        "id",
+        "uid",
+        "mutual",
+        "receipt_number",
+        "household",
+        "payer",
+        "method",
+        "reference",
+        "amount",
+        "received_on",
+        "recorded_at",
+        "recorded_by",
+        "note",
+    ]
+    allocation_fields = [
+        "uid",
+        "mutual",
+        "payment",
+        "household",
+        "kind",
+        "payer",
+        "period_start",
+        "amount",
+    ]
+    allocation_count = 0
     mutual_ids = {code: mutual.pk for code, mutual in mutuals.items()}
     payment_rows: list[tuple] = []
     allocation_rows: list[tuple] = []
-    with indexes_built_after(Payment._meta.db_table, Allocation._meta.db_table):
+
+    def flush() -> None:
+        nonlocal allocation_count
+        insert(Payment, payment_fields, payment_rows)
+        allocation_count += insert(Allocation, allocation_fields, allocation_rows)
+        payment_rows.clear()
+        allocation_rows.clear()
+
+    with write_cache(), indexes_built_after(Payment._meta.db_table, Allocation._meta.db_table):
         for offset, payment in enumerate(plan.payments):
-            pk = first_payment + offset
+            pk = payment_ids[offset]
             mutual_id = mutual_ids[payment.mutual]
             recorded_at = min(
                 now,
@@ -498,7 +503,7 @@ def write_contributions(
             payment_rows.append(
                 (
                     pk,
-                    uid(),
+                    new_uid(),
                     mutual_id,
                     payment.receipt_number,
                     None if payment.household is None else household_ids[payment.household],
@@ -507,7 +512,7 @@ def write_contributions(
                     payment.reference,
                     payment.amount,
                     payment.received_on,
-                    adapt_datetime(recorded_at),
+                    recorded_at,
                     recorders.get(payment.mutual),
                     payment.note,
                 )
@@ -515,7 +520,7 @@ def write_contributions(
             for allocation in payment.allocations:
                 allocation_rows.append(
                     (
-                        uid(),
+                        new_uid(),
                         mutual_id,
                         pk,
                         household_ids[allocation.household],
@@ -526,22 +531,17 @@ def write_contributions(
                     )
                 )
             if len(allocation_rows) >= 50_000:
-                payments.write(payment_rows)
-                allocations.write(allocation_rows)
-                payment_rows.clear()
-                allocation_rows.clear()
-        payments.write(payment_rows)
-        allocations.write(allocation_rows)
+                flush()
+        flush()
     Series.objects.bulk_create(
         Series(mutual_id=mutual_ids[code], name="receipt", last_value=last)
         for code, last in plan.receipts.items()
     )
-    reset_sequences(Payment._meta.db_table)
     return {
         "contributions": plan,
-        "payment_ids": range(first_payment, first_payment + len(plan.payments)),
+        "payment_ids": payment_ids,
         "payments_by_mutual": dict(plan.receipts),
-        "allocation_count": allocations.count,
+        "allocation_count": allocation_count,
     }
 
 

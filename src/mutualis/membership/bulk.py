@@ -1,33 +1,10 @@
-"""Fast writers for many rows of the register at once: households, beneficiaries and their search
-words, as a register import writes them (membership.imports).
+"""The register's tables as the bulk writers fill them (core.bulk): the columns a register
+import gives, in order, for households, beneficiaries and their search words."""
 
-Saving 100,000 beneficiaries one `save()` at a time takes many minutes; even `bulk_create`
-spends most of its time building model instances. These writers take plain tuples, adapt the few
-values the backend stores differently (a UUID is 32 hexadecimal characters on SQLite and a `uuid`
-on PostgreSQL; dates are text on SQLite) and insert them with one `executemany` per batch on
-SQLite and one `COPY` on PostgreSQL.
+from collections.abc import Iterable, Sequence
 
-They write exactly what the ORM would write — the columns come from the models — but validate
-nothing: the caller has checked the rows with the register's rules, and the database still
-enforces its constraints. The primary keys are taken beforehand (`reserve_ids`), so that rows
-pointing at new rows (beneficiaries at their household, search words at their beneficiary)
-need no reading back.
-"""
-
-import operator
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from itertools import islice
-from typing import Any
-
-from django.db import connection, models
-from django.utils import timezone
-
+from mutualis.core.bulk import insert
 from mutualis.membership.models import Beneficiary, Household, SearchToken
-
-# Rows per executemany on SQLite: large enough to amortise the call, small enough to keep
-# memory flat whatever the number of rows.
-BATCH = 5000
 
 HOUSEHOLD_FIELDS = (
     "id",
@@ -59,134 +36,6 @@ BENEFICIARY_FIELDS = (
     "duplicate_key",
 )
 SEARCH_TOKEN_FIELDS = ("mutual", "beneficiary", "token")
-
-
-# SQLite's page cache while writing in bulk, in KiB (the default is 2 MB): the indexes of tables
-# of hundreds of thousands of rows are updated all over, and a cache that holds them takes a third
-# off the time. A maximum, not an allocation; set for the writes only.
-SQLITE_CACHE_KIB = 128 * 1024
-
-
-@contextmanager
-def write_cache() -> Iterator[None]:
-    """A larger page cache on SQLite for the duration of bulk writes, put back afterwards."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (before,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB:d}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before):d}")
-
-
-def reserve_ids(model: type[models.Model], count: int) -> list[int]:
-    """`count` new primary keys of `model`'s table, to insert rows with. Call it inside the
-    transaction that inserts the rows.
-
-    PostgreSQL hands them out from the table's own sequence, so concurrent writers never collide
-    and nothing needs resetting afterwards. On SQLite the transaction already holds the
-    database's write lock (transactions begin IMMEDIATE, see settings.py), so nobody else inserts
-    until it ends; the table is AUTOINCREMENT, whose highest id ever used is kept in
-    sqlite_sequence, and the new ids start above it so that an id is never used twice."""
-    if count <= 0:
-        return []
-    if not connection.in_atomic_block:
-        raise RuntimeError("reserve_ids() must be called inside the transaction that inserts")
-    table = model._meta.db_table
-    column = model._meta.pk.column
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, column, count],
-            )
-            return [row[0] for row in cursor.fetchall()]
-        if connection.vendor == "sqlite":
-            quoted = connection.ops.quote_name
-            cursor.execute(f"SELECT max({quoted(column)}) FROM {quoted(table)}")
-            (highest,) = cursor.fetchone()
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-            kept = cursor.fetchone()
-            start = max(highest or 0, kept[0] if kept else 0) + 1
-            return list(range(start, start + count))
-    raise NotImplementedError(f"bulk writes are not written for {connection.vendor}")
-
-
-def converter(field: models.Field) -> Callable[[Any], Any] | None:
-    """How a value of the field becomes what the backend stores; None when it is stored as is."""
-    kind = field.get_internal_type()
-    if kind == "UUIDField" and not connection.features.has_native_uuid_field:
-        return operator.attrgetter("hex")
-    if kind == "DateField":
-        return connection.ops.adapt_datefield_value
-    if kind == "DateTimeField":
-        return connection.ops.adapt_datetimefield_value
-    return None
-
-
-def constant(field: models.Field) -> Any:
-    """The value of a field the caller does not give: the same for every row."""
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return timezone.now()
-    if field.has_default() and callable(field.default):
-        # uid and the like: one value per row, which only the caller can make
-        raise TypeError(f"{field.model.__name__}.{field.name} needs a value for every row")
-    return field.get_default()
-
-
-def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """Inserts rows, each a tuple of the values of `fields` in that order (foreign keys as ids,
-    named by the field: "household"); every other column gets its default. Returns the number
-    of rows written."""
-    meta = model._meta
-    given = [meta.get_field(name) for name in fields]
-    rest = [
-        field
-        for field in meta.concrete_fields
-        if field.name not in fields and not field.primary_key
-    ]
-    constants = []
-    for field in rest:
-        value = constant(field)
-        convert = converter(field)
-        constants.append(convert(value) if convert and value is not None else value)
-    tail = tuple(constants)
-    conversions = [(index, c) for index, field in enumerate(given) if (c := converter(field))]
-    columns = [field.column for field in given + rest]
-
-    def prepared() -> Iterator[tuple]:
-        for row in rows:
-            if conversions:
-                row = list(row)
-                for index, convert in conversions:
-                    if row[index] is not None:
-                        row[index] = convert(row[index])
-            yield (*row, *tail)
-
-    quoted = connection.ops.quote_name
-    table = quoted(meta.db_table)
-    names = ", ".join(quoted(column) for column in columns)
-    written = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY streams the rows in one statement: the fastest way into PostgreSQL.
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in prepared():
-                    copy.write_row(row)
-                    written += 1
-            return written
-        placeholders = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"
-        values = prepared()
-        while batch := list(islice(values, BATCH)):
-            cursor.executemany(sql, batch)
-            written += len(batch)
-    return written
 
 
 def households_insert(rows: Iterable[Sequence]) -> int:

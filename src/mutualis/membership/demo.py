@@ -25,8 +25,8 @@ enrolled before a package's first version take the national package.
 
 `plan_register(rng, mutuals, benefits, households_per_mutual, today)` decides everything (pure:
 named tuples, no database); `write_register(plan, ...)` writes it with `executemany` on plain
-tuples (`RowWriter`, no model instances; on SQLite the secondary indexes are built once the rows
-are in, `indexes_built_after`): households, beneficiaries, their search words and duplicate keys
+tuples (core.bulk: no model instances; on SQLite the secondary indexes are built once the rows
+are in): households, beneficiaries, their search words and duplicate keys
 (membership.rules) and the sequences. 100,000 households and 500,000 people take about a minute
 in all (bench/bench_register_demo.py).
 
@@ -35,20 +35,16 @@ What later generators find in `demo.made`:
 - ``"register"``: the RegisterPlan: ``households`` (PlannedHousehold, grouped by mutual in
   mutual order, then by number) and ``beneficiaries`` (PlannedBeneficiary, grouped by household
   in household order; ``household`` is the index of their household in ``households``);
-- ``"household_ids"``, ``"beneficiary_ids"``: ranges of primary keys aligned with those tuples
+- ``"household_ids"``, ``"beneficiary_ids"``: lists of primary keys aligned with those tuples
   (the i-th planned household is row ``household_ids[i]``);
-- ``"households_by_mutual"``: dict mutual code → range of household primary keys;
+- ``"households_by_mutual"``: dict mutual code → list of household primary keys;
 - ``"beneficiary_count"``, ``"search_token_count"``: the numbers of rows written.
-
-`RowWriter`, `uid_maker`, `next_id`, `reset_sequences` and `indexes_built_after` serve the other
-demo generators' big tables too (contributions/demo.py).
 """
 
 import datetime
 import json
 import random
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate
@@ -56,11 +52,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from django.core.management.base import CommandError
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 
 from mutualis.benefits.demo import BenefitsPlan, demo_today
 from mutualis.benefits.rules import Category, Relationship
+from mutualis.core.bulk import indexes_built_after, insert, reserve_ids, write_cache
 from mutualis.core.demo import Demo
 from mutualis.core.identifiers import compact_form, member_number
 from mutualis.core.ids import new_uid
@@ -563,119 +560,6 @@ def mutual_specs_from_plan(federation: FederationPlan) -> list[MutualSpec]:
 # --- writing ----------------------------------------------------------------------------------
 
 
-class RowWriter:
-    """Inserts plain tuples into a model's table with one `executemany` per batch (COPY on
-    PostgreSQL): several times faster than bulk_create, since no model instance is built.
-
-    `fields` name the values of each row, in order; every other column gets its field's
-    default (a constant, adapted once). A column without a constant default must be given."""
-
-    def __init__(self, model: type[models.Model], fields: Sequence[str]):
-        opts = model._meta
-        given = [opts.get_field(name) for name in fields]
-        constants: list[tuple[models.Field, Any]] = []
-        for field in opts.concrete_fields:
-            if field in given or (field.primary_key and isinstance(field, models.AutoField)):
-                continue
-            if (field.has_default() and callable(field.default)) or getattr(
-                field, "auto_now_add", False
-            ):
-                raise ValueError(f"{opts.label}.{field.name} needs a value for every row")
-            value = field.get_default()
-            if value is None and not field.null:
-                raise ValueError(f"{opts.label}.{field.name} has no default: give it")
-            constants.append((field, field.get_db_prep_save(value, connection)))
-        self.constants = tuple(value for _field, value in constants)
-        columns = [field.column for field in given] + [field.column for field, _v in constants]
-        quote = connection.ops.quote_name
-        names = ", ".join(quote(column) for column in columns)
-        self.sql = (
-            f"INSERT INTO {quote(opts.db_table)} ({names}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))})"
-        )
-        # PostgreSQL loads rows fastest with COPY, which psycopg feeds with the same adapters
-        self.copy = f"COPY {quote(opts.db_table)} ({names}) FROM STDIN"
-        self.count = 0
-
-    def write(self, rows: Iterable[tuple]) -> None:
-        if self.constants:
-            rows = [row + self.constants for row in rows]
-        elif not isinstance(rows, list):
-            rows = list(rows)
-        if not rows:
-            return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(self.copy) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(self.sql, rows)
-        self.count += len(rows)
-
-
-def uid_maker():
-    """New uids as the database stores them: a UUID where the database has the type
-    (PostgreSQL), its 32 hexadecimal digits elsewhere (what Django writes on SQLite)."""
-    if connection.features.has_native_uuid_field:
-        return new_uid
-    return lambda: new_uid().hex
-
-
-def next_id(model: type[models.Model]) -> int:
-    """The first free primary key of a table, for rows whose keys the demo assigns itself."""
-    aggregate = model.objects.aggregate(top=models.Max("pk"))["top"]
-    return (aggregate or 0) + 1
-
-
-def reset_sequences(*tables: str) -> None:
-    """After rows written with explicit keys, PostgreSQL's sequences must move past them
-    (SQLite's AUTOINCREMENT follows the largest key by itself)."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence(%s, 'id'), max(id)) FROM {table}",
-                [table],
-            )
-
-
-def adapt_datetime(value: datetime.datetime) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-@contextmanager
-def indexes_built_after(*tables: str) -> Iterator[None]:
-    """On SQLite, writes into empty tables without their secondary indexes and builds them
-    afterwards, in the same transaction: sorting the keys once is several times faster than
-    updating every index row by row. Unique indexes built afterwards still refuse duplicates;
-    the unique constraints of the table itself stay in force throughout. Only inside a
-    transaction: should the writing fail, the rollback brings the indexes back."""
-    if connection.vendor != "sqlite" or not connection.in_atomic_block:
-        yield
-        return
-    quote = connection.ops.quote_name
-    dropped: list[str] = []
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"SELECT 1 FROM {quote(table)} LIMIT 1")
-            if cursor.fetchone() is not None:
-                continue
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-                "AND sql IS NOT NULL ORDER BY name",
-                [table],
-            )
-            for name, sql in cursor.fetchall():
-                cursor.execute(f"DROP INDEX {quote(name)}")
-                dropped.append(sql)
-    yield
-    with connection.cursor() as cursor:
-        for sql in dropped:
-            cursor.execute(sql)
-
-
 # The search words and duplicate keys of 500,000 people, computed by membership.rules once per
 # name rather than once per person: a person's words are those of their name, of their member
 # number, phone and household number; the duplicate key is that of their name and sex followed by
@@ -754,51 +638,44 @@ def write_register(
     locations: Mapping[str, models.Model],
 ) -> dict[str, Any]:
     """Writes the plan and returns the handles documented at the top of this module."""
-    uid = uid_maker()
     zone = timezone.get_current_timezone()
     now = timezone.now()
-    first_household = next_id(Household)
-    first_beneficiary = next_id(Beneficiary)
-    households = RowWriter(
-        Household,
-        [
-            "id",
-            "uid",
-            "mutual",
-            "number",
-            "package",
-            "enrolled_on",
-            "location",
-            "address",
-            "phone",
-            "resigned_on",
-            "resignation_reason",
-            "created_at",
-        ],
-    )
-    beneficiaries = RowWriter(
-        Beneficiary,
-        [
-            "id",
-            "uid",
-            "mutual",
-            "household",
-            "member_number",
-            "relationship",
-            "first_name",
-            "last_name",
-            "sex",
-            "birth_date",
-            "birth_place",
-            "national_id",
-            "phone",
-            "category",
-            "enrolled_on",
-            "left_on",
-            "duplicate_key",
-        ],
-    )
-    tokens = RowWriter(SearchToken, ["mutual", "beneficiary", "token"])
+    household_ids = reserve_ids(Household, len(plan.households))
+    beneficiary_ids = reserve_ids(Beneficiary, len(plan.beneficiaries))
+    household_fields = [
+        "id",
+        "uid",
+        "mutual",
+        "number",
+        "package",
+        "enrolled_on",
+        "location",
+        "address",
+        "phone",
+        "resigned_on",
+        "resignation_reason",
+        "created_at",
+    ]
+    beneficiary_fields = [
+        "id",
+        "uid",
+        "mutual",
+        "household",
+        "member_number",
+        "relationship",
+        "first_name",
+        "last_name",
+        "sex",
+        "birth_date",
+        "birth_place",
+        "national_id",
+        "phone",
+        "category",
+        "enrolled_on",
+        "left_on",
+        "duplicate_key",
+    ]
+    token_count = 0
     mutual_ids = {code: mutual.pk for code, mutual in mutuals.items()}
     package_ids = {code: package.pk for code, package in packages.items()}
     location_ids = {code: location.pk for code, location in locations.items()}
@@ -810,15 +687,16 @@ def write_register(
     batch_mutual = None
 
     def flush() -> None:
-        households.write(household_rows)
-        beneficiaries.write(beneficiary_rows)
-        tokens.write(token_rows)
+        nonlocal token_count
+        insert(Household, household_fields, household_rows)
+        insert(Beneficiary, beneficiary_fields, beneficiary_rows)
+        token_count += insert(SearchToken, ["mutual", "beneficiary", "token"], token_rows)
         household_rows.clear()
         beneficiary_rows.clear()
         token_rows.clear()
 
     tables = [model._meta.db_table for model in (Household, Beneficiary, SearchToken)]
-    with indexes_built_after(*tables):
+    with write_cache(), indexes_built_after(*tables):
         for index, household in enumerate(plan.households):
             if household.mutual != batch_mutual:
                 flush()
@@ -833,8 +711,8 @@ def write_register(
             )
             household_rows.append(
                 (
-                    first_household + index,
-                    uid(),
+                    household_ids[index],
+                    new_uid(),
                     mutual_ids[household.mutual],
                     household.number,
                     package_ids[household.package],
@@ -844,7 +722,7 @@ def write_register(
                     household.phone,
                     household.resigned_on,
                     household.resignation_reason,
-                    adapt_datetime(created_at),
+                    created_at,
                 )
             )
         flush()
@@ -859,13 +737,13 @@ def write_register(
                 if person_words(person, household.number) != rule_words(person, household.number):
                     words_of = rule_words
             mutual_id = mutual_ids[household.mutual]
-            pk = first_beneficiary + index
+            pk = beneficiary_ids[index]
             beneficiary_rows.append(
                 (
                     pk,
-                    uid(),
+                    new_uid(),
                     mutual_id,
-                    first_household + person.household,
+                    household_ids[person.household],
                     person.member_number,
                     person.relationship,
                     person.first_name,
@@ -890,10 +768,7 @@ def write_register(
         for code, (last_household, last_member) in plan.sequences.items()
         for name, value in (("household", last_household), ("member", last_member))
     )
-    reset_sequences(Household._meta.db_table, Beneficiary._meta.db_table)
-
-    household_ids = range(first_household, first_household + len(plan.households))
-    by_mutual: dict[str, range] = {}
+    by_mutual: dict[str, list[int]] = {}
     start = 0
     for code in plan.sequences:
         count = plan.sequences[code][0]
@@ -902,10 +777,10 @@ def write_register(
     return {
         "register": plan,
         "household_ids": household_ids,
-        "beneficiary_ids": range(first_beneficiary, first_beneficiary + len(plan.beneficiaries)),
+        "beneficiary_ids": beneficiary_ids,
         "households_by_mutual": by_mutual,
         "beneficiary_count": len(plan.beneficiaries),
-        "search_token_count": tokens.count,
+        "search_token_count": token_count,
     }
 
 

@@ -61,6 +61,7 @@ from mutualis.benefits.models import PackageVersion
 from mutualis.benefits.queries import packages_available_to
 from mutualis.benefits.rules import Category, Relationship
 from mutualis.core.audit import audit_record
+from mutualis.core.bulk import reserve_ids, write_cache
 from mutualis.core.identifiers import member_number
 from mutualis.core.ids import new_uid
 from mutualis.core.models import AuditEntry
@@ -1055,7 +1056,7 @@ def register_write(*, mutual: Organisation, plans: Sequence[HouseholdPlan]) -> t
     if not people:
         return 0, 0
     mutual_id = mutual.pk
-    household_ids = bulk.reserve_ids(Household, len(new))
+    household_ids = reserve_ids(Household, len(new))
     first_household = sequence_take(mutual=mutual, name="household", count=len(new)) if new else 0
     ids_numbers: dict[str, tuple[int, int]] = {}
     household_rows = []
@@ -1076,7 +1077,7 @@ def register_write(*, mutual: Organisation, plans: Sequence[HouseholdPlan]) -> t
             )
         )
 
-    beneficiary_ids = bulk.reserve_ids(Beneficiary, len(people))
+    beneficiary_ids = reserve_ids(Beneficiary, len(people))
     first_member = sequence_take(mutual=mutual, name="member", count=len(people))
     beneficiary_rows = []
     token_rows = []
@@ -1117,7 +1118,7 @@ def register_write(*, mutual: Organisation, plans: Sequence[HouseholdPlan]) -> t
         )
         for token in name_tokens(row.first_name, row.last_name) | own:
             token_rows.append((mutual_id, beneficiary_id, token))
-    with bulk.write_cache():
+    with write_cache():
         bulk.households_insert(household_rows)
         bulk.beneficiaries_insert(beneficiary_rows)
         bulk.search_tokens_insert(token_rows)
