@@ -10,13 +10,11 @@ from mutualis.core.access import ancestor_paths, scoped
 from mutualis.federation.models import Organisation
 
 
-def owner_paths(organisation: Organisation) -> list[str]:
-    return ancestor_paths(organisation.path)
-
-
 def packages_available_to(mutual: Organisation) -> QuerySet[BenefitPackage]:
     """The packages a mutual may enrol households in: its own and those of its unions."""
-    return BenefitPackage.objects.filter(owner__path__in=owner_paths(mutual)).order_by("name")
+    return BenefitPackage.objects.filter(owner__path__in=ancestor_paths(mutual.path)).order_by(
+        "name"
+    )
 
 
 def packages_visible(user) -> QuerySet[BenefitPackage]:

@@ -19,7 +19,7 @@ from mutualis.benefits.forms import (
     formset,
 )
 from mutualis.benefits.models import BenefitPackage, Payer
-from mutualis.core.access import access, scoped
+from mutualis.core.access import access, ancestor_paths, scoped
 from mutualis.core.forms import attach_errors
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import UNIONS, Kind, Role, is_within
@@ -87,7 +87,7 @@ def package_create(request):
 
 
 def payers_for(package: BenefitPackage):
-    return Payer.objects.filter(owner__path__in=queries.owner_paths(package.owner)).order_by("name")
+    return Payer.objects.filter(owner__path__in=ancestor_paths(package.owner.path)).order_by("name")
 
 
 def initial_from(version):

@@ -57,12 +57,11 @@ from mutualis.contributions.rules import (
     PeriodDue,
     allocate_member_payment,
     household_dues,
-    terms_on,
 )
 from mutualis.core.bulk import indexes_built_after, insert, reserve_ids, write_cache
 from mutualis.core.demo import Demo
 from mutualis.core.ids import new_uid
-from mutualis.core.periods import period_start
+from mutualis.core.periods import in_force, period_start
 from mutualis.federation.models import Organisation
 from mutualis.membership.demo import RegisterPlan
 from mutualis.membership.models import Sequence as Series
@@ -162,7 +161,7 @@ def plan_household_payments(
     and, for each period of `dues`, the day its member share was settled (None if never)."""
     if not dues:
         return [], []
-    first_terms = terms_on(versions, enrolled_on)
+    first_terms = in_force(versions, enrolled_on)
     fee = first_terms.registration_fee if first_terms else 0
     count = len(dues)
     enrolled = enrolled_on.toordinal()

@@ -25,8 +25,8 @@ from mutualis.contributions.rules import (
     Settlement,
     household_dues,
     settlement,
-    terms_on,
 )
+from mutualis.core.periods import in_force
 from mutualis.membership.coverage import (
     BeneficiaryFacts,
     Coverage,
@@ -167,7 +167,7 @@ def settle(
     """Dues and settlement of a household from its members and its allocation rows
     (kind, period start, payer id, amount, day received)."""
     dues = household_dues(terms, members, enrolled_on, until, resigned_on)
-    at_enrolment = terms_on(terms, enrolled_on)
+    at_enrolment = in_force(terms, enrolled_on)
     fee = at_enrolment.registration_fee if at_enrolment else 0
     member_rows = [
         Settled(received, kind, start, amount)

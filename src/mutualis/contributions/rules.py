@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mutualis.core.money import allocate_in_order, split_by_shares
-from mutualis.core.periods import period_end, periods
+from mutualis.core.periods import in_force, period_end, periods
 
 MEMBER = "member"
 
@@ -75,15 +75,6 @@ class PeriodDue:
         return self.member + sum(self.payers.values())
 
 
-def terms_on(versions: Sequence[ContributionTerms], day: datetime.date):
-    """The version in force on `day` (the latest that started on or before it), or None."""
-    current = None
-    for version in sorted(versions, key=lambda v: v.valid_from):
-        if version.valid_from <= day:
-            current = version
-    return current
-
-
 def period_due(
     terms: ContributionTerms, members: Iterable[Member], start: datetime.date
 ) -> PeriodDue:
@@ -118,13 +109,13 @@ def household_dues(
     """The dues of every period from the household's enrolment to the one containing `until`
     (or the last before its resignation), each under the package version in force when the
     period begins (or at enrolment, for the first period)."""
-    first_terms = terms_on(versions, enrolled_on)
+    first_terms = in_force(versions, enrolled_on)
     last = until if resigned_on is None else min(until, resigned_on - datetime.timedelta(1))
     if first_terms is None or last < enrolled_on:
         return []  # no package at enrolment; or nothing is due yet, or it resigned on the day
     # All versions of a package share its period unit (benefits.services refuses a change).
     return [
-        period_due(terms_on(versions, max(start, enrolled_on)) or first_terms, members, start)
+        period_due(in_force(versions, max(start, enrolled_on)) or first_terms, members, start)
         for start in periods(enrolled_on, last, first_terms.period)
     ]
 

@@ -2,7 +2,8 @@
 day. A contribution "for the first semester of 2026" covers 2026-01-01 to 2026-06-30."""
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Protocol, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -42,3 +43,19 @@ def periods(first: datetime.date, last: datetime.date, unit: str) -> Iterator[da
     while current <= last:
         yield current
         current = shift(current, unit)
+
+
+class Dated(Protocol):
+    valid_from: datetime.date
+
+
+V = TypeVar("V", bound=Dated)
+
+
+def in_force(versions: Iterable[V], day: datetime.date) -> V | None:
+    """The version in force on `day`: the latest that started on or before it, or None."""
+    current = None
+    for version in sorted(versions, key=lambda v: v.valid_from):
+        if version.valid_from <= day:
+            current = version
+    return current

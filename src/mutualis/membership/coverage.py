@@ -35,7 +35,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.rules import Relationship
-from mutualis.core.periods import period_start, shift
+from mutualis.core.periods import in_force, period_start, shift
 
 # After a year without paying, a household is no longer "suspended" but "lapsed": unions count
 # it out of their active membership (DOMAIN.md §3, enrolled vs up to date).
@@ -125,14 +125,6 @@ def birthday(birth_date: datetime.date, years: int) -> datetime.date:
         return datetime.date(birth_date.year + years, 3, 1)
 
 
-def terms_on(versions: Sequence[CoverageTerms], day: datetime.date) -> CoverageTerms | None:
-    current = None
-    for version in sorted(versions, key=lambda v: v.valid_from):
-        if version.valid_from <= day:
-            current = version
-    return current
-
-
 def unpaid_since(household: HouseholdFacts, start: datetime.date, unit: str) -> datetime.date:
     """The start of the run of unpaid periods that ends with the one starting on `start`."""
     first = period_start(household.enrolled_on, unit)
@@ -159,7 +151,7 @@ def coverage_at(
         reasons.append(Because(Reason.HOUSEHOLD_RESIGNED, household.resigned_on))
     if beneficiary.left_on is not None and on >= beneficiary.left_on:
         reasons.append(Because(Reason.LEFT_HOUSEHOLD, beneficiary.left_on))
-    terms = terms_on(versions, on)
+    terms = in_force(versions, on)
     if terms is None:
         # Without a package the age limit, exclusions, waiting and periods are unknown; whether
         # the household ever paid is not.
