@@ -32,7 +32,7 @@ def test_it_opens_an_affiliation_with_the_parent(federation):
 def test_it_refuses_a_duplicate_code_inside_a_parent(federation):
     with pytest.raises(ValidationError) as caught:
         make_mutual(federation.d1, "M1", "Another mutual")
-    assert "code" in caught.value.message_dict or "__all__" in caught.value.message_dict
+    assert "M1" in caught.value.message_dict["code"][0]
     assert Organisation.objects.filter(name="Another mutual").count() == 0
 
 
