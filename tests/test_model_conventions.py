@@ -25,6 +25,12 @@ NOT_OPERATIONAL = {
     "federation.user",
     "federation.rolegrant",
     "federation.apitoken",
+    "providers.provider",
+    "providers.medicalitem",
+    "providers.agreement",
+    "providers.agreementversion",
+    "providers.tariff",
+    "claims.reviewpolicy",
 }
 
 

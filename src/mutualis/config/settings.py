@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "mutualis.benefits",
     "mutualis.membership",
     "mutualis.contributions",
+    "mutualis.providers",
+    "mutualis.claims",
+    "mutualis.settlements",
+    "mutualis.interop",
 ]
 
 MIDDLEWARE = [

@@ -147,6 +147,8 @@ class Beneficiary(models.Model):
         indexes = [
             # possible duplicates, across the mutual and its union
             models.Index(fields=["duplicate_key"], name="beneficiary_duplicate_key"),
+            # a card scanned or a number typed at the point of care, whatever the mutual
+            models.Index(fields=["member_number"], name="beneficiary_member_number"),
         ]
 
     def __str__(self) -> str:

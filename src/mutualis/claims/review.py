@@ -1,0 +1,53 @@
+"""Which claims the medical advisor reviews before they are paid (DOMAIN.md §5): a pure rule
+over the adjudicated claim, how often the beneficiary and the provider claimed, and the
+mutual's or union's policy."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mutualis.claims.adjudication import LineDecision
+from mutualis.claims.rules import Outcome, ReviewReason
+from mutualis.core.money import BASIS_POINTS
+
+
+@dataclass(frozen=True)
+class Policy:
+    amount_threshold: int = 100_000
+    beneficiary_claims_30_days: int = 4
+    provider_claims_per_day: int = 150
+    sample_bp: int = 200
+    review_adjusted: bool = True
+
+
+DEFAULT_POLICY = Policy()
+
+
+@dataclass(frozen=True)
+class Frequency:
+    """Counts that include the claim itself: the beneficiary's claims whose care began in the
+    30 days up to this one's, and the provider's claims for the same day of care."""
+
+    beneficiary_30_days: int
+    provider_same_day: int
+
+
+def review_reasons(
+    policy: Policy, decisions: Sequence[LineDecision], frequency: Frequency, sample_key: int
+) -> tuple[str, ...]:
+    """Why the claim goes to the medical advisor; empty when it does not. `sample_key` is any
+    number drawn evenly, fixed for the claim (its uid), so that the sample is reproducible.
+    A claim with nothing to pay has nothing to review."""
+    if all(decision.outcome == Outcome.REJECTED for decision in decisions):
+        return ()
+    reasons = []
+    if sum(decision.asked for decision in decisions) > policy.amount_threshold:
+        reasons.append(ReviewReason.AMOUNT)
+    if frequency.beneficiary_30_days > policy.beneficiary_claims_30_days:
+        reasons.append(ReviewReason.BENEFICIARY_FREQUENCY)
+    if frequency.provider_same_day > policy.provider_claims_per_day:
+        reasons.append(ReviewReason.PROVIDER_FREQUENCY)
+    if policy.review_adjusted and any(d.outcome == Outcome.ADJUSTED for d in decisions):
+        reasons.append(ReviewReason.ADJUSTED)
+    if not reasons and sample_key % BASIS_POINTS < policy.sample_bp:
+        reasons.append(ReviewReason.SAMPLE)
+    return tuple(reasons)
