@@ -19,8 +19,9 @@ day) or repeated too soon, a required guarantee letter is missing — or when th
 dated after its submission, has no agreement in force, or came after the agreement's deadline.
 Otherwise it is approved, or adjusted when its price or quantity is capped or a ceiling or a
 letter leaves less than the package's rate: the ceilings are per act (per unit), per episode
-(the claim) and per calendar year, by service category; a line that nothing is left for is
-rejected with the ceiling's reason.
+(every claim of the beneficiary at the provider from the same first day: splitting a stay into
+several invoices does not renew it) and per calendar year, by service category; a line that
+nothing is left for is rejected with the ceiling's reason.
 
 The claim's lines are decided in order; each one uses up the ceilings and the letter for the
 next. `History.record` then adds the claim to the beneficiary's history, so that a batch can
@@ -107,11 +108,15 @@ class ClaimFacts:
 
 @dataclass
 class History:
-    """What one beneficiary was paid before: the mutual's share per (year, service category),
-    what was claimed (provider, item, day), the days each item was given, and what each
-    guarantee letter has paid. Rejected lines are not part of it."""
+    """What one beneficiary was paid before: the mutual's share per (year, service category)
+    and per episode (provider, first day, service category), what was claimed (provider, item,
+    day), the days each item was given, and what each guarantee letter has paid. Rejected lines
+    are not part of it."""
 
     paid_in_year: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
+    paid_in_episode: dict[tuple[int, datetime.date, str], int] = field(
+        default_factory=lambda: defaultdict(int)
+    )
     claimed: set[tuple[int, int, datetime.date]] = field(default_factory=set)
     item_days: dict[int, list[datetime.date]] = field(default_factory=lambda: defaultdict(list))
     letter_paid: dict[int, int] = field(default_factory=lambda: defaultdict(int))
@@ -125,6 +130,8 @@ class History:
             self.claimed.add((claim.provider, line.item.id, line.service_date))
             self.item_days[line.item.id].append(line.service_date)
             self.paid_in_year[(year, category)] += decision.mutual_share
+            episode = (claim.provider, claim.service_from, category)
+            self.paid_in_episode[episode] += decision.mutual_share
             if claim.letter is not None and claim.letter.applies(category, claim.service_from):
                 self.letter_paid[claim.letter.id] += decision.mutual_share
 
@@ -191,7 +198,7 @@ def adjudicate(claim: ClaimFacts, history: History) -> tuple[LineDecision, ...]:
     """A decision for each line of `claim`, given the beneficiary's `history` (not changed)."""
     rejecting_claim = claim_rejections(claim)
     year = claim.service_from.year
-    paid_in_claim: dict[str, int] = defaultdict(int)  # by service category: the episode
+    paid_in_claim: dict[str, int] = defaultdict(int)  # by service category
     letter_paid = history.letter_paid.get(claim.letter.id, 0) if claim.letter else 0
     decisions = []
     for line in claim.lines:
@@ -218,7 +225,9 @@ def adjudicate(claim: ClaimFacts, history: History) -> tuple[LineDecision, ...]:
         if benefit.ceiling_per_act is not None:
             limits.append((ReasonCode.CEILING_PER_ACT, benefit.ceiling_per_act * quantity))
         if benefit.ceiling_per_episode is not None:
-            left = benefit.ceiling_per_episode - paid_in_claim[category]
+            episode = (claim.provider, claim.service_from, category)
+            used = history.paid_in_episode.get(episode, 0) + paid_in_claim[category]
+            left = benefit.ceiling_per_episode - used
             limits.append((ReasonCode.CEILING_PER_EPISODE, left))
         if benefit.ceiling_per_year is not None:
             used = history.paid_in_year.get((year, category), 0) + paid_in_claim[category]

@@ -1,0 +1,363 @@
+"""The facts adjudication needs, read for a whole batch of claims at once.
+
+A monthly batch of a union holds tens of thousands of claims: reading each claim's beneficiary,
+household, payments, agreement and history one at a time would take longer than adjudicating
+them. Every reader here takes the whole batch and answers in a few indexed queries, with plain
+SQL where the ORM's query building would cost more than the reads (as `coverage_by_id` does);
+what does not change during a batch (the list of acts, the agreements, the packages' rules) is
+shaped once and reused.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import islice
+
+from django.db import connection
+
+from mutualis.benefits.models import BenefitPackage
+from mutualis.benefits.queries import package_rules
+from mutualis.claims.adjudication import AgreementTerms, Benefit, History, Item, Letter
+from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter, ReviewPolicy
+from mutualis.claims.review import DEFAULT_POLICY, Policy
+from mutualis.claims.rules import Outcome
+from mutualis.contributions.models import Allocation, Payment
+from mutualis.contributions.queries import package_terms, settle
+from mutualis.contributions.rules import Member
+from mutualis.core.access import ancestor_paths
+from mutualis.core.periods import in_force
+from mutualis.federation.models import Organisation
+from mutualis.membership.coverage import BeneficiaryFacts, CoverageTerms, HouseholdFacts
+from mutualis.membership.models import Beneficiary, Household
+from mutualis.providers.models import Agreement, AgreementVersion, MedicalItem, Provider, Tariff
+
+# Values per IN (...) list: under SQLite's limit on parameters, large enough to amortise a query.
+CHUNK = 900
+
+
+def table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def chunks(values: Iterable, size: int = CHUNK) -> Iterator[list]:
+    iterator = iter(values)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def rows_in(sql: str, values: Iterable, before: Sequence = ()) -> Iterator[tuple]:
+    """Runs `sql`, whose `{}` is replaced by a list of placeholders, for every chunk of
+    `values`; `before` are parameters that come first."""
+    with connection.cursor() as cursor:
+        for chunk in chunks(values):
+            cursor.execute(sql.format(", ".join(["%s"] * len(chunk))), [*before, *chunk])
+            yield from cursor.fetchall()
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    mutual_id: int
+    mutual_path: str
+    household_id: int
+    facts: BeneficiaryFacts
+
+
+def beneficiaries_by_number(numbers: Iterable[str], scope_prefix: str) -> dict[str, list[Person]]:
+    """The beneficiaries in scope carrying each member number (more than one when two mutuals
+    happen to share a code)."""
+    found: dict[str, list[Person]] = defaultdict(list)
+    sql = (
+        f"SELECT b.member_number, b.id, b.mutual_id, o.path, b.household_id, b.birth_date,"
+        f" b.relationship, b.enrolled_on, b.left_on FROM {table(Beneficiary)} b"
+        f" JOIN {table(Organisation)} o ON o.id = b.mutual_id"
+        f" WHERE o.path LIKE %s AND b.member_number IN ({{}})"
+    )
+    prefix = scope_prefix.replace("%", r"\%").replace("_", r"\_") + "%"
+    for number, pk, mutual, path, household, birth, relationship, enrolled, left in rows_in(
+        sql, set(numbers), [prefix]
+    ):
+        facts = BeneficiaryFacts(birth, relationship, enrolled, left)
+        found[number].append(Person(pk, mutual, path, household, facts))
+    return found
+
+
+@dataclass(frozen=True)
+class Place:
+    id: int
+    level: str
+
+
+def providers_by_code(codes: Iterable[str]) -> dict[str, Place]:
+    sql = f"SELECT code, id, level FROM {table(Provider)} WHERE active AND code IN ({{}})"
+    return {code: Place(pk, level) for code, pk, level in rows_in(sql, set(codes))}
+
+
+def references_used(pairs: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
+    """The (provider, invoice number) pairs already claimed, in any mutual."""
+    by_provider: dict[int, set[str]] = defaultdict(set)
+    for provider, reference in pairs:
+        by_provider[provider].add(reference)
+    used = set()
+    for provider, references in by_provider.items():
+        sql = (
+            f"SELECT provider_reference FROM {table(Claim)}"
+            f" WHERE provider_id = %s AND provider_reference IN ({{}})"
+        )
+        used.update((provider, ref) for (ref,) in rows_in(sql, references, [provider]))
+    return used
+
+
+class Catalogue:
+    """The acts and medicines a mutual's claims may name: the national list and the additions
+    of the unions above the mutual; the nearest owner's item wins on a shared code."""
+
+    def __init__(self):
+        self.by_owner: dict[str, dict[str, Item]] = defaultdict(dict)
+        for pk, code, category, max_quantity, min_days, path in (
+            MedicalItem.objects.filter(active=True)
+            .order_by()
+            .values_list(
+                "pk", "code", "service_category", "max_quantity", "min_days_between", "owner__path"
+            )
+        ):
+            self.by_owner[path][code] = Item(pk, category, max_quantity, min_days)
+        self.for_path = cache(self._for_path)
+
+    def _for_path(self, mutual_path: str) -> dict[str, Item]:
+        items: dict[str, Item] = {}
+        for path in ancestor_paths(mutual_path):  # the root first, the nearest last
+            items.update(self.by_owner.get(path, {}))
+        return items
+
+    def item(self, mutual_path: str, code: str) -> Item | None:
+        return self.for_path(mutual_path).get(code)
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The agreement a claim falls under: who pays the provider, and on which terms."""
+
+    agreement_id: int
+    party_id: int
+    terms: AgreementTerms
+
+
+class AgreementBook:
+    """The agreements of a batch's providers, with their versions and tariffs.
+
+    A claim falls under the agreement in force on the day of care, preferring the beneficiary's
+    own mutual, then its unions (the nearest first), then another mutual's or union's agreement
+    with the provider: portability, where that party pays and charges the claim back. Without
+    one in force, the claim is rejected under the best-placed agreement that ever existed
+    (`agreement_expired`), or none (`no_agreement`)."""
+
+    def __init__(self, provider_ids: Iterable[int]):
+        ids = list(set(provider_ids))
+        self.agreements: dict[int, list[tuple]] = defaultdict(list)
+        for pk, provider, party, path, starts, ends in Agreement.objects.filter(
+            provider_id__in=ids
+        ).values_list("pk", "provider_id", "party_id", "party__path", "starts_on", "ends_on"):
+            self.agreements[provider].append((pk, party, path, starts, ends))
+        versions: dict[int, list[AgreementVersion]] = defaultdict(list)
+        for version in AgreementVersion.objects.filter(agreement__provider_id__in=ids).order_by():
+            versions[version.agreement_id].append(version)
+        tariffs: dict[int, dict[int, int]] = defaultdict(dict)
+        for version_id, item_id, price in Tariff.objects.filter(
+            version__agreement__provider_id__in=ids
+        ).values_list("version_id", "item_id", "price"):
+            tariffs[version_id][item_id] = price
+        self.versions = versions
+        self.tariffs = tariffs
+        self.choose = cache(self._choose)
+
+    def _choose(self, provider: int, mutual_path: str, day: datetime.date) -> Contract | None:
+        ancestors = ancestor_paths(mutual_path)
+
+        def rank(entry):
+            path = entry[2]
+            if path in ancestors:
+                return -len(path)  # the mutual itself, then the nearest union
+            return 0
+
+        candidates = sorted(self.agreements.get(provider, ()), key=rank)
+        if not candidates:
+            return None
+        current = [
+            entry
+            for entry in candidates
+            if entry[3] <= day
+            and (entry[4] is None or day <= entry[4])
+            and in_force(self.versions[entry[0]], day) is not None
+        ]
+        pk, party, _path, starts, ends = (current or candidates)[0]
+        version = in_force(self.versions[pk], day) or max(
+            self.versions[pk], key=lambda v: v.valid_from, default=None
+        )
+        if version is None:
+            return None
+        terms = AgreementTerms(starts, ends, version.submission_days, self.tariffs[version.pk])
+        return Contract(pk, party, terms)
+
+
+@dataclass(frozen=True)
+class HouseholdState:
+    facts: HouseholdFacts
+    package_id: int
+    revision: object
+
+    @property
+    def coverage_terms(self) -> tuple[CoverageTerms, ...]:
+        return package_terms(self.package_id, self.revision).coverage
+
+
+def households(ids: Iterable[int], until: datetime.date) -> dict[int, HouseholdState]:
+    """Each household's enrolment, resignation, package, and the periods its payments settled
+    (as `coverage_by_id` reads them, for many households at once)."""
+    ids = list(set(ids))
+    members: dict[int, list[Member]] = defaultdict(list)
+    for household, category, enrolled, left in rows_in(
+        f"SELECT household_id, category, enrolled_on, left_on FROM {table(Beneficiary)}"
+        f" WHERE household_id IN ({{}})",
+        ids,
+    ):
+        members[household].append(Member(category, enrolled, left))
+    allocations: dict[int, list[tuple]] = defaultdict(list)
+    for household, *row in rows_in(
+        f"SELECT a.household_id, a.kind, a.period_start, a.payer_id, a.amount, p.received_on"
+        f" FROM {table(Allocation)} a JOIN {table(Payment)} p ON p.id = a.payment_id"
+        f" WHERE a.household_id IN ({{}})",
+        ids,
+    ):
+        allocations[household].append(tuple(row))
+    states = {}
+    for pk, enrolled, resigned, package, revision in rows_in(
+        f"SELECT h.id, h.enrolled_on, h.resigned_on, h.package_id, p.rules_revision"
+        f" FROM {table(Household)} h JOIN {table(BenefitPackage)} p ON p.id = h.package_id"
+        f" WHERE h.id IN ({{}})",
+        ids,
+    ):
+        terms = package_terms(package, revision)
+        _fee, _dues, settled, _paid = settle(
+            terms.contributions, enrolled, resigned, members[pk], allocations[pk], until
+        )
+        facts = HouseholdFacts(enrolled, resigned, settled.covered_from, settled.paid_periods)
+        states[pk] = HouseholdState(facts, package, revision)
+    return states
+
+
+@cache
+def benefits_of(version_pk: int, package_id: int, revision, level: str) -> dict[str, Benefit]:
+    """The coverage rules of one package version at one level of care, by service category."""
+    version = next(v for v in package_rules(package_id, revision) if v.pk == version_pk)
+    return {
+        rule.service_category: Benefit(
+            rule.rate_bp,
+            rule.ceiling_per_act,
+            rule.ceiling_per_episode,
+            rule.ceiling_per_year,
+            rule.guarantee_letter_required,
+            rule.excluded,
+        )
+        for rule in version.coverage_rules.all()
+        if rule.level == level
+    }
+
+
+def benefits_at(state: HouseholdState, day: datetime.date, level: str) -> dict[str, Benefit]:
+    version = in_force(package_rules(state.package_id, state.revision), day)
+    if version is None:
+        return {}
+    return benefits_of(version.pk, state.package_id, state.revision, level)
+
+
+def histories(beneficiary_ids: Iterable[int]) -> dict[int, History]:
+    """What each beneficiary was paid before: every line not rejected."""
+    found: dict[int, History] = defaultdict(History)
+    sql = (
+        f"SELECT c.beneficiary_id, c.provider_id, c.service_from, c.guarantee_letter_id,"
+        f" l.item_id, l.service_date, l.service_category, l.mutual_share"
+        f" FROM {table(ClaimLine)} l JOIN {table(Claim)} c ON c.id = l.claim_id"
+        f" WHERE l.outcome <> %s AND l.item_id IS NOT NULL AND c.beneficiary_id IN ({{}})"
+    )
+    for beneficiary, provider, start, letter, item, day, category, paid in rows_in(
+        sql, set(beneficiary_ids), [Outcome.REJECTED]
+    ):
+        history = found[beneficiary]
+        history.claimed.add((provider, item, day))
+        history.item_days[item].append(day)
+        history.paid_in_year[(start.year, category)] += paid
+        history.paid_in_episode[(provider, start, category)] += paid
+        if letter is not None:
+            history.letter_paid[letter] += paid
+    return found
+
+
+def claim_days(beneficiary_ids: Iterable[int]) -> dict[int, list[datetime.date]]:
+    """The first day of care of every claim of each beneficiary."""
+    days: dict[int, list[datetime.date]] = defaultdict(list)
+    sql = f"SELECT beneficiary_id, service_from FROM {table(Claim)} WHERE beneficiary_id IN ({{}})"
+    for beneficiary, day in rows_in(sql, set(beneficiary_ids)):
+        days[beneficiary].append(day)
+    return days
+
+
+def provider_day_counts(
+    provider_ids: Iterable[int], first: datetime.date, last: datetime.date
+) -> dict[tuple[int, datetime.date], int]:
+    """How many claims each provider made for each day of care between two dates."""
+    sql = (
+        f"SELECT provider_id, service_from, COUNT(*) FROM {table(Claim)}"
+        f" WHERE service_from BETWEEN %s AND %s AND provider_id IN ({{}})"
+        f" GROUP BY provider_id, service_from"
+    )
+    return {
+        (provider, day): count
+        for provider, day, count in rows_in(sql, set(provider_ids), [first, last])
+    }
+
+
+def letters_of(beneficiary_ids: Iterable[int]) -> dict[int, list[tuple[int, int, int, Letter]]]:
+    """The guarantee letters of each beneficiary not cancelled: (number, mutual, provider,
+    letter)."""
+    found: dict[int, list] = defaultdict(list)
+    for chunk in chunks(set(beneficiary_ids)):
+        for letter in GuaranteeLetter.objects.filter(
+            beneficiary_id__in=chunk, cancelled_on__isnull=True
+        ).order_by("valid_from"):
+            found[letter.beneficiary_id].append(
+                (
+                    letter.number,
+                    letter.mutual_id,
+                    letter.provider_id,
+                    Letter(
+                        letter.pk,
+                        letter.valid_from,
+                        letter.valid_until,
+                        letter.cap,
+                        letter.service_category,
+                    ),
+                )
+            )
+    return found
+
+
+def review_policies(mutual_paths: Iterable[str]) -> dict[str, Policy]:
+    """The review policy of each mutual: its own, or its nearest union's, or the default."""
+    by_path = {
+        policy.owner.path: Policy(
+            policy.amount_threshold,
+            policy.beneficiary_claims_30_days,
+            policy.provider_claims_per_day,
+            policy.sample_bp,
+            policy.review_adjusted,
+        )
+        for policy in ReviewPolicy.objects.select_related("owner")
+    }
+    chosen = {}
+    for path in set(mutual_paths):
+        nearest = [by_path[p] for p in ancestor_paths(path) if p in by_path]
+        chosen[path] = nearest[-1] if nearest else DEFAULT_POLICY
+    return chosen

