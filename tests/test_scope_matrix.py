@@ -23,6 +23,8 @@ from mutualis.federation.rules import Role
 from mutualis.federation.services import user_create
 from mutualis.membership.models import Beneficiary, Household
 from mutualis.membership.services import household_enrol
+from mutualis.providers.models import Agreement, Provider
+from mutualis.providers.services import agreement_create, provider_create
 from tests.conftest import person
 
 
@@ -77,6 +79,24 @@ def sample(model, organisation):
             amount=1000,
             method="cash",
             received_on=datetime.date(2025, 1, 10),
+        )
+    if model is Provider:
+        return Provider.objects.filter(owner=organisation).first() or provider_create(
+            by=None,
+            owner=organisation,
+            code=f"PS-{organisation.code}",
+            name=f"Marker {organisation.code} health post",
+            kind="health_post",
+            sector="public",
+        )
+    if model is Agreement:
+        return Agreement.objects.filter(party=organisation).first() or agreement_create(
+            by=None,
+            provider=sample(Provider, organisation),
+            party=organisation,
+            reference=f"CONV-{organisation.code}",
+            signed_on=datetime.date(2025, 1, 1),
+            starts_on=datetime.date(2025, 1, 1),
         )
     raise AssertionError(f"add a sample of {model.__name__} to tests/test_scope_matrix.py")
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("mutualis.benefits.urls")),
     path("", include("mutualis.membership.urls")),
     path("", include("mutualis.contributions.urls")),
+    path("", include("mutualis.providers.urls")),
 ]

@@ -1,6 +1,7 @@
 """The vocabulary of health providers and of what they bill (DOMAIN.md §5)."""
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.rules import LevelOfCare
@@ -45,3 +46,19 @@ DEFAULT_LEVEL = {
     ProviderKind.LABORATORY: LevelOfCare.LABORATORY,
     ProviderKind.PRIVATE_CLINIC: LevelOfCare.DISTRICT_HOSPITAL,
 }
+
+
+def flat_fee_quantity_error(kind: str, max_quantity: int | None) -> str | None:
+    """Why a maximum quantity does not suit an item of this kind, or None. A flat fee pays a
+    whole episode at one price (DOMAIN.md §5, the glossary's *forfait*): billed once per claim,
+    as the database also requires."""
+    if kind == ItemKind.FLAT_FEE and max_quantity not in (None, 1):
+        return gettext(
+            "A flat fee pays a whole episode: it is billed once per claim (maximum quantity 1)."
+        )
+    return None
+
+
+def max_quantity_for(kind: str, max_quantity: int | None) -> int | None:
+    """The maximum quantity to record: 1 for a flat fee left blank, as typed otherwise."""
+    return 1 if kind == ItemKind.FLAT_FEE and max_quantity is None else max_quantity
