@@ -39,6 +39,7 @@ def walk(resolver: URLResolver, prefix: str = ""):
 
 
 ROUTES = sorted(walk(get_resolver()), key=lambda route: route[0])
+FHIR = "fhir/"  # the FHIR API answers programs the FHIR way (fhir_expected_and_actual)
 PROTECTED = [(route, pattern) for route, pattern in ROUTES if not pattern.callback.access.public]
 
 
@@ -105,9 +106,11 @@ def url_for(route: str, pattern: URLPattern, obj) -> str:
     policy: AccessPolicy = pattern.callback.access
     path = "/" + route
     if policy.model is not None:
-        converter = f"<int:{policy.lookup}>"
-        assert converter in path, f"{route}: expected {converter} for {policy.model.__name__}"
-        path = path.replace(converter, str(getattr(obj, policy.lookup)))
+        converters = [f"<int:{policy.lookup}>", f"<str:{policy.lookup}>"]
+        converter = next((c for c in converters if c in path), None)
+        assert converter, f"{route}: expected {converters[0]} for {policy.model.__name__}"
+        # a visitor who is not signed in reaches no object: any value will do
+        path = path.replace(converter, str(getattr(obj, policy.lookup, obj.pk)))
     return path
 
 
@@ -125,6 +128,11 @@ def test_a_visitor_who_is_not_signed_in_is_sent_to_the_log_in_page(
     client, federation, route, pattern
 ):
     response = client.get(url_for(route, pattern, federation.m1))
+    if route.startswith(FHIR):
+        # programs are told so, not sent to a page
+        assert response.status_code == 401
+        assert response.json()["resourceType"] == "OperationOutcome"
+        return
     assert response.status_code == 302
     assert response.url.startswith("/login/")
 
@@ -132,6 +140,8 @@ def test_a_visitor_who_is_not_signed_in_is_sent_to_the_log_in_page(
 def expected_and_actual(client, federation, user, route, pattern):
     """For one signed-in user on one route: [(request, expected status, actual status)], and
     whether the lists it shows leak anything from outside the scope."""
+    if route.startswith(FHIR):
+        return fhir_expected_and_actual(client, federation, user, route, pattern)
     policy: AccessPolicy = pattern.callback.access
     allowed = policy.allows_role(user.roles)
     seen = []
@@ -174,12 +184,69 @@ def expected_and_actual(client, federation, user, route, pattern):
     return seen
 
 
+def fhir_body(route: str, member: Beneficiary, provider: Provider) -> dict:
+    """A valid resource for each FHIR operation that takes one, about a member at a provider."""
+    if route == "fhir/r4/CoverageEligibilityRequest":
+        return {
+            "resourceType": "CoverageEligibilityRequest",
+            "status": "active",
+            "purpose": ["validation", "benefits"],
+            "patient": {"reference": f"Patient/{member.member_number}"},
+            "created": "2025-03-01",
+            "provider": {"reference": f"Organization/{provider.code}"},
+            "insurer": {"reference": "Organization/UN"},
+        }
+    raise AssertionError(f"add a resource for POST {route} to tests/test_scope_matrix.py")
+
+
+def fhir_expected_and_actual(client, federation, user, route, pattern):
+    """The FHIR API (/fhir/r4/) refuses with OperationOutcomes: 403 for a role, 404 for a read
+    outside the scope, 405 for a method the resource lacks; a resource posted about a member
+    or a provider outside the scope is refused (400) as if they did not exist."""
+    policy: AccessPolicy = pattern.callback.access
+    allowed = policy.allows_role(user.roles)
+    seen = []
+    if policy.model is not None:
+        for label, obj, expected in (
+            ("inside", sample(policy.model, federation.m1), 200),
+            ("outside", sample(policy.model, federation.m2), 404),
+        ):
+            url = url_for(route, pattern, obj)
+            response = client.get(url)
+            seen.append(
+                (f"GET {url} ({label})", expected if allowed else 403, response.status_code)
+            )
+            if response.status_code == 200 and "Marker M2" in response.content.decode():
+                seen.append((f"{url} shows Marker M2", False, True))
+            response = client.post(url, {}, content_type="application/fhir+json")
+            seen.append((f"POST {url} ({label})", 405 if allowed else 403, response.status_code))
+        return seen
+    url = url_for(route, pattern, None)
+    seen.append((f"GET {url}", 405 if allowed else 403, client.get(url).status_code))
+    member, provider = sample(Beneficiary, federation.m1), sample(Provider, federation.m1)
+    for label, body, expected in (
+        ("inside", fhir_body(route, member, provider), 200),
+        ("member outside", fhir_body(route, sample(Beneficiary, federation.m2), provider), 400),
+        ("provider outside", fhir_body(route, member, sample(Provider, federation.m2)), 400),
+    ):
+        response = client.post(url, body, content_type="application/fhir+json")
+        seen.append((f"POST {url} ({label})", expected if allowed else 403, response.status_code))
+        page = response.content.decode()
+        for outsider in (federation.m2.name, str(federation.m2.uid), "Marker M2"):
+            if outsider in page:
+                seen.append((f"POST {url} ({label}) shows {outsider}", False, True))
+    return seen
+
+
 @pytest.mark.parametrize(("route", "pattern"), PROTECTED, ids=[r for r, _ in PROTECTED])
 def test_each_role_reaches_only_its_routes_and_only_inside_its_scope(
     client, federation, cast, cmu_package, route, pattern
 ):
     # the objects exist before counting what the requests write
-    for model in {pattern.callback.access.model} - {None}:
+    needed = {pattern.callback.access.model}
+    if route.startswith(FHIR):
+        needed |= {Beneficiary, Provider}  # what the resources posted name
+    for model in needed - {None}:
         sample(model, federation.m1), sample(model, federation.m2)
     audit_before = AuditEntry.objects.count()
     wrong = []

@@ -8,6 +8,7 @@ from mutualis.core.access import public
 urlpatterns = [
     path("health", core_views.health, name="health"),
     path("api/", api.urls),
+    path("fhir/r4/", include("mutualis.interop.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("", include("mutualis.federation.urls")),
     path("", include("mutualis.benefits.urls")),

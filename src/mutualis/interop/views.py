@@ -1,0 +1,65 @@
+"""The FHIR R4 API at /fhir/r4/ (docs/fhir.md): parse, ask the queries and rules, answer."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from fhir.resources.R4B.coverageeligibilityrequest import CoverageEligibilityRequest
+
+from mutualis.core.access import public
+from mutualis.interop import eligibility as eligibility_check
+from mutualis.interop import resources
+from mutualis.interop.access import HEALTH_DATA_ROLES, fhir_access
+from mutualis.interop.outcomes import FhirError, fhir_response, issue, parse_resource
+from mutualis.membership.models import Beneficiary
+from mutualis.providers.models import Provider
+
+JSON_BODIES = ("application/fhir+json", "application/json")
+
+
+def json_body(request) -> bytes:
+    if request.content_type not in JSON_BODIES:
+        raise FhirError(
+            415,
+            [
+                issue(
+                    "not-supported",
+                    _("Send the resource as %(types)s.") % {"types": " or ".join(JSON_BODIES)},
+                )
+            ],
+        )
+    return request.body
+
+
+@public
+def metadata(request):
+    if request.method != "GET":
+        return FhirError(
+            405,
+            [issue("not-supported", _("This resource does not support this method."))],
+            {"Allow": "GET"},
+        ).response()
+    statement = resources.capability_statement(
+        request.build_absolute_uri("/fhir/r4/"), claims=False
+    )
+    return fhir_response(statement.json)
+
+
+@fhir_access(roles=HEALTH_DATA_ROLES, methods=("POST",))
+def eligibility(request):
+    resource, data = parse_resource(json_body(request), CoverageEligibilityRequest)
+    asked = eligibility_check.read_request(resource, data, timezone.localdate())
+    return fhir_response(eligibility_check.answer(asked, request.user, timezone.localtime()).json)
+
+
+@fhir_access(roles=HEALTH_DATA_ROLES, model=Beneficiary, lookup="member_number")
+def patient(request, beneficiary):
+    return fhir_response(resources.patient(beneficiary).json)
+
+
+@fhir_access(roles=HEALTH_DATA_ROLES, model=Beneficiary, lookup="member_number")
+def coverage(request, beneficiary):
+    return fhir_response(resources.coverage(beneficiary).json)
+
+
+@fhir_access(roles=HEALTH_DATA_ROLES, model=Provider, lookup="code")
+def organization(request, provider):
+    return fhir_response(resources.organization(provider).json)

@@ -1,0 +1,148 @@
+"""The FHIR API's cast: the Diop household of Joal (tests/conftest.py) paid up, a health post
+and a health centre, the package's rules at those levels, and an API key per user."""
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from mutualis.benefits.services import package_version_add
+from mutualis.contributions.services import payment_record
+from mutualis.providers.services import provider_create
+
+D = datetime.date
+EXAMPLES = Path(__file__).parent / "examples"
+
+
+def example(name: str) -> dict:
+    """One of HL7's R4 examples (hl7.org/fhir/R4, its examples are in the public domain)."""
+    return json.loads((EXAMPLES / f"{name}.json").read_text())
+
+
+@pytest.fixture
+def rich_package(cmu_package, state):
+    """The CMU package from 2025 on, with what the FHIR answer has to say: rates at two levels,
+    a yearly ceiling, a ceiling per act, a guarantee letter, an exclusion, and a co-payment
+    that is not a whole percentage."""
+    package_version_add(
+        by=None,
+        package=cmu_package,
+        valid_from=D(2025, 1, 1),
+        allow_past=True,
+        period="year",
+        contribution=7000,
+        registration_fee=1000,
+        waiting_days=30,
+        grace_days=30,
+        subsidies=[(state, "", 5000), (state, "indigent", 10000)],
+        waiting_days_by_service={"childbirth": 270},
+        coverage=[
+            {"service_category": "consultation", "level": "health_post", "rate_bp": 8000},
+            {
+                "service_category": "medicines",
+                "level": "health_post",
+                "rate_bp": 8250,
+                "ceiling_per_year": 50_000,
+                "ceiling_per_act": 10_000,
+            },
+            {"service_category": "childbirth", "level": "health_post", "rate_bp": 10_000},
+            {"service_category": "optical", "level": "health_post", "excluded": True},
+            {"service_category": "consultation", "level": "health_centre", "rate_bp": 7000},
+            {
+                "service_category": "hospitalisation",
+                "level": "health_centre",
+                "rate_bp": 7000,
+                "guarantee_letter_required": True,
+                "ceiling_per_episode": 150_000,
+            },
+        ],
+    )
+    return cmu_package
+
+
+@pytest.fixture
+def paid(family, rich_package):
+    """The Diop household with its fee and first year paid on the day it enrolled."""
+    payment_record(
+        by=None, household=family, amount=15_000, method="cash", received_on=D(2025, 1, 10)
+    )
+    return family
+
+
+@pytest.fixture
+def health_post(federation):
+    # Providers are reference data of the federation, registered by the national union here.
+    return provider_create(
+        by=None,
+        owner=federation.national,
+        code="PS-JOAL",
+        name="Poste de santé de Joal",
+        kind="health_post",
+        level="health_post",
+        sector="public",
+        address="Route de Fadial",
+        phone="+221 33 957 00 00",
+    )
+
+
+@pytest.fixture
+def health_centre_of_m2(federation):
+    """A provider registered by the other mutual, out of the cast's scope."""
+    return provider_create(
+        by=None,
+        owner=federation.m2,
+        code="CS-PAKOUR",
+        name="Centre de santé de Pakour",
+        kind="health_centre",
+        level="health_centre",
+        sector="public",
+    )
+
+
+@pytest.fixture
+def key_of(capsys):
+    """An API key for a user, as `mutualis api_key` makes it."""
+
+    def make(user) -> dict:
+        call_command("api_key", user.username, "tests")
+        return {"Authorization": f"Bearer {capsys.readouterr().out.strip()}"}
+
+    return make
+
+
+@pytest.fixture
+def clerk(cast, key_of):
+    return key_of(cast["provider_clerk"])
+
+
+def member(household, first_name: str) -> str:
+    return household.beneficiaries.get(first_name=first_name).member_number
+
+
+def asking(number: str, provider: str | None = "PS-JOAL", day="2025-03-01", **extra) -> dict:
+    """A CoverageEligibilityRequest about a member at a provider."""
+    request = {
+        "resourceType": "CoverageEligibilityRequest",
+        "status": "active",
+        "purpose": ["validation", "benefits"],
+        "patient": {"reference": f"Patient/{number}"},
+        "servicedDate": day,
+        "created": "2025-03-01",
+        "insurer": {"reference": "Organization/UN"},
+        **extra,
+    }
+    if provider:
+        request["provider"] = {"reference": f"Organization/{provider}"}
+    return request
+
+
+def post(client, resource, headers=None, content_type="application/fhir+json"):
+    body = resource if isinstance(resource, (str, bytes)) else json.dumps(resource)
+    return client.post(
+        "/fhir/r4/CoverageEligibilityRequest",
+        body,
+        content_type=content_type,
+        headers=headers or {},
+    )
