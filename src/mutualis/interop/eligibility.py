@@ -164,6 +164,14 @@ def service_day(resource: CoverageEligibilityRequest, today: datetime.date) -> d
 def read_request(resource: CoverageEligibilityRequest, data: dict, today) -> Asked:
     """What a request validated by the R4B model asks; FhirError 400 for what the model lets
     through but the answer cannot do without."""
+    # The R4B model takes `null` for a required element that is not a primitive.
+    for element in ("patient", "insurer"):
+        if getattr(resource, element) is None:
+            raise bad(
+                "required",
+                _("%(element)s is required.") % {"element": f"{RESOURCE}.{element}"},
+                element,
+            )
     if resource.status not in STATUSES:
         raise bad(
             "code-invalid", _("Unknown status: %(code)s.") % {"code": resource.status}, "status"

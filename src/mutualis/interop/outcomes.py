@@ -84,7 +84,8 @@ def validation_issues(error: ValidationError, resource_type: str) -> list[dict]:
     for problem in error.errors():
         path = element_path(resource_type, problem["loc"])
         kind = problem["type"]
-        if kind == "missing":
+        # fhir.resources reports a missing primitive (`created`) apart, once the rest is valid
+        if kind in ("missing", "model_field_validation.missing"):
             issues.append(
                 issue("required", _("%(element)s is required.") % {"element": path}, path)
             )
