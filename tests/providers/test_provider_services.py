@@ -111,3 +111,19 @@ def test_a_change_is_in_the_trail_with_the_clerks_before_and_after(federation, c
     assert [entry.action for entry in trail] == ["update", "update", "create"]
     assert trail[0].changes == {"staff": [[], [clerk.username]]}
     assert trail[1].changes == {"phone": ["", "+221 33 957 00 00"]}
+
+
+def test_a_clerk_named_from_above_does_not_keep_an_officer_from_changing_the_provider(
+    federation, cast
+):
+    national_clerk = user_create(
+        by=None, username="clerk-n", organisation=federation.national, roles=["provider_clerk"]
+    )
+    provider = register(federation.d1, staff=[national_clerk])
+
+    provider_update(by=cast["union_officer"], provider=provider, name="Hôpital Mbour")
+    provider_update(
+        by=cast["union_officer"], provider=provider, staff=[national_clerk, cast["provider_clerk"]]
+    )
+
+    assert set(provider.staff.all()) == {national_clerk, cast["provider_clerk"]}

@@ -8,7 +8,7 @@ from django.db.models.functions import Length
 
 from mutualis.core.access import ancestor_paths, scoped
 from mutualis.core.periods import in_force
-from mutualis.federation.models import Location, Organisation, User
+from mutualis.federation.models import Location, Organisation, RoleGrant, User
 from mutualis.federation.rules import Role
 from mutualis.providers.models import Agreement, AgreementVersion, MedicalItem, Provider, Tariff
 
@@ -42,11 +42,14 @@ def provider_communes(user) -> QuerySet[Location]:
     )
 
 
-def clerks_visible(user) -> QuerySet[User]:
-    """The provider clerks in the user's scope: who may be named a provider's clerk."""
-    return scoped(
-        User.objects.filter(role_grants__role=Role.PROVIDER_CLERK, is_active=True), user
-    ).order_by("last_name", "first_name", "username")
+def clerks_for(user, provider: Provider | None = None) -> QuerySet[User]:
+    """Who may be named a provider's clerk: the active provider clerks in the user's scope, and
+    the provider's present clerks (one named by a national administrator stays a choice)."""
+    clerks = RoleGrant.objects.filter(role=Role.PROVIDER_CLERK).values("user")
+    chosen = Q(pk__in=scoped(User.objects.filter(pk__in=clerks, is_active=True), user).values("pk"))
+    if provider is not None:
+        chosen |= Q(pk__in=provider.staff.values("pk"))
+    return User.objects.filter(chosen).order_by("last_name", "first_name", "username")
 
 
 def items_visible(user) -> QuerySet[MedicalItem]:

@@ -8,7 +8,7 @@ Who may change what is the views' business (roles); services check that the orga
 they are handed lie in the acting user's scope, as every service does.
 """
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,7 @@ from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Location, Organisation, RoleGrant, User
 from mutualis.federation.rules import UNIONS, Kind, Role, is_within
 from mutualis.federation.services import require_in_scope
-from mutualis.membership.imports import Problem
+from mutualis.membership.imports import Column, Problem
 from mutualis.providers import imports
 from mutualis.providers.models import Agreement, AgreementVersion, MedicalItem, Provider, Tariff
 from mutualis.providers.queries import items_available_to
@@ -68,7 +68,8 @@ def staff_names(staff: Collection[User]) -> list[str]:
     return sorted(user.username for user in staff)
 
 
-def check_provider(by, provider: Provider, staff: Collection[User]) -> None:
+def check_provider(by, provider: Provider, new_staff: Collection[User]) -> None:
+    """Checks a provider before it is saved, with the clerks it gains."""
     errors: dict[str, list[str]] = {}
     if provider.owner.kind not in PARTY_KINDS:
         errors["owner"] = [_("Providers are registered by a union or a mutual.")]
@@ -77,11 +78,11 @@ def check_provider(by, provider: Provider, staff: Collection[User]) -> None:
     if provider.location is not None and provider.location.level != Location.Level.COMMUNE:
         errors["location"] = [_("Choose the commune where the provider is.")]
     clerks = set(
-        RoleGrant.objects.filter(user__in=staff, role=Role.PROVIDER_CLERK).values_list(
+        RoleGrant.objects.filter(user__in=new_staff, role=Role.PROVIDER_CLERK).values_list(
             "user_id", flat=True
         )
     )
-    for user in staff:
+    for user in new_staff:
         if user.pk not in clerks:
             errors.setdefault("staff", []).append(
                 _("%(name)s is not a provider clerk.") % {"name": user}
@@ -130,18 +131,19 @@ def provider_update(
         raise TypeError(f"not an editable field: {', '.join(sorted(unknown))}")
     require_in_scope(by, provider.owner, "owner")
     before = snapshot(provider)
-    staff_before = staff_names(provider.staff.all())
+    present = list(provider.staff.all())
     for name, value in fields.items():
         setattr(provider, name, value)
     if not provider.level and provider.kind in DEFAULT_LEVEL:
         provider.level = DEFAULT_LEVEL[provider.kind]
-    check_provider(by, provider, provider.staff.all() if staff is None else staff)
+    # A clerk kept is not checked again: another organisation may have named them.
+    check_provider(by, provider, [user for user in staff or () if user not in present])
     provider.save()
     changes = changes_between(before, snapshot(provider))
     if staff is not None:
         provider.staff.set(staff)
-        if staff_names(staff) != staff_before:
-            changes["staff"] = [staff_before, staff_names(staff)]
+        if staff_names(staff) != staff_names(present):
+            changes["staff"] = [staff_names(present), staff_names(staff)]
     if changes:
         audit_record(actor=by, action=AuditEntry.Action.UPDATE, obj=provider, changes=changes)
 
@@ -226,6 +228,27 @@ def import_summary(report: ImportReport) -> str:
     }
 
 
+def read_rows(
+    report: ImportReport,
+    content: bytes,
+    columns: Sequence[Column],
+    parse: Callable[[imports.Table], tuple[list[Any], list[Problem]]],
+) -> tuple[list[Any], dict[str, str]]:
+    """The rows of a file checked by `parse`, and the file's names of its columns (none when it
+    could not be read); what is wrong goes into the report."""
+    table, errors, warnings = imports.read_table(report.file_name, content, columns)
+    report.errors.extend(errors)
+    report.warnings.extend(warnings)
+    if table is None:
+        return [], {}
+    rows, problems = parse(table)
+    report.rows = len(table.rows)
+    report.errors.extend(problems)
+    if not rows and not problems:
+        report.errors.append(Problem(None, "", _("The file holds nothing to import.")))
+    return rows, table.labels
+
+
 def items_import(
     *, by, owner: Organisation, file_name: str, content: bytes, language: str = "fr"
 ) -> ImportReport:
@@ -239,16 +262,7 @@ def items_import(
         if message := check_item_owner(owner):
             report.errors.append(Problem(None, "", message))
             return report
-        table, errors, warnings = imports.read_table(file_name, content, imports.ITEM_COLUMNS)
-        report.errors.extend(errors)
-        report.warnings.extend(warnings)
-        if table is None:
-            return report
-        rows, problems = imports.item_rows(table)
-        report.rows = len(table.rows)
-        report.errors.extend(problems)
-        if not table.rows:
-            report.errors.append(Problem(None, "", _("The file holds no rows.")))
+        rows, _labels = read_rows(report, content, imports.ITEM_COLUMNS, imports.item_rows)
         if report.errors:
             return report
         with transaction.atomic():
@@ -494,16 +508,9 @@ def tariffs_import(
     require_in_scope(by, version.agreement.party, "agreement")
     with translation.override(language):
         report = ImportReport(file_name=file_name)
-        table, errors, warnings = imports.read_table(file_name, content, imports.TARIFF_COLUMNS)
-        report.errors.extend(errors)
-        report.warnings.extend(warnings)
-        if table is None:
+        rows, labels = read_rows(report, content, imports.TARIFF_COLUMNS, imports.price_rows)
+        if not labels:  # the file could not be read
             return report
-        rows, problems = imports.price_rows(table)
-        report.rows = len(table.rows)
-        report.errors.extend(problems)
-        if not rows and not problems:
-            report.errors.append(Problem(None, "", _("The file holds no prices.")))
         with transaction.atomic():
             try:
                 check_latest(version)
@@ -513,7 +520,7 @@ def tariffs_import(
             report.errors.extend(
                 Problem(
                     row.number,
-                    table.labels["code"],
+                    labels["code"],
                     _("Unknown code %(code)s: it is not in the list of acts and medicines.")
                     % {"code": row.code},
                 )

@@ -47,6 +47,18 @@ def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def listing(request, form, found, name: str, **context):
+    """The page `<name>_list.html`, or only its rows (`_<name>_rows.html`) when htmx asks for
+    them as the search form changes."""
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = f"providers/_{name}_rows.html" if is_htmx(request) else f"providers/{name}_list.html"
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "query": request.GET.copy(), **context},
+    )
+
+
 def may_change(user, roles, owner: Organisation) -> bool:
     """Reference data is changed by the people of its owner and of the unions above; those
     below it only read it."""
@@ -71,16 +83,12 @@ def provider_list(request):
         level=filters.get("level", ""),
         location=filters.get("commune"),
     )
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return listing(
         request,
-        "providers/_provider_rows.html" if is_htmx(request) else "providers/provider_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": request.GET.copy(),
-            "can_create": request.user.has_any_role(PROVIDER_EDITORS),
-        },
+        form,
+        found,
+        "provider",
+        can_create=request.user.has_any_role(PROVIDER_EDITORS),
     )
 
 
@@ -107,7 +115,7 @@ def provider_create(request):
     form = ProviderForm(
         request.POST or None,
         owners=organisations_for(user, services.PARTY_KINDS),
-        clerks=queries.clerks_visible(user),
+        clerks=queries.clerks_for(user),
         creating=True,
     )
     if request.method == "POST" and form.is_valid():
@@ -131,7 +139,7 @@ def provider_edit(request, provider):
         request.POST or None,
         instance=provider,
         owners=None,
-        clerks=queries.clerks_visible(request.user) | provider.staff.all(),
+        clerks=queries.clerks_for(request.user, provider),
         creating=False,
     )
     if request.method == "POST" and form.is_valid():
@@ -162,16 +170,12 @@ def item_list(request):
         kind=filters.get("kind", ""),
         service_category=filters.get("service_category", ""),
     )
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return listing(
         request,
-        "providers/_item_rows.html" if is_htmx(request) else "providers/item_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": request.GET.copy(),
-            "can_create": request.user.has_any_role(ITEM_EDITORS),
-        },
+        form,
+        found,
+        "item",
+        can_create=request.user.has_any_role(ITEM_EDITORS),
     )
 
 
@@ -241,17 +245,13 @@ def agreement_list(request):
     found = queries.agreement_search(
         request.user, text=filters.get("q", ""), kind=filters.get("kind", "")
     )
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return listing(
         request,
-        "providers/_agreement_rows.html" if is_htmx(request) else "providers/agreement_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": request.GET.copy(),
-            "today": timezone.localdate(),
-            "can_create": request.user.has_any_role(AGREEMENT_EDITORS),
-        },
+        form,
+        found,
+        "agreement",
+        today=timezone.localdate(),
+        can_create=request.user.has_any_role(AGREEMENT_EDITORS),
     )
 
 
