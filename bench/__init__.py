@@ -1,6 +1,7 @@
 """What a benchmark module (bench/bench_*.py) works with: `Result` to report a figure and
 `Context` to run `mutualis` in a subprocess against a scratch database. See bench/README.md."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -68,16 +69,11 @@ class Context:
         """Runs `python -m mutualis ARGS` with this interpreter against `database_url`, its var
         folder (secret key, media…) in `var_dir` (default: tmp); raises BenchError when the
         command fails."""
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "MUTUALIS_VAR_DIR": str(var_dir or self.tmp),
-        }
         command = [sys.executable, "-m", "mutualis", *args]
         completed = subprocess.run(
             command,
             cwd=self.root,
-            env=env,
+            env=self.environment(database_url, var_dir),
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -89,3 +85,28 @@ class Context:
                 f"{completed.stderr[-4000:]}"
             )
         return completed
+
+    def environment(self, database_url: str, var_dir: Path | None = None) -> dict[str, str]:
+        return {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "MUTUALIS_VAR_DIR": str(var_dir or self.tmp),
+        }
+
+    def probe(
+        self, name: str, *, database_url: str, var_dir: Path | None = None, timeout: float = 1800
+    ) -> dict:
+        """Runs bench/probes/NAME.py in a process of its own against `database_url` and returns
+        the JSON it prints on its last line."""
+        completed = subprocess.run(
+            [sys.executable, str(self.root / "bench" / "probes" / f"{name}.py")],
+            cwd=self.root,
+            env=self.environment(database_url, var_dir),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if completed.returncode != 0:
+            raise BenchError(f"the probe {name} failed:\n{completed.stderr[-4000:]}")
+        return json.loads(completed.stdout.strip().splitlines()[-1])

@@ -6,11 +6,6 @@ medians over varied beneficiaries and queries, database reads included, in a pro
 own (bench/probes/register_queries.py).
 """
 
-import json
-import os
-import subprocess
-import sys
-
 from bench import BenchError, Context, Result
 
 DEMO = ["demo", "--mutuals", "100", "--households-per-mutual", "1000", "--seed", "1"]
@@ -29,23 +24,12 @@ def run(ctx: Context) -> list[Result]:
             var_dir=folder,
         )
         ctx.mutualis(*DEMO, database_url=ctx.sqlite_url(database), var_dir=folder, timeout=900)
-    env = {
-        **os.environ,
-        "DATABASE_URL": ctx.sqlite_url(database),
-        "MUTUALIS_VAR_DIR": str(database.parent),
-    }
-    completed = subprocess.run(
-        [sys.executable, str(ctx.root / "bench" / "probes" / "register_queries.py")],
-        cwd=ctx.root,
-        env=env,
-        capture_output=True,
-        text=True,
+    figures = ctx.probe(
+        "register_queries",
+        database_url=ctx.sqlite_url(database),
+        var_dir=database.parent,
         timeout=900,
-        check=False,
     )
-    if completed.returncode != 0:
-        raise BenchError(completed.stderr[-4000:])
-    figures = json.loads(completed.stdout)
     if figures["beneficiaries"] < 400_000:
         raise BenchError(f"only {figures['beneficiaries']} beneficiaries in the database")
     if figures["searches_with_results"] < 0.9:

@@ -23,6 +23,7 @@ from mutualis.membership.coverage import (
     Reason,
     Status,
     coverage_at,
+    coverage_by_service,
     household_status,
 )
 
@@ -242,6 +243,15 @@ def test_coverage_agrees_with_the_plain_reading_of_the_rules(case):
     assert {(str(because.reason), because.date) for because in coverage.reasons} == reasons
     assert len(coverage.codes) == len(set(coverage.codes))  # each reason once
     assert coverage.grace_until == grace_until
+
+
+@given(case=histories())
+def test_coverage_by_service_agrees_with_coverage_at_for_each_service(case):
+    beneficiary, household, versions, on, _service = case
+    by_service = coverage_by_service(beneficiary, household, versions, on, SERVICES)
+    assert by_service == {
+        service: coverage_at(beneficiary, household, versions, on, service) for service in SERVICES
+    }
 
 
 @given(case=histories())

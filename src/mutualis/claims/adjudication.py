@@ -32,9 +32,15 @@ import datetime
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from mutualis.claims.rules import Outcome, ReasonCode
 from mutualis.core.money import share
+
+# The codes as plain strings: looking up an enumeration's member costs more than deciding a
+# line, and a batch decides hundreds of thousands.
+CODE = SimpleNamespace(**{member.name: member.value for member in ReasonCode})
+OUTCOME = SimpleNamespace(**{member.name: member.value for member in Outcome})
 
 
 @dataclass(frozen=True)
@@ -124,7 +130,7 @@ class History:
     def record(self, claim: ClaimFacts, decisions: Sequence["LineDecision"]) -> None:
         year = claim.service_from.year
         for line, decision in zip(claim.lines, decisions, strict=True):
-            if decision.outcome == Outcome.REJECTED or line.item is None:
+            if decision.outcome == OUTCOME.REJECTED or line.item is None:
                 continue
             category = line.item.service_category
             self.claimed.add((claim.provider, line.item.id, line.service_date))
@@ -151,46 +157,46 @@ def claim_rejections(claim: ClaimFacts) -> list[str]:
     """The reasons that reject every line of the claim."""
     reasons = []
     if claim.service_from > claim.submitted_on:
-        reasons.append(ReasonCode.FUTURE_DATE)
+        reasons.append(CODE.FUTURE_DATE)
     terms = claim.agreement
     if terms is None:
-        reasons.append(ReasonCode.NO_AGREEMENT)
+        reasons.append(CODE.NO_AGREEMENT)
     else:
         if claim.service_from < terms.starts_on or (
             terms.ends_on is not None and claim.service_from > terms.ends_on
         ):
-            reasons.append(ReasonCode.AGREEMENT_EXPIRED)
+            reasons.append(CODE.AGREEMENT_EXPIRED)
         if (claim.submitted_on - claim.service_to).days > terms.submission_days:
-            reasons.append(ReasonCode.SUBMITTED_LATE)
+            reasons.append(CODE.SUBMITTED_LATE)
     return reasons
 
 
 def line_rejections(claim: ClaimFacts, line: Line, history: History) -> list[str]:
     item = line.item
     if item is None:
-        return [ReasonCode.UNKNOWN_ITEM]
+        return [CODE.UNKNOWN_ITEM]
     category = item.service_category
-    reasons = [str(code) for code in claim.not_covered.get(category, ())]
+    reasons = list(claim.not_covered.get(category, ()))
     benefit = claim.benefits.get(category)
     if benefit is None:
-        reasons.append(ReasonCode.NOT_IN_PACKAGE)
-    elif benefit.excluded and ReasonCode.SERVICE_EXCLUDED not in reasons:
-        reasons.append(ReasonCode.SERVICE_EXCLUDED)
+        reasons.append(CODE.NOT_IN_PACKAGE)
+    elif benefit.excluded and CODE.SERVICE_EXCLUDED not in reasons:
+        reasons.append(CODE.SERVICE_EXCLUDED)
     if claim.agreement is not None and item.id not in claim.agreement.tariffs:
-        reasons.append(ReasonCode.NOT_IN_AGREEMENT)
+        reasons.append(CODE.NOT_IN_AGREEMENT)
     if (claim.provider, item.id, line.service_date) in history.claimed:
-        reasons.append(ReasonCode.DUPLICATE)
+        reasons.append(CODE.DUPLICATE)
     elif item.min_days_between and any(
         abs((line.service_date - day).days) < item.min_days_between
         for day in history.item_days.get(item.id, ())
     ):
-        reasons.append(ReasonCode.TOO_FREQUENT)
+        reasons.append(CODE.TOO_FREQUENT)
     if (
         benefit is not None
         and benefit.letter_required
         and not (claim.letter and claim.letter.applies(category, claim.service_from))
     ):
-        reasons.append(ReasonCode.LETTER_MISSING)
+        reasons.append(CODE.LETTER_MISSING)
     return reasons
 
 
@@ -205,7 +211,7 @@ def adjudicate(claim: ClaimFacts, history: History) -> tuple[LineDecision, ...]:
         asked = line.asked
         reasons = rejecting_claim + line_rejections(claim, line, history)
         if reasons:
-            decisions.append(LineDecision(Outcome.REJECTED, tuple(reasons), asked, 0, 0, 0, asked))
+            decisions.append(LineDecision(OUTCOME.REJECTED, tuple(reasons), asked, 0, 0, 0, asked))
             continue
         item = line.item
         category = item.service_category
@@ -214,27 +220,27 @@ def adjudicate(claim: ClaimFacts, history: History) -> tuple[LineDecision, ...]:
         quantity = line.quantity
         if item.max_quantity is not None and quantity > item.max_quantity:
             quantity = item.max_quantity
-            adjustments.append(ReasonCode.QUANTITY_LIMIT)
+            adjustments.append(CODE.QUANTITY_LIMIT)
         price = min(line.unit_price, claim.agreement.tariffs[item.id])
         if price < line.unit_price:
-            adjustments.append(ReasonCode.ABOVE_TARIFF)
+            adjustments.append(CODE.ABOVE_TARIFF)
         allowed = quantity * price
         covered = share(allowed, benefit.rate_bp)
         copay = allowed - covered
         limits = []
         if benefit.ceiling_per_act is not None:
-            limits.append((ReasonCode.CEILING_PER_ACT, benefit.ceiling_per_act * quantity))
+            limits.append((CODE.CEILING_PER_ACT, benefit.ceiling_per_act * quantity))
         if benefit.ceiling_per_episode is not None:
             episode = (claim.provider, claim.service_from, category)
             used = history.paid_in_episode.get(episode, 0) + paid_in_claim[category]
             left = benefit.ceiling_per_episode - used
-            limits.append((ReasonCode.CEILING_PER_EPISODE, left))
+            limits.append((CODE.CEILING_PER_EPISODE, left))
         if benefit.ceiling_per_year is not None:
             used = history.paid_in_year.get((year, category), 0) + paid_in_claim[category]
-            limits.append((ReasonCode.CEILING_PER_YEAR, benefit.ceiling_per_year - used))
+            limits.append((CODE.CEILING_PER_YEAR, benefit.ceiling_per_year - used))
         letter = claim.letter
         if letter is not None and letter.applies(category, claim.service_from):
-            limits.append((ReasonCode.LETTER_EXCEEDED, letter.cap - letter_paid))
+            limits.append((CODE.LETTER_EXCEEDED, letter.cap - letter_paid))
         mutual_share = covered
         for code, limit in limits:
             if limit < covered:
@@ -244,11 +250,11 @@ def adjudicate(claim: ClaimFacts, history: History) -> tuple[LineDecision, ...]:
         if letter is not None and letter.applies(category, claim.service_from):
             letter_paid += mutual_share
         if mutual_share == 0 and covered > 0:
-            outcome = Outcome.REJECTED
+            outcome = OUTCOME.REJECTED
         elif adjustments:
-            outcome = Outcome.ADJUSTED
+            outcome = OUTCOME.ADJUSTED
         else:
-            outcome = Outcome.APPROVED
+            outcome = OUTCOME.APPROVED
         decisions.append(
             LineDecision(
                 outcome,

@@ -320,27 +320,18 @@ def provider_day_counts(
 
 
 def letters_of(beneficiary_ids: Iterable[int]) -> dict[int, list[tuple[int, int, int, Letter]]]:
-    """The guarantee letters of each beneficiary not cancelled: (number, mutual, provider,
-    letter)."""
+    """The guarantee letters of each beneficiary not cancelled, oldest first: (number, mutual,
+    provider, letter)."""
     found: dict[int, list] = defaultdict(list)
-    for chunk in chunks(set(beneficiary_ids)):
-        for letter in GuaranteeLetter.objects.filter(
-            beneficiary_id__in=chunk, cancelled_on__isnull=True
-        ).order_by("valid_from"):
-            found[letter.beneficiary_id].append(
-                (
-                    letter.number,
-                    letter.mutual_id,
-                    letter.provider_id,
-                    Letter(
-                        letter.pk,
-                        letter.valid_from,
-                        letter.valid_until,
-                        letter.cap,
-                        letter.service_category,
-                    ),
-                )
-            )
+    sql = (
+        f"SELECT beneficiary_id, number, mutual_id, provider_id, id, valid_from, valid_until,"
+        f" cap, service_category FROM {table(GuaranteeLetter)}"
+        f" WHERE cancelled_on IS NULL AND beneficiary_id IN ({{}})"
+    )
+    for beneficiary, number, mutual, provider, *letter in rows_in(sql, set(beneficiary_ids)):
+        found[beneficiary].append((number, mutual, provider, Letter(*letter)))
+    for letters in found.values():
+        letters.sort(key=lambda entry: entry[3].valid_from)
     return found
 
 

@@ -29,16 +29,18 @@ from mutualis.claims.review import Frequency, review_reasons
 from mutualis.claims.rules import ClaimStatus, VisitType, joined
 from mutualis.core import bulk
 from mutualis.core.audit import audit_created, audit_record
-from mutualis.core.ids import new_uid
+from mutualis.core.ids import new_bulk_uid
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
-from mutualis.membership.coverage import coverage_at
+from mutualis.membership.coverage import coverage_by_service
 
 # Beyond these a figure is a typing error, and their product still fits a 64-bit integer.
 MAX_QUANTITY = 100_000
 MAX_UNIT_PRICE = 1_000_000_000
 MAX_LINES = 200
 REVIEW_WINDOW_DAYS = 30
+VISIT_TYPES = frozenset(VisitType.values)
+REFERENCE_LENGTH = Claim._meta.get_field("provider_reference").max_length
 
 
 @dataclass(frozen=True)
@@ -94,13 +96,13 @@ def input_errors(claim: ClaimInput) -> dict[str, list[str]]:
     reference = (claim.provider_reference or "").strip()
     if not reference:
         errors["provider_reference"].append(_("The provider's invoice number is required."))
-    elif len(reference) > Claim._meta.get_field("provider_reference").max_length:
+    elif len(reference) > REFERENCE_LENGTH:
         errors["provider_reference"].append(_("The invoice number is too long."))
     if not isinstance(claim.service_from, datetime.date):
         errors["service_from"].append(_("The date of care is required."))
     elif claim.service_to is not None and claim.service_to < claim.service_from:
         errors["service_to"].append(_("The end of care cannot be before its first day."))
-    if claim.visit_type not in VisitType.values:
+    if claim.visit_type not in VISIT_TYPES:
         errors["visit_type"].append(_("Unknown visit type."))
     if claim.diagnosis and not icd10.is_valid_item(claim.diagnosis):
         errors["diagnosis"].append(
@@ -302,13 +304,14 @@ class Batch:
                 for item, line in zip(items, claim.lines, strict=True)
             ]
             state = households[who.household_id]
-            categories = {item.service_category for item in items if item is not None}
-            not_covered = {
-                category: coverage_at(
-                    who.facts, state.facts, state.coverage_terms, claim.service_from, category
-                ).codes
-                for category in categories
-            }
+            coverage = coverage_by_service(
+                who.facts,
+                state.facts,
+                state.coverage_terms,
+                claim.service_from,
+                {item.service_category for item in items if item is not None},
+            )
+            not_covered = {category: found.codes for category, found in coverage.items()}
             contract = book.choose(place.id, who.mutual_path, claim.service_from)
             letter = self.letter_for(index, who, place.id)
             facts = ClaimFacts(
@@ -325,7 +328,7 @@ class Batch:
             history = histories.setdefault(who.id, History())
             decisions = adjudicate(facts, history)
             history.record(facts, decisions)
-            uid = new_uid()
+            uid = new_bulk_uid()
             window = claim.service_from - datetime.timedelta(days=REVIEW_WINDOW_DAYS - 1)
             frequency = Frequency(
                 sum(1 for day in days[who.id] if window <= day <= claim.service_from),
@@ -343,7 +346,7 @@ class Batch:
                 line_rows.append(
                     (
                         next(line_ids),
-                        new_uid(),
+                        new_bulk_uid(),
                         who.mutual_id,
                         claim_id,
                         position,

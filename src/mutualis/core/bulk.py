@@ -85,8 +85,10 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
 def converter(field: models.Field) -> Callable[[Any], Any] | None:
     """How a value of the field becomes what the backend stores; None when it is stored as is."""
     kind = field.get_internal_type()
-    if kind == "UUIDField" and not connection.features.has_native_uuid_field:
-        return operator.attrgetter("hex")
+    if kind == "UUIDField":
+        # 32 hexadecimal digits on SQLite; PostgreSQL's COPY reads the text form of any UUID
+        # object, core.ids.new_bulk_uid's included
+        return operator.attrgetter("hex") if not connection.features.has_native_uuid_field else str
     if kind == "DateField":
         return connection.ops.adapt_datefield_value
     if kind == "DateTimeField":

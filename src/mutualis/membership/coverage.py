@@ -28,7 +28,7 @@ Non-payment suspends the member *and all dependents* (Senegal CMU): periods are 
 """
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -181,6 +181,31 @@ def coverage_at(
             else:
                 reasons.append(Because(Reason.CONTRIBUTIONS_UNPAID, since))
     return Coverage(not reasons, tuple(reasons), grace_until if not reasons else None)
+
+
+def coverage_by_service(
+    beneficiary: BeneficiaryFacts,
+    household: HouseholdFacts,
+    versions: Sequence[CoverageTerms],
+    on: datetime.date,
+    services: Iterable[str],
+) -> dict[str, Coverage]:
+    """`coverage_at` for several services on one day, computed once for the services the
+    package gives no rule of their own (waiting period, exclusion): most of them."""
+    terms = in_force(versions, on)
+    special = (
+        terms.waiting_days_by_service.keys() | terms.excluded_services if terms else frozenset()
+    )
+    common = None
+    found = {}
+    for service in services:
+        if service in special:
+            found[service] = coverage_at(beneficiary, household, versions, on, service)
+        else:
+            if common is None:
+                common = coverage_at(beneficiary, household, versions, on)
+            found[service] = common
+    return found
 
 
 def household_status(coverage: Coverage, on: datetime.date) -> str:
