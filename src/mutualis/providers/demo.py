@@ -53,7 +53,7 @@ from typing import Any
 
 from mutualis.benefits.demo import demo_today
 from mutualis.benefits.rules import LevelOfCare, ServiceCategory
-from mutualis.core.bulk import insert, reserve_ids
+from mutualis.core.bulk import indexes_built_after, insert, reserve_ids, write_cache
 from mutualis.core.demo import Demo
 from mutualis.core.ids import new_uid
 from mutualis.core.periods import PeriodUnit
@@ -587,15 +587,16 @@ def write_providers(
     # The union's own acts have codes of their own (the demo replaces no national act), so a
     # code names one item whoever prices it.
     by_code = {code: pk for (_owner, code), pk in item_ids.items()}
-    tariff_count = insert(
-        Tariff,
-        ("uid", "version", "item", "price"),
-        (
-            (new_uid(), version_id, by_code[code], price)
-            for version_id, (_agreement, version) in zip(version_ids, versions, strict=True)
-            for code, price in version.tariffs
-        ),
-    )
+    with write_cache(), indexes_built_after(Tariff._meta.db_table):
+        tariff_count = insert(
+            Tariff,
+            ("uid", "version", "item", "price"),
+            (
+                (new_uid(), version_id, by_code[code], price)
+                for version_id, (_agreement, version) in zip(version_ids, versions, strict=True)
+                for code, price in version.tariffs
+            ),
+        )
     return {
         "providers_plan": plan,
         "item_ids": item_ids,
