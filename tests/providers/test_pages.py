@@ -3,12 +3,15 @@
 import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from mutualis.benefits.rules import ServiceCategory
 from mutualis.core.http import XLSX
+from mutualis.federation.models import Location
 from mutualis.providers.models import AgreementVersion, MedicalItem, Provider
-from mutualis.providers.services import agreement_create, provider_create
+from mutualis.providers.services import agreement_create, item_create, provider_create
 from tests.providers.conftest import workbook
 
 
@@ -91,12 +94,13 @@ def test_an_officer_changes_a_provider_of_their_union_but_not_the_national_ones(
 
 
 def test_the_provider_list_filters_by_kind_level_and_commune_in_constant_queries(
-    client, federation, cast, health_post, django_assert_max_num_queries
+    client, federation, cast, health_post
 ):
-    from mutualis.federation.models import Location
-
     joal = Location.objects.create(level="commune", code="J", name="Joal", country_code="SN")
     Provider.objects.filter(pk=health_post.pk).update(location=joal)
+    client.force_login(cast["provider_clerk"])
+    with CaptureQueriesContext(connection) as one:
+        client.get("/providers/")
     for number in range(12):
         provider_create(
             by=None,
@@ -106,10 +110,10 @@ def test_the_provider_list_filters_by_kind_level_and_commune_in_constant_queries
             kind="pharmacy",
             sector="private",
         )
-    client.force_login(cast["provider_clerk"])
 
-    with django_assert_max_num_queries(12):
+    with CaptureQueriesContext(connection) as thirteen:
         page = client.get("/providers/", {"kind": "pharmacy"}).content.decode()
+    assert len(thirteen) == len(one)
     assert "Pharmacie 11" in page and "Poste de santé de Joal" not in page
     rows = client.get("/providers/", {"commune": joal.pk}, headers={"HX-Request": "true"})
     assert "<html" not in rows.content.decode()
@@ -297,3 +301,51 @@ def test_a_provider_clerk_reads_providers_acts_and_agreements(client, cast, agre
         assert client.get(url).status_code == 200, url
     assert client.get("/providers/new/").status_code == 403
     assert client.get(f"/agreements/{agreement.pk}/tariffs/").status_code == 403
+
+
+def test_lists_show_what_lies_in_scope_and_above_it_but_nothing_of_another_union(
+    client, federation, cast, national_list
+):
+    for union, name in ((federation.d1, "Inside"), (federation.d2, "Outside")):
+        provider = provider_create(
+            by=None,
+            owner=union,
+            code=f"HD-{union.code}",
+            name=f"{name} hospital",
+            kind="district_hospital",
+            sector="public",
+        )
+        agreement_create(
+            by=None,
+            provider=provider,
+            party=union,
+            reference=f"{name}-agreement",
+            signed_on=datetime.date(2025, 1, 1),
+            starts_on=datetime.date(2025, 1, 1),
+        )
+        item_create(
+            by=None,
+            owner=union,
+            code=f"{name}-act",
+            label=f"{name} act",
+            kind="act",
+            service_category="surgery",
+        )
+    national = provider_create(
+        by=None,
+        owner=federation.national,
+        code="CHNU",
+        name="National hospital",
+        kind="national_hospital",
+        sector="public",
+    )
+    client.force_login(cast["mutual_manager"])  # in M1, under D1
+
+    providers = client.get("/providers/").content.decode()
+    agreements = client.get("/agreements/").content.decode()
+    items = client.get("/items/").content.decode()
+
+    assert "Inside hospital" in providers and national.name in providers
+    assert "Outside hospital" not in providers
+    assert "Inside-agreement" in agreements and "Outside-agreement" not in agreements
+    assert "Inside act" in items and "PARA500" in items and "Outside act" not in items
