@@ -267,3 +267,19 @@ def test_mutualis_import_items_is_the_import_items_command(
     main(["mutualis", "import-items", str(NATIONAL_LIST), "--owner", "UN", "--language", "en"])
 
     assert "97 added" in capsys.readouterr().out
+
+
+def test_a_maximum_quantity_is_at_least_one(federation):
+    with pytest.raises(ValidationError) as caught:
+        item_create(
+            by=None,
+            owner=federation.national,
+            code="PARA500",
+            label="Paracétamol",
+            kind="medicine",
+            service_category="medicines",
+            max_quantity=0,
+        )
+    assert list(caught.value.message_dict) == ["max_quantity"]
+    report = imported(federation.national, workbook(HEADER, ("X", "X", "act", "surgery", "", 0)))
+    assert [(p.row, p.column) for p in report.errors] == [(2, "quantité maximum")]

@@ -105,7 +105,6 @@ class ItemForm(forms.ModelForm):
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
-        self.fields["max_quantity"].min_value = 1
 
     def _post_clean(self):
         pass
@@ -113,7 +112,7 @@ class ItemForm(forms.ModelForm):
 
 class ItemImportForm(forms.Form):
     owner = forms.ModelChoiceField(
-        label=_("list of"),
+        label=_("union"),
         queryset=None,
         help_text=_("The national union's is the national list; another union's extends it."),
     )

@@ -35,7 +35,7 @@ from mutualis.membership.imports import (
 )
 from mutualis.membership.rules import normalize
 from mutualis.providers.models import MedicalItem
-from mutualis.providers.rules import ItemKind, flat_fee_quantity_error, max_quantity_for
+from mutualis.providers.rules import ItemKind, max_quantity_error, max_quantity_for
 
 LANGUAGES = ("fr", "en")
 # How far down the header row may stand (below a title or a note).
@@ -265,17 +265,13 @@ def item_rows(table: Table) -> tuple[list[ItemRow], list[Problem]]:
                     )
                 )
         numbers: dict[str, int | None] = {}
-        for key, least in (("max_quantity", 1), ("min_days_between", 0)):
+        for key in ("max_quantity", "min_days_between"):
             try:
                 numbers[key] = cell_whole(table.value(values, key))
             except ValueError:
                 numbers[key] = None
                 errors.append((key, _("Not a whole number.")))
-                continue
-            if numbers[key] is not None and numbers[key] < least:
-                numbers[key] = None
-                errors.append((key, _("At least %(least)s.") % {"least": least}))
-        if message := flat_fee_quantity_error(coded["kind"], numbers["max_quantity"]):
+        if message := max_quantity_error(coded["kind"], numbers["max_quantity"]):
             errors.append(("max_quantity", message))
         problems.extend(Problem(number, table.labels[key], message) for key, message in errors)
         if not errors:

@@ -48,10 +48,12 @@ DEFAULT_LEVEL = {
 }
 
 
-def flat_fee_quantity_error(kind: str, max_quantity: int | None) -> str | None:
-    """Why a maximum quantity does not suit an item of this kind, or None. A flat fee pays a
-    whole episode at one price (DOMAIN.md §5, the glossary's *forfait*): billed once per claim,
-    as the database also requires."""
+def max_quantity_error(kind: str, max_quantity: int | None) -> str | None:
+    """Why a maximum quantity per claim does not suit an item of this kind, or None. It is at
+    least one; a flat fee pays a whole episode at one price (DOMAIN.md §5, the glossary's
+    *forfait*), so it is billed once per claim, as the database also requires."""
+    if max_quantity is not None and max_quantity < 1:
+        return gettext("A maximum quantity is at least 1; leave it empty for no limit.")
     if kind == ItemKind.FLAT_FEE and max_quantity not in (None, 1):
         return gettext(
             "A flat fee pays a whole episode: it is billed once per claim (maximum quantity 1)."

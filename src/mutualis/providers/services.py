@@ -27,7 +27,7 @@ from mutualis.membership.imports import Column, Problem
 from mutualis.providers import imports
 from mutualis.providers.models import Agreement, AgreementVersion, MedicalItem, Provider, Tariff
 from mutualis.providers.queries import items_available_to
-from mutualis.providers.rules import DEFAULT_LEVEL, flat_fee_quantity_error, max_quantity_for
+from mutualis.providers.rules import DEFAULT_LEVEL, max_quantity_error, max_quantity_for
 
 PROVIDER_FIELDS = frozenset(
     {
@@ -182,7 +182,7 @@ def item_create(
         errors["owner"] = [message]
     if MedicalItem.objects.filter(owner=owner, code=code).exists():
         errors["code"] = [_("The code %(code)s is already used.") % {"code": code}]
-    if message := flat_fee_quantity_error(kind, max_quantity):
+    if message := max_quantity_error(kind, max_quantity):
         errors["max_quantity"] = [message]
     item = MedicalItem(
         owner=owner,
