@@ -349,3 +349,29 @@ def test_lists_show_what_lies_in_scope_and_above_it_but_nothing_of_another_union
     assert "Outside hospital" not in providers
     assert "Inside-agreement" in agreements and "Outside-agreement" not in agreements
     assert "Inside act" in items and "PARA500" in items and "Outside act" not in items
+
+
+def test_a_refused_agreement_shows_each_error_on_its_own_field(
+    client, federation, cast, health_post
+):
+    client.force_login(cast["union_officer"])
+
+    response = client.post(
+        "/agreements/new/",
+        {
+            "provider": health_post.pk,
+            "party": federation.m1.pk,
+            "reference": "CONV-1",
+            "signed_on": "2025-06-20",
+            "starts_on": "2025-07-01",
+            "ends_on": "2025-06-30",
+            "terms-payment_days": "30",
+            "terms-invoicing_period": "month",
+            "terms-submission_days": "60",
+        },
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["ends_on"]
+    assert not response.context["terms"].errors
+    assert not health_post.agreements.exists()

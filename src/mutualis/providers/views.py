@@ -301,8 +301,10 @@ def agreement_create(request):
                 by=user, **form.cleaned_data, **terms.cleaned_data
             )
         except ValidationError as error:
-            attach_errors(form, error)
-            attach_errors(terms, error)
+            # each error on the form that has its field: the agreement's or its terms'
+            for name, found in error.message_dict.items():
+                target = terms if name in terms.fields else form
+                attach_errors(target, ValidationError({name: found}))
         else:
             messages.success(request, _("Agreement recorded: now give it its tariffs."))
             return redirect("agreement_tariffs", pk=agreement.pk)
