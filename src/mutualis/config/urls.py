@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("mutualis.membership.urls")),
     path("", include("mutualis.contributions.urls")),
     path("", include("mutualis.providers.urls")),
+    path("", include("mutualis.claims.urls")),
 ]

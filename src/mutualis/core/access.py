@@ -11,6 +11,13 @@ organisation. A model that views may show declares where its path is found::
     class Household(models.Model):     # every operational row
         SCOPE_PATH = "mutual__path"
 
+A model may narrow what some roles see within that scope: a provider's clerk sees the claims of
+their own provider only, whatever the organisation they belong to::
+
+    class Claim(models.Model):
+        SCOPE_PATH = "mutual__path"
+        SCOPE_NARROWED = ("provider__staff", {"provider_clerk"})
+
 Every view is wrapped by `access(...)` or marked `public`; the scope matrix test walks the URL
 configuration and fails on a route that is neither, then tries every route with every role, inside
 and outside the scope.
@@ -65,7 +72,13 @@ def scoped(queryset: models.QuerySet[M], user) -> models.QuerySet[M]:
     inside = models.Q(**{f"{path}__startswith": prefix})
     if getattr(queryset.model, "SCOPE_INHERITED", False):
         inside |= models.Q(**{f"{path}__in": ancestor_paths(prefix)})
-    return queryset.filter(inside)
+    queryset = queryset.filter(inside)
+    narrowed = getattr(queryset.model, "SCOPE_NARROWED", None)
+    if narrowed is not None:
+        lookup, roles = narrowed
+        if set(user.roles) <= set(roles):  # nothing else they hold lets them see more
+            queryset = queryset.filter(**{lookup: user})
+    return queryset
 
 
 def public(view: Callable) -> Callable:

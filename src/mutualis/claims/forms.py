@@ -1,0 +1,104 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.benefits.rules import ServiceCategory
+from mutualis.claims.rules import ClaimStatus, Outcome, ReasonCode, VisitType
+from mutualis.federation.forms import DateInput
+
+
+class EligibilityForm(forms.Form):
+    card = forms.CharField(
+        label=_("card or member number"),
+        max_length=200,
+        help_text=_("Scan the card's QR code with the reader, or type the member number."),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )
+    provider = forms.ModelChoiceField(label=_("provider"), queryset=None)
+    on = forms.DateField(label=_("date of care"), widget=DateInput())
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers
+
+
+class ClaimForm(forms.Form):
+    member_number = forms.CharField(label=_("member number"), max_length=40)
+    provider = forms.ModelChoiceField(label=_("provider"), queryset=None)
+    provider_reference = forms.CharField(label=_("invoice number of the provider"), max_length=40)
+    service_from = forms.DateField(label=_("date of care"), widget=DateInput())
+    service_to = forms.DateField(
+        label=_("end of care"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("For a hospital stay; leave empty for a visit."),
+    )
+    visit_type = forms.ChoiceField(
+        label=_("visit type"), choices=VisitType.choices, initial=VisitType.NORMAL
+    )
+    diagnosis = forms.CharField(
+        label=_("diagnosis (ICD-10)"), required=False, max_length=10, help_text=_("e.g. A09")
+    )
+    letter_number = forms.IntegerField(
+        label=_("guarantee letter number"),
+        required=False,
+        min_value=1,
+        help_text=_("Leave empty: a valid letter for this provider is found by itself."),
+    )
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers
+
+
+class ClaimLineForm(forms.Form):
+    item_code = forms.CharField(label=_("code of the act or medicine"), max_length=30)
+    quantity = forms.IntegerField(label=_("quantity"))
+    unit_price = forms.IntegerField(label=_("unit price"))
+
+
+ClaimLineFormSet = forms.formset_factory(ClaimLineForm, extra=6, max_num=200)
+
+
+class ClaimFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("status"), required=False, choices=[("", _("all")), *ClaimStatus.choices]
+    )
+    provider = forms.ModelChoiceField(label=_("provider"), required=False, queryset=None)
+    member_number = forms.CharField(label=_("member number"), required=False, max_length=40)
+    start = forms.DateField(label=_("care from"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("care until"), required=False, widget=DateInput())
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers
+
+
+class LineReviewForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("decision"), choices=Outcome.choices)
+    mutual_share = forms.IntegerField(label=_("paid by the mutual"), required=False, min_value=0)
+    reason = forms.ChoiceField(
+        label=_("reason"), required=False, choices=[("", "—"), *ReasonCode.choices]
+    )
+    comment = forms.CharField(label=_("comment"), required=False, max_length=500)
+
+
+class LetterForm(forms.Form):
+    member_number = forms.CharField(label=_("member number"), max_length=40)
+    provider = forms.ModelChoiceField(label=_("provider"), queryset=None)
+    service_category = forms.ChoiceField(
+        label=_("service category"),
+        required=False,
+        choices=[("", _("any service needing a letter")), *ServiceCategory.choices],
+    )
+    valid_from = forms.DateField(label=_("valid from"), widget=DateInput())
+    valid_until = forms.DateField(label=_("valid until"), widget=DateInput())
+    cap = forms.IntegerField(label=_("maximum amount paid by the mutual"), min_value=1)
+    reason = forms.CharField(label=_("reason"), required=False, max_length=255)
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers
+
+
+class CancelForm(forms.Form):
+    on = forms.DateField(label=_("cancelled on"), widget=DateInput())

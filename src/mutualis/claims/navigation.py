@@ -1,0 +1,16 @@
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.claims.views import (
+    CLAIM_READERS,
+    ELIGIBILITY_CHECKERS,
+    LETTER_ISSUERS,
+    REVIEWERS,
+)
+from mutualis.core.navigation import MenuItem
+
+MENU = [
+    MenuItem(label=_("Eligibility"), url_name="eligibility", roles=ELIGIBILITY_CHECKERS),
+    MenuItem(label=_("Claims"), url_name="claim_list", roles=CLAIM_READERS),
+    MenuItem(label=_("Medical review"), url_name="review_queue", roles=REVIEWERS),
+    MenuItem(label=_("Guarantee letters"), url_name="letter_list", roles=LETTER_ISSUERS),
+]

@@ -1,0 +1,131 @@
+"""Reads of claims: what a beneficiary may receive at a provider today (the point of care),
+what the mutual paid in a year, the claims a user may see and the advisor's queue."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from mutualis.benefits.rules import ServiceCategory
+from mutualis.claims import facts
+from mutualis.claims.adjudication import Benefit
+from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter
+from mutualis.claims.rules import ClaimStatus, Outcome
+from mutualis.core.access import scoped
+from mutualis.membership.coverage import (
+    BeneficiaryFacts,
+    Coverage,
+    coverage_at,
+    coverage_by_service,
+)
+from mutualis.membership.models import Beneficiary
+from mutualis.providers.models import Provider
+
+
+def paid_in_year(beneficiary_id: int, year: int) -> dict[str, int]:
+    """What the mutual paid for a beneficiary's care in a calendar year, by service category:
+    the mutual shares of the lines not rejected of the claims whose care began that year (what
+    the yearly ceilings count, claims.adjudication). One indexed read."""
+    claim, line = Claim._meta.db_table, ClaimLine._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT l.service_category, SUM(l.mutual_share) FROM {claim} c"
+            f" JOIN {line} l ON l.claim_id = c.id"
+            f" WHERE c.beneficiary_id = %s AND c.service_from >= %s AND c.service_from <= %s"
+            f" AND l.outcome <> %s GROUP BY l.service_category",
+            [
+                beneficiary_id,
+                datetime.date(year, 1, 1),
+                datetime.date(year, 12, 31),
+                Outcome.REJECTED.value,
+            ],
+        )
+        return {category: int(total) for category, total in cursor.fetchall()}
+
+
+@dataclass(frozen=True)
+class ServiceRights:
+    """What the package gives for one service category at the provider's level of care."""
+
+    service_category: str
+    benefit: Benefit
+    coverage: Coverage
+    paid_this_year: int
+
+    @property
+    def label(self) -> str:
+        return ServiceCategory(self.service_category).label
+
+    @property
+    def rate_percent(self) -> float:
+        return self.benefit.rate_bp / 100
+
+    @property
+    def copay_percent(self) -> float:
+        return 100 - self.rate_percent
+
+    @property
+    def left_this_year(self) -> int | None:
+        if self.benefit.ceiling_per_year is None:
+            return None
+        return max(self.benefit.ceiling_per_year - self.paid_this_year, 0)
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    beneficiary: Beneficiary
+    provider: Provider
+    on: datetime.date
+    coverage: Coverage
+    rights: list[ServiceRights]
+    letters: list[GuaranteeLetter]
+
+
+def eligibility(beneficiary: Beneficiary, provider: Provider, on: datetime.date) -> Eligibility:
+    """Whether a beneficiary is covered at a provider on a day, and for each service the
+    package covers at the provider's level: the rate, the co-payment, the ceilings and what is
+    left of the yearly one, and whether a waiting period still applies to it."""
+    household = facts.households([beneficiary.household_id], on)[beneficiary.household_id]
+    person = BeneficiaryFacts(
+        beneficiary.birth_date,
+        beneficiary.relationship,
+        beneficiary.enrolled_on,
+        beneficiary.left_on,
+    )
+    terms = household.coverage_terms
+    benefits = facts.benefits_at(household, on, provider.level)
+    offered = {c: b for c, b in benefits.items() if not b.excluded}
+    by_service = coverage_by_service(person, household.facts, terms, on, offered)
+    paid = paid_in_year(beneficiary.pk, on.year) if offered else {}
+    rights = [
+        ServiceRights(category, benefit, by_service[category], paid.get(category, 0))
+        for category, benefit in sorted(offered.items(), key=lambda item: item[0])
+    ]
+    letters = list(
+        GuaranteeLetter.objects.filter(
+            beneficiary=beneficiary,
+            provider=provider,
+            cancelled_on__isnull=True,
+            valid_until__gte=on,
+        ).order_by("valid_from")
+    )
+    return Eligibility(
+        beneficiary,
+        provider,
+        on,
+        coverage_at(person, household.facts, terms, on),
+        rights,
+        letters,
+    )
+
+
+def claims_visible(user) -> QuerySet[Claim]:
+    return scoped(
+        Claim.objects.select_related("beneficiary", "provider", "mutual", "payer"), user
+    ).order_by("-submitted_on", "-pk")
+
+
+def review_queue(user) -> QuerySet[Claim]:
+    """The claims waiting for the medical advisor, oldest first."""
+    return claims_visible(user).filter(status=ClaimStatus.IN_REVIEW).order_by("submitted_on", "pk")

@@ -1,0 +1,398 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from mutualis.claims import queries, services
+from mutualis.claims.forms import (
+    CancelForm,
+    ClaimFilterForm,
+    ClaimForm,
+    ClaimLineFormSet,
+    EligibilityForm,
+    LetterForm,
+    LineReviewForm,
+)
+from mutualis.claims.models import Claim, GuaranteeLetter
+from mutualis.claims.rules import Channel, ClaimStatus, ReviewReason, labels
+from mutualis.core.access import access, scoped
+from mutualis.core.forms import attach_errors
+from mutualis.core.signing import SCHEME, read_card
+from mutualis.federation.rules import Role
+from mutualis.membership.models import Beneficiary
+from mutualis.providers.models import Provider
+
+PAGE_SIZE = 50
+# Health data: those who care, pay, enter or control claims, and no one else.
+CLAIM_READERS = {
+    Role.PROVIDER_CLERK,
+    Role.MUTUAL_MANAGER,
+    Role.MEDICAL_ADVISOR,
+    Role.UNION_OFFICER,
+}
+CLAIM_CLERKS = {Role.PROVIDER_CLERK, Role.MUTUAL_MANAGER}
+REVIEWERS = {Role.MEDICAL_ADVISOR}
+LETTER_ISSUERS = {Role.MUTUAL_MANAGER, Role.MEDICAL_ADVISOR}
+ELIGIBILITY_CHECKERS = CLAIM_READERS | {Role.ENROLMENT_AGENT}
+
+
+def acting_providers(user):
+    """The providers a user may check eligibility or enter claims for: a clerk's own, or every
+    active provider their scope knows."""
+    providers = scoped(Provider.objects.filter(active=True), user)
+    if set(user.roles) <= {Role.PROVIDER_CLERK}:
+        providers = providers.filter(staff=user)
+    return providers.order_by("name")
+
+
+def beneficiary_numbered(user, number: str) -> tuple[Beneficiary | None, str]:
+    """The beneficiary of the user's scope with this member number, or why there is none."""
+    found = list(
+        scoped(Beneficiary.objects.filter(member_number=number.strip().upper()), user)
+        .select_related("mutual", "household")
+        .order_by("pk")[:2]
+    )
+    if not found:
+        return None, _("No beneficiary has the member number %(number)s.") % {"number": number}
+    if len(found) > 1:
+        return None, _("Several beneficiaries have the member number %(number)s.") % {
+            "number": number
+        }
+    return found[0], ""
+
+
+CARD_PROBLEMS = {
+    "forged": gettext_lazy(
+        "The card's signature is false: this card was not made by the mutual. Do not accept it."
+    ),
+    "unsigned": gettext_lazy(
+        "This card carries no signature: check the person's identity with care."
+    ),
+    "malformed": gettext_lazy("This is not a Mutualis card."),
+}
+
+
+@access(roles=ELIGIBILITY_CHECKERS)
+def eligibility(request):
+    """The point of care: scan or type, and see at once who it is and what is covered."""
+    providers = acting_providers(request.user)
+    form = EligibilityForm(
+        request.GET or None,
+        providers=providers,
+        initial={"on": timezone.localdate(), "provider": providers.first()},
+    )
+    result, problem, warning = None, "", ""
+    if form.is_valid():
+        number = form.cleaned_data["card"].strip()
+        refused = False
+        if number.upper().startswith(SCHEME):  # a scanned card, not a typed number
+            reading = read_card(number)
+            number = reading.member_number
+            if not reading.valid:
+                warning = CARD_PROBLEMS[reading.problem]
+                # a forged or unreadable card shows no one; an unsigned one its holder, warned
+                refused = reading.problem != "unsigned"
+        if number and not refused:
+            beneficiary, problem = beneficiary_numbered(request.user, number)
+            if beneficiary is not None:
+                result = queries.eligibility(
+                    beneficiary, form.cleaned_data["provider"], form.cleaned_data["on"]
+                )
+    return render(
+        request,
+        "claims/eligibility.html",
+        {
+            "form": form,
+            "result": result,
+            "problem": problem,
+            "warning": warning,
+            "can_enter": request.user.has_any_role(CLAIM_CLERKS),
+        },
+    )
+
+
+def lines_of(formset) -> list[services.LineInput]:
+    return [
+        services.LineInput(
+            form.cleaned_data["item_code"].strip().upper(),
+            form.cleaned_data["quantity"],
+            form.cleaned_data["unit_price"],
+        )
+        for form in formset
+        if form.has_changed() and form.cleaned_data
+    ]
+
+
+def show_submission_errors(errors: dict[str, list[str]], form, formset) -> None:
+    """Puts each error of `claims_submit` on the field or line it names."""
+    renamed = {"provider_code": "provider"}
+    for key, texts in errors.items():
+        if key.startswith("lines."):
+            _lines, number, field = key.split(".")
+            filled = [line for line in formset if line.has_changed()]
+            filled[int(number)].add_error(field, texts)
+        elif key == "lines":
+            formset.forms[0].add_error(None, texts)
+        else:
+            name = renamed.get(key, key)
+            form.add_error(name if name in form.fields else None, texts)
+
+
+@access(roles=CLAIM_CLERKS, writes=True)
+@require_http_methods(["GET", "POST"])
+def claim_create(request):
+    providers = acting_providers(request.user)
+    form = ClaimForm(
+        request.POST or None,
+        providers=providers,
+        initial={
+            "service_from": timezone.localdate(),
+            "provider": providers.first(),
+            "member_number": request.GET.get("member", ""),
+        },
+    )
+    formset = ClaimLineFormSet(request.POST or None, prefix="lines")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        claim = services.ClaimInput(
+            member_number=data["member_number"].strip().upper(),
+            provider_code=data["provider"].code,
+            provider_reference=data["provider_reference"],
+            service_from=data["service_from"],
+            service_to=data["service_to"],
+            lines=tuple(lines_of(formset)),
+            visit_type=data["visit_type"],
+            diagnosis=data["diagnosis"].strip().upper(),
+            letter_number=data["letter_number"],
+        )
+        submission = services.claims_submit(
+            [claim],
+            channel=Channel.CLERK,
+            actor=request.user,
+            scope_prefix=request.user.scope_prefix,
+        )
+        if submission.saved:
+            (saved,) = submission.claims
+            messages.success(
+                request,
+                _("Claim %(reference)s recorded: %(amount)s paid by the mutual.")
+                % {"reference": saved.provider_reference, "amount": saved.mutual_share},
+            )
+            return redirect("claim_detail", pk=saved.pk)
+        show_submission_errors(submission.errors[0], form, formset)
+    return render(request, "claims/claim_form.html", {"form": form, "formset": formset})
+
+
+@access(roles=CLAIM_READERS)
+def claim_list(request):
+    providers = acting_providers(request.user)
+    form = ClaimFilterForm(request.GET or None, providers=providers)
+    found = queries.claims_visible(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["status"]:
+            found = found.filter(status=data["status"])
+        if data["provider"]:
+            found = found.filter(provider=data["provider"])
+        if data["member_number"]:
+            found = found.filter(beneficiary__member_number=data["member_number"].strip().upper())
+        if data["start"]:
+            found = found.filter(service_from__gte=data["start"])
+        if data["end"]:
+            found = found.filter(service_from__lte=data["end"])
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "claims/claim_list.html",
+        {"form": form, "page": page, "query": request.GET, "title": _("Claims")},
+    )
+
+
+@access(roles=REVIEWERS)
+def review_queue(request):
+    page = Paginator(queries.review_queue(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "claims/claim_list.html",
+        {"page": page, "query": request.GET, "title": _("Claims to review")},
+    )
+
+
+def decided_lines(claim: Claim):
+    lines = list(claim.lines.select_related("item").order_by("position"))
+    for line in lines:
+        line.reason_labels = labels(line.reasons)
+    return lines
+
+
+@access(roles=CLAIM_READERS, model=Claim)
+def claim_detail(request, claim):
+    return render(
+        request,
+        "claims/claim_detail.html",
+        {
+            "claim": claim,
+            "lines": decided_lines(claim),
+            "review_labels": labels(claim.review_reasons, ReviewReason),
+            "can_review": (
+                claim.status == ClaimStatus.IN_REVIEW and request.user.has_any_role(REVIEWERS)
+            ),
+        },
+    )
+
+
+@access(roles=REVIEWERS, model=Claim, writes=True)
+@require_http_methods(["GET", "POST"])
+def claim_review(request, claim):
+    lines = decided_lines(claim)
+    forms = [
+        LineReviewForm(
+            request.POST or None,
+            prefix=f"line_{line.pk}",
+            initial={"outcome": line.outcome, "mutual_share": line.mutual_share},
+        )
+        for line in lines
+    ]
+    open_for_review = claim.status == ClaimStatus.IN_REVIEW
+    if not open_for_review:
+        messages.error(request, _("This claim was already decided."))
+    elif request.method == "POST" and all(form.is_valid() for form in forms):
+        reviews = [
+            services.LineReview(
+                line=line,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+                comment=form.cleaned_data["comment"],
+                mutual_share=form.cleaned_data["mutual_share"],
+            )
+            for line, form in zip(lines, forms, strict=True)
+        ]
+        try:
+            services.claim_review(by=request.user, claim=claim, reviews=reviews)
+        except ValidationError as error:
+            for key, texts in error.message_dict.items():
+                # "lines.<index>.<field>", the index of the line's decision
+                _lines, index, field = key.split(".")
+                forms[int(index)].add_error(field, texts)
+        else:
+            messages.success(request, _("Review recorded: the claim is decided."))
+            return redirect("claim_detail", pk=claim.pk)
+    return render(
+        request,
+        "claims/claim_review.html",
+        {
+            "claim": claim,
+            "rows": list(zip(lines, forms, strict=True)),
+            "review_labels": labels(claim.review_reasons, ReviewReason),
+            "open_for_review": open_for_review,
+        },
+    )
+
+
+@access(roles=CLAIM_READERS | LETTER_ISSUERS)
+def letter_list(request):
+    found = scoped(
+        GuaranteeLetter.objects.select_related("beneficiary", "provider", "mutual"), request.user
+    ).order_by("-issued_at", "-pk")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "claims/letter_list.html",
+        {
+            "page": page,
+            "query": request.GET,
+            "can_issue": request.user.has_any_role(LETTER_ISSUERS),
+        },
+    )
+
+
+@access(roles=LETTER_ISSUERS, writes=True)
+@require_http_methods(["GET", "POST"])
+def letter_create(request):
+    providers = scoped(Provider.objects.filter(active=True), request.user).order_by("name")
+    today = timezone.localdate()
+    form = LetterForm(
+        request.POST or None,
+        providers=providers,
+        initial={
+            "valid_from": today,
+            "valid_until": today + datetime.timedelta(days=30),
+            "member_number": request.GET.get("member", ""),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        beneficiary, problem = beneficiary_numbered(request.user, data["member_number"])
+        if beneficiary is None:
+            form.add_error("member_number", problem)
+        else:
+            try:
+                letter = services.letter_issue(
+                    by=request.user,
+                    beneficiary=beneficiary,
+                    provider=data["provider"],
+                    service_category=data["service_category"],
+                    valid_from=data["valid_from"],
+                    valid_until=data["valid_until"],
+                    cap=data["cap"],
+                    reason=data["reason"],
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Guarantee letter %(number)s issued.") % {"number": letter.number}
+                )
+                return redirect("letter_detail", pk=letter.pk)
+    return render(
+        request,
+        "membership/simple_form.html",
+        {"form": form, "title": _("Issue a guarantee letter")},
+    )
+
+
+@access(roles=CLAIM_READERS | LETTER_ISSUERS, model=GuaranteeLetter)
+def letter_detail(request, letter):
+    claims = scoped(letter.claims.all(), request.user).order_by("service_from", "pk")
+    used = sum(claim.mutual_share for claim in claims)
+    return render(
+        request,
+        "claims/letter_detail.html",
+        {
+            "letter": letter,
+            "claims": claims,
+            "used": used,
+            "left": max(letter.cap - used, 0),
+            "can_cancel": request.user.has_any_role(LETTER_ISSUERS) and not letter.cancelled_on,
+        },
+    )
+
+
+@access(roles=LETTER_ISSUERS, model=GuaranteeLetter, writes=True)
+@require_http_methods(["GET", "POST"])
+def letter_cancel(request, letter):
+    form = CancelForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.letter_cancel(by=request.user, letter=letter, on=form.cleaned_data["on"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Guarantee letter cancelled."))
+            return redirect("letter_detail", pk=letter.pk)
+    return render(
+        request,
+        "membership/simple_form.html",
+        {
+            "form": form,
+            "title": _("Cancel guarantee letter %(number)s") % {"number": letter.number},
+        },
+    )

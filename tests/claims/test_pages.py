@@ -1,0 +1,259 @@
+"""The screens of the point of care and of claims: eligibility, entry, review, letters."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from mutualis.claims.models import Claim, GuaranteeLetter, ReviewPolicy
+from mutualis.claims.rules import ClaimStatus, Outcome
+from mutualis.contributions.services import payment_record
+from mutualis.core.audit import audit_trail
+from mutualis.core.signing import card_payload
+from mutualis.federation.rules import Role
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def clerk(cast, care):
+    user = cast[Role.PROVIDER_CLERK]
+    care.post.staff.add(user)
+    return user
+
+
+@pytest.fixture(autouse=True)
+def everything_reviewed(federation):
+    ReviewPolicy.objects.create(owner=federation.national, sample_bp=10_000)
+
+
+@pytest.fixture(autouse=True)
+def paid_up_to_this_year(care, family):
+    """The care fixture pays 2025; the pages work on today's date."""
+    if TODAY.year > 2025:
+        payment_record(
+            by=None,
+            household=family,
+            amount=14000 * (TODAY.year - 2025),
+            method="cash",
+            received_on=TODAY,
+        )
+
+
+def check(client, card, provider, on=None):
+    return client.get(
+        "/eligibility/", {"card": card, "provider": provider.pk, "on": on or TODAY.isoformat()}
+    )
+
+
+def test_a_clerk_scanning_a_card_sees_the_person_covered_and_the_co_payment(client, clerk, care):
+    client.force_login(clerk)
+    response = check(client, card_payload(care.moussa.member_number), care.post)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Moussa Diop" in page
+    assert "verdict covered" in page
+    # consultations at 80 %: the co-payment is 20 %
+    assert "80 %" in page and "20 %" in page
+
+
+def test_a_forged_card_is_reported_and_shows_no_one(client, clerk, care):
+    client.force_login(clerk)
+    forged = card_payload(care.moussa.member_number)[:-2] + "AA"
+    page = check(client, forged, care.post).content.decode()
+    assert "signature" in page.lower()
+    assert "Moussa" not in page
+
+
+def test_an_unsigned_card_shows_its_holder_with_a_warning(client, clerk, care):
+    client.force_login(clerk)
+    page = check(client, f"MUTUALIS1:{care.moussa.member_number}", care.post).content.decode()
+    assert "Moussa Diop" in page
+    assert 'role="alert"' in page
+
+
+def test_a_typed_number_in_the_waiting_period_says_until_when(client, clerk, care):
+    client.force_login(clerk)
+    page = check(client, care.moussa.member_number, care.post, "2025-02-01").content.decode()
+    assert "verdict not-covered" in page
+    assert "2025-02-09" in page
+
+
+def test_an_unknown_number_is_said_so(client, clerk, care):
+    client.force_login(clerk)
+    page = check(client, "M1-999999-Z", care.post).content.decode()
+    assert "M1-999999-Z" in page and "verdict" not in page
+
+
+def claim_post(member, provider, reference="F-100", lines=(("CS-PS", 1, 1000),), **extra):
+    data = {
+        "member_number": member.member_number,
+        "provider": provider.pk,
+        "provider_reference": reference,
+        "service_from": (TODAY - datetime.timedelta(days=3)).isoformat(),
+        "service_to": "",
+        "visit_type": "normal",
+        "diagnosis": "",
+        "letter_number": "",
+        "lines-TOTAL_FORMS": "6",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "200",
+        **extra,
+    }
+    for index, (code, quantity, price) in enumerate(lines):
+        data[f"lines-{index}-item_code"] = code
+        data[f"lines-{index}-quantity"] = str(quantity)
+        data[f"lines-{index}-unit_price"] = str(price)
+    return data
+
+
+def test_a_clerk_enters_a_claim_and_sees_its_decision(client, clerk, care):
+    client.force_login(clerk)
+    response = client.post("/claims/new/", claim_post(care.moussa, care.post))
+    assert response.status_code == 302
+    claim = Claim.objects.get(provider_reference="F-100")
+    assert response.url == f"/claims/{claim.pk}/"
+    assert claim.submitted_by == clerk
+    page = client.get(response.url).content.decode()
+    assert "F-100" in page and "CS-PS" in page
+
+
+def test_a_bad_line_is_shown_on_its_line_and_nothing_is_saved(client, clerk, care):
+    client.force_login(clerk)
+    response = client.post(
+        "/claims/new/",
+        claim_post(care.moussa, care.post, lines=(("CS-PS", 1, 1000), ("PARA500", 0, 25))),
+    )
+    assert response.status_code == 200
+    assert "quantity" in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_an_unknown_member_is_refused_on_its_field(client, clerk, care):
+    client.force_login(clerk)
+    data = claim_post(care.moussa, care.post)
+    data["member_number"] = "M1-000999-Q"
+    response = client.post("/claims/new/", data)
+    assert response.status_code == 200
+    assert "M1-000999-Q" in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_a_clerk_sees_only_the_claims_of_their_provider(client, clerk, care, cast):
+    manager = cast[Role.MUTUAL_MANAGER]
+    client.force_login(manager)
+    client.post("/claims/new/", claim_post(care.moussa, care.post, reference="AT-POST"))
+    client.post("/claims/new/", claim_post(care.awa, care.pakour, reference="AT-PAKOUR"))
+    assert Claim.objects.count() == 2
+    client.force_login(clerk)
+    page = client.get("/claims/").content.decode()
+    assert ">AT-POST</a>" in page and ">AT-PAKOUR</a>" not in page
+    other = Claim.objects.get(provider_reference="AT-PAKOUR")
+    assert client.get(f"/claims/{other.pk}/").status_code == 404
+
+
+def test_the_medical_advisor_adjusts_a_line_and_the_decision_is_audited(client, cast, care):
+    client.force_login(cast[Role.MUTUAL_MANAGER])
+    client.post(
+        "/claims/new/",
+        claim_post(care.moussa, care.post, lines=(("CS-PS", 1, 1000), ("PARA500", 10, 25))),
+    )
+    claim = Claim.objects.get()
+    assert claim.status == ClaimStatus.IN_REVIEW
+    consultation, medicine = claim.lines.order_by("position")
+    advisor = cast[Role.MEDICAL_ADVISOR]
+    client.force_login(advisor)
+    assert "F-100" in client.get("/claims/review/").content.decode()
+    decision = {
+        f"line_{consultation.pk}-outcome": "approved",
+        f"line_{consultation.pk}-mutual_share": "800",
+        f"line_{medicine.pk}-outcome": "adjusted",
+        f"line_{medicine.pk}-mutual_share": "100",
+        f"line_{medicine.pk}-reason": "not_justified",
+        f"line_{medicine.pk}-comment": "",
+    }
+    response = client.post(f"/claims/{claim.pk}/review/", decision)
+    assert response.status_code == 200  # an adjustment needs a comment
+    assert "Explain" in response.content.decode()
+    decision[f"line_{medicine.pk}-comment"] = "Cinq comprimés suffisent."
+    response = client.post(f"/claims/{claim.pk}/review/", decision)
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    medicine.refresh_from_db()
+    assert claim.status == ClaimStatus.DECIDED and claim.reviewed_by == advisor
+    assert (medicine.outcome, medicine.mutual_share, medicine.copay, medicine.refused) == (
+        Outcome.ADJUSTED,
+        100,
+        50,
+        100,
+    )
+    assert claim.mutual_share == 900
+    assert claim.asked == claim.mutual_share + claim.copay + claim.refused
+    assert [e.actor for e in audit_trail(medicine)] == [advisor]
+    assert audit_trail(claim).filter(actor=advisor).exists()
+    # the provider reads the outcome and the reason
+    client.force_login(cast[Role.MUTUAL_MANAGER])
+    page = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "Cinq comprimés suffisent." in page
+
+
+def test_an_advisor_cannot_pay_more_than_adjudication_allowed(client, cast, care):
+    client.force_login(cast[Role.MUTUAL_MANAGER])
+    client.post("/claims/new/", claim_post(care.moussa, care.post))
+    claim = Claim.objects.get()
+    (line,) = claim.lines.all()
+    client.force_login(cast[Role.MEDICAL_ADVISOR])
+    response = client.post(
+        f"/claims/{claim.pk}/review/",
+        {
+            f"line_{line.pk}-outcome": "adjusted",
+            f"line_{line.pk}-mutual_share": "5000",
+            f"line_{line.pk}-reason": "medical_advisor",
+            f"line_{line.pk}-comment": "…",
+        },
+    )
+    assert response.status_code == 200
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.IN_REVIEW and claim.mutual_share == 800
+
+
+def test_a_manager_issues_and_cancels_a_guarantee_letter(client, cast, care):
+    manager = cast[Role.MUTUAL_MANAGER]
+    client.force_login(manager)
+    response = client.post(
+        "/letters/new/",
+        {
+            "member_number": care.awa.member_number,
+            "provider": care.post.pk,
+            "service_category": "childbirth",
+            "valid_from": "2025-06-01",
+            "valid_until": "2025-06-30",
+            "cap": "25000",
+            "reason": "Accouchement",
+        },
+    )
+    assert response.status_code == 302
+    letter = GuaranteeLetter.objects.get()
+    assert (letter.number, letter.mutual, letter.issued_by) == (1, care.awa.mutual, manager)
+    response = client.post(f"/letters/{letter.pk}/cancel/", {"on": "2025-06-10"})
+    assert response.status_code == 302
+    letter.refresh_from_db()
+    assert letter.cancelled_on == datetime.date(2025, 6, 10)
+    assert client.post(f"/letters/{letter.pk}/cancel/", {"on": "2025-06-11"}).status_code == 200
+
+
+def test_a_letter_that_ends_before_it_begins_is_refused(client, cast, care):
+    client.force_login(cast[Role.MUTUAL_MANAGER])
+    response = client.post(
+        "/letters/new/",
+        {
+            "member_number": care.awa.member_number,
+            "provider": care.post.pk,
+            "valid_from": "2025-06-30",
+            "valid_until": "2025-06-01",
+            "cap": "25000",
+        },
+    )
+    assert response.status_code == 200
+    assert not GuaranteeLetter.objects.exists()
