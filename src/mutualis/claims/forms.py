@@ -102,3 +102,12 @@ class LetterForm(forms.Form):
 
 class CancelForm(forms.Form):
     on = forms.DateField(label=_("cancelled on"), widget=DateInput())
+
+
+class ClaimsUploadForm(forms.Form):
+    file = forms.FileField(label=_("batch of claims (.xlsx or .csv)"))
+    valid_only = forms.BooleanField(
+        label=_("Submit the valid claims and leave the others"),
+        required=False,
+        help_text=_("Without this, nothing is submitted from a file with errors."),
+    )

@@ -151,9 +151,11 @@ def claims_submit(
     scope_prefix: str,
     today: datetime.date | None = None,
     valid_only: bool = False,
+    check_only: bool = False,
 ) -> Submission:
     """Checks, adjudicates and saves claims for beneficiaries within `scope_prefix` (the
-    submitting user's scope). See the module's docstring."""
+    submitting user's scope). See the module's docstring. `check_only` reports the errors and
+    saves nothing."""
     today = today or timezone.localdate()
     errors: dict[int, dict[str, list[str]]] = {}
     for index, claim in enumerate(inputs):
@@ -161,7 +163,7 @@ def claims_submit(
             errors[index] = found
     with transaction.atomic():
         batch = Batch(inputs, errors, scope_prefix, today)
-        if errors and not valid_only:
+        if check_only or (errors and not valid_only):
             return Submission([None] * len(inputs), errors)
         claim_ids = batch.write(channel, actor)
         submission = Submission(claim_ids, errors, saved=True)

@@ -5,16 +5,17 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from mutualis.claims import queries, services
+from mutualis.claims import imports, queries, services
 from mutualis.claims.forms import (
     CancelForm,
     ClaimFilterForm,
     ClaimForm,
     ClaimLineFormSet,
+    ClaimsUploadForm,
     EligibilityForm,
     LetterForm,
     LineReviewForm,
@@ -23,9 +24,12 @@ from mutualis.claims.models import Claim, GuaranteeLetter
 from mutualis.claims.rules import Channel, ClaimStatus, ReviewReason, labels
 from mutualis.core.access import access, scoped
 from mutualis.core.forms import attach_errors
+from mutualis.core.http import xlsx_response
 from mutualis.core.signing import SCHEME, read_card
 from mutualis.federation.rules import Role
+from mutualis.membership.imports import describe
 from mutualis.membership.models import Beneficiary
+from mutualis.membership.views import MAX_IMPORT_BYTES
 from mutualis.providers.models import Provider
 
 PAGE_SIZE = 50
@@ -189,6 +193,48 @@ def claim_create(request):
     return render(request, "claims/claim_form.html", {"form": form, "formset": formset})
 
 
+def only_their_providers(user) -> set[str] | None:
+    """The codes of the providers a clerk bills for; None for those who may bill for any."""
+    if set(user.roles) <= {Role.PROVIDER_CLERK}:
+        return set(acting_providers(user).values_list("code", flat=True))
+    return None
+
+
+@access(roles=CLAIM_CLERKS, writes=True)
+@require_http_methods(["GET", "POST"])
+def claims_upload(request):
+    form = ClaimsUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            form.add_error("file", _("The file is larger than 50 MB."))
+        else:
+            report = imports.claims_import(
+                by=request.user,
+                file_name=upload.name,
+                content=upload.read(),
+                language=get_language(),
+                valid_only=form.cleaned_data["valid_only"],
+                providers=only_their_providers(request.user),
+            )
+    return render(
+        request,
+        "claims/upload.html",
+        {
+            "form": form,
+            "report": report,
+            "problems": [describe(p) for p in report.errors] if report else [],
+            "warnings": [describe(p) for p in report.warnings] if report else [],
+        },
+    )
+
+
+@access(roles=CLAIM_CLERKS)
+def claims_template(request):
+    return xlsx_response(imports.template_xlsx(get_language()), _("claims-template") + ".xlsx")
+
+
 @access(roles=CLAIM_READERS)
 def claim_list(request):
     providers = acting_providers(request.user)
@@ -210,7 +256,13 @@ def claim_list(request):
     return render(
         request,
         "claims/claim_list.html",
-        {"form": form, "page": page, "query": request.GET, "title": _("Claims")},
+        {
+            "form": form,
+            "page": page,
+            "query": request.GET,
+            "title": _("Claims"),
+            "can_enter": request.user.has_any_role(CLAIM_CLERKS),
+        },
     )
 
 
