@@ -17,6 +17,7 @@ from mutualis.claims.adjudication import (
     Line,
     adjudicate,
 )
+from mutualis.claims.review import Parts, reviewed
 from mutualis.claims.rules import Outcome, ReasonCode
 from mutualis.core.money import share
 
@@ -391,3 +392,32 @@ def test_a_guarantee_letter_is_required_where_the_package_says_and_caps_the_shar
     expired = Letter(1, DAY - datetime.timedelta(days=30), DAY - datetime.timedelta(days=1), 9000)
     late = only(adjudicate(claim(line(DELIVERY), benefits=needs_letter, letter=expired), History()))
     assert late.reasons == (ReasonCode.LETTER_MISSING,)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(0, 100_000),
+    st.integers(0, 10_000),
+    st.sampled_from([Outcome.APPROVED, Outcome.ADJUSTED, Outcome.REJECTED]),
+    st.integers(-10, 200_000),
+)
+def test_the_advisors_decision_still_adds_up_and_never_pays_more(asked, rate, outcome, amount):
+    decided = only(
+        adjudicate(
+            claim(
+                Line(CONSULTATION, 1, asked, DAY),
+                agreement=AgreementTerms(datetime.date(2024, 1, 1), None, 90, {1: asked}),
+                benefits={"consultation": Benefit(rate)},
+            ),
+            History(),
+        )
+    )
+    before = Parts(decided.outcome, decided.mutual_share, decided.copay, decided.refused)
+    try:
+        after = reviewed(asked, before, outcome, amount)
+    except ValueError:
+        assert outcome == Outcome.ADJUSTED and not 0 <= amount <= decided.mutual_share
+        return
+    assert after.mutual_share + after.copay + after.refused == asked
+    assert min(after.mutual_share, after.copay, after.refused) >= 0
+    assert after.mutual_share <= decided.mutual_share
