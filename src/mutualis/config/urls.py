@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("mutualis.membership.urls")),
     path("", include("mutualis.contributions.urls")),
     path("", include("mutualis.providers.urls")),
+    path("", include("mutualis.settlements.urls")),
     path("", include("mutualis.claims.urls")),
 ]
