@@ -220,7 +220,7 @@ def money(amount: int, currency: str) -> Valid:
     return valid(Money, {"value": amount, "currency": currency})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one per category_items entry: the same by identity
 class CategoryItem:
     """A service category's item at one level of care, validated but for what depends on the
     beneficiary: with a yearly ceiling, what they used of it."""
@@ -322,8 +322,11 @@ def category_items(
     }
 
 
-def reason_extension(because: Because) -> Valid:
-    """A reason the patient is not covered: its code, its sentence and its date."""
+@lru_cache(maxsize=4096)
+def reason_extension(because: Because, language: str) -> Valid:
+    """A reason the patient is not covered: its code, its sentence and its date, in a
+    language. Many patients share a reason and its date (a waiting period ending on the same
+    day, contributions unpaid since the same period): each is validated once."""
     parts = [
         {
             "url": "reason",
@@ -338,7 +341,12 @@ def reason_extension(because: Because) -> Valid:
     return valid(Extension, {"url": codes.COVERAGE_REASON, "extension": parts})
 
 
-def item_for(entry: CategoryItem, used: int, currency: str, reasons: list[Because]) -> Valid:
+@lru_cache(maxsize=8192)
+def item_for(
+    entry: CategoryItem, used: int, currency: str, reasons: tuple[Because, ...], language: str
+) -> Valid:
+    """A category's item for a beneficiary: what they used of a yearly ceiling, the reasons
+    particular to the category. Most beneficiaries used nothing, or share a reason."""
     if entry.whole is not None and not reasons:
         return entry.whole
     fields = dict(entry.fields)
@@ -362,7 +370,7 @@ def item_for(entry: CategoryItem, used: int, currency: str, reasons: list[Becaus
     if benefits:
         fields["benefit"] = benefits
     if reasons:
-        fields["extension"] = [reason_extension(because) for because in reasons]
+        fields["extension"] = [reason_extension(because, language) for because in reasons]
     return valid(CoverageEligibilityResponseInsuranceItem, fields)
 
 
@@ -379,7 +387,7 @@ def insurer(mutual_uid, name: str) -> Valid:
 
 def category_reasons(
     member: Member, on: datetime.date, categories, general: Coverage
-) -> dict[str, list[Because]]:
+) -> dict[str, tuple[Because, ...]]:
     """The reasons particular to a category, besides the patient's: those of a waiting period
     of its own (childbirth's, often longer). Exclusions show in the items already."""
     terms = in_force(package_terms(member.package_id, member.rules_revision).coverage, on)
@@ -392,7 +400,7 @@ def category_reasons(
         own = coverage_by_id(member.id, on, category)
         extra = [because for because in own.reasons if because not in general.reasons]
         if extra:
-            found[category] = extra
+            found[category] = tuple(extra)
     return found
 
 
@@ -475,7 +483,9 @@ def answer(asked: Asked, user, now: datetime.datetime) -> Valid:
         "inforce": coverage.covered,
     }
     if coverage.reasons:
-        insurance["extension"] = [reason_extension(because) for because in coverage.reasons]
+        insurance["extension"] = [
+            reason_extension(because, translation.get_language()) for because in coverage.reasons
+        ]
     if ASKING_BENEFITS & set(asked.purposes):
         if facility is None:
             raise bad(
@@ -510,13 +520,14 @@ def benefit_items(member: Member, facility, on, asked_categories, coverage) -> l
     version = in_force(package_rules(member.package_id, member.rules_revision), on)
     if version is None:
         return []
+    language = translation.get_language()
     entries = category_items(
         member.package_id,
         member.rules_revision,
         version.valid_from,
         facility.level,
         member.currency,
-        translation.get_language(),
+        language,
     )
     categories = asked_categories or tuple(entries)
     used = (
@@ -526,6 +537,6 @@ def benefit_items(member: Member, facility, on, asked_categories, coverage) -> l
     )
     reasons = category_reasons(member, on, categories, coverage)
     return [
-        item_for(entries[c], used.get(c, 0), member.currency, reasons.get(c, []))
+        item_for(entries[c], used.get(c, 0), member.currency, reasons.get(c, ()), language)
         for c in categories
     ]

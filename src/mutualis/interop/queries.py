@@ -8,6 +8,7 @@ the reads themselves."""
 import datetime
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import connection
 
@@ -16,6 +17,28 @@ from mutualis.claims.rules import Outcome
 from mutualis.core.access import scoped
 from mutualis.membership.models import Beneficiary
 from mutualis.providers.models import Provider
+
+# Stands for the value a compiled read is asked about (see `compiled`).
+ASKED = "\x1fasked\x1f"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose scope a read is compiled for: `scoped` reads only the user's `scope_prefix`."""
+
+    scope_prefix: str
+
+
+def compiled(queryset) -> tuple[str, tuple]:
+    return queryset.query.sql_with_params()
+
+
+def run(sql_and_params: tuple[str, tuple], value: str) -> list[tuple]:
+    """A compiled read for one value (the parameter that was ASKED)."""
+    sql, params = sql_and_params
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value if param == ASKED else param for param in params])
+        return cursor.fetchall()
 
 
 @dataclass(frozen=True)
@@ -31,19 +54,36 @@ class Member:
     rules_revision: uuid.UUID
 
 
+@lru_cache(maxsize=1024)
+def members_read(scope_prefix: str) -> tuple[str, tuple]:
+    """The read of beneficiaries by member number inside a scope, as `scoped` makes it, compiled
+    once per scope: building the ORM query would cost more than running it."""
+    return compiled(
+        scoped(Beneficiary.objects.filter(member_number=ASKED), Scope(scope_prefix))
+        .order_by()
+        .values_list(
+            "pk",
+            "member_number",
+            "mutual__uid",
+            "mutual__name",
+            "mutual__currency",
+            "household__package_id",
+            "household__package__rules_revision",
+        )[:2]
+    )
+
+
 def members_numbered(number: str, user) -> list[Member]:
     """The beneficiaries of the user's scope with this member number: one, or none; two only
     when two mutuals of the scope share a code (numbers start with the mutual's code)."""
-    rows = scoped(Beneficiary.objects.filter(member_number=number), user).values_list(
-        "pk",
-        "member_number",
-        "mutual__uid",
-        "mutual__name",
-        "mutual__currency",
-        "household__package_id",
-        "household__package__rules_revision",
-    )
-    return [Member(*row) for row in rows[:2]]
+    if not getattr(user, "scope_prefix", None):
+        return []
+    return [
+        Member(pk, found, uuid.UUID(str(mutual)), name, currency, package, uuid.UUID(str(rev)))
+        for pk, found, mutual, name, currency, package, rev in run(
+            members_read(user.scope_prefix), number
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -53,14 +93,22 @@ class Facility:
     level: str
 
 
+@lru_cache(maxsize=1024)
+def providers_read(scope_prefix: str) -> tuple[str, tuple]:
+    """The read of a provider by code inside a scope, compiled once per scope."""
+    return compiled(
+        scoped(Provider.objects.filter(code=ASKED), Scope(scope_prefix))
+        .order_by()
+        .values_list("code", "name", "level")[:1]
+    )
+
+
 def provider_coded(code: str, user) -> Facility | None:
     """The provider with this code, if the user's scope knows it."""
-    row = (
-        scoped(Provider.objects.filter(code=code), user)
-        .values_list("code", "name", "level")
-        .first()
-    )
-    return Facility(*row) if row else None
+    if not getattr(user, "scope_prefix", None):
+        return None
+    rows = run(providers_read(user.scope_prefix), code)
+    return Facility(*rows[0]) if rows else None
 
 
 def paid_in_year(beneficiary_id: int, year: int) -> dict[str, int]:
