@@ -8,6 +8,8 @@ from django.utils import timezone
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 
 from mutualis.federation.models import ApiToken
+from mutualis.membership.models import Beneficiary
+from mutualis.providers.models import Provider
 from tests.interop.conftest import asking, member, post
 
 
@@ -92,3 +94,10 @@ def test_a_method_a_resource_lacks_is_refused(client, paid, clerk):
     assert response["Allow"] == "POST"
     response = client.delete(f"/fhir/r4/Patient/{member(paid, 'Awa')}", headers=clerk)
     assert outcome(response, 405).code == "not-supported"
+
+
+def test_the_reads_compiled_once_per_scope_depend_on_nothing_else_of_the_user():
+    # interop.queries compiles its scoped reads once per scope: a model narrowed by role
+    # (core.access, SCOPE_NARROWED) would need them compiled for each user
+    assert getattr(Beneficiary, "SCOPE_NARROWED", None) is None
+    assert getattr(Provider, "SCOPE_NARROWED", None) is None

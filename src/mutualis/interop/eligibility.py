@@ -1,7 +1,8 @@
 """Eligibility at the point of care, the FHIR way (OpenHIE "check coverage eligibility"): a
 CoverageEligibilityRequest in, a CoverageEligibilityResponse out (DOMAIN.md §2, §4, §5).
 
-Whether the patient is covered is `contributions.queries.coverage_by_id`, the one coverage rule;
+Whether the patient is covered is `membership.coverage.coverage_at`, the one coverage rule, over
+the facts `coverage_by_id` reads (claims.facts reads them for every service category at once);
 the answer carries every reason it gives, coded with claims.rules.ReasonCode. When the request
 asks for benefits, each service category gets an item with what the package pays at the
 provider's level of care — co-payment, ceilings, guarantee letter — and what is left of the
@@ -31,15 +32,23 @@ from fhir.resources.R4B.reference import Reference
 
 from mutualis.benefits.queries import package_rules
 from mutualis.benefits.rules import ServiceCategory
+from mutualis.claims.adjudication import Benefit
+from mutualis.claims.facts import HouseholdState, benefits_of, households
+from mutualis.claims.queries import paid_in_year
 from mutualis.claims.rules import ReasonCode
-from mutualis.contributions.queries import coverage_by_id, package_terms
 from mutualis.core.money import BASIS_POINTS
 from mutualis.core.periods import in_force
 from mutualis.core.signing import read_card
 from mutualis.interop import codes
 from mutualis.interop.outcomes import FhirError, Valid, issue, valid
-from mutualis.interop.queries import Member, members_numbered, paid_in_year, provider_coded
-from mutualis.membership.coverage import Because, Coverage
+from mutualis.interop.queries import Member, members_numbered, provider_coded
+from mutualis.membership.coverage import (
+    Because,
+    BeneficiaryFacts,
+    Coverage,
+    coverage_at,
+    coverage_by_service,
+)
 
 RESOURCE = "CoverageEligibilityRequest"
 # Required bindings of the request that the R4B models leave unchecked.
@@ -251,7 +260,7 @@ def copay_benefit(rate_bp: int) -> Valid:
     )
 
 
-def category_item(rule, category: str, currency: str) -> CategoryItem:
+def category_item(rule: Benefit | None, category: str, currency: str) -> CategoryItem:
     label = ServiceCategory(category).label
     fields: dict = {
         "category": concept(codes.SERVICE_CATEGORY, category, label),
@@ -262,7 +271,7 @@ def category_item(rule, category: str, currency: str) -> CategoryItem:
         fields.update(excluded=True, description=str(reason.label))
         item = valid(CoverageEligibilityResponseInsuranceItem, fields)
         return CategoryItem(category, item, fields, (), None, None, None)
-    fields.update(excluded=False, authorizationRequired=rule.guarantee_letter_required)
+    fields.update(excluded=False, authorizationRequired=rule.letter_required)
     benefits = [
         copay_benefit(rule.rate_bp),
         valid(
@@ -289,7 +298,7 @@ def category_item(rule, category: str, currency: str) -> CategoryItem:
                     },
                 )
             )
-    if rule.guarantee_letter_required:
+    if rule.letter_required:
         fields["authorizationSupporting"] = [
             concept(codes.REASON, ReasonCode.LETTER_MISSING, ReasonCode.LETTER_MISSING.label)
         ]
@@ -310,12 +319,11 @@ def category_item(rule, category: str, currency: str) -> CategoryItem:
 
 @lru_cache(maxsize=1024)
 def category_items(
-    package_id: int, revision, valid_from: datetime.date, level: str, currency: str, language
+    version_pk: int, package_id: int, revision, level: str, currency: str, language: str
 ) -> dict[str, CategoryItem]:
     """Every service category's item for a package version at a level of care, in a language:
     kept for as long as the package's revision (benefits.queries.package_rules)."""
-    version = next(v for v in package_rules(package_id, revision) if v.valid_from == valid_from)
-    rules = {r.service_category: r for r in version.coverage_rules.all() if r.level == level}
+    rules = benefits_of(version_pk, package_id, revision, level)
     return {
         category: category_item(rules.get(category), category, currency)
         for category in ServiceCategory.values
@@ -386,21 +394,16 @@ def insurer(mutual_uid, name: str) -> Valid:
 
 
 def category_reasons(
-    member: Member, on: datetime.date, categories, general: Coverage
+    person: BeneficiaryFacts, state: HouseholdState, on: datetime.date, categories, general
 ) -> dict[str, tuple[Because, ...]]:
     """The reasons particular to a category, besides the patient's: those of a waiting period
     of its own (childbirth's, often longer). Exclusions show in the items already."""
-    terms = in_force(package_terms(member.package_id, member.rules_revision).coverage, on)
-    if terms is None:
-        return {}
     found = {}
-    for category in categories:
-        if terms.waiting_for(category) == terms.waiting_days:
-            continue
-        own = coverage_by_id(member.id, on, category)
-        extra = [because for because in own.reasons if because not in general.reasons]
+    by_service = coverage_by_service(person, state.facts, state.coverage_terms, on, categories)
+    for category, coverage in by_service.items():
+        extra = tuple(b for b in coverage.reasons if b not in general.reasons)
         if extra:
-            found[category] = tuple(extra)
+            found[category] = extra
     return found
 
 
@@ -477,7 +480,8 @@ def answer(asked: Asked, user, now: datetime.datetime) -> Valid:
                 "provider",
             )
     on = asked.on
-    coverage = coverage_by_id(member.id, on)
+    state = households([member.household_id], on)[member.household_id]
+    coverage = coverage_at(member.facts, state.facts, state.coverage_terms, on)
     insurance = {
         "coverage": {"reference": f"Coverage/{member.number}"},
         "inforce": coverage.covered,
@@ -497,7 +501,7 @@ def answer(asked: Asked, user, now: datetime.datetime) -> Valid:
                 "provider",
             )
         insurance["benefitPeriod"] = {"start": f"{on.year}-01-01", "end": f"{on.year}-12-31"}
-        insurance["item"] = benefit_items(member, facility, on, asked.categories, coverage)
+        insurance["item"] = benefit_items(member, state, facility, on, asked.categories, coverage)
     return valid(
         CoverageEligibilityResponse,
         {
@@ -516,18 +520,15 @@ def answer(asked: Asked, user, now: datetime.datetime) -> Valid:
     )
 
 
-def benefit_items(member: Member, facility, on, asked_categories, coverage) -> list[Valid]:
-    version = in_force(package_rules(member.package_id, member.rules_revision), on)
+def benefit_items(
+    member: Member, state: HouseholdState, facility, on, asked_categories, coverage
+) -> list[Valid]:
+    version = in_force(package_rules(state.package_id, state.revision), on)
     if version is None:
         return []
     language = translation.get_language()
     entries = category_items(
-        member.package_id,
-        member.rules_revision,
-        version.valid_from,
-        facility.level,
-        member.currency,
-        language,
+        version.pk, state.package_id, state.revision, facility.level, member.currency, language
     )
     categories = asked_categories or tuple(entries)
     used = (
@@ -535,7 +536,7 @@ def benefit_items(member: Member, facility, on, asked_categories, coverage) -> l
         if any(entries[c].yearly_ceiling is not None for c in categories)
         else {}
     )
-    reasons = category_reasons(member, on, categories, coverage)
+    reasons = category_reasons(member.facts, state, on, categories, coverage)
     return [
         item_for(entries[c], used.get(c, 0), member.currency, reasons.get(c, ()), language)
         for c in categories

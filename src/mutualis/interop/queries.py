@@ -1,20 +1,17 @@
 """Reads of the FHIR API, inside the caller's scope (core.access.scoped).
 
 The eligibility check runs hundreds of times a second at a national union's server: its reads
-ask the database for plain values only, and what a year of claims used is one raw indexed read
-(as contributions.queries.coverage_by_id does), since building ORM queries would cost more than
-the reads themselves."""
+are compiled once and run as plain indexed reads (as contributions.queries.coverage_by_id does),
+since building ORM queries would cost more than the reads themselves."""
 
-import datetime
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection
 
-from mutualis.claims.models import Claim, ClaimLine
-from mutualis.claims.rules import Outcome
 from mutualis.core.access import scoped
+from mutualis.membership.coverage import BeneficiaryFacts
 from mutualis.membership.models import Beneficiary
 from mutualis.providers.models import Provider
 
@@ -47,11 +44,11 @@ class Member:
 
     id: int
     number: str
+    household_id: int
+    facts: BeneficiaryFacts
     mutual_uid: uuid.UUID
     mutual_name: str
     currency: str
-    package_id: int
-    rules_revision: uuid.UUID
 
 
 @lru_cache(maxsize=1024)
@@ -64,11 +61,14 @@ def members_read(scope_prefix: str) -> tuple[str, tuple]:
         .values_list(
             "pk",
             "member_number",
+            "household_id",
+            "birth_date",
+            "relationship",
+            "enrolled_on",
+            "left_on",
             "mutual__uid",
             "mutual__name",
             "mutual__currency",
-            "household__package_id",
-            "household__package__rules_revision",
         )[:2]
     )
 
@@ -79,8 +79,16 @@ def members_numbered(number: str, user) -> list[Member]:
     if not getattr(user, "scope_prefix", None):
         return []
     return [
-        Member(pk, found, uuid.UUID(str(mutual)), name, currency, package, uuid.UUID(str(rev)))
-        for pk, found, mutual, name, currency, package, rev in run(
+        Member(
+            pk,
+            found,
+            household,
+            BeneficiaryFacts(*person),  # birth date, relationship, enrolment, departure
+            uuid.UUID(str(mutual)),
+            name,
+            currency,
+        )
+        for pk, found, household, *person, mutual, name, currency in run(
             members_read(user.scope_prefix), number
         )
     ]
@@ -109,24 +117,3 @@ def provider_coded(code: str, user) -> Facility | None:
         return None
     rows = run(providers_read(user.scope_prefix), code)
     return Facility(*rows[0]) if rows else None
-
-
-def paid_in_year(beneficiary_id: int, year: int) -> dict[str, int]:
-    """What the mutual paid for a beneficiary's care in a calendar year, by service category:
-    the mutual shares of the lines not rejected of the claims whose care began that year (the
-    yearly ceilings' use, claims.adjudication)."""
-    claim, line = Claim._meta.db_table, ClaimLine._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT l.service_category, SUM(l.mutual_share) FROM {claim} c"
-            f" JOIN {line} l ON l.claim_id = c.id"
-            f" WHERE c.beneficiary_id = %s AND c.service_from >= %s AND c.service_from <= %s"
-            f" AND l.outcome <> %s GROUP BY l.service_category",
-            [
-                beneficiary_id,
-                datetime.date(year, 1, 1),
-                datetime.date(year, 12, 31),
-                Outcome.REJECTED.value,
-            ],
-        )
-        return {category: int(total) for category, total in cursor.fetchall()}
