@@ -5,10 +5,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from mutualis.claims.letters import letter_pdf
 from mutualis.claims.models import Claim, GuaranteeLetter, ReviewPolicy
 from mutualis.claims.rules import ClaimStatus, Outcome
 from mutualis.contributions.services import payment_record
 from mutualis.core.audit import audit_trail
+from mutualis.core.pdf import extract_text
 from mutualis.core.signing import card_payload
 from mutualis.federation.rules import Role
 
@@ -236,6 +238,11 @@ def test_a_manager_issues_and_cancels_a_guarantee_letter(client, cast, care):
     assert response.status_code == 302
     letter = GuaranteeLetter.objects.get()
     assert (letter.number, letter.mutual, letter.issued_by) == (1, care.awa.mutual, manager)
+    printed = extract_text(letter_pdf(letter, compress=False))
+    assert "Awa Diop" in printed and care.awa.member_number in printed
+    assert "25" in printed and "Poste de santé de Joal" in printed
+    response = client.get(f"/letters/{letter.pk}/letter.pdf")
+    assert response["Content-Type"] == "application/pdf"
     response = client.post(f"/letters/{letter.pk}/cancel/", {"on": "2025-06-10"})
     assert response.status_code == 302
     letter.refresh_from_db()

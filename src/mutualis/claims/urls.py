@@ -14,5 +14,6 @@ urlpatterns = [
     path("letters/", views.letter_list, name="letter_list"),
     path("letters/new/", views.letter_create, name="letter_create"),
     path("letters/<int:pk>/", views.letter_detail, name="letter_detail"),
+    path("letters/<int:pk>/letter.pdf", views.letter_print, name="letter_print"),
     path("letters/<int:pk>/cancel/", views.letter_cancel, name="letter_cancel"),
 ]

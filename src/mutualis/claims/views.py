@@ -20,11 +20,12 @@ from mutualis.claims.forms import (
     LetterForm,
     LineReviewForm,
 )
+from mutualis.claims.letters import letter_pdf
 from mutualis.claims.models import Claim, GuaranteeLetter
 from mutualis.claims.rules import Channel, ClaimStatus, ReviewReason, labels
 from mutualis.core.access import access, scoped
 from mutualis.core.forms import attach_errors
-from mutualis.core.http import xlsx_response
+from mutualis.core.http import pdf_response, xlsx_response
 from mutualis.core.signing import SCHEME, read_card
 from mutualis.federation.rules import Role
 from mutualis.membership.imports import describe
@@ -425,6 +426,13 @@ def letter_detail(request, letter):
             "left": max(letter.cap - used, 0),
             "can_cancel": request.user.has_any_role(LETTER_ISSUERS) and not letter.cancelled_on,
         },
+    )
+
+
+@access(roles=CLAIM_READERS | LETTER_ISSUERS, model=GuaranteeLetter)
+def letter_print(request, letter):
+    return pdf_response(
+        letter_pdf(letter, language=get_language()), f"lettre-garantie-{letter.number}.pdf"
     )
 
 
