@@ -27,6 +27,8 @@ from mutualis.membership.models import Beneficiary, Household
 from mutualis.membership.services import household_enrol
 from mutualis.providers.models import Agreement, Provider
 from mutualis.providers.services import agreement_create, provider_create
+from mutualis.settlements.models import ProviderPayment, Statement
+from mutualis.settlements.services import provider_payment_record
 from tests.conftest import person
 
 
@@ -136,6 +138,34 @@ def sample(model, organisation):
             valid_from=datetime.date(2025, 3, 1),
             valid_until=datetime.date(2025, 3, 31),
             cap=50_000,
+        )
+    if model is Statement:
+        found = Statement.objects.filter(mutual=organisation).first()
+        if found:
+            return found
+        # written directly: the sample claim is refused (unknown act), so no statement would be
+        # issued for it; its provider's clerks are the organisation's, as for claims
+        provider = sample(Claim, organisation).provider
+        return Statement.objects.create(
+            mutual=organisation,
+            number=1,
+            provider=provider,
+            payment_days=30,
+            period_start=datetime.date(2025, 3, 1),
+            period_end=datetime.date(2025, 3, 31),
+            issued_on=datetime.date(2025, 4, 2),
+            due_on=datetime.date(2025, 5, 2),
+            currency="XOF",
+            total=1000,
+        )
+    if model is ProviderPayment:
+        statement = sample(Statement, organisation)
+        return statement.payments.first() or provider_payment_record(
+            by=None,
+            statement=statement,
+            amount=400,
+            method="cash",
+            paid_on=datetime.date(2025, 4, 10),
         )
     raise AssertionError(f"add a sample of {model.__name__} to tests/test_scope_matrix.py")
 

@@ -19,11 +19,14 @@ from mutualis.claims.models import Claim
 from mutualis.contributions.models import Method
 from mutualis.core.ids import uid_field
 from mutualis.federation.models import Organisation
+from mutualis.federation.rules import Role
 from mutualis.providers.models import Agreement, Provider
 
 
 class Statement(models.Model):
     SCOPE_PATH = "mutual__path"
+    # a provider's clerks see their provider's statements only
+    SCOPE_NARROWED = ("provider__staff", {Role.PROVIDER_CLERK})
 
     uid = uid_field()
     mutual = models.ForeignKey(
@@ -124,6 +127,7 @@ class ProviderPayment(models.Model):
     is reversed by a negative one that names it, never deleted."""
 
     SCOPE_PATH = "mutual__path"
+    SCOPE_NARROWED = ("statement__provider__staff", {Role.PROVIDER_CLERK})
 
     uid = uid_field()
     mutual = models.ForeignKey(

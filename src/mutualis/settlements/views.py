@@ -31,10 +31,11 @@ from mutualis.settlements.rules import REFERENCE_SETTLEMENT_DAYS
 
 PAGE_SIZE = 50
 # Who pays providers: the paying organisation's manager, accountant or union officer
-# (DOMAIN.md §5); the medical advisor reads. Providers' clerks get no page here until the scope
-# can narrow statements to their provider (docs/settlements.md).
+# (DOMAIN.md §5); the medical advisor reads. A provider's clerks read their provider's
+# statements and what was paid on them (Statement.SCOPE_NARROWED), not other providers' figures.
 PAYERS = {Role.MUTUAL_MANAGER, Role.ACCOUNTANT, Role.UNION_OFFICER}
 READERS = PAYERS | {Role.MEDICAL_ADVISOR}
+STATEMENT_READERS = READERS | {Role.PROVIDER_CLERK}
 
 
 def payers_for(user):
@@ -48,7 +49,7 @@ def payers_for(user):
     )
 
 
-@access(roles=READERS)
+@access(roles=STATEMENT_READERS)
 def statement_list(request):
     user = request.user
     form = StatementSearchForm(
@@ -112,7 +113,7 @@ def statements_issue(request):
     return render(request, "settlements/issue_form.html", {"form": form})
 
 
-@access(roles=READERS, model=Statement)
+@access(roles=STATEMENT_READERS, model=Statement)
 def statement_detail(request, statement):
     state = queries.standings_of([statement])[statement.pk]
     may_pay = request.user.has_any_role(PAYERS)
@@ -131,7 +132,7 @@ def statement_detail(request, statement):
     )
 
 
-@access(roles=READERS, model=Statement)
+@access(roles=STATEMENT_READERS, model=Statement)
 def statement_document(request, statement):
     return pdf_response(
         statement_pdf(statement, language=get_language()),
@@ -139,7 +140,7 @@ def statement_document(request, statement):
     )
 
 
-@access(roles=READERS, model=Statement)
+@access(roles=STATEMENT_READERS, model=Statement)
 def statement_workbook(request, statement):
     return xlsx_response(
         statement_xlsx(statement, get_language()),
