@@ -38,10 +38,10 @@ from mutualis.claims.queries import paid_in_year
 from mutualis.claims.rules import ReasonCode
 from mutualis.core.money import BASIS_POINTS
 from mutualis.core.periods import in_force
-from mutualis.core.signing import read_card
 from mutualis.interop import codes
-from mutualis.interop.outcomes import FhirError, Valid, issue, valid
+from mutualis.interop.outcomes import FhirError, Valid, valid
 from mutualis.interop.queries import Member, members_numbered, provider_coded
+from mutualis.interop.references import member_named, missing, provider_named, refusal
 from mutualis.membership.coverage import (
     Because,
     BeneficiaryFacts,
@@ -74,65 +74,17 @@ class Asked:
 
 
 def bad(code: str, diagnostics: str, element: str) -> FhirError:
-    return FhirError(400, [issue(code, diagnostics, f"{RESOURCE}.{element}")])
-
-
-def referenced_id(reference: str, resource_type: str) -> str | None:
-    """The id in `Patient/<id>` or `https://…/Patient/<id>`, when of that type."""
-    kind, _slash, found = reference.rstrip("/").rpartition("/")
-    if kind == resource_type or kind.endswith("/" + resource_type):
-        return found or None
-    return None
-
-
-def patient_asked(patient, element: str = "patient") -> tuple[str | None, str | None]:
-    """(member number, card problem) from the request's patient: `Patient/<member number>`,
-    or an identifier that is a member number or a scanned card."""
-    if patient.reference:
-        number = referenced_id(patient.reference, "Patient")
-        if number is None:
-            raise bad(
-                "value",
-                _("The patient must be Patient/<member number>."),
-                f"{element}.reference",
-            )
-        return number, None
-    identifier = patient.identifier
-    if identifier is not None and identifier.value:
-        if identifier.system == codes.MEMBER_NUMBER:
-            return identifier.value, None
-        if identifier.system == codes.MEMBER_CARD:
-            card = read_card(identifier.value)
-            return (card.member_number, None) if card.valid else (None, card.problem)
-        raise bad(
-            "code-invalid",
-            _("Unknown identifier system: use %(number)s or %(card)s.")
-            % {"number": codes.MEMBER_NUMBER, "card": codes.MEMBER_CARD},
-            f"{element}.identifier.system",
-        )
-    raise bad(
-        "required",
-        _("The patient is required: a reference Patient/<member number> or an identifier."),
-        element,
-    )
+    return refusal(RESOURCE, code, diagnostics, element)
 
 
 def provider_asked(resource: CoverageEligibilityRequest) -> str | None:
-    """The code of our provider that `provider`, else `facility`, names: `Organization/<code>`
-    or an identifier of our provider codes. Others (a practitioner, another system's
-    identifier) say nothing about the level of care and are left aside."""
+    """The code of our provider that `provider`, else `facility`, names. Others (a
+    practitioner, another system's identifier) say nothing about the level of care and are
+    left aside."""
     for element in ("provider", "facility"):
-        reference = getattr(resource, element)
-        if reference is None:
-            continue
-        if reference.reference:
-            code = referenced_id(reference.reference, "Organization")
-            if code:
-                return code
-        elif reference.identifier is not None and reference.identifier.system == (
-            codes.PROVIDER_CODE
-        ):
-            return reference.identifier.value
+        code = provider_named(getattr(resource, element))
+        if code:
+            return code
     return None
 
 
@@ -173,14 +125,8 @@ def service_day(resource: CoverageEligibilityRequest, today: datetime.date) -> d
 def read_request(resource: CoverageEligibilityRequest, data: dict, today) -> Asked:
     """What a request validated by the R4B model asks; FhirError 400 for what the model lets
     through but the answer cannot do without."""
-    # The R4B model takes `null` for a required element that is not a primitive.
-    for element in ("patient", "insurer"):
-        if getattr(resource, element) is None:
-            raise bad(
-                "required",
-                _("%(element)s is required.") % {"element": f"{RESOURCE}.{element}"},
-                element,
-            )
+    if resource.insurer is None:  # the R4B model takes `null` for it
+        raise missing(RESOURCE, "insurer")
     if resource.status not in STATUSES:
         raise bad(
             "code-invalid", _("Unknown status: %(code)s.") % {"code": resource.status}, "status"
@@ -192,7 +138,7 @@ def read_request(resource: CoverageEligibilityRequest, data: dict, today) -> Ask
                 _("Unknown purpose: %(code)s.") % {"code": purpose},
                 f"purpose[{index}]",
             )
-    number, problem = patient_asked(resource.patient)
+    number, problem = member_named(RESOURCE, resource.patient)
     if resource.identifier:
         request = {"identifier": data["identifier"][0]}
     elif resource.id:
