@@ -41,7 +41,7 @@ def test_a_covered_member_is_paid_at_the_package_rate_and_agreed_prices(care, fe
     submission = submit(consultation(care.moussa))
     assert submission.saved and submission.errors == {}
     (claim,) = submission.claims
-    consultation_line, medicine = claim.decided_lines
+    consultation_line, medicine = claim.lines.all()
     assert (consultation_line.outcome, consultation_line.mutual_share) == (Outcome.APPROVED, 800)
     # 10 tablets asked at 30, agreed at 25: 250 allowed, 80 % paid, 50 refused
     assert medicine.outcome == Outcome.ADJUSTED
@@ -56,8 +56,8 @@ def test_a_covered_member_is_paid_at_the_package_rate_and_agreed_prices(care, fe
 
 def test_care_in_the_waiting_period_is_rejected_with_its_reason(care):
     (claim,) = submit(consultation(care.moussa, day=datetime.date(2025, 2, 1))).claims
-    assert {line.outcome for line in claim.decided_lines} == {Outcome.REJECTED}
-    assert claim.decided_lines[0].reasons == ReasonCode.WAITING_PERIOD
+    assert {line.outcome for line in claim.lines.all()} == {Outcome.REJECTED}
+    assert claim.lines.all()[0].reasons == ReasonCode.WAITING_PERIOD
     assert claim.refused == claim.asked and claim.mutual_share == 0
 
 
@@ -72,13 +72,13 @@ def test_the_same_care_claimed_again_is_not_paid_twice(care):
     submit(consultation(care.moussa))
     (again,) = submit(consultation(care.moussa, reference="F-002")).claims
     assert again.mutual_share == 0
-    assert {line.reasons for line in again.decided_lines} == {ReasonCode.DUPLICATE}
+    assert {line.reasons for line in again.lines.all()} == {ReasonCode.DUPLICATE}
 
 
 def test_an_unknown_act_rejects_its_line_only(care):
     lines = (LineInput("CS-PS", 1, 1000), LineInput("NOPE", 1, 500))
     (claim,) = submit(consultation(care.moussa, lines=lines)).claims
-    known, unknown = claim.decided_lines
+    known, unknown = claim.lines.all()
     assert known.outcome == Outcome.APPROVED
     assert (unknown.outcome, unknown.reasons, unknown.item_id) == (
         Outcome.REJECTED,
@@ -89,7 +89,7 @@ def test_an_unknown_act_rejects_its_line_only(care):
 
 def test_care_after_the_submission_date_is_rejected(care):
     (claim,) = submit(consultation(care.moussa, day=TODAY + datetime.timedelta(days=1))).claims
-    assert claim.decided_lines[0].reasons == ReasonCode.FUTURE_DATE
+    assert claim.lines.all()[0].reasons == ReasonCode.FUTURE_DATE
 
 
 def test_an_expired_agreement_rejects_the_claim(care):
@@ -97,7 +97,7 @@ def test_an_expired_agreement_rejects_the_claim(care):
     agreement.ends_on = datetime.date(2025, 3, 1)
     agreement.save()
     (claim,) = submit(consultation(care.moussa)).claims
-    assert claim.decided_lines[0].reasons == ReasonCode.AGREEMENT_EXPIRED
+    assert claim.lines.all()[0].reasons == ReasonCode.AGREEMENT_EXPIRED
     assert claim.agreement == agreement and claim.mutual_share == 0
 
 

@@ -80,14 +80,9 @@ class Submission:
 
     @cached_property
     def claims(self) -> list[Claim | None]:
-        """The saved claims with their lines, in the order of the inputs."""
+        """The saved claims with their lines (`claim.lines.all()`), in the order of the inputs."""
         ids = [pk for pk in self.claim_ids if pk is not None]
-        found = Claim.objects.in_bulk(ids) if ids else {}
-        lines = defaultdict(list)
-        for line in ClaimLine.objects.filter(claim_id__in=ids).order_by("claim_id", "position"):
-            lines[line.claim_id].append(line)
-        for pk, claim in found.items():
-            claim.decided_lines = lines[pk]
+        found = Claim.objects.prefetch_related("lines").in_bulk(ids) if ids else {}
         return [found.get(pk) if pk is not None else None for pk in self.claim_ids]
 
 
