@@ -11,6 +11,7 @@ from django.core.management import call_command
 from mutualis.benefits.services import package_version_add
 from mutualis.contributions.services import payment_record
 from mutualis.providers.services import provider_create
+from tests.claims.conftest import care  # noqa: F401 - the claims' cast, for claiming through FHIR
 
 D = datetime.date
 EXAMPLES = Path(__file__).parent / "examples"

@@ -147,6 +147,7 @@ def test_the_capability_statement_is_public_and_lists_what_is_implemented(client
     assert offered["Coverage"] == ["read"]
     assert offered["Organization"] == ["read"]
     assert offered["CoverageEligibilityRequest"] == ["create"]
+    assert offered["Claim"] == ["create"]
 
 
 def test_the_capability_statement_is_only_read(client, db):

@@ -16,6 +16,7 @@ MEMBER_NUMBER = f"{BASE}/sid/member-number"  # Beneficiary.member_number: Patien
 MEMBER_CARD = f"{BASE}/sid/member-card"  # the text of a card's QR code, as scanned
 PROVIDER_CODE = f"{BASE}/sid/provider-code"  # Provider.code: Organization ids
 ORGANISATION_UID = f"{BASE}/sid/organisation"  # mutuals and unions, named by their uid
+CLAIM_UID = f"{BASE}/sid/claim"  # a claim of ours, named by its uid
 
 # Code systems
 REASON = f"{BASE}/CodeSystem/reason"  # claims.rules.ReasonCode
@@ -24,6 +25,9 @@ LEVEL_OF_CARE = f"{BASE}/CodeSystem/level-of-care"  # benefits.rules.LevelOfCare
 PROVIDER_KIND = f"{BASE}/CodeSystem/provider-kind"  # providers.rules.ProviderKind
 CARD_PROBLEM = f"{BASE}/CodeSystem/card-problem"  # core.signing's problems, below
 BENEFIT_TYPE = f"{BASE}/CodeSystem/benefit-type"  # what HL7's benefit types cannot say exactly
+MEDICAL_ITEM = f"{BASE}/CodeSystem/medical-item"  # providers.models.MedicalItem.code
+CLAIM_OUTCOME = f"{BASE}/CodeSystem/claim-outcome"  # claims.rules.Outcome
+ADJUDICATION = f"{BASE}/CodeSystem/adjudication"  # `refused`, which HL7's categories lack
 
 # Extensions
 COVERAGE_REASON = f"{BASE}/StructureDefinition/coverage-reason"
@@ -37,6 +41,7 @@ HL7_SUBSCRIBER_RELATIONSHIP = "http://terminology.hl7.org/CodeSystem/subscriber-
 HL7_ORGANIZATION_TYPE = "http://terminology.hl7.org/CodeSystem/organization-type"
 HL7_ADJUDICATION = "http://terminology.hl7.org/CodeSystem/adjudication"
 HL7_ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+ICD_10 = "http://hl7.org/fhir/sid/icd-10"
 
 CARD_PROBLEMS = {
     "unsigned": _("the card's code carries no signature"),

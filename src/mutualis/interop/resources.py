@@ -198,8 +198,8 @@ def organization(provider) -> Valid:
     )
 
 
-def capability_statement(base_url: str, claims: bool) -> Valid:
-    """What this server implements; `claims` when Claim is among it."""
+def capability_statement(base_url: str) -> Valid:
+    """What this server implements."""
     resources = [
         ("Patient", "read", _("A beneficiary, by member number.")),
         ("Coverage", "read", _("A beneficiary's membership of their mutual's package.")),
@@ -209,9 +209,12 @@ def capability_statement(base_url: str, claims: bool) -> Valid:
             "create",
             _("Answered with a CoverageEligibilityResponse; nothing is stored."),
         ),
+        (
+            "Claim",
+            "create",
+            _("Adjudicated and stored; answered with a ClaimResponse."),
+        ),
     ]
-    if claims:
-        resources.append(("Claim", "create", _("Answered with a ClaimResponse.")))
     return valid(
         CapabilityStatement,
         {

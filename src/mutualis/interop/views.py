@@ -2,9 +2,12 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from fhir.resources.R4B.claim import Claim
 from fhir.resources.R4B.coverageeligibilityrequest import CoverageEligibilityRequest
 
+from mutualis.claims.views import CLAIM_CLERKS
 from mutualis.core.access import public
+from mutualis.interop import claims as claiming
 from mutualis.interop import eligibility as eligibility_check
 from mutualis.interop import resources
 from mutualis.interop.access import HEALTH_DATA_ROLES, fhir_access
@@ -37,9 +40,7 @@ def metadata(request):
             [issue("not-supported", _("This resource does not support this method."))],
             {"Allow": "GET"},
         ).response()
-    statement = resources.capability_statement(
-        request.build_absolute_uri("/fhir/r4/"), claims=False
-    )
+    statement = resources.capability_statement(request.build_absolute_uri("/fhir/r4/"))
     return fhir_response(statement.json)
 
 
@@ -63,3 +64,9 @@ def coverage(request, beneficiary):
 @fhir_access(roles=HEALTH_DATA_ROLES, model=Provider, lookup="code")
 def organization(request, provider):
     return fhir_response(resources.organization(provider).json)
+
+
+@fhir_access(roles=CLAIM_CLERKS, methods=("POST",), writes=True)
+def claim(request):
+    resource, data = parse_resource(json_body(request), Claim)
+    return fhir_response(claiming.submit(resource, data, request.user).json)
