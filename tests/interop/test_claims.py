@@ -116,6 +116,7 @@ def test_a_claim_is_adjudicated_saved_and_answered_item_by_item(client, care, da
         "refused": 0,
         "reasons": [],
     }
+    assert type(first["eligpercent"]) is int  # 80, not 80.0
     assert second["submitted"] == 300
     assert second["benefit"] == 200 and second["copay"] == 50 and second["refused"] == 50
     assert second["reasons"] == ["above_tariff"]

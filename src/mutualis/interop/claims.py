@@ -237,6 +237,11 @@ def outcome_of(claim: Claim, lines) -> str:
     return "partial"
 
 
+def percent(basis_points: int) -> int | float:
+    """Basis points as a percentage, a whole number when it is one (80, not 80.0)."""
+    return basis_points // 100 if basis_points % 100 == 0 else basis_points / 100
+
+
 def adjudications(line, currency: str) -> list[dict]:
     """What was asked, the co-payment, what the mutual pays and the rate, what is refused, and
     the line's outcome with each reason for it."""
@@ -249,7 +254,10 @@ def adjudications(line, currency: str) -> list[dict]:
             "category": concept(codes.HL7_ADJUDICATION, "copay"),
             "amount": money(line.copay, currency),
         },
-        {"category": concept(codes.HL7_ADJUDICATION, "eligpercent"), "value": line.rate_bp / 100},
+        {
+            "category": concept(codes.HL7_ADJUDICATION, "eligpercent"),
+            "value": percent(line.rate_bp),
+        },
         {
             "category": concept(codes.HL7_ADJUDICATION, "benefit"),
             "amount": money(line.mutual_share, currency),
