@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils import formats, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reportlab.lib import colors
@@ -175,7 +176,7 @@ class Page:
     def table_head(self, columns: Sequence[Column]) -> None:
         self.y -= ROW
         self.canvas.setFillColor(MUTED)
-        self.cells(columns, [c.label for c in columns], FONT_BOLD, size=7.5)
+        self.cells(columns, [capfirst(c.label) for c in columns], FONT_BOLD, size=7.5)
         self.canvas.setStrokeColor(colors.black)
         self.canvas.setLineWidth(0.6)
         self.canvas.line(MARGIN, self.y - 1.5 * mm, PAGE_WIDTH - MARGIN, self.y - 1.5 * mm)

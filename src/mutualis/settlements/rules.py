@@ -114,14 +114,6 @@ class Promptness:
     reference_days: int
 
     @property
-    def terms_rate(self) -> float | None:
-        return self.within_terms / self.known_terms if self.known_terms else None
-
-    @property
-    def reference_rate(self) -> float | None:
-        return self.within_reference / self.known_reference if self.known_reference else None
-
-    @property
     def terms_percent(self) -> int | None:
         return percent(self.within_terms, self.known_terms)
 

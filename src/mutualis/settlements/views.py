@@ -1,4 +1,5 @@
 import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -27,7 +28,6 @@ from mutualis.settlements.forms import (
     StatementSearchForm,
 )
 from mutualis.settlements.models import ProviderPayment, Statement
-from mutualis.settlements.rules import REFERENCE_SETTLEMENT_DAYS
 
 PAGE_SIZE = 50
 # Who pays providers: the paying organisation's manager, accountant or union officer
@@ -173,73 +173,56 @@ def payment_create(request, statement):
     )
 
 
-@access(roles=PAYERS, model=Statement, writes=True)
-@require_http_methods(["GET", "POST"])
-def statement_cancel(request, statement):
+def reason_page(request, statement, act, *, title: str, explanation: str, done: str):
+    """A cancellation or a reversal: the reason and the day asked, `act(reason=, on=)` called,
+    and back to the statement."""
     form = ReasonForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.statement_cancel(
-                by=request.user,
-                statement=statement,
-                reason=form.cleaned_data["reason"],
-                on=form.cleaned_data["on"],
-            )
+            act(by=request.user, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("Statement %(number)s cancelled: its claims can go on a new statement.")
-                % {"number": statement.number},
-            )
+            messages.success(request, done)
             return redirect("statement_detail", pk=statement.pk)
     return render(
         request,
         "settlements/reason_form.html",
-        {
-            "form": form,
-            "statement": statement,
-            "title": _("Cancel statement %(number)s") % {"number": statement.number},
-            "explanation": _(
-                "The statement stays, marked cancelled, and its claims are free for a new "
-                "statement. A statement with payments is cancelled once they are reversed."
-            ),
-        },
+        {"form": form, "statement": statement, "title": title, "explanation": explanation},
+    )
+
+
+@access(roles=PAYERS, model=Statement, writes=True)
+@require_http_methods(["GET", "POST"])
+def statement_cancel(request, statement):
+    return reason_page(
+        request,
+        statement,
+        partial(services.statement_cancel, statement=statement),
+        title=_("Cancel statement %(number)s") % {"number": statement.number},
+        explanation=_(
+            "The statement stays, marked cancelled, and its claims are free for a new "
+            "statement. A statement with payments is cancelled once they are reversed."
+        ),
+        done=_("Statement %(number)s cancelled: its claims can go on a new statement.")
+        % {"number": statement.number},
     )
 
 
 @access(roles=PAYERS, model=ProviderPayment, writes=True)
 @require_http_methods(["GET", "POST"])
 def payment_reverse(request, payment):
-    statement = payment.statement
-    form = ReasonForm(request.POST or None, initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.provider_payment_reverse(
-                by=request.user,
-                payment=payment,
-                reason=form.cleaned_data["reason"],
-                on=form.cleaned_data["on"],
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("Payment reversed."))
-            return redirect("statement_detail", pk=statement.pk)
-    return render(
+    return reason_page(
         request,
-        "settlements/reason_form.html",
-        {
-            "form": form,
-            "statement": statement,
-            "title": _("Reverse the payment of %(date)s")
-            % {"date": formats.date_format(payment.paid_on, "SHORT_DATE_FORMAT")},
-            "explanation": _(
-                "A negative payment of the same amount cancels it; the original stays, as the "
-                "books require."
-            ),
-        },
+        payment.statement,
+        partial(services.provider_payment_reverse, payment=payment),
+        title=_("Reverse the payment of %(date)s")
+        % {"date": formats.date_format(payment.paid_on, "SHORT_DATE_FORMAT")},
+        explanation=_(
+            "A negative payment of the same amount cancels it; the original stays, as the "
+            "books require."
+        ),
+        done=_("Payment reversed."),
     )
 
 
@@ -255,8 +238,6 @@ def provider_balances(request):
             "form": form,
             "rows": rows,
             "overall": overall,
-            "order": order,
-            "reference_days": REFERENCE_SETTLEMENT_DAYS,
         },
     )
 
