@@ -230,3 +230,17 @@ def test_the_menu_leads_payers_to_the_three_screens(client, accountant, cast):
         assert f'href="{url}"' in page
     client.force_login(cast[Role.CASHIER])
     assert 'href="/clearing/"' not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("month", ["9999-12", "9999-11", "0001-01", "2025-3-1", "<b>"])
+def test_any_month_typed_gets_a_page_never_a_server_error(
+    client, accountant, care, federation, month
+):
+    for url in ("/statements/", "/clearing/", "/clearing/clearing.pdf", "/clearing/clearing.xlsx"):
+        assert client.get(url, {"month": month}).status_code == 200, url
+    response = client.post(
+        "/statements/issue/",
+        {"payer": federation.m1.pk, "period": month, "issued_on": "2025-04-02"},
+    )
+    assert response.status_code == 200
+    assert "period" in response.context["form"].errors

@@ -228,3 +228,12 @@ def test_a_unions_accountant_issues_the_statements_the_union_pays(bill, care, fe
     (statement,) = issue(federation.d2, by=accountant).statements
 
     assert statement.issued_by == accountant and statement.mutual == federation.d2
+
+
+def test_a_period_after_the_day_of_issue_is_refused(bill, federation):
+    bill(day=D(2025, 3, 10))
+
+    with pytest.raises(ValidationError) as refused:
+        issue(federation.m1, day=D(2025, 4, 3), issued_on=ISSUED)
+
+    assert list(refused.value.message_dict) == ["period"]

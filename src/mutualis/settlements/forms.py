@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.contributions.models import Method
@@ -13,6 +16,10 @@ class MonthInput(forms.DateInput):
         super().__init__(format="%Y-%m", **kwargs)
 
 
+# The last month whose end the calendar can name (the day after 31 December 9999 is not a date).
+LAST_MONTH = datetime.date(9999, 11, 30)
+
+
 def month_field(label, **kwargs) -> forms.DateField:
     """A month, typed or picked as year-month (2025-03); a full date is taken for its month's
     first day by the code that reads it."""
@@ -21,6 +28,7 @@ def month_field(label, **kwargs) -> forms.DateField:
         widget=MonthInput(),
         input_formats=["%Y-%m", "%Y-%m-%d"],
         error_messages={"invalid": _("Give the month as year-month, such as 2025-03.")},
+        validators=[MaxValueValidator(LAST_MONTH, _("Give a month before December 9999."))],
         **kwargs,
     )
 

@@ -100,6 +100,8 @@ def statements_issue(
     issued_on = issued_on or timezone.localdate()
     if issued_on > timezone.localdate():
         raise ValidationError({"issued_on": _("A statement cannot be issued in the future.")})
+    if day > issued_on:
+        raise ValidationError({"period": _("The period begins after the day of issue.")})
     # one issue at a time per payer: the claims left to list are read, then listed
     payer = Organisation.objects.select_for_update().get(pk=payer.pk)
     listed = StatementClaim.objects.filter(mutual=payer, released_on__isnull=True)
