@@ -10,8 +10,10 @@ from django.core.management import call_command
 
 from mutualis.benefits.services import package_version_add
 from mutualis.contributions.services import payment_record
+from mutualis.membership.services import household_enrol
 from mutualis.providers.services import provider_create
 from tests.claims.conftest import care  # noqa: F401 - the claims' cast, for claiming through FHIR
+from tests.conftest import person
 
 D = datetime.date
 EXAMPLES = Path(__file__).parent / "examples"
@@ -100,6 +102,18 @@ def health_centre_of_m2(federation):
         level="health_centre",
         sector="public",
     )
+
+
+@pytest.fixture
+def outsider(federation, cmu_package):
+    """Samba Ba, head of a household of the other mutual, out of the cast's scope."""
+    return household_enrol(
+        by=None,
+        mutual=federation.m2,
+        package=cmu_package,
+        enrolled_on=D(2025, 1, 10),
+        head=person("Samba", "Ba", "M", "1975-05-05"),
+    ).beneficiaries.get()
 
 
 @pytest.fixture

@@ -106,18 +106,8 @@ def test_a_provider_reads_as_an_organization_with_its_place(client, federation, 
 
 
 def test_what_does_not_exist_or_lies_outside_the_scope_is_not_found(
-    client, family, federation, health_centre_of_m2, clerk
+    client, family, outsider, health_centre_of_m2, clerk
 ):
-    from mutualis.membership.services import household_enrol
-    from tests.conftest import person
-
-    outsider = household_enrol(
-        by=None,
-        mutual=federation.m2,
-        package=family.package,
-        enrolled_on=family.enrolled_on,
-        head=person("Samba", "Ba", "M", "1975-05-05"),
-    ).beneficiaries.get()
     for path in (
         "Patient/M1-999999-Z",
         f"Patient/{outsider.member_number}",

@@ -78,18 +78,8 @@ def test_an_unknown_member_is_refused_and_named(client, paid, health_post, clerk
     assert "M1-999999-Z" in issue["diagnostics"]
 
 
-def test_a_member_outside_the_scope_is_unknown(client, paid, health_post, federation, clerk):
-    from mutualis.membership.services import household_enrol
-    from tests.conftest import person
-
-    outsider = household_enrol(
-        by=None,
-        mutual=federation.m2,
-        package=paid.package,
-        enrolled_on=paid.enrolled_on,
-        head=person("Samba", "Ba", "M", "1975-05-05"),
-    )
-    number = outsider.beneficiaries.get().member_number
+def test_a_member_outside_the_scope_is_unknown(client, paid, health_post, outsider, clerk):
+    number = outsider.member_number
     response = post(client, asking(number), clerk)
     [issue] = refused(response)
     assert issue["code"] == "not-found"
