@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -36,6 +37,12 @@ PAGE_SIZE = 50
 PAYERS = {Role.MUTUAL_MANAGER, Role.ACCOUNTANT, Role.UNION_OFFICER}
 READERS = PAYERS | {Role.MEDICAL_ADVISOR}
 STATEMENT_READERS = READERS | {Role.PROVIDER_CLERK}
+
+
+def download_name(word: str, *parts, extension: str) -> str:
+    """A file name in the user's language but plain ASCII (relevé → releve), which every
+    browser reads from the Content-Disposition header."""
+    return "-".join([slugify(word), *(str(part) for part in parts)]) + f".{extension}"
 
 
 def payers_for(user):
@@ -136,7 +143,7 @@ def statement_detail(request, statement):
 def statement_document(request, statement):
     return pdf_response(
         statement_pdf(statement, language=get_language()),
-        f"{_('statement')}-{statement.mutual.code}-{statement.number}.pdf",
+        download_name(_("statement"), statement.mutual.code, statement.number, extension="pdf"),
     )
 
 
@@ -144,7 +151,7 @@ def statement_document(request, statement):
 def statement_workbook(request, statement):
     return xlsx_response(
         statement_xlsx(statement, get_language()),
-        f"{_('statement')}-{statement.mutual.code}-{statement.number}.xlsx",
+        download_name(_("statement"), statement.mutual.code, statement.number, extension="xlsx"),
     )
 
 
@@ -266,7 +273,7 @@ def clearing_document(request):
     _form, month = chosen_month(request)
     found = queries.clearing(request.user, month)
     content = clearing_pdf(found, request.user.organisation, language=get_language())
-    return pdf_response(content, f"{_('clearing')}-{month:%Y-%m}.pdf")
+    return pdf_response(content, download_name(_("clearing"), f"{month:%Y-%m}", extension="pdf"))
 
 
 @access(roles=READERS)
@@ -274,4 +281,4 @@ def clearing_workbook(request):
     _form, month = chosen_month(request)
     added, released = queries.clearing_lines(request.user, month)
     content = clearing_xlsx(queries.clearing(request.user, month), added, released, get_language())
-    return xlsx_response(content, f"{_('clearing')}-{month:%Y-%m}.xlsx")
+    return xlsx_response(content, download_name(_("clearing"), f"{month:%Y-%m}", extension="xlsx"))
