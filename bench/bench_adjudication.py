@@ -31,6 +31,8 @@ def run(ctx: Context) -> list[Result]:
         str(MUTUALS),
         "--households-per-mutual",
         str(HOUSEHOLDS_PER_MUTUAL),
+        "--claims-months",
+        "0",  # the claims are the benchmark's own
         "--seed",
         "1",
         database_url=url,

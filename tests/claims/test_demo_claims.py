@@ -160,8 +160,7 @@ class Rollback(Exception):
 
 
 def digest_of_demo(seed):
-    """A digest of the claims a demo of `seed` writes, taken before the demo is rolled back.
-    Not the review status: the engine samples it from each claim's uid."""
+    """A digest of the claims a demo of `seed` writes, taken before the demo is rolled back."""
     try:
         with transaction.atomic():
             load_demo(mutuals=3, households_per_mutual=6, claims_months=4, seed=seed)
@@ -175,6 +174,7 @@ def digest_of_demo(seed):
                     "payer__code",
                     "asked",
                     "mutual_share",
+                    "status",
                 )
             )
             lines = list(

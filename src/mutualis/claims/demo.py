@@ -41,12 +41,8 @@ agreement's deadline) and a few are billed again the next month under a new invo
 claims, claims with an adjusted line and a 2 % sample to the medical advisor; the queue of each
 batch submitted more than two months ago was worked through a few weeks later (approved as
 adjudicated; by the demo advisor in the advisor's department), the last two months' claims wait
-for the advisor.
-
-The review sample is the one thing the seed does not fix: claims_submit draws it from each
-claim's uid (claims.review), so which few of the last two months' claims wait for the random
-sample differs from run to run. Amounts, outcomes and every other column are the seed's, on
-SQLite and PostgreSQL alike.
+for the advisor. The same seed gives the same claims, review queue included (the sample is
+drawn from each invoice's provider and number), on SQLite and PostgreSQL alike.
 
 As in the other apps, `plan_claims(rng, people, households, network, items, months, today)`
 decides everything (pure: plain data, no database; the same seed and register give the same

@@ -35,7 +35,8 @@ def review_reasons(
     policy: Policy, decisions: Sequence[LineDecision], frequency: Frequency, sample_key: int
 ) -> tuple[str, ...]:
     """Why the claim goes to the medical advisor; empty when it does not. `sample_key` is any
-    number drawn evenly, fixed for the claim (its uid), so that the sample is reproducible.
+    number drawn evenly, fixed for the claim (a checksum of its provider and invoice number),
+    so that the sample is reproducible.
     A claim with nothing to pay has nothing to review."""
     if all(decision.outcome == Outcome.REJECTED for decision in decisions):
         return ()

@@ -12,6 +12,7 @@ the others.
 """
 
 import datetime
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -336,7 +337,10 @@ class Batch:
                 sum(1 for day in days[who.id] if window <= day <= claim.service_from),
                 per_provider_day[(place.id, claim.service_from)],
             )
-            review = review_reasons(policies[who.mutual_path], decisions, frequency, uid.int)
+            # the sample's draw comes from the invoice itself: the same claims on any run
+            invoice = f"{claim.provider_code.strip()}:{claim.provider_reference.strip()}"
+            sample_key = zlib.crc32(invoice.encode())
+            review = review_reasons(policies[who.mutual_path], decisions, frequency, sample_key)
             totals = [0, 0, 0, 0]
             for position, (line, item, decision) in enumerate(
                 zip(claim.lines, items, decisions, strict=True), start=1
