@@ -13,6 +13,8 @@ from mutualis.core.audit import audit_trail
 from mutualis.core.pdf import extract_text
 from mutualis.core.signing import card_payload
 from mutualis.federation.rules import Role
+from mutualis.membership.services import household_enrol
+from tests.conftest import person
 
 TODAY = timezone.localdate()
 
@@ -265,3 +267,30 @@ def test_a_letter_that_ends_before_it_begins_is_refused(client, cast, care):
     )
     assert response.status_code == 200
     assert not GuaranteeLetter.objects.exists()
+
+
+def test_a_clerk_treats_a_member_of_a_mutual_of_another_department(
+    client, clerk, care, federation, cmu_package, cast
+):
+    visitor = household_enrol(
+        by=None,
+        mutual=federation.m2,
+        package=cmu_package,
+        enrolled_on=datetime.date(2024, 1, 2),
+        head=person("Samba", "Baldé", "M", "1979-05-05"),
+    )
+    for amount, day in ((4500, datetime.date(2024, 1, 2)), (3500 * (TODAY.year - 2024), TODAY)):
+        payment_record(by=None, household=visitor, amount=amount, method="cash", received_on=day)
+    samba = visitor.beneficiaries.get()
+    client.force_login(clerk)
+    page = check(client, card_payload(samba.member_number), care.post).content.decode()
+    assert "Samba Baldé" in page and "verdict covered" in page
+    response = client.post("/claims/new/", claim_post(samba, care.post, reference="PORT-1"))
+    assert response.status_code == 302
+    claim = Claim.objects.get(provider_reference="PORT-1")
+    assert (claim.mutual, claim.payer) == (federation.m2, federation.m1)
+    assert client.get(f"/claims/{claim.pk}/").status_code == 200
+    # the register stays closed to the clerk, and M1's manager does not see M2's claims
+    assert client.get(f"/households/{visitor.pk}/").status_code in (403, 404)
+    client.force_login(cast[Role.MUTUAL_MANAGER])
+    assert client.get(f"/claims/{claim.pk}/").status_code == 404

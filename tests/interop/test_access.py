@@ -98,6 +98,6 @@ def test_a_method_a_resource_lacks_is_refused(client, paid, clerk):
 
 def test_the_reads_compiled_once_per_scope_depend_on_nothing_else_of_the_user():
     # interop.queries compiles its scoped reads once per scope: a model narrowed by role
-    # (core.access, SCOPE_NARROWED) would need them compiled for each user
-    assert getattr(Beneficiary, "SCOPE_NARROWED", None) is None
-    assert getattr(Provider, "SCOPE_NARROWED", None) is None
+    # (core.access, SCOPE_FOR_ROLES) would need them compiled for each user
+    assert getattr(Beneficiary, "SCOPE_FOR_ROLES", None) is None
+    assert getattr(Provider, "SCOPE_FOR_ROLES", None) is None

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from mutualis.claims import facts
+from mutualis.claims.queries import member_lookup_prefix
 from mutualis.claims.rules import Channel, VisitType
 from mutualis.claims.services import ClaimInput, LineInput, claims_submit
 from mutualis.membership.imports import Column, Problem, cell_date, cell_text
@@ -239,7 +240,7 @@ def claims_import(
             [inputs[i] for i in usable],
             channel=Channel.UPLOAD,
             actor=by,
-            scope_prefix=by.scope_prefix,
+            scope_prefix=member_lookup_prefix(by),
             today=today,
             valid_only=valid_only,
             check_only=bool(report.errors) and not valid_only,

@@ -30,7 +30,7 @@ class GuaranteeLetter(models.Model):
     or stay, within a period and up to a cap."""
 
     SCOPE_PATH = "mutual__path"
-    SCOPE_NARROWED = ("provider__staff", {Role.PROVIDER_CLERK})
+    SCOPE_FOR_ROLES = ("provider__staff", {Role.PROVIDER_CLERK})
 
     uid = uid_field()
     mutual = models.ForeignKey(
@@ -80,7 +80,7 @@ class Claim(models.Model):
 
     SCOPE_PATH = "mutual__path"
     # a provider's clerks see their provider's claims only
-    SCOPE_NARROWED = ("provider__staff", {Role.PROVIDER_CLERK})
+    SCOPE_FOR_ROLES = ("provider__staff", {Role.PROVIDER_CLERK})
 
     uid = uid_field()
     mutual = models.ForeignKey(
@@ -162,7 +162,7 @@ class Claim(models.Model):
 
 class ClaimLine(models.Model):
     SCOPE_PATH = "mutual__path"
-    SCOPE_NARROWED = ("claim__provider__staff", {Role.PROVIDER_CLERK})
+    SCOPE_FOR_ROLES = ("claim__provider__staff", {Role.PROVIDER_CLERK})
 
     uid = uid_field()
     mutual = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")

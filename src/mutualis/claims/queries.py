@@ -6,13 +6,15 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from mutualis.benefits.rules import ServiceCategory
 from mutualis.claims import facts
 from mutualis.claims.adjudication import Benefit
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter
 from mutualis.claims.rules import ClaimStatus, Outcome
-from mutualis.core.access import scoped
+from mutualis.core.access import ancestor_paths, scoped
+from mutualis.federation.rules import Role
 from mutualis.membership.coverage import (
     BeneficiaryFacts,
     Coverage,
@@ -118,6 +120,35 @@ def eligibility(beneficiary: Beneficiary, provider: Provider, on: datetime.date)
         rights,
         letters,
     )
+
+
+def member_lookup_prefix(user) -> str:
+    """Where a member number is looked for at the point of care. A provider's clerk treats the
+    members of every mutual of the federation (portability) and finds each by the number on
+    their card, never by browsing the register; everyone else within their scope."""
+    if set(user.roles) <= {Role.PROVIDER_CLERK}:
+        return ancestor_paths(user.scope_prefix)[0]
+    return user.scope_prefix
+
+
+def beneficiary_numbered(user, number: str) -> tuple[Beneficiary | None, str]:
+    """The beneficiary with this member number that the user may look up, or why there is
+    none."""
+    found = list(
+        Beneficiary.objects.filter(
+            member_number=number.strip().upper(),
+            mutual__path__startswith=member_lookup_prefix(user),
+        )
+        .select_related("mutual", "household")
+        .order_by("pk")[:2]
+    )
+    if not found:
+        return None, _("No beneficiary has the member number %(number)s.") % {"number": number}
+    if len(found) > 1:
+        return None, _("Several beneficiaries have the member number %(number)s.") % {
+            "number": number
+        }
+    return found[0], ""
 
 
 def claims_visible(user) -> QuerySet[Claim]:

@@ -29,7 +29,6 @@ from mutualis.core.http import pdf_response, xlsx_response
 from mutualis.core.signing import SCHEME, read_card
 from mutualis.federation.rules import Role
 from mutualis.membership.imports import describe
-from mutualis.membership.models import Beneficiary
 from mutualis.membership.views import MAX_IMPORT_BYTES
 from mutualis.providers.models import Provider
 
@@ -54,22 +53,6 @@ def acting_providers(user):
     if set(user.roles) <= {Role.PROVIDER_CLERK}:
         providers = providers.filter(staff=user)
     return providers.order_by("name")
-
-
-def beneficiary_numbered(user, number: str) -> tuple[Beneficiary | None, str]:
-    """The beneficiary of the user's scope with this member number, or why there is none."""
-    found = list(
-        scoped(Beneficiary.objects.filter(member_number=number.strip().upper()), user)
-        .select_related("mutual", "household")
-        .order_by("pk")[:2]
-    )
-    if not found:
-        return None, _("No beneficiary has the member number %(number)s.") % {"number": number}
-    if len(found) > 1:
-        return None, _("Several beneficiaries have the member number %(number)s.") % {
-            "number": number
-        }
-    return found[0], ""
 
 
 CARD_PROBLEMS = {
@@ -104,7 +87,7 @@ def eligibility(request):
                 # a forged or unreadable card shows no one; an unsigned one its holder, warned
                 refused = reading.problem != "unsigned"
         if number and not refused:
-            beneficiary, problem = beneficiary_numbered(request.user, number)
+            beneficiary, problem = queries.beneficiary_numbered(request.user, number)
             if beneficiary is not None:
                 result = queries.eligibility(
                     beneficiary, form.cleaned_data["provider"], form.cleaned_data["on"]
@@ -180,7 +163,7 @@ def claim_create(request):
             [claim],
             channel=Channel.CLERK,
             actor=request.user,
-            scope_prefix=request.user.scope_prefix,
+            scope_prefix=queries.member_lookup_prefix(request.user),
         )
         if submission.saved:
             (saved,) = submission.claims
@@ -383,7 +366,7 @@ def letter_create(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        beneficiary, problem = beneficiary_numbered(request.user, data["member_number"])
+        beneficiary, problem = queries.beneficiary_numbered(request.user, data["member_number"])
         if beneficiary is None:
             form.add_error("member_number", problem)
         else:

@@ -11,12 +11,12 @@ organisation. A model that views may show declares where its path is found::
     class Household(models.Model):     # every operational row
         SCOPE_PATH = "mutual__path"
 
-A model may narrow what some roles see within that scope: a provider's clerk sees the claims of
-their own provider only, whatever the organisation they belong to::
+A model may instead give some roles a scope of their own: a provider's clerk sees the claims of
+their own provider, and only those, whichever mutual's members they treated (portability)::
 
     class Claim(models.Model):
         SCOPE_PATH = "mutual__path"
-        SCOPE_NARROWED = ("provider__staff", {"provider_clerk"})
+        SCOPE_FOR_ROLES = ("provider__staff", {"provider_clerk"})
 
 Every view is wrapped by `access(...)` or marked `public`; the scope matrix test walks the URL
 configuration and fails on a route that is neither, then tries every route with every role, inside
@@ -64,21 +64,21 @@ def scoped(queryset: models.QuerySet[M], user) -> models.QuerySet[M]:
 
     A model whose rows also apply below their owner (a union's benefit package applies to its
     mutuals) says so with `SCOPE_INHERITED = True`: its rows owned by the organisations above
-    the user's are visible too, read-only."""
+    the user's are visible too, read-only. A model with `SCOPE_FOR_ROLES = (lookup, roles)`
+    shows the users who hold only those roles the rows that `lookup` ties to them instead."""
     prefix = getattr(user, "scope_prefix", None)
     if not prefix:
         return queryset.none()
+    own = getattr(queryset.model, "SCOPE_FOR_ROLES", None)
+    if own is not None:
+        lookup, roles = own
+        if set(user.roles) <= set(roles):  # nothing else they hold lets them see more
+            return queryset.filter(**{lookup: user})
     path = queryset.model.SCOPE_PATH
     inside = models.Q(**{f"{path}__startswith": prefix})
     if getattr(queryset.model, "SCOPE_INHERITED", False):
         inside |= models.Q(**{f"{path}__in": ancestor_paths(prefix)})
-    queryset = queryset.filter(inside)
-    narrowed = getattr(queryset.model, "SCOPE_NARROWED", None)
-    if narrowed is not None:
-        lookup, roles = narrowed
-        if set(user.roles) <= set(roles):  # nothing else they hold lets them see more
-            queryset = queryset.filter(**{lookup: user})
-    return queryset
+    return queryset.filter(inside)
 
 
 def public(view: Callable) -> Callable:

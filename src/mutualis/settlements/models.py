@@ -26,7 +26,7 @@ from mutualis.providers.models import Agreement, Provider
 class Statement(models.Model):
     SCOPE_PATH = "mutual__path"
     # a provider's clerks see their provider's statements only
-    SCOPE_NARROWED = ("provider__staff", {Role.PROVIDER_CLERK})
+    SCOPE_FOR_ROLES = ("provider__staff", {Role.PROVIDER_CLERK})
 
     uid = uid_field()
     mutual = models.ForeignKey(
@@ -127,7 +127,7 @@ class ProviderPayment(models.Model):
     is reversed by a negative one that names it, never deleted."""
 
     SCOPE_PATH = "mutual__path"
-    SCOPE_NARROWED = ("statement__provider__staff", {Role.PROVIDER_CLERK})
+    SCOPE_FOR_ROLES = ("statement__provider__staff", {Role.PROVIDER_CLERK})
 
     uid = uid_field()
     mutual = models.ForeignKey(

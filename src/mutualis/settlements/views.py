@@ -33,7 +33,7 @@ from mutualis.settlements.models import ProviderPayment, Statement
 PAGE_SIZE = 50
 # Who pays providers: the paying organisation's manager, accountant or union officer
 # (DOMAIN.md §5); the medical advisor reads. A provider's clerks read their provider's
-# statements and what was paid on them (Statement.SCOPE_NARROWED), not other providers' figures.
+# statements and what was paid on them (Statement.SCOPE_FOR_ROLES), not other providers' figures.
 PAYERS = {Role.MUTUAL_MANAGER, Role.ACCOUNTANT, Role.UNION_OFFICER}
 READERS = PAYERS | {Role.MEDICAL_ADVISOR}
 STATEMENT_READERS = READERS | {Role.PROVIDER_CLERK}
