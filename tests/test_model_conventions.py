@@ -97,6 +97,14 @@ def test_every_model_a_view_may_show_declares_its_scope_path():
         "membership.household",
         "membership.beneficiary",
         "contributions.payment",
+        "providers.provider",
+        "providers.medicalitem",
+        "providers.agreement",
+        "claims.claim",
+        "claims.claimline",
+        "claims.guaranteeletter",
+        "settlements.statement",
+        "settlements.providerpayment",
     ]
     for name in visible:
         model = apps.get_model(name)
