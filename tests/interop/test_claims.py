@@ -211,3 +211,13 @@ def test_what_is_wrong_is_named_and_nothing_is_saved(
     assert response.status_code == 400, response.content
     assert element in [e for issue in response.json()["issue"] for e in issue["expression"]]
     assert not Claim.objects.exists()
+
+
+def test_a_clerk_bills_for_a_member_of_another_mutual(
+    client, care, day, clerk_of_joal, outsider, federation
+):
+    # portability: the claim belongs to the member's mutual, whoever treated them
+    resource = fhir_claim(outsider.member_number, day, [("CS-PS", 1, 1000)], invoice="F-2009")
+    body = responded(post(client, resource, clerk_of_joal))
+    assert Claim.objects.get().mutual == federation.m2
+    assert body["insurer"]["identifier"]["value"] == str(federation.m2.uid)

@@ -78,15 +78,29 @@ def test_an_unknown_member_is_refused_and_named(client, paid, health_post, clerk
     assert "M1-999999-Z" in issue["diagnostics"]
 
 
-def test_a_member_outside_the_scope_is_unknown(client, paid, health_post, outsider, clerk):
+def test_a_member_outside_the_scope_is_unknown(client, paid, health_post, outsider, cast, key_of):
+    manager = key_of(cast["mutual_manager"])
     number = outsider.member_number
-    response = post(client, asking(number), clerk)
+    response = post(client, asking(number), manager)
     [issue] = refused(response)
     assert issue["code"] == "not-found"
     assert "Samba" not in response.content.decode()
     # the same answer, word for word, as a number nobody has
-    unknown = post(client, asking(number.replace("M2", "M9")), clerk)
+    unknown = post(client, asking(number.replace("M2", "M9")), manager)
     assert refused(unknown)[0]["diagnostics"] == issue["diagnostics"].replace("M2", "M9")
+
+
+def test_a_providers_clerk_checks_the_members_of_every_mutual(
+    client, paid, health_post, outsider, clerk
+):
+    # portability: a member of another union is treated at Joal on the strength of their card
+    response = post(client, asking(outsider.member_number), clerk)
+    assert response.status_code == 200
+    assert response.json()["patient"] == {"reference": f"Patient/{outsider.member_number}"}
+    # but the clerk does not browse the register: reading the patient is for the scope
+    assert client.get(f"/fhir/r4/Patient/{outsider.member_number}", headers=clerk).status_code == (
+        404
+    )
 
 
 def test_an_unknown_provider_or_one_outside_the_scope_is_refused(

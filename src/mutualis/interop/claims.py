@@ -26,6 +26,7 @@ from fhir.resources.R4B.claim import Claim as FhirClaim
 from fhir.resources.R4B.claimresponse import ClaimResponse
 
 from mutualis.claims.models import Claim
+from mutualis.claims.queries import member_lookup_prefix
 from mutualis.claims.rules import Channel, ClaimStatus, Outcome, ReasonCode, VisitType, split
 from mutualis.claims.services import ClaimInput, LineInput, Submission, claims_submit
 from mutualis.claims.views import acting_providers
@@ -216,7 +217,7 @@ def submit(resource: FhirClaim, data: dict, user) -> Valid:
             "provider",
         )
     submission: Submission = claims_submit(
-        [claim], channel=Channel.FHIR, actor=user, scope_prefix=user.scope_prefix
+        [claim], channel=Channel.FHIR, actor=user, scope_prefix=member_lookup_prefix(user)
     )
     if not submission.saved:
         raise FhirError(400, submission_issues(submission.errors[0]))

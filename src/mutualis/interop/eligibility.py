@@ -34,7 +34,7 @@ from mutualis.benefits.queries import package_rules
 from mutualis.benefits.rules import ServiceCategory
 from mutualis.claims.adjudication import Benefit
 from mutualis.claims.facts import HouseholdState, benefits_of, households
-from mutualis.claims.queries import paid_in_year
+from mutualis.claims.queries import member_lookup_prefix, paid_in_year
 from mutualis.claims.rules import ReasonCode
 from mutualis.core.money import BASIS_POINTS
 from mutualis.core.periods import in_force
@@ -397,11 +397,13 @@ def refused_card(asked: Asked, now: datetime.datetime) -> Valid:
 
 
 def answer(asked: Asked, user, now: datetime.datetime) -> Valid:
-    """The CoverageEligibilityResponse to what `user` asked, inside their scope; FhirError 400
-    for a patient or provider the scope does not know."""
+    """The CoverageEligibilityResponse to what `user` asked; FhirError 400 for a patient or
+    provider they may not look up. Providers come from the user's scope; members too, but for a
+    provider's clerk, who treats the members of every mutual (claims.queries.
+    member_lookup_prefix: portability)."""
     if asked.card_problem is not None:
         return refused_card(asked, now)
-    members = members_numbered(asked.member_number, user)
+    members = members_numbered(asked.member_number, member_lookup_prefix(user))
     if not members:
         raise bad(
             "not-found",

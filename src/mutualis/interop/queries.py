@@ -73,10 +73,10 @@ def members_read(scope_prefix: str) -> tuple[str, tuple]:
     )
 
 
-def members_numbered(number: str, user) -> list[Member]:
-    """The beneficiaries of the user's scope with this member number: one, or none; two only
-    when two mutuals of the scope share a code (numbers start with the mutual's code)."""
-    if not getattr(user, "scope_prefix", None):
+def members_numbered(number: str, scope_prefix: str | None) -> list[Member]:
+    """The beneficiaries within a scope with this member number: one, or none; two only when
+    two mutuals of the scope share a code (numbers start with the mutual's code)."""
+    if not scope_prefix:
         return []
     return [
         Member(
@@ -89,7 +89,7 @@ def members_numbered(number: str, user) -> list[Member]:
             currency,
         )
         for pk, found, household, *person, mutual, name, currency in run(
-            members_read(user.scope_prefix), number
+            members_read(scope_prefix), number
         )
     ]
 
