@@ -12,12 +12,13 @@ from reportlab.lib.units import mm
 
 from mutualis.claims.models import GuaranteeLetter
 from mutualis.core.pdf import (
-    BRAND,
     FONT,
     FONT_BOLD,
     MUTED,
+    fit_text,
     format_amount,
     format_date,
+    letterhead,
     new_canvas,
     pdf_text,
     wrap_text,
@@ -26,6 +27,7 @@ from mutualis.core.pdf import (
 PAGE_WIDTH, PAGE_HEIGHT = A5
 MARGIN = 12 * mm
 WIDTH = PAGE_WIDTH - 2 * MARGIN
+LABEL_WIDTH = 56 * mm
 
 
 def letter_title(letter: GuaranteeLetter) -> str:
@@ -53,13 +55,7 @@ def letter_pdf(letter: GuaranteeLetter, *, language: str = "fr", compress: bool 
             y -= gap
 
         mutual, person = letter.mutual, letter.beneficiary
-        write(mutual.name, FONT_BOLD, 13, BRAND, gap=1 * mm, lines=2)
-        contacts = " · ".join(part for part in (mutual.address, mutual.phone) if part)
-        if contacts:
-            write(contacts, size=8, color=MUTED)
-        canvas.setStrokeColor(BRAND)
-        canvas.line(MARGIN, y, PAGE_WIDTH - MARGIN, y)
-        y -= 6 * mm
+        y = letterhead(canvas, mutual, left=MARGIN, top=y, width=WIDTH) - 4 * mm
         write(letter_title(letter), FONT_BOLD, 15)
         if letter.cancelled_on:
             write(
@@ -92,12 +88,14 @@ def letter_pdf(letter: GuaranteeLetter, *, language: str = "fr", compress: bool 
         if letter.reason:
             facts.append((_("Reason"), letter.reason))
         for label, value in facts:
-            canvas.setFont(FONT, 9)
+            text, size = fit_text(pdf_text(label), FONT, 9, LABEL_WIDTH - 2 * mm, 6)
+            canvas.setFont(FONT, size)
             canvas.setFillColor(MUTED)
-            canvas.drawString(MARGIN, y - 10, pdf_text(label))
-            canvas.setFont(FONT_BOLD, 10)
+            canvas.drawString(MARGIN, y - 10, text)
+            text, size = fit_text(pdf_text(value), FONT_BOLD, 10, WIDTH - LABEL_WIDTH, 7)
+            canvas.setFont(FONT_BOLD, size)
             canvas.setFillColor("black")
-            canvas.drawString(MARGIN + 48 * mm, y - 10, pdf_text(value))
+            canvas.drawString(MARGIN + LABEL_WIDTH, y - 10, text)
             y -= 6 * mm
         y -= 4 * mm
         write(

@@ -23,7 +23,6 @@ from mutualis.benefits.models import BenefitPackage
 from mutualis.benefits.queries import package_rules
 from mutualis.contributions.models import Allocation, AllocationKind, Method, Payment
 from mutualis.core.pdf import (
-    BRAND,
     FONT,
     FONT_BOLD,
     MUTED,
@@ -31,6 +30,7 @@ from mutualis.core.pdf import (
     fit_text,
     format_amount,
     format_date,
+    letterhead,
     new_canvas,
     pdf_text,
     wrap_text,
@@ -167,32 +167,9 @@ class Receipt:
     # page furniture
 
     def draw_header(self) -> None:
-        """The mutual, its contacts, a rule."""
-        canvas, mutual = self.canvas, self.payment.mutual
-        canvas.setFillColor(BRAND)
-        for line in wrap_text(mutual.name, FONT_BOLD, 13, CONTENT_WIDTH, 2):
-            self.y -= 13
-            canvas.setFont(FONT_BOLD, 13)
-            canvas.drawString(MARGIN, self.y, line)
-        canvas.setFillColor(MUTED)
-        details = [
-            mutual.address,
-            mutual.phone and _("Tel. %(phone)s") % {"phone": mutual.phone},
-            mutual.email,
-            mutual.registration_number
-            and _("Registration no. %(number)s") % {"number": mutual.registration_number},
-        ]
-        contacts = " · ".join(detail for detail in details if detail)
-        if contacts:
-            for line in wrap_text(contacts, FONT, 8, CONTENT_WIDTH, 2):
-                self.y -= 10
-                canvas.setFont(FONT, 8)
-                canvas.drawString(MARGIN, self.y, line)
-        self.y -= 3 * mm
-        canvas.setStrokeColor(BRAND)
-        canvas.setLineWidth(1)
-        canvas.line(MARGIN, self.y, PAGE_WIDTH - MARGIN, self.y)
-        self.y -= 2 * mm
+        self.y = letterhead(
+            self.canvas, self.payment.mutual, left=MARGIN, top=self.y, width=CONTENT_WIDTH
+        )
 
     def new_page(self) -> None:
         self.canvas.showPage()

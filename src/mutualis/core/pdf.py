@@ -12,7 +12,9 @@ import re
 import unicodedata
 
 from django.utils import formats
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
+from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -114,6 +116,44 @@ def wrap_text(text: str, font: str, size: float, width: float, max_lines: int) -
         if lines[-1].endswith(" " + ELLIPSIS):
             lines[-1] = lines[-1][: -len(" " + ELLIPSIS)] + ELLIPSIS
     return lines
+
+
+def organisation_contacts(organisation) -> list[str]:
+    """What a document's letterhead says under an organisation's name, in the active language."""
+    registration = getattr(organisation, "registration_number", "")
+    return [
+        part
+        for part in (
+            organisation.address,
+            organisation.phone and _("Tel. %(phone)s") % {"phone": organisation.phone},
+            organisation.email,
+            registration and _("Registration no. %(number)s") % {"number": registration},
+        )
+        if part
+    ]
+
+
+def letterhead(canvas, organisation, *, left: float, top: float, width: float) -> float:
+    """The head of every document: the issuing organisation's name in the brand's colour, its
+    contacts, a rule. Returns the height below it to go on writing from."""
+    y = top
+    canvas.setFillColor(BRAND)
+    canvas.setFont(FONT_BOLD, 13)
+    for line in wrap_text(organisation.name, FONT_BOLD, 13, width, 2):
+        y -= 13
+        canvas.drawString(left, y, line)
+    contacts = " · ".join(organisation_contacts(organisation))
+    if contacts:
+        canvas.setFillColor(MUTED)
+        canvas.setFont(FONT, 8)
+        for line in wrap_text(contacts, FONT, 8, width, 2):
+            y -= 10
+            canvas.drawString(left, y, line)
+    y -= 3 * mm
+    canvas.setStrokeColor(BRAND)
+    canvas.setLineWidth(1)
+    canvas.line(left, y, left + width, y)
+    return y - 2 * mm
 
 
 def format_amount(amount: int, currency: str) -> str:

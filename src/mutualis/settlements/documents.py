@@ -21,7 +21,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
 from mutualis.core.pdf import (
-    BRAND,
     FONT,
     FONT_BOLD,
     MUTED,
@@ -29,6 +28,7 @@ from mutualis.core.pdf import (
     fit_text,
     format_amount,
     format_date,
+    letterhead,
     new_canvas,
     pdf_text,
     wrap_text,
@@ -64,35 +64,18 @@ class Page:
     """Draws a document top down: a heading on every page, facts, tables that turn the page
     and repeat their heads."""
 
-    def __init__(self, canvas, title: str, heading: Sequence[str]):
+    def __init__(self, canvas, title: str, organisation):
         self.canvas = canvas
         self.title = title
-        self.heading = heading
+        self.organisation = organisation
         self.page = 1
         self.y = PAGE_HEIGHT - MARGIN
         self.draw_heading()
 
     def draw_heading(self) -> None:
-        """The issuing organisation's name in the brand's colour, its contacts, a rule."""
-        canvas = self.canvas
-        name, *details = self.heading
-        canvas.setFillColor(BRAND)
-        for line in wrap_text(name, FONT_BOLD, 13, CONTENT_WIDTH, 2):
-            self.y -= 13
-            canvas.setFont(FONT_BOLD, 13)
-            canvas.drawString(MARGIN, self.y, line)
-        contacts = " · ".join(detail for detail in details if detail)
-        if contacts:
-            canvas.setFillColor(MUTED)
-            for line in wrap_text(contacts, FONT, 8, CONTENT_WIDTH, 2):
-                self.y -= 10
-                canvas.setFont(FONT, 8)
-                canvas.drawString(MARGIN, self.y, line)
-        self.y -= 3 * mm
-        canvas.setStrokeColor(BRAND)
-        canvas.setLineWidth(1)
-        canvas.line(MARGIN, self.y, PAGE_WIDTH - MARGIN, self.y)
-        self.y -= 2 * mm
+        self.y = letterhead(
+            self.canvas, self.organisation, left=MARGIN, top=self.y, width=CONTENT_WIDTH
+        )
 
     def new_page(self) -> None:
         self.canvas.showPage()
@@ -195,15 +178,6 @@ class Page:
             x += width
 
 
-def heading_of(organisation) -> list[str]:
-    return [
-        organisation.name,
-        organisation.address,
-        organisation.phone and _("Tel. %(phone)s") % {"phone": organisation.phone},
-        organisation.email,
-    ]
-
-
 def statement_title(statement: Statement) -> str:
     return _("Statement no. %(number)s") % {"number": statement.number}
 
@@ -233,7 +207,7 @@ def statement_pdf(statement: Statement, *, language: str = "fr", compress: bool 
         canvas = new_canvas(
             buffer, A4, title=title, author=statement.mutual.name, compress=compress
         )
-        page = Page(canvas, title, heading_of(statement.mutual))
+        page = Page(canvas, title, statement.mutual)
         if statement.cancelled_on is not None:
             page.title_line(
                 _("CANCELLED on %(date)s") % {"date": long_date(statement.cancelled_on)},
@@ -312,7 +286,7 @@ def clearing_pdf(
         month = formats.date_format(clearing.start, "YEAR_MONTH_FORMAT")
         title = _("Clearing between mutuals, %(month)s") % {"month": month}
         canvas = new_canvas(buffer, A4, title=title, author=organisation.name, compress=compress)
-        page = Page(canvas, title, heading_of(organisation))
+        page = Page(canvas, title, organisation)
         page.title_line(title)
         page.text(
             _(
