@@ -116,7 +116,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A worker keeps its connection for its life: opening one reads the whole schema again,
+    # which costs more than answering an eligibility check. A restore copies into the live file
+    # with SQLite's backup API (core.backup), which open connections see.
+    DATABASES["default"]["CONN_MAX_AGE"] = None
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at the
         # start of a transaction, so two writers queue instead of failing half-way.
