@@ -122,11 +122,25 @@ def eligibility(beneficiary: Beneficiary, provider: Provider, on: datetime.date)
     )
 
 
+def works_at_a_provider(user) -> bool:
+    """True for a provider's clerk who holds no other role: they act for their provider."""
+    return set(user.roles) <= {Role.PROVIDER_CLERK}
+
+
+def acting_providers(user):
+    """The providers a user may check eligibility or enter claims for: a clerk's own, or every
+    active provider their scope knows."""
+    providers = scoped(Provider.objects.filter(active=True), user)
+    if works_at_a_provider(user):
+        providers = providers.filter(staff=user)
+    return providers.order_by("name")
+
+
 def member_lookup_prefix(user) -> str:
     """Where a member number is looked for at the point of care. A provider's clerk treats the
     members of every mutual of the federation (portability) and finds each by the number on
     their card, never by browsing the register; everyone else within their scope."""
-    if set(user.roles) <= {Role.PROVIDER_CLERK}:
+    if works_at_a_provider(user):
         return ancestor_paths(user.scope_prefix)[0]
     return user.scope_prefix
 

@@ -46,15 +46,6 @@ LETTER_ISSUERS = {Role.MUTUAL_MANAGER, Role.MEDICAL_ADVISOR}
 ELIGIBILITY_CHECKERS = CLAIM_READERS | {Role.ENROLMENT_AGENT}
 
 
-def acting_providers(user):
-    """The providers a user may check eligibility or enter claims for: a clerk's own, or every
-    active provider their scope knows."""
-    providers = scoped(Provider.objects.filter(active=True), user)
-    if set(user.roles) <= {Role.PROVIDER_CLERK}:
-        providers = providers.filter(staff=user)
-    return providers.order_by("name")
-
-
 CARD_PROBLEMS = {
     "forged": gettext_lazy(
         "The card's signature is false: this card was not made by the mutual. Do not accept it."
@@ -69,7 +60,7 @@ CARD_PROBLEMS = {
 @access(roles=ELIGIBILITY_CHECKERS)
 def eligibility(request):
     """The point of care: scan or type, and see at once who it is and what is covered."""
-    providers = acting_providers(request.user)
+    providers = queries.acting_providers(request.user)
     form = EligibilityForm(
         request.GET or None,
         providers=providers,
@@ -135,7 +126,7 @@ def show_submission_errors(errors: dict[str, list[str]], form, formset) -> None:
 @access(roles=CLAIM_CLERKS, writes=True)
 @require_http_methods(["GET", "POST"])
 def claim_create(request):
-    providers = acting_providers(request.user)
+    providers = queries.acting_providers(request.user)
     form = ClaimForm(
         request.POST or None,
         providers=providers,
@@ -179,8 +170,8 @@ def claim_create(request):
 
 def only_their_providers(user) -> set[str] | None:
     """The codes of the providers a clerk bills for; None for those who may bill for any."""
-    if set(user.roles) <= {Role.PROVIDER_CLERK}:
-        return set(acting_providers(user).values_list("code", flat=True))
+    if queries.works_at_a_provider(user):
+        return set(queries.acting_providers(user).values_list("code", flat=True))
     return None
 
 
@@ -221,7 +212,7 @@ def claims_template(request):
 
 @access(roles=CLAIM_READERS)
 def claim_list(request):
-    providers = acting_providers(request.user)
+    providers = queries.acting_providers(request.user)
     form = ClaimFilterForm(request.GET or None, providers=providers)
     found = queries.claims_visible(request.user)
     if form.is_valid():

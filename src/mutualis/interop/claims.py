@@ -26,10 +26,9 @@ from fhir.resources.R4B.claim import Claim as FhirClaim
 from fhir.resources.R4B.claimresponse import ClaimResponse
 
 from mutualis.claims.models import Claim
-from mutualis.claims.queries import member_lookup_prefix
+from mutualis.claims.queries import acting_providers, member_lookup_prefix
 from mutualis.claims.rules import Channel, ClaimStatus, Outcome, ReasonCode, VisitType, split
 from mutualis.claims.services import ClaimInput, LineInput, Submission, claims_submit
-from mutualis.claims.views import acting_providers
 from mutualis.interop import codes
 from mutualis.interop.eligibility import STATUSES, concept, money
 from mutualis.interop.outcomes import FhirError, Valid, issue, valid
