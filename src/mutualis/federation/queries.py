@@ -72,3 +72,27 @@ def user_search(user, *, text: str = "", organisation: Organisation | None = Non
     if organisation is not None:
         found = found.filter(organisation=organisation)
     return found.order_by("last_name", "first_name", "username")
+
+
+def organisation_coded(code: str, kinds, what: str) -> Organisation:
+    """The organisation of one of `kinds` named on a command line: by its code, as PARENT/CODE
+    (codes are unique only under one parent), or by its uid. LookupError says why no `what`
+    or several match (in English, as the command line speaks)."""
+    parent, _slash, own = code.rpartition("/")
+    found = Organisation.objects.filter(kind__in=kinds)
+    if parent:
+        found = found.filter(code=own, parent__code=parent)
+    else:
+        query = Q(code=code)
+        if len(code) in (32, 36):
+            query |= Q(uid=code)
+        found = found.filter(query)
+    matches = list(found.select_related("parent")[:10])
+    if not matches:
+        raise LookupError(f"no {what} with the code {code!r}")
+    if len(matches) > 1:
+        names = ", ".join(
+            f"{o.parent.code if o.parent else ''}/{o.code} ({o.name})" for o in matches
+        )
+        raise LookupError(f"several {what}s have the code {code!r}: {names}; give PARENT/CODE")
+    return matches[0]

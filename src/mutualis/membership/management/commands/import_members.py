@@ -10,34 +10,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from mutualis.federation.models import Organisation
+from mutualis.federation.queries import organisation_coded
 from mutualis.federation.rules import Kind
 from mutualis.membership.imports import describe, register_import, summary
-
-
-def find_mutual(code: str) -> Organisation:
-    """The mutual with this code; codes are unique only under one parent, so a code shared by
-    two mutuals must be given as PARENT/CODE (or the mutual's uid)."""
-    parent, _slash, own = code.rpartition("/")
-    mutuals = Organisation.objects.filter(kind=Kind.MUTUAL)
-    if parent:
-        mutuals = mutuals.filter(code=own, parent__code=parent)
-    else:
-        query = Q(code=code)
-        if len(code) in (32, 36):
-            query |= Q(uid=code)
-        mutuals = mutuals.filter(query)
-    found = list(mutuals.select_related("parent")[:10])
-    if not found:
-        raise CommandError(f"no mutual with the code {code!r}")
-    if len(found) > 1:
-        names = ", ".join(f"{m.parent.code}/{m.code} ({m.name})" for m in found)
-        raise CommandError(f"several mutuals have the code {code!r}: {names}; give PARENT/CODE")
-    return found[0]
 
 
 class Command(BaseCommand):
@@ -67,7 +45,10 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"no file {path}")
-        mutual = find_mutual(options["mutual"])
+        try:
+            mutual = organisation_coded(options["mutual"], {Kind.MUTUAL}, "mutual")
+        except LookupError as error:
+            raise CommandError(str(error)) from None
         language = options["language"]
         report = register_import(
             by=None,

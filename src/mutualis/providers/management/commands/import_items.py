@@ -10,26 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from mutualis.federation.models import Organisation
+from mutualis.federation.queries import organisation_coded
 from mutualis.federation.rules import UNIONS
 from mutualis.membership.imports import describe
 from mutualis.providers.services import import_summary, items_import
-
-
-def find_union(code: str) -> Organisation:
-    """The union with this code; codes are unique only under one parent, so a code shared by
-    two unions is given as PARENT/CODE."""
-    parent, _slash, own = code.rpartition("/")
-    unions = Organisation.objects.filter(kind__in=UNIONS, code=own)
-    if parent:
-        unions = unions.filter(parent__code=parent)
-    found = list(unions.select_related("parent")[:10])
-    if not found:
-        raise CommandError(f"no union with the code {code!r}")
-    if len(found) > 1:
-        names = ", ".join(f"{u.parent.code}/{u.code}" for u in found)
-        raise CommandError(f"several unions have the code {code!r} ({names}): give PARENT/CODE")
-    return found[0]
 
 
 class Command(BaseCommand):
@@ -57,7 +41,10 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"no file {path}")
-        owner = find_union(options["owner"])
+        try:
+            owner = organisation_coded(options["owner"], UNIONS, "union")
+        except LookupError as error:
+            raise CommandError(str(error)) from None
         language = options["language"]
         report = items_import(
             by=None,
