@@ -175,11 +175,12 @@ def audit_submission(submission: Submission, batch: "Batch", actor, channel: str
     if len(saved) == 1:
         audit_created(actor=actor, obj=Claim.objects.get(pk=saved[0]))
         return
+    mutuals = Organisation.objects.in_bulk(batch.saved_by_mutual)
     for mutual_id, count in sorted(batch.saved_by_mutual.items()):
         audit_record(
             actor=actor,
             action=AuditEntry.Action.CREATE,
-            obj=Organisation.objects.get(pk=mutual_id),
+            obj=mutuals[mutual_id],
             changes={"claims": [None, {"channel": channel, "claims": count}]},
         )
 
