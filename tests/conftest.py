@@ -54,6 +54,13 @@ def static_files_without_manifest():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fhir_answers_checked():
+    # Every answer of the FHIR API is validated by its R4B model as it is built.
+    with override_settings(FHIR_CHECK_ANSWERS=True):
+        yield
+
+
 @pytest.fixture
 def client():
     # Production settings redirect plain HTTP to HTTPS: the tests come through an HTTPS proxy,

@@ -7,7 +7,8 @@ from django.test import Client
 from django.utils import timezone
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 
-from mutualis.federation.models import ApiToken
+from mutualis.federation.models import ApiToken, RoleGrant
+from mutualis.federation.services import user_create
 from mutualis.membership.models import Beneficiary
 from mutualis.providers.models import Provider
 from tests.interop.conftest import asking, member, post
@@ -42,6 +43,23 @@ def test_roles_without_health_data_are_refused(client, paid, health_post, cast, 
         assert outcome(response, 403).code == "forbidden"
         response = client.get(f"/fhir/r4/Patient/{member(paid, 'Awa')}", headers=key_of(cast[role]))
         assert outcome(response, 403).code == "forbidden"
+
+
+def test_a_key_acts_with_every_role_of_its_user_and_none_once_they_are_withdrawn(
+    client, paid, health_post, federation, key_of
+):
+    # a cashier who is also the mutual's enrolment agent may check eligibility, as the agent
+    user = user_create(
+        by=None,
+        username="cashier-agent",
+        organisation=federation.m1,
+        roles=["cashier", "enrolment_agent"],
+    )
+    key = key_of(user)
+    assert post(client, asking(member(paid, "Awa")), key).status_code == 200
+    # without roles, the same key signs the user in but allows nothing
+    RoleGrant.objects.filter(user=user).delete()
+    assert outcome(post(client, asking(member(paid, "Awa")), key), 403).code == "forbidden"
 
 
 def test_every_role_of_the_point_of_care_and_of_control_may_check(

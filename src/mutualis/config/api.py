@@ -41,40 +41,40 @@ ORGANISATION_FIELDS = loaded(Organisation, {"id", "kind", "code", "name", "paren
 
 def user_for_key(key: str):
     """The active user an unrevoked API key acts as, or None. The JSON API and the FHIR API
-    both sign programs in through it, on every request: two plain indexed reads (building ORM
-    queries would cost ten times more) — the key with its user and organisation, then the
-    user's roles."""
+    both sign programs in through it, on every request: one plain indexed read (building ORM
+    queries would cost ten times more) of the key with its user, their organisation and their
+    roles, a row per role."""
     token, user, organisation, grant = (
         model._meta.db_table for model in (ApiToken, User, Organisation, RoleGrant)
     )
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT t.id, t.last_used_at IS NULL OR t.last_used_at < %s, u.id,"
+            f"SELECT t.id, t.last_used_at IS NULL OR t.last_used_at < %s, g.role,"
             f" {', '.join(f'u.{name}' for name in USER_FIELDS)},"
             f" {', '.join(f'o.{name}' for name in ORGANISATION_FIELDS)}"
             f" FROM {token} t JOIN {user} u ON u.id = t.user_id"
             f" JOIN {organisation} o ON o.id = u.organisation_id"
+            f" LEFT JOIN {grant} g ON g.user_id = u.id"
             f" WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active",
             [
                 connection.ops.adapt_datetimefield_value(now - LAST_USE_PRECISION),
                 key_digest(key),
             ],
         )
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        token_id, stale, user_id, *values = row
-        of_user, of_organisation = values[: len(USER_FIELDS)], values[len(USER_FIELDS) :]
-        cursor.execute(f"SELECT role FROM {grant} WHERE user_id = %s", [user_id])
-        roles = frozenset(role for (role,) in cursor.fetchall())
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    token_id, stale, _role, *values = rows[0]
+    of_user, of_organisation = values[: len(USER_FIELDS)], values[len(USER_FIELDS) :]
     if stale:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
     found = User.from_db(connection.alias, USER_FIELDS, of_user)
     found.organisation = Organisation.from_db(
         connection.alias, ORGANISATION_FIELDS, of_organisation
     )
-    found.__dict__["roles"] = roles  # User.roles is a cached_property: read already
+    # User.roles is a cached_property: read already
+    found.__dict__["roles"] = frozenset(role for _token, _stale, role, *_rest in rows if role)
     return found
 
 

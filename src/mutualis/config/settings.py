@@ -11,6 +11,8 @@ Environment:
   MUTUALIS_EMAIL_URL      smtp://user:pass@host:port (default: e-mails printed on the console)
   MUTUALIS_DEFAULT_FROM_EMAIL  sender of e-mails
   MUTUALIS_CARD_SECRET    key of the member cards' signatures (default: derived from the secret key)
+  MUTUALIS_FHIR_CHECK_ANSWERS  1 to validate the FHIR API's answers as they are built (default:
+                          as MUTUALIS_DEBUG; the tests always do)
 """
 
 import os
@@ -35,6 +37,11 @@ VAR_DIR = Path(os.environ.get("MUTUALIS_VAR_DIR") or SOURCE_ROOT / "var").resolv
 
 DEBUG = env_flag("MUTUALIS_DEBUG", False)
 HTTPS = env_flag("MUTUALIS_HTTPS", not DEBUG)
+# Whether the FHIR API validates its answers with the R4B models as it builds them (the requests
+# it always validates): in development and in the tests, where a mistake shows at the element
+# that makes it. A production server does not: the tests check every kind of answer, and the
+# check costs an eligibility check an eighth of its time.
+FHIR_CHECK_ANSWERS = env_flag("MUTUALIS_FHIR_CHECK_ANSWERS", DEBUG)
 
 
 def read_or_create_secret_key() -> str:
