@@ -70,7 +70,7 @@ test: system-deps install lint check
 test-postgres: system-deps install
 	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
 
-bench: install
+bench: system-deps install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 messages: $(VENV)/.installed

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: Chromium for the browser tests, the PostgreSQL server for
-# `make test-postgres`, gettext for the catalogue checks. Installs only what is missing.
+# Debian packages the tests and benchmarks need: Chromium for the browser tests, the PostgreSQL
+# server for `make test-postgres`, gettext for the catalogue checks, wrk for the load of the FHIR
+# benchmark. Installs only what is missing.
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then
