@@ -203,6 +203,44 @@ def test_the_medical_advisor_adjusts_a_line_and_the_decision_is_audited(client, 
     assert "Cinq comprimés suffisent." in page
 
 
+def test_the_medical_advisor_approves_the_claims_ticked_as_adjudicated(client, cast, care):
+    client.force_login(cast[Role.MUTUAL_MANAGER])
+    for days_ago, reference in ((3, "F-1"), (10, "F-2"), (20, "F-3")):
+        lines = (("CS-PS", 1, 1000), ("PARA500", 40, 25))  # 40 tablets: 30 at most
+        day = (TODAY - datetime.timedelta(days=days_ago)).isoformat()
+        post = claim_post(care.moussa, care.post, reference, lines, service_from=day)
+        assert client.post("/claims/new/", post).status_code == 302
+    first, second, third = Claim.objects.order_by("provider_reference")
+    adjudicated = [(line.outcome, line.mutual_share) for line in first.lines.order_by("position")]
+    advisor = cast[Role.MEDICAL_ADVISOR]
+    client.force_login(advisor)
+    page = client.get("/claims/review/").content.decode()
+    assert all(f">{reference}</a>" in page for reference in ("F-1", "F-2", "F-3"))
+    # nothing ticked: nothing approved
+    response = client.post("/claims/review/", {})
+    assert response.status_code == 200 and response.context["form"].errors
+    # two ticked: both decided, as adjudication decided every line, and audited
+    response = client.post("/claims/review/", {"claims": [first.pk, second.pk]})
+    assert response.status_code == 302
+    for claim in (first, second, third):
+        claim.refresh_from_db()
+    assert first.status == second.status == ClaimStatus.DECIDED
+    assert third.status == ClaimStatus.IN_REVIEW
+    assert first.reviewed_by == advisor
+    assert [(line.outcome, line.mutual_share) for line in first.lines.order_by("position")] == (
+        adjudicated
+    )
+    assert adjudicated[1][0] == Outcome.ADJUSTED
+    assert audit_trail(first).filter(actor=advisor).exists()
+    page = client.get("/claims/review/").content.decode()
+    assert ">F-3</a>" in page and ">F-1</a>" not in page
+    # a claim decided meanwhile (in another tab): the third is not approved either
+    response = client.post("/claims/review/", {"claims": [first.pk, third.pk]})
+    assert response.status_code == 200 and response.context["form"].errors
+    third.refresh_from_db()
+    assert third.status == ClaimStatus.IN_REVIEW
+
+
 def test_an_advisor_cannot_pay_more_than_adjudication_allowed(client, cast, care):
     client.force_login(cast[Role.MUTUAL_MANAGER])
     client.post("/claims/new/", claim_post(care.moussa, care.post))

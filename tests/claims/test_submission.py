@@ -4,10 +4,11 @@ and bad input that changes nothing. Runs on SQLite and PostgreSQL."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from mutualis.claims.models import Claim, ClaimLine, ReviewPolicy
 from mutualis.claims.rules import ClaimStatus, Outcome, ReasonCode, ReviewReason
-from mutualis.claims.services import ClaimInput, LineInput, claims_submit
+from mutualis.claims.services import ClaimInput, LineInput, claims_approve, claims_submit
 from mutualis.core.audit import audit_trail
 
 TODAY = datetime.date(2025, 3, 20)
@@ -155,6 +156,22 @@ def test_claims_above_the_threshold_wait_for_the_medical_advisor(care, federatio
     (claim,) = submit(consultation(care.moussa)).claims
     assert claim.status == ClaimStatus.IN_REVIEW
     assert claim.review_reasons == ReviewReason.AMOUNT
+
+
+def test_approving_claims_decides_all_of_them_or_none(care, federation):
+    ReviewPolicy.objects.filter(owner=federation.national).update(amount_threshold=1000)
+    first, second = submit(
+        consultation(care.moussa, reference="R-1"), consultation(care.awa, reference="R-2")
+    ).claims
+    claims_approve(by=None, claims=[first])
+    with pytest.raises(ValidationError):
+        claims_approve(by=None, claims=[second, first])  # the first was decided already
+    second.refresh_from_db()
+    assert second.status == ClaimStatus.IN_REVIEW
+    assert claims_approve(by=None, claims=[second]) == 1
+    second.refresh_from_db()
+    assert second.status == ClaimStatus.DECIDED
+    assert second.asked == second.mutual_share + second.copay + second.refused
 
 
 def test_a_batch_is_audited_once_per_mutual(care, federation):

@@ -82,6 +82,22 @@ class LineReviewForm(forms.Form):
     comment = forms.CharField(label=_("comment"), required=False, max_length=500)
 
 
+class ApprovalForm(forms.Form):
+    claims = forms.ModelMultipleChoiceField(
+        queryset=None,
+        error_messages={
+            "required": _("Tick the claims to approve."),
+            "invalid_choice": _(
+                "A claim ticked is no longer waiting for review: it was decided meanwhile."
+            ),
+        },
+    )
+
+    def __init__(self, *args, waiting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claims"].queryset = waiting
+
+
 class LetterForm(forms.Form):
     member_number = forms.CharField(label=_("member number"), max_length=40)
     provider = forms.ModelChoiceField(label=_("provider"), queryset=None)

@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mutualis.claims import imports, queries, services
 from mutualis.claims.forms import (
+    ApprovalForm,
     CancelForm,
     ClaimFilterForm,
     ClaimForm,
@@ -241,15 +242,35 @@ def claim_list(request):
     )
 
 
-@access(roles=REVIEWERS)
+@access(roles=REVIEWERS, writes=True)
+@require_http_methods(["GET", "POST"])
 def review_queue(request):
-    page = Paginator(queries.review_queue(request.user), PAGE_SIZE).get_page(
+    """The claims waiting for review; those ticked are approved as adjudication decided them."""
+    waiting = queries.review_queue(request.user)
+    form = ApprovalForm(request.POST if request.method == "POST" else None, waiting=waiting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.claims_approve(by=request.user, claims=form.cleaned_data["claims"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s claim approved as adjudicated.",
+                    "%(count)s claims approved as adjudicated.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect("review_queue")
+    page = Paginator(waiting.select_related("beneficiary", "provider"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    for claim in page:
+        claim.review_labels = labels(claim.review_reasons, ReviewReason)
     return render(
-        request,
-        "claims/claim_list.html",
-        {"page": page, "query": request.GET, "title": _("Claims to review")},
+        request, "claims/review_queue.html", {"page": page, "query": request.GET, "form": form}
     )
 
 
