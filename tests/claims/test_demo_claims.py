@@ -1,7 +1,8 @@
 """The demo claims: `mutualis demo` gives the register's beneficiaries months of care at
 realistic rates, submitted month by month and adjudicated by the engine, with portability,
-guarantee letters and a medical review queue; the same seed gives the same claims. Runs on
-SQLite and PostgreSQL."""
+guarantee letters and a medical review queue; the same seed gives the same claims. The region of
+the demo's users lists them on statements and pays them, never twice nor beyond what a statement
+owes. Runs on SQLite and PostgreSQL."""
 
 import datetime
 import hashlib
@@ -11,14 +12,16 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max, Q, Sum
 from django.test import TestCase
 from django.utils import timezone
 
 from mutualis.claims.demo import age_on
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter, ReviewPolicy
 from mutualis.claims.rules import ClaimStatus, Outcome, ReasonCode
+from mutualis.federation.models import User
 from mutualis.membership.models import Beneficiary, Sequence
+from mutualis.settlements.models import ProviderPayment, Statement, StatementClaim
 
 MONTHS = 12
 
@@ -43,6 +46,7 @@ class TestDemoClaims(TestCase):
     @classmethod
     def setUpTestData(cls):
         load_demo(mutuals=60, households_per_mutual=3, claims_months=MONTHS, seed=4)
+        cls.region = User.objects.get(username="officer").organisation  # where payments are
 
     def test_people_claim_one_to_three_times_a_year_young_children_and_women_most(self):
         first, last = window()
@@ -150,6 +154,40 @@ class TestDemoClaims(TestCase):
         assert reviewed.exists() and not reviewed.exclude(review_reasons__gt="").exists()
         for submitted, reviewed_at in reviewed.values_list("submitted_on", "reviewed_at"):
             assert submitted < timezone.localtime(reviewed_at).date() < timezone.localdate()
+
+    # the provider payments of these claims (settlements.demo)
+    def test_the_region_of_the_demo_users_lists_its_claims_on_statements(self):
+        statements = Statement.objects.all()
+        assert statements.count() > 20
+        assert not statements.exclude(mutual__path__startswith=self.region.path).exists()
+        # every claim of the region paid and cared for before the last two months is listed
+        last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+        two_months_ago = last_month.replace(day=1) - datetime.timedelta(days=1)
+        unlisted = Claim.objects.filter(
+            payer__path__startswith=self.region.path,
+            status=ClaimStatus.DECIDED,
+            mutual_share__gt=0,
+            service_from__lte=two_months_ago,
+        ).exclude(pk__in=StatementClaim.objects.values("claim_id"))
+        assert not unlisted.exists()
+        # each statement's total is what its claims pay
+        for statement in statements.annotate(listed=Sum("claims__amount")):
+            assert statement.total == statement.listed
+
+    def test_statements_are_paid_in_terms_late_in_parts_or_not_yet_never_beyond(self):
+        statements = Statement.objects.annotate(
+            paid=Sum("payments__amount", default=0),
+            payments_count=Count("payments"),
+            late=Count("payments", filter=Q(payments__paid_on__gt=F("due_on"))),
+        )
+        assert all(0 <= s.paid <= s.total for s in statements)
+        assert any(s.paid == s.total and s.late == 0 for s in statements)
+        assert any(s.late > 0 for s in statements)
+        assert any(s.paid == 0 for s in statements)
+        assert any(0 < s.paid < s.total or s.payments_count >= 2 for s in statements)
+        (reversal,) = ProviderPayment.objects.filter(reverses__isnull=False)
+        assert reversal.amount == -reversal.reverses.amount
+        assert reversal.statement_id == reversal.reverses.statement_id
 
 
 # --- the same seed, the same claims ------------------------------------------------------------

@@ -50,14 +50,21 @@ class Terms:
     payment_days: int
 
 
-def terms_for(payer: Organisation, provider: Provider, day: datetime.date) -> Terms:
-    """The payer's agreement with the provider in force on `day` (else its latest), and the
-    invoicing period and payment terms of its version in force then (else its first)."""
-    agreements = list(
-        Agreement.objects.filter(party=payer, provider=provider)
+def agreements_of(payer: Organisation, provider_ids) -> dict[int, list[Agreement]]:
+    """The payer's agreements with each of these providers, with their versions, latest first."""
+    found: dict[int, list[Agreement]] = defaultdict(list)
+    for agreement in (
+        Agreement.objects.filter(party=payer, provider_id__in=provider_ids)
         .prefetch_related("versions")
         .order_by("-starts_on", "-pk")
-    )
+    ):
+        found[agreement.provider_id].append(agreement)
+    return found
+
+
+def terms_among(agreements: list[Agreement], day: datetime.date) -> Terms:
+    """The agreement among a payer's with a provider in force on `day` (else its latest), and
+    the invoicing period and payment terms of its version in force then (else its first)."""
     agreement = next(
         (a for a in agreements if a.starts_on <= day and (a.ends_on is None or day <= a.ends_on)),
         agreements[0] if agreements else None,
@@ -120,10 +127,12 @@ def statements_issue(
     for pk, provider_id, service_from, share, currency in payable:
         by_provider[provider_id].append((pk, service_from, share, currency))
     providers = Provider.objects.in_bulk(list(by_provider))
+    agreements = agreements_of(payer, list(by_provider))
     issue = Issue()
+    to_write = []
     for provider_id in sorted(by_provider, key=lambda pk: providers[pk].name):
         provider = providers[provider_id]
-        terms = terms_for(payer, provider, day)
+        terms = terms_among(agreements.get(provider_id, []), day)
         start = period_start(day, terms.unit)
         end = period_end(start, terms.unit)
         claims = [c for c in by_provider[provider_id] if c[1] <= end]
@@ -145,9 +154,13 @@ def statements_issue(
                 % {"provider": provider.name, "currencies": ", ".join(sorted(currencies))}
             )
             continue
-        issue.statements.append(
-            statement_write(by, payer, provider, terms, start, end, issued_on, claims)
-        )
+        to_write.append((provider, terms, start, end, claims))
+    if to_write:
+        first = sequence_take(mutual=payer, name=SERIES, count=len(to_write))
+        for number, (provider, terms, start, end, claims) in enumerate(to_write, start=first):
+            issue.statements.append(
+                statement_write(by, payer, number, provider, terms, start, end, issued_on, claims)
+            )
     if not issue.statements:
         raise ValidationError({"period": issue.notes or [nothing_to_issue(payer, day)]})
     return issue
@@ -172,10 +185,12 @@ def nothing_to_issue(payer: Organisation, day: datetime.date) -> str:
     return _("No approved claim is left to pay for this period.")
 
 
-def statement_write(by, payer, provider, terms: Terms, start, end, issued_on, claims) -> Statement:
+def statement_write(
+    by, payer, number: int, provider, terms: Terms, start, end, issued_on, claims
+) -> Statement:
     statement = Statement(
         mutual=payer,
-        number=sequence_take(mutual=payer, name=SERIES),
+        number=number,
         provider=provider,
         agreement=terms.agreement,
         payment_days=terms.payment_days,
