@@ -4,8 +4,13 @@
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -110,3 +115,72 @@ class Context:
         if completed.returncode != 0:
             raise BenchError(f"the probe {name} failed:\n{completed.stderr[-4000:]}")
         return json.loads(completed.stdout.strip().splitlines()[-1])
+
+    @contextmanager
+    def production_server(
+        self,
+        *,
+        database_url: str,
+        var_dir: Path,
+        workers: int,
+        threads: int = 1,
+        niceness: int = 0,
+    ) -> Iterator["Server"]:
+        """`mutualis serve --production` (gunicorn) against `database_url` on a free port of
+        this machine, at `niceness`, once it answers; stopped on leaving."""
+        port = free_port()
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mutualis",
+                "serve",
+                "--production",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+            ],
+            cwd=self.root,
+            env={
+                **self.environment(database_url, var_dir),
+                "MUTUALIS_HTTPS": "0",
+                "MUTUALIS_DEBUG": "0",
+            },
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
+        )
+        server = Server(process, port)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(server.url + "/health", timeout=2)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        raise BenchError("the production server did not start") from None
+                    time.sleep(0.2)
+            yield server
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@dataclass(frozen=True)
+class Server:
+    process: subprocess.Popen
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -2,8 +2,8 @@
 national scale (about 500,000 beneficiaries), from 16 clients at once.
 
 The database is the 500,000-beneficiary demo that bench_register_demo.py leaves in
-var/bench/tmp/register/ when it is there (copied, so that it stays as that benchmark left it),
-else one built here the same way. A health post (level: health post) and a provider clerk of
+var/bench/tmp/register/, built there the same way when it is not (register_database), and
+copied, so that it stays as that benchmark left it. A health post (level: health post) and a provider clerk of
 the national union with an API key are added to it, and the production server (`mutualis serve
 --production`: gunicorn, WORKERS sync workers: on two cores three did better than two, five or
 threads) serves it on a free port.
@@ -34,26 +34,13 @@ import shutil
 import sqlite3
 import statistics
 import subprocess
-import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench import BenchError, Context, Result
-from bench.bench_pages import free_port
+from bench.bench_register_demo import register_database
 
-DEMO = [
-    "demo",
-    "--mutuals",
-    "100",
-    "--households-per-mutual",
-    "1000",
-    "--claims-months",
-    "0",
-    "--seed",
-    "1",
-]
 CLIENTS = 16
 MEMBERS = 5000
 WARM_UP_SECONDS = 5
@@ -79,16 +66,10 @@ user_create(by=None, username="fhir-bench-clerk", organisation=national, roles=[
 
 
 def demo_database(ctx: Context, folder: Path) -> Path:
-    """The 500,000-beneficiary demo: bench_register_demo's copied when it is there, else built."""
+    """A copy of the 500,000-beneficiary register, which stays as bench_register_demo left it."""
     database = folder / "demo.sqlite3"
-    left = ctx.tmp / "register" / "demo.sqlite3"
-    if left.exists():
-        with sqlite3.connect(left) as source, sqlite3.connect(database) as copy:
-            source.backup(copy)
-    url = ctx.sqlite_url(database)
-    ctx.mutualis("migrate", "--noinput", "--verbosity", "0", database_url=url, var_dir=folder)
-    if not left.exists():
-        ctx.mutualis(*DEMO, database_url=url, var_dir=folder, timeout=1800)
+    with sqlite3.connect(register_database(ctx)) as source, sqlite3.connect(database) as copy:
+        source.backup(copy)
     return database
 
 
@@ -240,46 +221,6 @@ def cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def serve(ctx: Context, database: Path, folder: Path, port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": ctx.sqlite_url(database),
-        "MUTUALIS_VAR_DIR": str(folder),
-        "MUTUALIS_HTTPS": "0",
-        "MUTUALIS_DEBUG": "0",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mutualis",
-            "serve",
-            "--production",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--threads",
-            str(THREADS),
-        ],
-        cwd=ctx.root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        preexec_fn=lambda: os.nice(SERVER_NICENESS),
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/fhir/r4/metadata", timeout=2)
-            return server
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.terminate()
-                raise BenchError("the production server did not start") from None
-            time.sleep(0.2)
-
-
 def run(ctx: Context) -> list[Result]:
     if shutil.which("wrk") is None:
         raise BenchError("wrk is missing: `make system-deps` installs it (Debian's package wrk)")
@@ -291,14 +232,15 @@ def run(ctx: Context) -> list[Result]:
         "api_key", "fhir-bench-clerk", "benchmark", database_url=url, var_dir=folder
     ).stdout.strip()
     ctx.mutualis("collectstatic", "--noinput", "--verbosity", "0", database_url=url, var_dir=folder)
-    port = free_port()
     script = wrk_script(folder, member_numbers(database, MEMBERS), key)
-    server = serve(ctx, database, folder, port)
-    try:
-        timed = rounds(port, script, server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with ctx.production_server(
+        database_url=url,
+        var_dir=folder,
+        workers=WORKERS,
+        threads=THREADS,
+        niceness=SERVER_NICENESS,
+    ) as server:
+        timed = rounds(server.port, script, server.process.pid)
     rps = statistics.median(r.per_second for r in timed)
     p99 = statistics.median(r.p99_ms for r in timed)
     answers = sum(r.answers for r in timed)

@@ -9,12 +9,7 @@ carries on a first visit, with nothing cached.
 """
 
 import gzip
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -57,12 +52,6 @@ class Links(HTMLParser):
             self.assets.append(values["href"])
         elif tag in {"script", "img"} and values.get("src"):
             self.assets.append(values["src"])
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Browser:
@@ -155,46 +144,8 @@ def run(ctx: Context) -> list[Result]:
     ctx.mutualis(
         "collectstatic", "--noinput", "--verbosity", "0", database_url=database, var_dir=folder
     )
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database,
-        "MUTUALIS_VAR_DIR": str(folder),
-        "MUTUALIS_HTTPS": "0",
-        "MUTUALIS_DEBUG": "0",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mutualis",
-            "serve",
-            "--production",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
-        cwd=ctx.root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/health", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise BenchError("the production server did not start") from None
-                time.sleep(0.2)
-        weights = [weight for username in USERS for weight in crawl(base, username)]
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with ctx.production_server(database_url=database, var_dir=folder, workers=2) as server:
+        weights = [weight for username in USERS for weight in crawl(server.url, username)]
     heaviest, path = max(weights)
     print(f"  {len(weights)} pages; heaviest {path}: {heaviest / 1024:.1f} KB")
     return [Result("page_weight_max_kb", round(heaviest / 1024, 1), "KB", goal=200, better="lower")]

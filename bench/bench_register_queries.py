@@ -7,34 +7,11 @@ own (bench/probes/register_queries.py).
 """
 
 from bench import BenchError, Context, Result
-
-# the register of bench_register_demo.py, built the same way when this benchmark runs alone
-DEMO = [
-    "demo",
-    "--mutuals",
-    "100",
-    "--households-per-mutual",
-    "1000",
-    "--claims-months",
-    "0",
-    "--seed",
-    "1",
-]
+from bench.bench_register_demo import register_database
 
 
 def run(ctx: Context) -> list[Result]:
-    database = ctx.tmp / "register" / "demo.sqlite3"
-    if not database.exists():
-        folder = ctx.scratch("register")
-        ctx.mutualis(
-            "migrate",
-            "--noinput",
-            "--verbosity",
-            "0",
-            database_url=ctx.sqlite_url(database),
-            var_dir=folder,
-        )
-        ctx.mutualis(*DEMO, database_url=ctx.sqlite_url(database), var_dir=folder, timeout=900)
+    database = register_database(ctx)
     figures = ctx.probe(
         "register_queries",
         database_url=ctx.sqlite_url(database),
