@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.rules import ServiceCategory
-from mutualis.claims.rules import Channel, ClaimStatus, Outcome, VisitType
+from mutualis.claims.rules import Channel, ClaimStatus, Outcome, ReviewReason, VisitType, labels
 from mutualis.core.ids import uid_field
 from mutualis.core.money import BASIS_POINTS
 from mutualis.federation.models import Organisation
@@ -158,6 +158,11 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider_reference} ({self.service_from})"
+
+    @property
+    def review_labels(self) -> list[str]:
+        """Why the claim was sent to the medical advisor, in the user's language."""
+        return labels(self.review_reasons, ReviewReason)
 
 
 class ClaimLine(models.Model):

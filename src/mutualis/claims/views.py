@@ -23,7 +23,7 @@ from mutualis.claims.forms import (
 )
 from mutualis.claims.letters import letter_pdf
 from mutualis.claims.models import Claim, GuaranteeLetter
-from mutualis.claims.rules import Channel, ClaimStatus, ReviewReason, labels
+from mutualis.claims.rules import Channel, ClaimStatus, labels
 from mutualis.core.access import access, scoped
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response
@@ -267,8 +267,6 @@ def review_queue(request):
     page = Paginator(waiting.select_related("beneficiary", "provider"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    for claim in page:
-        claim.review_labels = labels(claim.review_reasons, ReviewReason)
     return render(
         request, "claims/review_queue.html", {"page": page, "query": request.GET, "form": form}
     )
@@ -289,7 +287,6 @@ def claim_detail(request, claim):
         {
             "claim": claim,
             "lines": decided_lines(claim),
-            "review_labels": labels(claim.review_reasons, ReviewReason),
             "can_review": (
                 claim.status == ClaimStatus.IN_REVIEW and request.user.has_any_role(REVIEWERS)
             ),
@@ -339,7 +336,6 @@ def claim_review(request, claim):
         {
             "claim": claim,
             "rows": list(zip(lines, forms, strict=True)),
-            "review_labels": labels(claim.review_reasons, ReviewReason),
             "open_for_review": open_for_review,
         },
     )
