@@ -3,10 +3,10 @@ national scale (about 500,000 beneficiaries), from 16 clients at once.
 
 The database is the 500,000-beneficiary demo that bench_register_demo.py leaves in
 var/bench/tmp/register/, built there the same way when it is not (register_database), and
-copied, so that it stays as that benchmark left it. A health post (level: health post) and a provider clerk of
-the national union with an API key are added to it, and the production server (`mutualis serve
---production`: gunicorn, WORKERS sync workers: on two cores three did better than two, five or
-threads) serves it on a free port.
+copied, so that it stays as that benchmark left it. A health post (level: health post) and a
+provider clerk of the national union with an API key are added to it, and the production
+server (`mutualis serve --production`: gunicorn, WORKERS sync workers: on two cores three did
+better than two, five or threads) serves it on a free port.
 
 The clients are wrk (Debian's package; `make system-deps` installs it), the usual HTTP load
 generator: one thread holding 16 connections, each posting a CoverageEligibilityRequest
