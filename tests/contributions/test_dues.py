@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mutualis.benefits.rules import Category
+from mutualis.benefits.choices import Category
 from mutualis.contributions.rules import (
     MEMBER,
     ContributionTerms,

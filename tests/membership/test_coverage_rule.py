@@ -12,7 +12,7 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mutualis.benefits.rules import Relationship
+from mutualis.benefits.choices import Relationship
 from mutualis.core.periods import PeriodUnit, shift
 from mutualis.membership.coverage import (
     LAPSE_AFTER_DAYS,

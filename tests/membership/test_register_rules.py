@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mutualis.benefits.rules import Category, Relationship
+from mutualis.benefits.choices import Category, Relationship
 from mutualis.core.identifiers import member_number
 from mutualis.membership.rules import (
     age_on,

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from mutualis.benefits.rules import ServiceCategory
+from mutualis.benefits.choices import ServiceCategory
 from mutualis.core.http import XLSX
 from mutualis.federation.models import Location
 from mutualis.providers.models import AgreementVersion, MedicalItem, Provider

@@ -41,6 +41,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from mutualis.benefits.choices import (
+    Category,
+    ContributionBasis,
+    LevelOfCare,
+    PayerKind,
+    ServiceCategory,
+)
 from mutualis.benefits.models import (
     BenefitPackage,
     CoverageRule,
@@ -49,18 +56,10 @@ from mutualis.benefits.models import (
     SubsidyRule,
     WaitingPeriod,
 )
-from mutualis.benefits.rules import (
-    Category,
-    ContributionBasis,
-    LevelOfCare,
-    PayerKind,
-    ServiceCategory,
-)
-from mutualis.contributions.rules import ContributionTerms
+from mutualis.benefits.terms import Terms
 from mutualis.core.demo import Demo
 from mutualis.core.periods import PeriodUnit
 from mutualis.federation.models import Organisation
-from mutualis.membership.coverage import CoverageTerms
 
 S = ServiceCategory
 L = LevelOfCare
@@ -359,33 +358,29 @@ def own_package_mutual(mutuals: Sequence[tuple[str, str]]) -> str:
     return mutuals[-1][0]
 
 
-def contribution_terms(version: PlannedVersion) -> ContributionTerms:
-    """A planned version as contributions.rules reads it; payers are named by their codes."""
-    return ContributionTerms(
+def planned_terms(version: PlannedVersion) -> Terms:
+    """A planned version in the terms every rule reads (benefits.terms), before it is written:
+    payers are named by their codes."""
+    covered = {rule.service for rule in version.coverage if not rule.excluded}
+    return Terms(
         valid_from=version.valid_from,
         period=version.period,
         per_household=version.contribution_basis == ContributionBasis.PER_HOUSEHOLD,
         contribution=version.contribution,
         registration_fee=version.registration_fee,
         subsidies=version.subsidies,
-    )
-
-
-def coverage_terms(version: PlannedVersion) -> CoverageTerms:
-    """A planned version as membership.coverage reads it."""
-    covered = {rule.service for rule in version.coverage if not rule.excluded}
-    return CoverageTerms(
-        valid_from=version.valid_from,
-        period=version.period,
         waiting_days=version.waiting_days,
-        grace_days=version.grace_days,
-        child_age_limit=version.child_age_limit,
         waiting_days_by_service=dict(version.waiting_days_by_service),
+        grace_days=version.grace_days,
         excluded_services=frozenset(
             rule.service
             for rule in version.coverage
             if rule.excluded and rule.service not in covered
         ),
+        child_age_limit=version.child_age_limit,
+        spouses_allowed=version.spouses_allowed,
+        other_dependents_allowed=version.other_dependents_allowed,
+        max_household_size=version.max_household_size,
     )
 
 

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.benefits.choices import Category, ServiceCategory
 from mutualis.benefits.models import BenefitPackage, CoverageRule, PackageVersion, Payer
-from mutualis.benefits.rules import Category, ServiceCategory
 from mutualis.federation.forms import DateInput
 
 
@@ -26,11 +26,16 @@ class VersionForm(forms.ModelForm):
             "valid_from",
             "contribution_basis",
             "period",
+            "period_anchor",
             "contribution",
             "registration_fee",
+            "newcomer_billing",
             "waiting_days",
+            "reentry_waiting_days",
+            "newborns_exempt",
             "grace_days",
             "child_age_limit",
+            "adult_dependants_allowed",
             "spouses_allowed",
             "other_dependents_allowed",
             "max_household_size",

@@ -9,11 +9,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.benefits.rules import (
+from mutualis.benefits.choices import (
     Category,
     ContributionBasis,
     LevelOfCare,
+    NewcomerBilling,
     PayerKind,
+    PeriodAnchor,
     ServiceCategory,
 )
 from mutualis.core.ids import new_uid, uid_field
@@ -96,6 +98,22 @@ class PackageVersion(models.Model):
     period = models.CharField(
         _("contribution period"), max_length=10, choices=PeriodUnit.choices, default=PeriodUnit.YEAR
     )
+    period_anchor = models.CharField(
+        _("periods follow"),
+        max_length=12,
+        choices=PeriodAnchor.choices,
+        default=PeriodAnchor.CALENDAR,
+        help_text=_(
+            "Calendar periods: a household that enrols during a period pays for the days left. "
+            "Anniversary: each household's periods start on the day it enrolled."
+        ),
+    )
+    newcomer_billing = models.CharField(
+        _("a dependant added later pays"),
+        max_length=12,
+        choices=NewcomerBilling.choices,
+        default=NewcomerBilling.NEXT_PERIOD,
+    )
     contribution = models.PositiveBigIntegerField(
         _("contribution per period"),
         help_text=_("Per beneficiary or per household, in the smallest unit of the currency."),
@@ -109,6 +127,14 @@ class PackageVersion(models.Model):
         default=30,
         help_text=_("Days after the first payment before care is covered."),
     )
+    reentry_waiting_days = models.PositiveIntegerField(
+        _("waiting period after a suspension (days)"),
+        default=0,
+        help_text=_("Days after the payment that ends a suspension before care is covered again."),
+    )
+    newborns_exempt = models.BooleanField(
+        _("newborns of a covered member have no waiting period"), default=False
+    )
     grace_days = models.PositiveIntegerField(
         _("grace period (days)"),
         default=30,
@@ -118,7 +144,14 @@ class PackageVersion(models.Model):
     child_age_limit = models.PositiveSmallIntegerField(
         _("age limit of children"),
         default=21,
-        help_text=_("A child dependent is covered until this age."),
+        help_text=_(
+            "A child dependent is covered until the end of the period in which they reach this age."
+        ),
+    )
+    adult_dependants_allowed = models.BooleanField(
+        _("children over the age limit stay as adult dependants"),
+        default=False,
+        help_text=_("They are then billed as adults from the next period."),
     )
     spouses_allowed = models.PositiveSmallIntegerField(_("spouses allowed"), default=4)
     other_dependents_allowed = models.BooleanField(_("other dependents allowed"), default=True)

@@ -90,7 +90,8 @@ def package_version_add(
     A new version starts after the latest one and, once a package has a version, not before
     today unless `allow_past` (setting up a mutual's history): a change never rewrites the
     past. All versions keep the package's contribution period (a change of period is a new
-    package), so that periods stay comparable across versions.
+    package), and where they start (the calendar or each household's enrolment), so that
+    periods stay comparable across versions.
     """
     require_in_scope(by, package.owner, "package")
     latest = package.versions.order_by("-valid_from").first()
@@ -108,6 +109,10 @@ def package_version_add(
         if terms.get("period", latest.period) != latest.period:
             errors.setdefault("period", []).append(
                 _("The contribution period of a package cannot change; create a new package.")
+            )
+        if terms.get("period_anchor", latest.period_anchor) != latest.period_anchor:
+            errors.setdefault("period_anchor", []).append(
+                _("Where the periods start cannot change; create a new package.")
             )
     version = PackageVersion(package=package, valid_from=valid_from, **terms)
     try:

@@ -71,23 +71,19 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 from django.utils import timezone
 
+from mutualis.benefits.choices import ServiceCategory
 from mutualis.benefits.demo import demo_today
-from mutualis.benefits.rules import ServiceCategory
-from mutualis.claims.facts import households as households_of
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter, ReviewPolicy
 from mutualis.claims.rules import Channel, ClaimStatus, VisitType
 from mutualis.claims.services import ClaimInput, LineInput, claims_submit
+from mutualis.contributions.queries import households_of
+from mutualis.contributions.rules import Household as HouseholdFacts
+from mutualis.contributions.rules import coverage_at
 from mutualis.core.bulk import insert
 from mutualis.core.demo import Demo
 from mutualis.core.ids import new_uid
 from mutualis.core.periods import PeriodUnit, period_start, shift
 from mutualis.federation.models import Organisation, User
-from mutualis.membership.coverage import (
-    BeneficiaryFacts,
-    CoverageTerms,
-    HouseholdFacts,
-    coverage_at,
-)
 from mutualis.membership.models import Beneficiary, Sex
 from mutualis.membership.models import Sequence as Series
 from mutualis.providers.demo import PlannedItem, ProvidersPlan
@@ -182,16 +178,11 @@ class Person(NamedTuple):
     member_number: str
     mutual: str  # code
     sex: str
-    facts: BeneficiaryFacts
+    key: int  # the beneficiary's id
+    birth_date: datetime.date
+    enrolled_on: datetime.date
     household: int  # key in the plan's `households`
     until: datetime.date | None  # the last day in the household, if they left or resigned
-
-
-class HouseholdCover(NamedTuple):
-    """What the eligibility screen reads of a household (as claims.facts does)."""
-
-    facts: HouseholdFacts
-    terms: tuple[CoverageTerms, ...]
 
 
 class PriceList(NamedTuple):
@@ -278,7 +269,7 @@ class Planner:
     rng: random.Random
     network: Network
     items: Mapping[str, PlannedItem]
-    households: Mapping[int, HouseholdCover]
+    households: Mapping[int, HouseholdFacts]
     first_day: datetime.date
     last_day: datetime.date
     drafts: list[Draft] = field(default_factory=list)
@@ -308,8 +299,7 @@ class Planner:
     # -- one person's care
 
     def covered(self, person: Person, day: datetime.date, service: str) -> bool:
-        cover = self.households[person.household]
-        return coverage_at(person.facts, cover.facts, cover.terms, day, service).covered
+        return coverage_at(self.households[person.household], person.key, day, service).covered
 
     def turned_away(self, person: Person, day: datetime.date, service: str) -> bool:
         """Whether the clerk's eligibility check at the point of care found the person not
@@ -317,24 +307,24 @@ class Planner:
         return not self.covered(person, day, service) and self.rng.random() < CHECKED_SHARE
 
     def plan_person(self, person: Person) -> None:
-        start = max(self.first_day, person.facts.enrolled_on)
+        start = max(self.first_day, person.enrolled_on)
         end = min(self.last_day, person.until or self.last_day)
         if start > end:
             return
         rng = self.rng
         rates = CURATIVE_RATES.get(person.sex, DEFAULT_RATES)
-        rate = rates[age_group(age_on(person.facts.birth_date, start))] / 365.25
+        rate = rates[age_group(age_on(person.birth_date, start))] / 365.25
         moment = start.toordinal() + rng.expovariate(rate)
         while moment < end.toordinal() + 1:
             self.curative(person, datetime.date.fromordinal(int(moment)))
             moment += rng.expovariate(rate)
-        if person.sex == FEMALE and age_on(person.facts.birth_date, end) >= 18:
+        if person.sex == FEMALE and age_on(person.birth_date, end) >= 18:
             rate = PREGNANCIES_PER_YEAR / 365.25
             # a pregnancy may have begun before the first day of care counted
             moment = start.toordinal() - 280 + rng.expovariate(rate)
             while moment < end.toordinal() + 200:
                 delivery = datetime.date.fromordinal(int(moment))
-                if 18 <= age_on(person.facts.birth_date, delivery) <= 45:
+                if 18 <= age_on(person.birth_date, delivery) <= 45:
                     self.pregnancy(person, delivery, start, end)
                 moment += PREGNANCY_GAP_DAYS + rng.expovariate(rate)
 
@@ -351,8 +341,8 @@ class Planner:
             provider = rng.choice(neighbours)
         else:
             provider = network.facility[person.mutual]
-        child = age_on(person.facts.birth_date, day) < 12
-        group = age_group(age_on(person.facts.birth_date, day))
+        child = age_on(person.birth_date, day) < 12
+        group = age_group(age_on(person.birth_date, day))
         diagnosis = DIAGNOSES[
             rng.choices(
                 range(len(DIAGNOSES)), cum_weights=CUM_WEIGHTS[group, day.month in RAINY_MONTHS]
@@ -444,7 +434,7 @@ class Planner:
     def hospital_stay(self, person: Person, day: datetime.date) -> None:
         rng = self.rng
         hospital = self.network.hospital[person.mutual]
-        age = age_on(person.facts.birth_date, day)
+        age = age_on(person.birth_date, day)
         if age < 5:
             days = rng.randint(2, 4)
             if rng.random() < 0.6:
@@ -582,7 +572,7 @@ class Planner:
 def plan_claims(
     rng: random.Random,
     people: Sequence[Person],
-    households: Mapping[int, HouseholdCover],
+    households: Mapping[int, HouseholdFacts],
     network: Network,
     items: Mapping[str, PlannedItem],
     months: int,
@@ -700,7 +690,7 @@ def demo_network(plan: ProvidersPlan, mutual_unions: Mapping[str, str]) -> Netwo
 
 class Register(NamedTuple):
     people: list[Person]  # in the order of their mutual's code and their member number
-    households: dict[int, HouseholdCover]
+    households: dict[int, HouseholdFacts]
     ids: dict[str, tuple[int, int]]  # member number → (beneficiary, mutual) primary keys
 
 
@@ -713,7 +703,6 @@ def read_register(until: datetime.date) -> Register:
             "member_number",
             "sex",
             "birth_date",
-            "relationship",
             "enrolled_on",
             "left_on",
             "household__resigned_on",
@@ -724,15 +713,14 @@ def read_register(until: datetime.date) -> Register:
     )
     people = []
     ids = {}
-    for mutual, number, sex, birth, relationship, enrolled, left, resigned, *keys in rows:
+    for mutual, number, sex, birth, enrolled, left, resigned, *keys in rows:
         household, pk, mutual_id = keys
         ends = [day - datetime.timedelta(days=1) for day in (left, resigned) if day is not None]
-        facts = BeneficiaryFacts(birth, relationship, enrolled, left)
-        people.append(Person(number, mutual, sex, facts, household, min(ends, default=None)))
+        until_day = min(ends, default=None)
+        people.append(Person(number, mutual, sex, pk, birth, enrolled, household, until_day))
         ids[number] = (pk, mutual_id)
     states = households_of((person.household for person in people), until)
-    cover = {pk: HouseholdCover(s.facts, tuple(s.coverage_terms)) for pk, s in states.items()}
-    return Register(people, cover, ids)
+    return Register(people, {pk: state.facts for pk, state in states.items()}, ids)
 
 
 def write_claims(

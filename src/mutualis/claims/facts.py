@@ -17,20 +17,16 @@ from itertools import islice
 
 from django.db import connection
 
-from mutualis.benefits.models import BenefitPackage
 from mutualis.benefits.queries import package_rules
 from mutualis.claims.adjudication import AgreementTerms, Benefit, History, Item, Letter
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter, ReviewPolicy
 from mutualis.claims.review import DEFAULT_POLICY, Policy
 from mutualis.claims.rules import Outcome
-from mutualis.contributions.models import Allocation, Payment
-from mutualis.contributions.queries import package_terms, settle
-from mutualis.contributions.rules import Member
+from mutualis.contributions.queries import HouseholdState
 from mutualis.core.access import ancestor_paths
 from mutualis.core.periods import in_force
 from mutualis.federation.models import Organisation
-from mutualis.membership.coverage import BeneficiaryFacts, CoverageTerms, HouseholdFacts
-from mutualis.membership.models import Beneficiary, Household
+from mutualis.membership.models import Beneficiary
 from mutualis.providers.models import Agreement, AgreementVersion, MedicalItem, Provider, Tariff
 
 # Values per IN (...) list: under SQLite's limit on parameters, large enough to amortise a query.
@@ -62,7 +58,6 @@ class Person:
     mutual_id: int
     mutual_path: str
     household_id: int
-    facts: BeneficiaryFacts
 
 
 def beneficiaries_by_number(numbers: Iterable[str], scope_prefix: str) -> dict[str, list[Person]]:
@@ -70,17 +65,14 @@ def beneficiaries_by_number(numbers: Iterable[str], scope_prefix: str) -> dict[s
     happen to share a code)."""
     found: dict[str, list[Person]] = defaultdict(list)
     sql = (
-        f"SELECT b.member_number, b.id, b.mutual_id, o.path, b.household_id, b.birth_date,"
-        f" b.relationship, b.enrolled_on, b.left_on FROM {table(Beneficiary)} b"
+        f"SELECT b.member_number, b.id, b.mutual_id, o.path, b.household_id"
+        f" FROM {table(Beneficiary)} b"
         f" JOIN {table(Organisation)} o ON o.id = b.mutual_id"
         f" WHERE o.path LIKE %s AND b.member_number IN ({{}})"
     )
     prefix = scope_prefix + "%"  # paths are digits and slashes: nothing to escape
-    for number, pk, mutual, path, household, birth, relationship, enrolled, left in rows_in(
-        sql, set(numbers), [prefix]
-    ):
-        facts = BeneficiaryFacts(birth, relationship, enrolled, left)
-        found[number].append(Person(pk, mutual, path, household, facts))
+    for number, pk, mutual, path, household in rows_in(sql, set(numbers), [prefix]):
+        found[number].append(Person(pk, mutual, path, household))
     return found
 
 
@@ -200,52 +192,6 @@ class AgreementBook:
             return None
         terms = AgreementTerms(starts, ends, version.submission_days, self.tariffs[version.pk])
         return Contract(pk, party, terms)
-
-
-@dataclass(frozen=True)
-class HouseholdState:
-    facts: HouseholdFacts
-    package_id: int
-    revision: object
-
-    @property
-    def coverage_terms(self) -> tuple[CoverageTerms, ...]:
-        return package_terms(self.package_id, self.revision).coverage
-
-
-def households(ids: Iterable[int], until: datetime.date) -> dict[int, HouseholdState]:
-    """Each household's enrolment, resignation, package, and the periods its payments settled
-    (as `coverage_by_id` reads them, for many households at once)."""
-    ids = list(set(ids))
-    members: dict[int, list[Member]] = defaultdict(list)
-    for household, category, enrolled, left in rows_in(
-        f"SELECT household_id, category, enrolled_on, left_on FROM {table(Beneficiary)}"
-        f" WHERE household_id IN ({{}})",
-        ids,
-    ):
-        members[household].append(Member(category, enrolled, left))
-    allocations: dict[int, list[tuple]] = defaultdict(list)
-    for household, *row in rows_in(
-        f"SELECT a.household_id, a.kind, a.period_start, a.payer_id, a.amount, p.received_on"
-        f" FROM {table(Allocation)} a JOIN {table(Payment)} p ON p.id = a.payment_id"
-        f" WHERE a.household_id IN ({{}})",
-        ids,
-    ):
-        allocations[household].append(tuple(row))
-    states = {}
-    for pk, enrolled, resigned, package, revision in rows_in(
-        f"SELECT h.id, h.enrolled_on, h.resigned_on, h.package_id, p.rules_revision"
-        f" FROM {table(Household)} h JOIN {table(BenefitPackage)} p ON p.id = h.package_id"
-        f" WHERE h.id IN ({{}})",
-        ids,
-    ):
-        terms = package_terms(package, revision)
-        _fee, _dues, settled, _paid = settle(
-            terms.contributions, enrolled, resigned, members[pk], allocations[pk], until
-        )
-        facts = HouseholdFacts(enrolled, resigned, settled.covered_from, settled.paid_periods)
-        states[pk] = HouseholdState(facts, package, revision)
-    return states
 
 
 @cache

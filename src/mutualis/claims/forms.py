@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.benefits.rules import ServiceCategory
+from mutualis.benefits.choices import ServiceCategory
 from mutualis.claims.rules import ClaimStatus, Outcome, ReasonCode, VisitType
 from mutualis.federation.forms import DateInput
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.benefits.rules import ServiceCategory
+from mutualis.benefits.choices import ServiceCategory
 from mutualis.claims.rules import Channel, ClaimStatus, Outcome, ReviewReason, VisitType, labels
 from mutualis.core.ids import uid_field
 from mutualis.core.money import BASIS_POINTS

@@ -8,19 +8,15 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from mutualis.benefits.rules import ServiceCategory
+from mutualis.benefits.choices import ServiceCategory
 from mutualis.claims import facts
 from mutualis.claims.adjudication import Benefit
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter
 from mutualis.claims.rules import ClaimStatus, Outcome
+from mutualis.contributions.queries import households_of
+from mutualis.contributions.rules import Coverage, coverage_at, coverage_by_service
 from mutualis.core.access import ancestor_paths, scoped
 from mutualis.federation.rules import Role
-from mutualis.membership.coverage import (
-    BeneficiaryFacts,
-    Coverage,
-    coverage_at,
-    coverage_by_service,
-)
 from mutualis.membership.models import Beneficiary
 from mutualis.providers.models import Provider
 
@@ -88,17 +84,10 @@ def eligibility(beneficiary: Beneficiary, provider: Provider, on: datetime.date)
     """Whether a beneficiary is covered at a provider on a day, and for each service the
     package covers at the provider's level: the rate, the co-payment, the ceilings and what is
     left of the yearly one, and whether a waiting period still applies to it."""
-    household = facts.households([beneficiary.household_id], on)[beneficiary.household_id]
-    person = BeneficiaryFacts(
-        beneficiary.birth_date,
-        beneficiary.relationship,
-        beneficiary.enrolled_on,
-        beneficiary.left_on,
-    )
-    terms = household.coverage_terms
+    household = households_of([beneficiary.household_id], on)[beneficiary.household_id]
     benefits = facts.benefits_at(household, on, provider.level)
     offered = {c: b for c, b in benefits.items() if not b.excluded}
-    by_service = coverage_by_service(person, household.facts, terms, on, offered)
+    by_service = coverage_by_service(household.facts, beneficiary.pk, on, offered)
     paid = paid_in_year(beneficiary.pk, on.year) if offered else {}
     rights = [
         ServiceRights(category, benefit, by_service[category], paid.get(category, 0))
@@ -116,7 +105,7 @@ def eligibility(beneficiary: Beneficiary, provider: Provider, on: datetime.date)
         beneficiary,
         provider,
         on,
-        coverage_at(person, household.facts, terms, on),
+        coverage_at(household.facts, beneficiary.pk, on),
         rights,
         letters,
     )

@@ -29,13 +29,14 @@ from mutualis.claims.adjudication import ClaimFacts, History, Letter, Line, adju
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter
 from mutualis.claims.review import Frequency, Parts, review_reasons, reviewed
 from mutualis.claims.rules import ClaimStatus, Outcome, ReasonCode, VisitType, joined, split
+from mutualis.contributions.queries import households_of
+from mutualis.contributions.rules import coverage_by_service
 from mutualis.core import bulk
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
 from mutualis.core.ids import new_bulk_uid
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
 from mutualis.federation.services import require_in_scope
-from mutualis.membership.coverage import coverage_by_service
 from mutualis.membership.models import Beneficiary
 from mutualis.membership.services import sequence_take
 from mutualis.providers.models import Provider
@@ -278,7 +279,7 @@ class Batch:
         catalogue = read.Catalogue()
         book = read.AgreementBook(p.id for p in provider.values())
         until = max(inputs[i].service_to or inputs[i].service_from for i in indexes)
-        households = read.households((p.household_id for p in person.values()), until)
+        households = households_of((p.household_id for p in person.values()), until)
         beneficiary_ids = {p.id for p in person.values()}
         histories = read.histories(beneficiary_ids)
         days = read.claim_days(beneficiary_ids)
@@ -309,9 +310,8 @@ class Batch:
             ]
             state = households[who.household_id]
             coverage = coverage_by_service(
-                who.facts,
                 state.facts,
-                state.coverage_terms,
+                who.id,
                 claim.service_from,
                 {item.service_category for item in items if item is not None},
             )

@@ -28,6 +28,7 @@ class CoverageOut(Schema):
     service: str | None
     covered: bool
     reasons: list[ReasonOut]
+    covered_until: datetime.date | None
     grace_until: datetime.date | None
 
 
@@ -88,6 +89,7 @@ def coverage(request, uid: str, on: datetime.date | None = None, service: str | 
         "on": on,
         "service": service,
         "covered": result.covered,
+        "covered_until": result.covered_until,
         "grace_until": result.grace_until,
         "reasons": [{"code": b.reason, "date": b.date, "message": str(b)} for b in result.reasons],
     }
@@ -105,7 +107,7 @@ def account(request, uid: str, on: datetime.date | None = None):
         "registration_fee": result.registration_fee,
         "registration_fee_outstanding": result.fee_outstanding,
         "arrears": result.arrears,
-        "covered_from": result.settlement.covered_from,
+        "covered_from": result.covered_from,
         "periods": [
             {
                 "period_start": d.period_start,

@@ -48,11 +48,11 @@ from typing import Any, NamedTuple
 
 from django.utils import timezone
 
-from mutualis.benefits.demo import BenefitsPlan, contribution_terms, demo_today
-from mutualis.benefits.rules import PayerKind
+from mutualis.benefits.choices import PayerKind
+from mutualis.benefits.demo import BenefitsPlan, demo_today, planned_terms
+from mutualis.benefits.terms import Terms
 from mutualis.contributions.models import Allocation, AllocationKind, Method, Payment
 from mutualis.contributions.rules import (
-    ContributionTerms,
     Member,
     PeriodDue,
     allocate_member_payment,
@@ -151,7 +151,7 @@ def plan_household_payments(
     index: int,
     enrolled_on: datetime.date,
     resigned_on: datetime.date | None,
-    versions: Sequence[ContributionTerms],
+    versions: Sequence[Terms],
     members: Sequence[Member],
     dues: Sequence[PeriodDue],
     behaviour: str,
@@ -262,7 +262,7 @@ class DuesBook:
     """household_dues, computed once for the many households that share their package,
     enrolment day and members (categories, enrolment and departure days)."""
 
-    def __init__(self, terms: Mapping[str, Sequence[ContributionTerms]], today: datetime.date):
+    def __init__(self, terms: Mapping[str, Sequence[Terms]], today: datetime.date):
         self.terms = terms
         self.today = today
         self.known: dict[tuple, list[PeriodDue]] = {}
@@ -279,7 +279,16 @@ class DuesBook:
             enrolled_on,
             resigned_on,
             tuple(
-                sorted((m.category, m.enrolled_on, m.left_on or datetime.date.max) for m in members)
+                sorted(
+                    (
+                        m.category,
+                        m.enrolled_on,
+                        m.left_on or datetime.date.max,
+                        m.relationship,
+                        m.birth_date,
+                    )
+                    for m in members
+                )
             ),
         )
         if key not in self.known:
@@ -292,7 +301,7 @@ class DuesBook:
 def plan_contributions(
     rng: random.Random,
     register: RegisterPlan,
-    terms: Mapping[str, Sequence[ContributionTerms]],
+    terms: Mapping[str, Sequence[Terms]],
     today: datetime.date,
     *,
     savings_packages: frozenset[str] = frozenset(),
@@ -303,9 +312,16 @@ def plan_contributions(
     payer_names = payer_names or {}
     today_ordinal = today.toordinal()
     members_of: list[list[Member]] = [[] for _ in register.households]
-    for person in register.beneficiaries:
+    for key, person in enumerate(register.beneficiaries):
         members_of[person.household].append(
-            Member(person.category, person.enrolled_on, person.left_on)
+            Member(
+                key,
+                person.category,
+                person.enrolled_on,
+                person.left_on,
+                person.relationship,
+                person.birth_date,
+            )
         )
     units = {code: versions[0].period for code, versions in terms.items()}
 
@@ -544,9 +560,9 @@ def write_contributions(
     }
 
 
-def demo_terms(benefits: BenefitsPlan) -> dict[str, tuple[ContributionTerms, ...]]:
+def demo_terms(benefits: BenefitsPlan) -> dict[str, tuple[Terms, ...]]:
     return {
-        package.code: tuple(contribution_terms(version) for version in package.versions)
+        package.code: tuple(planned_terms(version) for version in package.versions)
         for package in benefits.packages
     }
 

@@ -1,81 +1,118 @@
 """Reads of contributions: a household's account, coverage at a date, the cashier's report.
 
-`coverage_of` is how every screen, API and later issue asks whether someone is covered: it
-loads the facts in a handful of indexed queries and asks membership.coverage.coverage_at.
+`households_of` is the one loader of the facts cover depends on (issue 10): members, package
+terms and member payments, for one household or a batch, in three indexed reads whatever their
+number. `coverage_of`, the account pages, eligibility (screen and FHIR), claim entry and the
+Excel batch all read households through it and ask `contributions.rules.coverage_at`.
 """
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from mutualis.benefits.models import BenefitPackage, PackageVersion
-from mutualis.benefits.queries import package_rules
+from mutualis.benefits.models import BenefitPackage
+from mutualis.benefits.terms import package_terms
 from mutualis.contributions.models import Allocation, AllocationKind, Method, Payment
 from mutualis.contributions.rules import (
-    ContributionTerms,
+    Coverage,
     Member,
     PeriodDue,
     Settled,
     Settlement,
-    household_dues,
-    settlement,
-)
-from mutualis.core.periods import in_force
-from mutualis.membership.coverage import (
-    BeneficiaryFacts,
-    Coverage,
-    CoverageTerms,
-    HouseholdFacts,
     Status,
     coverage_at,
+    household_of,
     household_status,
 )
+from mutualis.contributions.rules import (
+    Household as HouseholdFacts,
+)
+from mutualis.core.periods import in_force
 from mutualis.membership.models import Beneficiary, Household
-from mutualis.membership.queries import coverage_terms
 
 # Members may pay ahead: up to the end of the period that starts a year after the payment.
 ADVANCE_DAYS = 366
+# Values per IN (...) list: under SQLite's limit on parameters, large enough to amortise a query.
+CHUNK = 900
 
 
 @dataclass(frozen=True)
-class PackageTerms:
-    contributions: tuple[ContributionTerms, ...]
-    coverage: tuple[CoverageTerms, ...]
+class HouseholdState:
+    """A household's facts as cover reads them, with the package they come from (whose rules
+    revision keys the caches of its terms)."""
+
+    id: int
+    package_id: int
+    revision: object
+    facts: HouseholdFacts
+    payer_paid: dict[tuple[int, datetime.date], int]
 
 
-@lru_cache(maxsize=512)
-def package_terms(package_id: int, rules_revision) -> PackageTerms:
-    """A package's versions as the pure rules take them, kept for as long as its revision."""
-    versions = package_rules(package_id, rules_revision)
-    return PackageTerms(
-        tuple(contribution_terms(v) for v in versions), tuple(coverage_terms(v) for v in versions)
+def local_date(moment) -> datetime.date:
+    """The local day of a time read by a plain query: naive (UTC) on SQLite, aware on
+    PostgreSQL."""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, datetime.UTC)
+    return timezone.localdate(moment)
+
+
+def _rows(sql: str, ids: list[int]):
+    table = {
+        "beneficiary": Beneficiary._meta.db_table,
+        "household": Household._meta.db_table,
+        "allocation": Allocation._meta.db_table,
+        "payment": Payment._meta.db_table,
+        "package": BenefitPackage._meta.db_table,
+    }
+    with connection.cursor() as cursor:
+        for first in range(0, len(ids), CHUNK):
+            chunk = ids[first : first + CHUNK]
+            cursor.execute(sql.format(in_=", ".join(["%s"] * len(chunk)), **table), chunk)
+            yield from cursor.fetchall()
+
+
+def households_of(ids: Iterable[int], until: datetime.date) -> dict[int, HouseholdState]:
+    """The facts of households (by id) with their dues to the period containing `until`, or to
+    the last period their members paid ahead, whichever is later."""
+    ids = sorted(set(ids))
+    members: dict[int, list[Member]] = defaultdict(list)
+    for household, key, category, enrolled, left, relationship, birth in _rows(
+        "SELECT household_id, id, category, enrolled_on, left_on, relationship, birth_date"
+        " FROM {beneficiary} WHERE household_id IN ({in_})",
+        ids,
+    ):
+        members[household].append(Member(key, category, enrolled, left, relationship, birth))
+    settled: dict[int, list[Settled]] = defaultdict(list)
+    payer_paid: dict[int, dict[tuple[int, datetime.date], int]] = defaultdict(
+        lambda: defaultdict(int)
     )
-
-
-def terms_of(household: Household) -> PackageTerms:
-    return package_terms(household.package_id, household.package.rules_revision)
-
-
-def contribution_terms(version: PackageVersion) -> ContributionTerms:
-    return ContributionTerms(
-        valid_from=version.valid_from,
-        period=version.period,
-        per_household=version.contribution_basis == "per_household",
-        contribution=version.contribution,
-        registration_fee=version.registration_fee,
-        amounts_by_category={c.category: c.amount for c in version.category_contributions.all()},
-        subsidies=tuple((s.payer_id, s.category, s.share_bp) for s in version.subsidies.all()),
-    )
-
-
-def members_of(beneficiaries: Iterable[Beneficiary]) -> list[Member]:
-    return [Member(b.category, b.enrolled_on, b.left_on) for b in beneficiaries]
+    for household, kind, start, payer, amount, received, recorded in _rows(
+        "SELECT a.household_id, a.kind, a.period_start, a.payer_id, a.amount, p.received_on,"
+        " p.recorded_at FROM {allocation} a JOIN {payment} p ON p.id = a.payment_id"
+        " WHERE a.household_id IN ({in_})",
+        ids,
+    ):
+        if kind == AllocationKind.PAYER_SHARE:
+            payer_paid[household][(payer, start)] += amount
+        else:
+            settled[household].append(Settled(received, kind, start, amount, local_date(recorded)))
+    states = {}
+    for pk, enrolled, resigned, package, revision in _rows(
+        "SELECT h.id, h.enrolled_on, h.resigned_on, h.package_id, p.rules_revision"
+        " FROM {household} h JOIN {package} p ON p.id = h.package_id WHERE h.id IN ({in_})",
+        ids,
+    ):
+        versions = package_terms(package, revision)
+        rows = settled[pk]
+        last = max((row.period_start for row in rows if row.period_start), default=until)
+        facts = household_of(versions, enrolled, resigned, members[pk], rows, max(until, last))
+        states[pk] = HouseholdState(pk, package, revision, facts, dict(payer_paid[pk]))
+    return states
 
 
 @dataclass(frozen=True)
@@ -83,11 +120,33 @@ class Account:
     """A household's contributions at a date: what was due, what was paid, what is owed."""
 
     household: Household
-    registration_fee: int
-    dues: list[PeriodDue]
-    settlement: Settlement
-    payer_paid: dict[tuple[int, datetime.date], int]
+    state: HouseholdState
     on: datetime.date
+
+    @property
+    def dues(self) -> tuple[PeriodDue, ...]:
+        return self.state.facts.dues
+
+    @property
+    def settlement(self) -> Settlement:
+        return self.state.facts.settlement
+
+    @property
+    def payer_paid(self) -> dict[tuple[int, datetime.date], int]:
+        return self.state.payer_paid
+
+    @property
+    def registration_fee(self) -> int:
+        facts = self.state.facts
+        terms = in_force(facts.versions, facts.enrolled_on)
+        return terms.registration_fee if terms else 0
+
+    @property
+    def covered_from(self) -> datetime.date | None:
+        """The day the head of the household came into cover."""
+        facts = self.state.facts
+        head = next((m for m in facts.members if m.relationship == "head"), None)
+        return facts.cover(head.key).begins if head else None
 
     @property
     def fee_outstanding(self) -> int:
@@ -113,72 +172,11 @@ def accounts_of(
     on: datetime.date | None = None,
     until: datetime.date | None = None,
 ) -> dict[int, Account]:
-    """The accounts of many households at once, in two queries whatever their number (members
-    and allocations), for reconciling a third payer's payment or listing its receivable."""
+    """The accounts of many households at once, in three queries whatever their number."""
     on = on or timezone.localdate()
     households = list(households)
-    ids = [h.pk for h in households]
-    members: dict[int, list[Member]] = defaultdict(list)
-    # .order_by(): the models' default orderings would join the households to sort
-    for household_id, category, enrolled_on, left_on in (
-        Beneficiary.objects.filter(household_id__in=ids)
-        .order_by()
-        .values_list("household_id", "category", "enrolled_on", "left_on")
-    ):
-        members[household_id].append(Member(category, enrolled_on, left_on))
-    rows: dict[int, list[tuple]] = defaultdict(list)
-    for household_id, *row in (
-        Allocation.objects.filter(household_id__in=ids)
-        .order_by()
-        .values_list(
-            "household_id", "kind", "period_start", "payer_id", "amount", "payment__received_on"
-        )
-    ):
-        rows[household_id].append(row)
-    return {h.pk: account_from(h, members[h.pk], rows[h.pk], on, until or on) for h in households}
-
-
-def account_from(
-    household: Household,
-    members: list[Member],
-    rows: list[tuple],
-    on: datetime.date,
-    until: datetime.date,
-) -> Account:
-    fee, dues, settled, payer_paid = settle(
-        terms_of(household).contributions,
-        household.enrolled_on,
-        household.resigned_on,
-        members,
-        rows,
-        until,
-    )
-    return Account(household, fee, dues, settled, payer_paid, on)
-
-
-def settle(
-    terms: Sequence[ContributionTerms],
-    enrolled_on: datetime.date,
-    resigned_on: datetime.date | None,
-    members: list[Member],
-    rows: list[tuple],
-    until: datetime.date,
-):
-    """Dues and settlement of a household from its members and its allocation rows
-    (kind, period start, payer id, amount, day received)."""
-    dues = household_dues(terms, members, enrolled_on, until, resigned_on)
-    at_enrolment = in_force(terms, enrolled_on)
-    fee = at_enrolment.registration_fee if at_enrolment else 0
-    member_rows = [
-        Settled(received, kind, start, amount)
-        for kind, start, _payer, amount, received in rows
-        if kind != AllocationKind.PAYER_SHARE
-    ]
-    payer_paid: dict[tuple[int, datetime.date], int] = defaultdict(int)
-    for kind, start, payer, amount, _received in rows:
-        if kind == AllocationKind.PAYER_SHARE:
-            payer_paid[(payer, start)] += amount
-    return fee, dues, settlement(dues, fee, member_rows, enrolled_on), dict(payer_paid)
+    states = households_of([h.pk for h in households], until or on)
+    return {h.pk: Account(h, states[h.pk], on) for h in households}
 
 
 def household_account(
@@ -193,10 +191,12 @@ def payer_receivable(mutual, payer, on: datetime.date | None = None) -> list[dic
     """What a third payer owes a mutual, period by period: its share due for the periods begun
     by `on`, what it paid, what is outstanding."""
     on = on or timezone.localdate()
-    households = Household.objects.filter(mutual=mutual).select_related("package")
+    households = Household.objects.filter(mutual=mutual)
     by_period: dict[datetime.date, dict] = {}
     for account in accounts_of(households, on).values():
         for due in account.dues:
+            if due.period_start > on:
+                continue
             share = due.payers.get(payer.pk, 0)
             if not share:
                 continue
@@ -215,24 +215,7 @@ def payer_receivable(mutual, payer, on: datetime.date | None = None) -> list[dic
 def coverage_with(
     account: Account, beneficiary: Beneficiary, on: datetime.date, service: str | None = None
 ) -> Coverage:
-    household = account.household
-    return coverage_at(
-        BeneficiaryFacts(
-            beneficiary.birth_date,
-            beneficiary.relationship,
-            beneficiary.enrolled_on,
-            beneficiary.left_on,
-        ),
-        HouseholdFacts(
-            household.enrolled_on,
-            household.resigned_on,
-            account.settlement.covered_from,
-            account.settlement.paid_periods,
-        ),
-        terms_of(household).coverage,
-        on,
-        service,
-    )
+    return coverage_at(account.state.facts, beneficiary.pk, on, service)
 
 
 def coverage_of(
@@ -244,58 +227,19 @@ def coverage_of(
 
 
 def coverage_by_id(beneficiary_id: int, on: datetime.date, service: str | None = None):
-    """`coverage_of` for the point of care: the beneficiary, their household's members and its
-    payments in three plain indexed reads (no ORM query building, which would cost more than
-    the reads themselves at national scale). Returns None for an unknown beneficiary."""
-    beneficiary, household, member, allocation, payment, package = (
-        m._meta.db_table
-        for m in (Beneficiary, Household, Beneficiary, Allocation, Payment, BenefitPackage)
-    )
+    """`coverage_of` for the point of care, by the beneficiary's id, in plain indexed reads
+    (no ORM query building, which would cost more than the reads at national scale). Returns
+    None for an unknown beneficiary."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT b.birth_date, b.relationship, b.enrolled_on, b.left_on, h.id,"
-            f" h.enrolled_on, h.resigned_on, h.package_id, p.rules_revision"
-            f" FROM {beneficiary} b JOIN {household} h ON h.id = b.household_id"
-            f" JOIN {package} p ON p.id = h.package_id WHERE b.id = %s",
+            f"SELECT household_id FROM {Beneficiary._meta.db_table} WHERE id = %s",
             [beneficiary_id],
         )
         row = cursor.fetchone()
-        if row is None:
-            return None
-        (
-            birth,
-            relationship,
-            b_enrolled,
-            left_on,
-            household_id,
-            enrolled,
-            resigned,
-            package_id,
-            revision,
-        ) = row
-        cursor.execute(
-            f"SELECT category, enrolled_on, left_on FROM {member} WHERE household_id = %s",
-            [household_id],
-        )
-        members = [Member(*values) for values in cursor.fetchall()]
-        cursor.execute(
-            f"SELECT a.kind, a.period_start, a.payer_id, a.amount, p.received_on"
-            f" FROM {allocation} a JOIN {payment} p ON p.id = a.payment_id"
-            f" WHERE a.household_id = %s",
-            [household_id],
-        )
-        rows = cursor.fetchall()
-    terms = package_terms(package_id, revision)
-    _fee, _dues, settled, _payer_paid = settle(
-        terms.contributions, enrolled, resigned, members, rows, on
-    )
-    return coverage_at(
-        BeneficiaryFacts(birth, relationship, b_enrolled, left_on),
-        HouseholdFacts(enrolled, resigned, settled.covered_from, settled.paid_periods),
-        terms.coverage,
-        on,
-        service,
-    )
+    if row is None:
+        return None
+    state = households_of([row[0]], on)[row[0]]
+    return coverage_at(state.facts, beneficiary_id, on, service)
 
 
 @dataclass(frozen=True)

@@ -1,72 +1,143 @@
-"""What a household owes and what its payments settle: pure functions over plain data.
+"""What a household owes, what its payments settled and when, and who it covers on a date: pure
+functions over plain data (DOMAIN.md §2–4; issue 10's rules, numbered as there).
 
-DOMAIN.md §3. A household owes, for each contribution period from the one of its enrolment,
-a contribution for each beneficiary active in the period (or one per household, as the package
-says), at its category's amount. Third payers take their share of each amount (the State 50 %,
-100 % for the indigent…); the rest is the member share. The share is rounded once and the member
-share is the remainder, so the parts always add up to the amount (DESIGN.md rule 2).
+**Dues.** A household owes, for each period from the one of its enrolment, one line per
+beneficiary active in the period at the amount of their category (or one line for the
+household, as the package says). Third payers take their share of each line by its category
+(rule 6: a household line by the head's category, so that the State pays 100 % for an indigent
+household); the share is rounded once and the member share is the remainder, so that the parts
+always add up to the line (DESIGN.md rule 2).
+- Rule 5, the first period: on a package whose periods follow the calendar, a household that
+  enrols during a period owes the days left of it (each line prorated by days and rounded once,
+  half up); on a package whose periods follow each household's enrolment, the first period is
+  whole.
+- Rule 3, a dependant added later: owes nothing for the period they join in, or the days left of
+  it (the package says), then whole periods. Lines are kept in the order the beneficiaries joined,
+  so that a period the household had paid stays paid for those who were in it.
+- Rule 4, dues follow the people covered: a child who has reached the package's age limit when a
+  period starts is billed as an adult dependant if the package allows it, otherwise no more; a
+  beneficiary who left is billed for the period they left in and not after.
 
-A member's payment settles, oldest first, the registration fee then the member share of each
-period. A period is *paid* when its member share is settled in full; the household is *in cover*
-from the day its registration fee and its first period were settled (the waiting period counts
-from that day). Third payers' shares are receivables of the mutual: they never hold up a
-member's cover.
+**Settlement.** A member's payment settles, oldest first, the registration fee then the member
+share of each period. Within a period, a beneficiary's share is *settled* on the day the money
+received for the period reaches the shares of everyone who joined before them and their own
+(the household's line, on a package priced per household); a share that nobody owes (fully
+subsidised) is settled from the period's start. Third payers' shares are receivables of the
+mutual: they never hold up a member's cover.
+
+**Cover** (`Cover`, `coverage_at`). Each beneficiary has their own cover (rule 2):
+- it starts on the day their registration fee and the share of their first period (the one they
+  joined in) are both settled, and never before they joined; their waiting period counts from
+  that day (the newborn of a covered member has none where the package says so);
+- money received on day P covers care from P, never before (rule 1): in each later period, cover
+  runs from the day the beneficiary's share is settled; a share still unpaid when the period
+  starts leaves a grace period from the period's start, if the period before was covered to its
+  end; a share settled after the grace period ends a suspension, and care is covered again from
+  its payment (after the package's waiting period after a suspension, if it sets one);
+- a back-dated payment counts from the day the money was received, but a waiting period counts
+  from the day it was recorded, so that recording it late never shortens one.
 """
 
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
+from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.benefits.choices import Category, NewcomerBilling, PeriodAnchor, Relationship
+from mutualis.benefits.terms import Terms
 from mutualis.core.money import allocate_in_order, split_by_shares
-from mutualis.core.periods import in_force, period_end, periods
+from mutualis.core.periods import Grid, in_force
+from mutualis.membership.rules import birthday
 
 MEMBER = "member"
+DAY = datetime.timedelta(days=1)
+# A child enrolled within this many days of their birth is a newborn (rule 2's exemption).
+NEWBORN_DAYS = 90
+# After a year without paying, a household is no longer "suspended" but "lapsed": unions count
+# it out of their active membership (DOMAIN.md §3, enrolled vs up to date).
+LAPSE_AFTER_DAYS = 365
 
 
-@dataclass(frozen=True)
-class ContributionTerms:
-    """The contribution rules of one package version."""
-
-    valid_from: datetime.date
-    period: str
-    per_household: bool
-    contribution: int
-    registration_fee: int = 0
-    amounts_by_category: Mapping[str, int] = field(default_factory=dict)
-    # (payer id, category or "" for every category, share in basis points)
-    subsidies: Sequence[tuple[int, str, int]] = ()
-
-    def amount_for(self, category: str) -> int:
-        return self.amounts_by_category.get(category, self.contribution)
-
-    def shares_for(self, category: str) -> dict[int, int]:
-        """Each payer's share for a category: a rule for the category wins over one for all."""
-        shares: dict[int, int] = {}
-        for payer, rule_category, points in self.subsidies:
-            if rule_category == "":
-                shares.setdefault(payer, points)
-        for payer, rule_category, points in self.subsidies:
-            if rule_category == category:
-                shares[payer] = points
-        return shares
+# --- the facts --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Member:
-    """A beneficiary as contributions see them."""
+    """A beneficiary as contributions and cover see them; `key` is their id."""
 
+    key: int
     category: str
     enrolled_on: datetime.date
     left_on: datetime.date | None = None
+    relationship: str = Relationship.HEAD
+    birth_date: datetime.date | None = None
+
+    @property
+    def order(self) -> tuple[datetime.date, int]:
+        return (self.enrolled_on, self.key)
 
     def active_during(self, start: datetime.date, end: datetime.date) -> bool:
         return self.enrolled_on <= end and (self.left_on is None or self.left_on > start)
 
 
 @dataclass(frozen=True)
-class PeriodDue:
-    period_start: datetime.date
+class Settled:
+    """One allocation of a member payment, as it counts for settlement: when the money was
+    received, and when it was recorded (later for a back-dated payment)."""
+
+    received_on: datetime.date
+    kind: str  # "registration_fee" or "contribution"
+    period_start: datetime.date | None
+    amount: int
+    recorded_on: datetime.date | None = None
+
+    @property
+    def counted_from(self) -> datetime.date:
+        """The day a waiting period counts from: never before the payment was recorded."""
+        return max(self.received_on, self.recorded_on or self.received_on)
+
+
+@dataclass(frozen=True)
+class Paid:
+    """When a due was settled: the day the money was received, and the day a waiting period
+    counts from."""
+
+    on: datetime.date
+    counted_from: datetime.date
+
+
+def grid_of(versions: Sequence[Terms], enrolled_on: datetime.date) -> Grid | None:
+    """A household's periods, under the version in force at its enrolment. All versions of a
+    package share its period and where periods start (benefits.services refuses a change)."""
+    terms = in_force(versions, enrolled_on)
+    if terms is None:
+        return None
+    anchor = enrolled_on if terms.period_anchor == PeriodAnchor.ANNIVERSARY else None
+    return Grid(terms.period, anchor)
+
+
+def aged_out_from(member: Member, terms: Terms, grid: Grid) -> datetime.date | None:
+    """The first day of the first period that starts once a child has reached the age limit."""
+    if member.relationship != Relationship.CHILD or member.birth_date is None:
+        return None
+    limit = birthday(member.birth_date, terms.child_age_limit)
+    start = grid.start(limit)
+    return start if start == limit else grid.shift(start)
+
+
+# --- dues -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """What one beneficiary (`key`), or the household (`key` None), owes for one period."""
+
+    key: int | None
     member: int
     payers: Mapping[int, int]
 
@@ -75,32 +146,78 @@ class PeriodDue:
         return self.member + sum(self.payers.values())
 
 
+@dataclass(frozen=True)
+class PeriodDue:
+    period_start: datetime.date
+    lines: tuple[Line, ...]
+
+    @property
+    def member(self) -> int:
+        return sum(line.member for line in self.lines)
+
+    @property
+    def payers(self) -> dict[int, int]:
+        parts: dict[int, int] = defaultdict(int)
+        for line in self.lines:
+            for payer, amount in line.payers.items():
+                parts[payer] += amount
+        return dict(parts)
+
+    @property
+    def total(self) -> int:
+        return sum(line.total for line in self.lines)
+
+
+def prorated(amount: int, start: datetime.date, end: datetime.date, joined: datetime.date) -> int:
+    """`amount` for the days of [start, end] from `joined`, rounded once, half up."""
+    if joined <= start:
+        return amount
+    days, left = (end - start).days + 1, (end - joined).days + 1
+    return (2 * amount * left + days) // (2 * days)
+
+
+def line_of(terms: Terms, key: int | None, amount: int, category: str) -> Line:
+    parts = split_by_shares(amount, terms.shares_for(category), MEMBER)
+    member = parts.pop(MEMBER)
+    return Line(key, member, {payer: part for payer, part in parts.items() if part})
+
+
 def period_due(
-    terms: ContributionTerms, members: Iterable[Member], start: datetime.date
+    terms: Terms,
+    members: Iterable[Member],
+    start: datetime.date,
+    grid: Grid,
+    household_enrolled: datetime.date,
 ) -> PeriodDue:
-    """What a household owes for the period beginning on `start`, member share and payers'."""
-    end = period_end(start, terms.period)
-    active = [m for m in members if m.active_during(start, end)]
-    parts: dict[object, int] = defaultdict(int)
+    """What a household owes for the period beginning on `start`, line by line."""
+    end = grid.end(start)
+    active = sorted((m for m in members if m.active_during(start, end)), key=lambda m: m.order)
+    if not active:
+        return PeriodDue(start, ())
     if terms.per_household:
-        if active:
-            for party, amount in split_by_shares(
-                terms.contribution, terms.shares_for(""), MEMBER
-            ).items():
-                parts[party] += amount
-    else:
-        for member in active:
-            amount = terms.amount_for(member.category)
-            for party, part in split_by_shares(
-                amount, terms.shares_for(member.category), MEMBER
-            ).items():
-                parts[party] += part
-    member_share = parts.pop(MEMBER, 0)
-    return PeriodDue(start, member_share, {p: a for p, a in parts.items() if a})
+        head = next((m for m in active if m.relationship == Relationship.HEAD), active[0])
+        amount = prorated(terms.contribution, start, end, household_enrolled)
+        return PeriodDue(start, (line_of(terms, None, amount, head.category),))
+    lines = []
+    for member in active:
+        category = member.category
+        aged_out = aged_out_from(member, terms, grid)
+        if aged_out is not None and aged_out <= start:
+            if not terms.adult_dependants_allowed:
+                continue
+            if category == Category.CHILD:
+                category = Category.ADULT
+        joined = max(member.enrolled_on, household_enrolled)
+        newcomer = member.enrolled_on > household_enrolled and joined > start
+        if newcomer and terms.newcomer_billing == NewcomerBilling.NEXT_PERIOD:
+            continue
+        amount = prorated(terms.amount_for(category), start, end, joined)
+        lines.append(line_of(terms, member.key, amount, category))
+    return PeriodDue(start, tuple(lines))
 
 
 def household_dues(
-    versions: Sequence[ContributionTerms],
+    versions: Sequence[Terms],
     members: Sequence[Member],
     enrolled_on: datetime.date,
     until: datetime.date,
@@ -109,75 +226,93 @@ def household_dues(
     """The dues of every period from the household's enrolment to the one containing `until`
     (or the last before its resignation), each under the package version in force when the
     period begins (or at enrolment, for the first period)."""
-    first_terms = in_force(versions, enrolled_on)
-    last = until if resigned_on is None else min(until, resigned_on - datetime.timedelta(1))
-    if first_terms is None or last < enrolled_on:
+    grid = grid_of(versions, enrolled_on)
+    last = until if resigned_on is None else min(until, resigned_on - DAY)
+    if grid is None or last < enrolled_on:
         return []  # no package at enrolment; or nothing is due yet, or it resigned on the day
-    # All versions of a package share its period unit (benefits.services refuses a change).
+    first_terms = in_force(versions, enrolled_on)
     return [
-        period_due(in_force(versions, max(start, enrolled_on)) or first_terms, members, start)
-        for start in periods(enrolled_on, last, first_terms.period)
+        period_due(
+            in_force(versions, max(start, enrolled_on)) or first_terms,
+            members,
+            start,
+            grid,
+            enrolled_on,
+        )
+        for start in grid.starts(enrolled_on, last)
     ]
+
+
+# --- settlement -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Settlement:
-    """What a household's member payments have settled."""
+    """What a household's member payments have settled, and when."""
 
     fee_paid: int
+    fee_settled: Paid | None
     paid_by_period: Mapping[datetime.date, int]
-    paid_periods: frozenset[datetime.date]
-    covered_from: datetime.date | None
+    # for each period, when the first 1, 2, … lines were all settled (None: not yet)
+    lines_settled: Mapping[datetime.date, tuple[Paid | None, ...]]
+
+    @cached_property
+    def paid_periods(self) -> frozenset[datetime.date]:
+        """The periods whose every line is settled."""
+        return frozenset(
+            start
+            for start, settled in self.lines_settled.items()
+            if not settled or settled[-1] is not None
+        )
 
 
-@dataclass(frozen=True)
-class Settled:
-    """One allocation of a member payment, as it counts for settlement."""
-
-    received_on: datetime.date
-    kind: str  # "registration_fee" or "contribution"
-    period_start: datetime.date | None
-    amount: int
+def crossings(
+    thresholds: Sequence[int], allocations: Sequence[Settled], start: datetime.date
+) -> tuple[Paid | None, ...]:
+    """For each threshold, when the running total of `allocations` (in the order received)
+    last reached it and stayed: None if it ends below. A nil threshold is reached at `start`."""
+    reached: list[Paid | None] = [
+        Paid(start, start) if threshold <= 0 else None for threshold in thresholds
+    ]
+    total = 0
+    for allocation in allocations:
+        before, total = total, total + allocation.amount
+        for index, threshold in enumerate(thresholds):
+            if threshold <= 0:
+                continue
+            if before < threshold <= total:
+                reached[index] = Paid(allocation.received_on, allocation.counted_from)
+            elif total < threshold:
+                reached[index] = None
+    return tuple(reached)
 
 
 def settlement(
-    dues: Sequence[PeriodDue],
-    registration_fee: int,
-    allocations: Iterable[Settled],
-    enrolled_on: datetime.date = datetime.date.min,
+    dues: Sequence[PeriodDue], registration_fee: int, allocations: Iterable[Settled]
 ) -> Settlement:
-    """Which periods are paid, and from which day the household is in cover: the day by which
-    its registration fee and its first period's member share were both settled, and never
-    before its enrolment (a first period
-    whose member share is nil, fully subsidised, counts as settled from its start)."""
-    fee_paid = 0
-    fee_settled_on = datetime.date.min if registration_fee == 0 else None
-    paid: dict[datetime.date, int] = defaultdict(int)
-    # a period whose member share is nil is settled from its start, until a reversal says otherwise
-    settled_on = {due.period_start: due.period_start for due in dues if due.member <= 0}
-    due_by_start = {due.period_start: due.member for due in dues}
-    for allocation in sorted(allocations, key=lambda a: a.received_on):
-        if allocation.kind == "registration_fee":
-            fee_paid += allocation.amount
-            if fee_settled_on is None and fee_paid >= registration_fee:
-                fee_settled_on = allocation.received_on
-            elif fee_paid < registration_fee:
-                fee_settled_on = None
-        elif allocation.period_start is not None:
-            paid[allocation.period_start] += allocation.amount
-            due = due_by_start.get(allocation.period_start)
-            if due is not None and paid[allocation.period_start] >= due:
-                settled_on.setdefault(allocation.period_start, allocation.received_on)
-            else:
-                settled_on.pop(allocation.period_start, None)
-    paid_periods = frozenset(
-        due.period_start for due in dues if paid.get(due.period_start, 0) >= due.member
+    """Which dues are settled, and on which day (see the module's docstring)."""
+    ordered = sorted(allocations, key=lambda a: (a.received_on, a.counted_from))
+    fee_rows = [a for a in ordered if a.kind == "registration_fee"]
+    (fee_settled,) = crossings([registration_fee], fee_rows, datetime.date.min)
+    by_period: dict[datetime.date, list[Settled]] = defaultdict(list)
+    for allocation in ordered:
+        if allocation.kind != "registration_fee" and allocation.period_start is not None:
+            by_period[allocation.period_start].append(allocation)
+    lines_settled = {}
+    for due in dues:
+        thresholds, running = [], 0
+        for line in due.lines:
+            running += line.member
+            thresholds.append(running)
+        lines_settled[due.period_start] = crossings(
+            thresholds, by_period.get(due.period_start, ()), due.period_start
+        )
+    return Settlement(
+        sum(a.amount for a in fee_rows),
+        fee_settled,
+        {start: sum(a.amount for a in rows) for start, rows in by_period.items()},
+        lines_settled,
     )
-    covered_from = None
-    if dues and fee_settled_on is not None and dues[0].period_start in paid_periods:
-        first_settled = settled_on.get(dues[0].period_start, dues[0].period_start)
-        covered_from = max(fee_settled_on, first_settled, dues[0].period_start, enrolled_on)
-    return Settlement(fee_paid, dict(paid), paid_periods, covered_from)
 
 
 class Overpayment(ValueError):
@@ -217,3 +352,342 @@ def allocate_payer_payment(
         raise Overpayment(most)
     parts = allocate_in_order(amount, [due for _key, due in outstanding])
     return [(key, part) for (key, _due), part in zip(outstanding, parts, strict=True) if part]
+
+
+# --- cover ------------------------------------------------------------------------------------
+
+
+class Reason(models.TextChoices):
+    NOT_ENROLLED = "not_enrolled", _("not enrolled yet (enrolment on %(date)s)")
+    HOUSEHOLD_RESIGNED = "household_resigned", _("household resigned on %(date)s")
+    LEFT_HOUSEHOLD = "left_household", _("left the household on %(date)s")
+    OVER_AGE_LIMIT = "over_age_limit", _("over the age limit for dependents since %(date)s")
+    NO_PACKAGE = "no_package", _("no benefit package in force")
+    SERVICE_EXCLUDED = "service_excluded", _("service excluded by the benefit package")
+    NEVER_PAID = "never_paid", _("registration fee or first contribution not paid")
+    WAITING_PERIOD = "waiting_period", _("in the waiting period until %(date)s")
+    CONTRIBUTIONS_UNPAID = "contributions_unpaid", _("contributions unpaid since %(date)s")
+
+
+class Status(models.TextChoices):
+    WAITING = "waiting", _("waiting")
+    COVERED = "covered", _("covered")
+    SUSPENDED = "suspended", _("suspended")
+    LAPSED = "lapsed", _("lapsed")
+    RESIGNED = "resigned", _("resigned")
+
+
+@dataclass(frozen=True)
+class Because:
+    reason: str
+    date: datetime.date | None = None
+
+    def __str__(self) -> str:
+        label = Reason(self.reason).label
+        day = formats.date_format(self.date, "SHORT_DATE_FORMAT") if self.date else ""
+        return str(label) % {"date": day}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    covered: bool
+    reasons: tuple[Because, ...]
+    # the last day covered if nothing more is paid; a day of grace when `grace_until` is set
+    covered_until: datetime.date | None = None
+    grace_until: datetime.date | None = None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(because.reason for because in self.reasons)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Days of one beneficiary's cover by their contributions, from `first` to `last`;
+    `grace` when no share of the period was settled yet."""
+
+    first: datetime.date
+    last: datetime.date
+    grace: bool = False
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Days without cover: contributions unpaid (`since` the start of the unpaid period), or
+    the waiting period after a suspension (`resumes` the day cover starts again)."""
+
+    first: datetime.date
+    last: datetime.date
+    since: datetime.date
+    resumes: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class Cover:
+    """One beneficiary's cover by their contributions: when it began (None: never), the day
+    their waiting period counts from, and the spans and gaps after."""
+
+    member: Member
+    joined: datetime.date
+    begins: datetime.date | None
+    waits_from: datetime.date | None
+    waiting_exempt: bool
+    spans: tuple[Span, ...]
+    gaps: tuple[Gap, ...]
+
+    def span_on(self, day: datetime.date) -> Span | None:
+        return next((s for s in self.spans if s.first <= day <= s.last), None)
+
+    def gap_on(self, day: datetime.date) -> Gap | None:
+        return next((g for g in self.gaps if g.first <= day <= g.last), None)
+
+    def covered_until(self, day: datetime.date) -> datetime.date:
+        """The last day of the run of spans that holds `day`."""
+        last = day
+        for span in self.spans:
+            if span.first <= last + DAY and span.last >= last:
+                last = span.last
+        return last
+
+
+@dataclass(frozen=True)
+class Household:
+    """Everything cover needs of a household, read once: its package's versions, its members
+    and what its member payments settled."""
+
+    enrolled_on: datetime.date
+    resigned_on: datetime.date | None
+    versions: tuple[Terms, ...]
+    members: tuple[Member, ...]
+    dues: tuple[PeriodDue, ...]
+    settlement: Settlement
+
+    @cached_property
+    def grid(self) -> Grid | None:
+        return grid_of(self.versions, self.enrolled_on)
+
+    @cached_property
+    def by_key(self) -> dict[int, Member]:
+        return {member.key: member for member in self.members}
+
+    @cached_property
+    def dues_by_start(self) -> dict[datetime.date, PeriodDue]:
+        return {due.period_start: due for due in self.dues}
+
+    def share_settled(self, member: Member, start: datetime.date) -> Paid | None:
+        """When `member`'s share of the period starting on `start` was settled, with the shares
+        of everyone before them (see the module's docstring)."""
+        due = self.dues_by_start.get(start)
+        if due is None:
+            return None
+        before = sum(
+            1
+            for line in due.lines
+            if line.key is None or self.by_key[line.key].order <= member.order
+        )
+        if before == 0:
+            return Paid(start, start)
+        return self.settlement.lines_settled[start][before - 1]
+
+    def cover(self, key: int) -> Cover:
+        found = self._covers.get(key)
+        if found is None:
+            found = self._covers[key] = self._cover_of(self.by_key[key])
+        return found
+
+    @cached_property
+    def _covers(self) -> dict[int, Cover]:
+        return {}
+
+    def _cover_of(self, member: Member) -> Cover:
+        joined = max(self.enrolled_on, member.enrolled_on)
+        grid, fee = self.grid, self.settlement.fee_settled
+        first = grid.start(joined) if grid else None
+        paid = self.share_settled(member, first) if first else None
+        if fee is None or paid is None:
+            return Cover(member, joined, None, None, False, (), ())
+        begins = max(joined, fee.on, paid.on)
+        waits_from = max(joined, fee.counted_from, paid.counted_from)
+        spans: list[Span] = []
+        gaps: list[Gap] = []
+        covered_to_end = False  # cover ran to the last day of the period before
+        entering = True  # the first period walked: the one cover begins in
+        resumes = None  # the end of a waiting period after a suspension, once paid
+        start = grid.start(begins)
+        horizon = grid.shift(max(self.dues[-1].period_start, start))
+        while start <= horizon:
+            end = grid.end(start)
+            terms = in_force(self.versions, start)
+            settled = self.share_settled(member, start)
+            gap_from = begins if entering else start
+            if covered_to_end:
+                grace_days = terms.grace_days if terms else 0
+                grace_last = min(start + grace_days * DAY - DAY, end)
+                if settled is not None and settled.on <= grace_last + DAY:
+                    spans.append(Span(start, end))
+                    start = grid.shift(start)
+                    continue
+                if grace_last >= start:
+                    spans.append(Span(start, grace_last, grace=True))
+                gap_from = grace_last + DAY
+            covered_to_end = False
+            if settled is None:
+                if gap_from <= end:
+                    gaps.append(Gap(gap_from, end, start))
+                resumes = None
+            else:
+                if gap_from < settled.on:
+                    gaps.append(Gap(gap_from, min(settled.on - DAY, end), start))
+                back = max(gap_from, settled.on)
+                reentry = terms.reentry_waiting_days if terms and not entering else 0
+                if resumes is not None and settled.on <= start:
+                    back = max(back, resumes)  # paid ahead, in a waiting period begun before
+                elif reentry:
+                    back = max(back, settled.counted_from + reentry * DAY)
+                if max(gap_from, settled.on) < back:
+                    wait_from = max(gap_from, settled.on)
+                    gaps.append(Gap(wait_from, min(back - DAY, end), start, back))
+                resumes = back
+                if back <= end:
+                    spans.append(Span(back, end))
+                    covered_to_end, resumes = True, None
+            entering = False
+            start = grid.shift(start)
+        return Cover(
+            member,
+            joined,
+            begins,
+            waits_from,
+            self.newborn_exempt(member),
+            tuple(spans),
+            tuple(gaps),
+        )
+
+    def newborn_exempt(self, member: Member) -> bool:
+        """A newborn enrolled by a household whose head was in cover on the day of birth."""
+        terms = in_force(self.versions, member.enrolled_on)
+        if terms is None or not terms.newborns_exempt or member.birth_date is None:
+            return False
+        if member.relationship != Relationship.CHILD:
+            return False
+        if (member.enrolled_on - member.birth_date).days > NEWBORN_DAYS:
+            return False
+        head = next((m for m in self.members if m.relationship == Relationship.HEAD), None)
+        if head is None or head.key == member.key:
+            return False
+        return self.cover(head.key).span_on(member.birth_date) is not None
+
+
+def household_of(
+    versions: Sequence[Terms],
+    enrolled_on: datetime.date,
+    resigned_on: datetime.date | None,
+    members: Sequence[Member],
+    allocations: Iterable[Settled],
+    until: datetime.date,
+) -> Household:
+    """A household's dues to the period containing `until` and their settlement."""
+    dues = household_dues(versions, members, enrolled_on, until, resigned_on)
+    at_enrolment = in_force(versions, enrolled_on)
+    fee = at_enrolment.registration_fee if at_enrolment else 0
+    return Household(
+        enrolled_on,
+        resigned_on,
+        tuple(versions),
+        tuple(members),
+        tuple(dues),
+        settlement(dues, fee, allocations),
+    )
+
+
+def coverage_at(
+    household: Household, key: int, on: datetime.date, service: str | None = None
+) -> Coverage:
+    """Whether the beneficiary `key` of `household` is covered on `on` for `service` (any
+    service when None), and every reason they are not."""
+    member = household.by_key[key]
+    reasons: list[Because] = []
+    joined = max(household.enrolled_on, member.enrolled_on)
+    if on < joined:
+        reasons.append(Because(Reason.NOT_ENROLLED, joined))
+    if household.resigned_on is not None and on >= household.resigned_on:
+        reasons.append(Because(Reason.HOUSEHOLD_RESIGNED, household.resigned_on))
+    if member.left_on is not None and on >= member.left_on:
+        reasons.append(Because(Reason.LEFT_HOUSEHOLD, member.left_on))
+    terms = in_force(household.versions, on)
+    grid = household.grid
+    if terms is None or grid is None:
+        # Without a package the age limit, exclusions, waiting and periods are unknown; whether
+        # the household ever paid is not.
+        reasons.append(Because(Reason.NO_PACKAGE))
+        if household.settlement.fee_settled is None or household.cover(key).begins is None:
+            reasons.append(Because(Reason.NEVER_PAID))
+        return Coverage(False, tuple(reasons))
+    aged_out = aged_out_from(member, terms, grid)
+    if aged_out is not None and on >= aged_out and not terms.adult_dependants_allowed:
+        reasons.append(Because(Reason.OVER_AGE_LIMIT, aged_out))
+    if service is not None and service in terms.excluded_services:
+        reasons.append(Because(Reason.SERVICE_EXCLUDED))
+    cover = household.cover(key)
+    span = None
+    if cover.begins is None or on < cover.begins:
+        reasons.append(Because(Reason.NEVER_PAID))
+    else:
+        waiting = 0 if cover.waiting_exempt else terms.waiting_for(service)
+        first_day = cover.waits_from + waiting * DAY if waiting else cover.begins
+        if on < first_day:
+            reasons.append(Because(Reason.WAITING_PERIOD, first_day))
+        span = cover.span_on(on)
+        if span is None:
+            gap = cover.gap_on(on)
+            if gap is not None and gap.resumes is not None:
+                reasons.append(Because(Reason.WAITING_PERIOD, gap.resumes))
+            else:
+                since = gap.since if gap else grid.start(on)
+                reasons.append(Because(Reason.CONTRIBUTIONS_UNPAID, since))
+    if reasons:
+        return Coverage(False, tuple(reasons))
+    until = cover.covered_until(on)
+    if aged_out is not None and not terms.adult_dependants_allowed:
+        until = min(until, aged_out - DAY)
+    if member.left_on is not None:
+        until = min(until, member.left_on - DAY)
+    if household.resigned_on is not None:
+        until = min(until, household.resigned_on - DAY)
+    return Coverage(True, (), until, span.last if span and span.grace else None)
+
+
+def coverage_by_service(
+    household: Household, key: int, on: datetime.date, services: Iterable[str]
+) -> dict[str, Coverage]:
+    """`coverage_at` for several services on one day, computed once for the services the
+    package gives no rule of their own (waiting period, exclusion): most of them."""
+    terms = in_force(household.versions, on)
+    special = (
+        terms.waiting_days_by_service.keys() | terms.excluded_services if terms else frozenset()
+    )
+    common = None
+    found = {}
+    for service in services:
+        if service in special:
+            found[service] = coverage_at(household, key, on, service)
+        else:
+            if common is None:
+                common = coverage_at(household, key, on)
+            found[service] = common
+    return found
+
+
+def household_status(coverage: Coverage, on: datetime.date) -> str:
+    """The status of a household from its head's coverage (any service) on a date."""
+    codes = coverage.codes
+    if Reason.HOUSEHOLD_RESIGNED in codes:
+        return Status.RESIGNED
+    for because in coverage.reasons:
+        if because.reason == Reason.CONTRIBUTIONS_UNPAID:
+            if because.date and (on - because.date).days > LAPSE_AFTER_DAYS:
+                return Status.LAPSED
+            return Status.SUSPENDED
+    if coverage.covered:
+        return Status.COVERED
+    return Status.WAITING

@@ -1,8 +1,14 @@
-"""Contribution periods: calendar months, quarters, semesters and years, named by their first
-day. A contribution "for the first semester of 2026" covers 2026-01-01 to 2026-06-30."""
+"""Contribution periods: months, quarters, semesters and years, named by their first day.
 
+Calendar periods: a contribution "for the first semester of 2026" covers 2026-01-01 to
+2026-06-30. A package may instead count periods from each household's enrolment (`Grid` with an
+anchor): a household enrolled on 15 March pays yearly periods from 15 March to 14 March.
+"""
+
+import calendar
 import datetime
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from django.db import models
@@ -43,6 +49,53 @@ def periods(first: datetime.date, last: datetime.date, unit: str) -> Iterator[da
     while current <= last:
         yield current
         current = shift(current, unit)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day when it is shorter (31 January plus
+    one month is 28 or 29 February)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The periods of one household: calendar periods (`anchor` None), or periods that start
+    on the anniversaries of `anchor` (its enrolment) every `unit`."""
+
+    unit: str
+    anchor: datetime.date | None = None
+
+    def _index(self, day: datetime.date) -> int:
+        anchor = self.anchor
+        months = (day.year - anchor.year) * 12 + day.month - anchor.month
+        index = months // MONTHS[self.unit]
+        return index if add_months(anchor, index * MONTHS[self.unit]) <= day else index - 1
+
+    def start(self, day: datetime.date) -> datetime.date:
+        """The first day of the period that contains `day`."""
+        if self.anchor is None:
+            return period_start(day, self.unit)
+        return add_months(self.anchor, self._index(day) * MONTHS[self.unit])
+
+    def shift(self, start: datetime.date, count: int = 1) -> datetime.date:
+        """The first day of the period `count` periods after the one containing `start`."""
+        if self.anchor is None:
+            return shift(period_start(start, self.unit), self.unit, count)
+        return add_months(self.anchor, (self._index(start) + count) * MONTHS[self.unit])
+
+    def end(self, start: datetime.date) -> datetime.date:
+        """The last day of the period that contains `start`."""
+        return self.shift(start) - datetime.timedelta(days=1)
+
+    def starts(self, first: datetime.date, last: datetime.date) -> Iterator[datetime.date]:
+        """The starts of the periods from the one containing `first` to the one containing
+        `last`."""
+        current = self.start(first)
+        while current <= last:
+            yield current
+            current = self.shift(current)
 
 
 class Dated(Protocol):

@@ -7,7 +7,7 @@ their displays the translated labels.
 
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.benefits.rules import ServiceCategory
+from mutualis.benefits.choices import ServiceCategory
 
 BASE = "https://mutualis.org/fhir"
 
@@ -20,8 +20,8 @@ CLAIM_UID = f"{BASE}/sid/claim"  # a claim of ours, named by its uid
 
 # Code systems
 REASON = f"{BASE}/CodeSystem/reason"  # claims.rules.ReasonCode
-SERVICE_CATEGORY = f"{BASE}/CodeSystem/service-category"  # benefits.rules.ServiceCategory
-LEVEL_OF_CARE = f"{BASE}/CodeSystem/level-of-care"  # benefits.rules.LevelOfCare
+SERVICE_CATEGORY = f"{BASE}/CodeSystem/service-category"  # benefits.choices.ServiceCategory
+LEVEL_OF_CARE = f"{BASE}/CodeSystem/level-of-care"  # benefits.choices.LevelOfCare
 PROVIDER_KIND = f"{BASE}/CodeSystem/provider-kind"  # providers.rules.ProviderKind
 CARD_PROBLEM = f"{BASE}/CodeSystem/card-problem"  # core.signing's problems, below
 BENEFIT_TYPE = f"{BASE}/CodeSystem/benefit-type"  # what HL7's benefit types cannot say exactly

@@ -1,8 +1,8 @@
 """Eligibility at the point of care, the FHIR way (OpenHIE "check coverage eligibility"): a
 CoverageEligibilityRequest in, a CoverageEligibilityResponse out (DOMAIN.md §2, §4, §5).
 
-Whether the patient is covered is `membership.coverage.coverage_at`, the one coverage rule, over
-the facts `coverage_by_id` reads (claims.facts reads them for every service category at once);
+Whether the patient is covered is `contributions.rules.coverage_at`, the one coverage rule, over
+the facts `contributions.queries.households_of` reads, as every other path does;
 the answer carries every reason it gives, coded with claims.rules.ReasonCode. When the request
 asks for benefits, each service category gets an item with what the package pays at the
 provider's level of care — co-payment, ceilings, guarantee letter — and what is left of the
@@ -30,25 +30,20 @@ from fhir.resources.R4B.extension import Extension
 from fhir.resources.R4B.money import Money
 from fhir.resources.R4B.reference import Reference
 
+from mutualis.benefits.choices import ServiceCategory
 from mutualis.benefits.queries import package_rules
-from mutualis.benefits.rules import ServiceCategory
 from mutualis.claims.adjudication import Benefit
-from mutualis.claims.facts import HouseholdState, benefits_of, households
+from mutualis.claims.facts import benefits_of
 from mutualis.claims.queries import member_lookup_prefix, paid_in_year
 from mutualis.claims.rules import ReasonCode
+from mutualis.contributions.queries import HouseholdState, households_of
+from mutualis.contributions.rules import Because, Coverage, coverage_at, coverage_by_service
 from mutualis.core.money import BASIS_POINTS
 from mutualis.core.periods import in_force
 from mutualis.interop import codes
 from mutualis.interop.outcomes import FhirError, Valid, valid
 from mutualis.interop.queries import Member, members_numbered, provider_coded
 from mutualis.interop.references import member_named, missing, provider_named, refusal
-from mutualis.membership.coverage import (
-    Because,
-    BeneficiaryFacts,
-    Coverage,
-    coverage_at,
-    coverage_by_service,
-)
 
 RESOURCE = "CoverageEligibilityRequest"
 # Required bindings of the request that the R4B models leave unchecked.
@@ -340,12 +335,12 @@ def insurer(mutual_uid, name: str) -> Valid:
 
 
 def category_reasons(
-    person: BeneficiaryFacts, state: HouseholdState, on: datetime.date, categories, general
+    member: Member, state: HouseholdState, on: datetime.date, categories, general
 ) -> dict[str, tuple[Because, ...]]:
     """The reasons particular to a category, besides the patient's: those of a waiting period
     of its own (childbirth's, often longer). Exclusions show in the items already."""
     found = {}
-    by_service = coverage_by_service(person, state.facts, state.coverage_terms, on, categories)
+    by_service = coverage_by_service(state.facts, member.id, on, categories)
     for category, coverage in by_service.items():
         extra = tuple(b for b in coverage.reasons if b not in general.reasons)
         if extra:
@@ -359,6 +354,11 @@ def disposition(coverage: Coverage, on: datetime.date) -> str:
         return _("Covered on %(day)s, in the grace period until %(until)s.") % {
             "day": day,
             "until": formats.date_format(coverage.grace_until, "SHORT_DATE_FORMAT"),
+        }
+    if coverage.covered and coverage.covered_until is not None:
+        return _("Covered on %(day)s, until %(until)s if nothing more is paid.") % {
+            "day": day,
+            "until": formats.date_format(coverage.covered_until, "SHORT_DATE_FORMAT"),
         }
     if coverage.covered:
         return _("Covered on %(day)s.") % {"day": day}
@@ -428,8 +428,8 @@ def answer(asked: Asked, user, now: datetime.datetime) -> Valid:
                 "provider",
             )
     on = asked.on
-    state = households([member.household_id], on)[member.household_id]
-    coverage = coverage_at(member.facts, state.facts, state.coverage_terms, on)
+    state = households_of([member.household_id], on)[member.household_id]
+    coverage = coverage_at(state.facts, member.id, on)
     insurance = {
         "coverage": {"reference": f"Coverage/{member.number}"},
         "inforce": coverage.covered,
@@ -484,7 +484,7 @@ def benefit_items(
         if any(entries[c].yearly_ceiling is not None for c in categories)
         else {}
     )
-    reasons = category_reasons(member.facts, state, on, categories, coverage)
+    reasons = category_reasons(member, state, on, categories, coverage)
     return [
         item_for(entries[c], used.get(c, 0), member.currency, reasons.get(c, ()), language)
         for c in categories

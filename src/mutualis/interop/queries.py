@@ -11,7 +11,6 @@ from functools import lru_cache
 from django.db import connection
 
 from mutualis.core.access import scoped
-from mutualis.membership.coverage import BeneficiaryFacts
 from mutualis.membership.models import Beneficiary
 from mutualis.providers.models import Provider
 
@@ -45,7 +44,6 @@ class Member:
     id: int
     number: str
     household_id: int
-    facts: BeneficiaryFacts
     mutual_uid: uuid.UUID
     mutual_name: str
     currency: str
@@ -62,10 +60,6 @@ def members_read(scope_prefix: str) -> tuple[str, tuple]:
             "pk",
             "member_number",
             "household_id",
-            "birth_date",
-            "relationship",
-            "enrolled_on",
-            "left_on",
             "mutual__uid",
             "mutual__name",
             "mutual__currency",
@@ -83,14 +77,11 @@ def members_numbered(number: str, scope_prefix: str | None) -> list[Member]:
             pk,
             found,
             household,
-            BeneficiaryFacts(*person),  # birth date, relationship, enrolment, departure
             uuid.UUID(str(mutual)),
             name,
             currency,
         )
-        for pk, found, household, *person, mutual, name, currency in run(
-            members_read(scope_prefix), number
-        )
+        for pk, found, household, mutual, name, currency in run(members_read(scope_prefix), number)
     ]
 
 

@@ -11,7 +11,7 @@ from fhir.resources.R4B.coverage import Coverage
 from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.patient import Patient
 
-from mutualis.benefits.rules import LevelOfCare, Relationship
+from mutualis.benefits.choices import LevelOfCare, Relationship
 from mutualis.interop import codes
 from mutualis.interop.outcomes import FHIR_JSON, Valid, valid
 from mutualis.providers.rules import ProviderKind

@@ -55,8 +55,8 @@ from django.core.management.base import CommandError
 from django.db import models
 from django.utils import timezone
 
+from mutualis.benefits.choices import Category, Relationship
 from mutualis.benefits.demo import BenefitsPlan, demo_today
-from mutualis.benefits.rules import Category, Relationship
 from mutualis.core.bulk import indexes_built_after, insert, reserve_ids, write_cache
 from mutualis.core.demo import Demo
 from mutualis.core.identifiers import compact_form, member_number

@@ -22,7 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from mutualis.benefits.rules import Relationship
+from mutualis.benefits.choices import Relationship
 from mutualis.contributions.models import Allocation, AllocationKind, Method, Payment
 from mutualis.membership.imports import COLUMNS, EXPORT_COLUMNS, SHEET_NAMES, WORDS
 from mutualis.membership.models import Beneficiary, Household

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.benefits.rules import Category, Relationship
+from mutualis.benefits.choices import Category, Relationship
 from mutualis.federation.forms import DateInput
 from mutualis.membership.models import Beneficiary
 

@@ -57,9 +57,9 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from mutualis.benefits.models import PackageVersion
+from mutualis.benefits.choices import Category, Relationship
 from mutualis.benefits.queries import packages_available_to
-from mutualis.benefits.rules import Category, Relationship
+from mutualis.benefits.terms import Terms, package_terms
 from mutualis.core.audit import audit_record
 from mutualis.core.bulk import reserve_ids, write_cache
 from mutualis.core.identifiers import member_number
@@ -597,17 +597,6 @@ def parse_rows(
 
 
 @dataclass(frozen=True)
-class Terms:
-    """The family rules of one package version (benefits.PackageVersion)."""
-
-    valid_from: datetime.date
-    child_age_limit: int
-    spouses_allowed: int
-    other_dependents_allowed: bool
-    max_household_size: int | None
-
-
-@dataclass(frozen=True)
 class PackageTerms:
     id: int
     code: str
@@ -838,30 +827,16 @@ def chunks(values: Sequence, size: int | None = None) -> Iterator[Sequence]:
         yield values[start : start + size]
 
 
-def package_terms(mutual: Organisation) -> dict[str, PackageTerms]:
+def packages_of(mutual: Organisation) -> dict[str, PackageTerms]:
     """The packages the mutual may enrol households in, by code (case-insensitive); a code used
     both by the mutual and by a union above it names the closest package."""
     packages = sorted(
-        packages_available_to(mutual).values_list("id", "code", "owner__path"),
+        packages_available_to(mutual).values_list("id", "code", "owner__path", "rules_revision"),
         key=lambda p: len(p[2]),
     )
-    versions: dict[int, list[Terms]] = {}
-    for package_id, *terms in (
-        PackageVersion.objects.filter(package_id__in=[p[0] for p in packages])
-        .order_by("valid_from")
-        .values_list(
-            "package_id",
-            "valid_from",
-            "child_age_limit",
-            "spouses_allowed",
-            "other_dependents_allowed",
-            "max_household_size",
-        )
-    ):
-        versions.setdefault(package_id, []).append(Terms(*terms))
     return {
-        code.casefold(): PackageTerms(package_id, code, tuple(versions.get(package_id, ())))
-        for package_id, code, _path in packages
+        code.casefold(): PackageTerms(package_id, code, package_terms(package_id, revision))
+        for package_id, code, _path, revision in packages
     }
 
 
@@ -984,7 +959,7 @@ def register_import(
         with transaction.atomic():
             plans, orphans, problems = plan_households(
                 rows,
-                packages=package_terms(mutual),
+                packages=packages_of(mutual),
                 known=known_households(mutual, sorted({row.ref for row in rows if row.ref})),
                 labels=header.labels,
                 today=today,

@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.benefits.choices import Category, Relationship
 from mutualis.benefits.models import BenefitPackage
-from mutualis.benefits.rules import Category, Relationship
 from mutualis.core.ids import uid_field
 from mutualis.federation.models import Location, Organisation
 

@@ -2,9 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from mutualis.benefits.models import PackageVersion
 from mutualis.core.access import scoped
-from mutualis.membership.coverage import CoverageTerms
 from mutualis.membership.models import Beneficiary, Household, SearchToken
 from mutualis.membership.rules import query_words
 
@@ -44,19 +42,4 @@ def household_search(user, query: str, limit: int = SEARCH_LIMIT) -> list[Househ
         .select_related("mutual", "package")
         .prefetch_related(Prefetch("beneficiaries", queryset=Beneficiary.objects.order_by("pk")))
         .order_by("mutual__name", "number")
-    )
-
-
-def coverage_terms(version: PackageVersion) -> CoverageTerms:
-    """A package version as the coverage rule reads it (versions_with_rules prefetches)."""
-    excluded = {rule.service_category for rule in version.coverage_rules.all() if rule.excluded}
-    covered = {rule.service_category for rule in version.coverage_rules.all() if not rule.excluded}
-    return CoverageTerms(
-        valid_from=version.valid_from,
-        period=version.period,
-        waiting_days=version.waiting_days,
-        grace_days=version.grace_days,
-        child_age_limit=version.child_age_limit,
-        waiting_days_by_service={w.service_category: w.days for w in version.waiting_periods.all()},
-        excluded_services=frozenset(excluded - covered),
     )

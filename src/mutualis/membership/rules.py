@@ -8,9 +8,8 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from mutualis.benefits.rules import Category, Relationship
+from mutualis.benefits.choices import Category, Relationship
 from mutualis.core.identifiers import compact_form
-from mutualis.membership.coverage import birthday
 
 ADULT_AGE = 18
 # Phone numbers are found by their last digits: the national number without the country code.
@@ -65,6 +64,14 @@ def duplicate_key(*, first_name: str, last_name: str, sex: str, birth_date: date
     """What two records of the same person share, whatever the accents or the order of names."""
     names = " ".join(sorted(normalize(f"{first_name} {last_name}").split()))
     return f"{names}|{sex}|{birth_date.isoformat()}"
+
+
+def birthday(birth_date: datetime.date, years: int) -> datetime.date:
+    """The day someone born on `birth_date` turns `years` (29 February → 1 March)."""
+    try:
+        return birth_date.replace(year=birth_date.year + years)
+    except ValueError:
+        return datetime.date(birth_date.year + years, 3, 1)
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:

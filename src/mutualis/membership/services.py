@@ -13,9 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualis.benefits.choices import Relationship
 from mutualis.benefits.models import BenefitPackage, PackageVersion
 from mutualis.benefits.queries import packages_available_to
-from mutualis.benefits.rules import Relationship
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
 from mutualis.core.identifiers import member_number
 from mutualis.core.models import AuditEntry

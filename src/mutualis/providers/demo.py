@@ -51,8 +51,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from mutualis.benefits.choices import LevelOfCare, ServiceCategory
 from mutualis.benefits.demo import demo_today
-from mutualis.benefits.rules import LevelOfCare, ServiceCategory
 from mutualis.core.bulk import indexes_built_after, insert, reserve_ids, write_cache
 from mutualis.core.demo import Demo
 from mutualis.core.ids import new_uid

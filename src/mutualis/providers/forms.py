@@ -4,7 +4,7 @@ the views attach back to the fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.benefits.rules import LevelOfCare, ServiceCategory
+from mutualis.benefits.choices import LevelOfCare, ServiceCategory
 from mutualis.federation.forms import DateInput, location_label
 from mutualis.federation.models import Location
 from mutualis.providers.models import Agreement, AgreementVersion, MedicalItem, Provider

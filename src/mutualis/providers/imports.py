@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from mutualis.benefits.rules import LevelOfCare, ServiceCategory
+from mutualis.benefits.choices import LevelOfCare, ServiceCategory
 from mutualis.membership.imports import (
     Column,
     Problem,

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.benefits.rules import LevelOfCare, ServiceCategory
+from mutualis.benefits.choices import LevelOfCare, ServiceCategory
 from mutualis.core.ids import uid_field
 from mutualis.core.periods import PeriodUnit
 from mutualis.federation.models import Location, Organisation

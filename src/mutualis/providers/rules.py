@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.benefits.rules import LevelOfCare
+from mutualis.benefits.choices import LevelOfCare
 
 
 class ProviderKind(models.TextChoices):

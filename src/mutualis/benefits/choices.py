@@ -60,3 +60,17 @@ class PayerKind(models.TextChoices):
     NGO = "ngo", _("non-governmental organisation")
     MFI_SOCIAL_FUND = "mfi_social_fund", _("social fund of a microfinance institution")
     OTHER = "other", _("other third payer")
+
+
+class PeriodAnchor(models.TextChoices):
+    """Where a package's contribution periods start (issue 10, rule 5)."""
+
+    CALENDAR = "calendar", _("the calendar (the first period is prorated)")
+    ANNIVERSARY = "anniversary", _("the anniversary of enrolment")
+
+
+class NewcomerBilling(models.TextChoices):
+    """What a dependant added to a household owes for the period they join in (rule 3)."""
+
+    NEXT_PERIOD = "next_period", _("from the next period")
+    PRO_RATA = "pro_rata", _("pro rata for the current period")
