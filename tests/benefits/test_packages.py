@@ -69,9 +69,12 @@ def test_an_officer_adds_a_version_starting_from_the_current_one(client, federat
             "valid_from": tomorrow,
             "contribution_basis": "per_beneficiary",
             "period": "year",
+            "period_anchor": "calendar",
             "contribution": "4500",
             "registration_fee": "0",
+            "newcomer_billing": "pro_rata",
             "waiting_days": "30",
+            "reentry_waiting_days": "15",
             "grace_days": "30",
             "child_age_limit": "21",
             "spouses_allowed": "4",
@@ -93,6 +96,7 @@ def test_an_officer_adds_a_version_starting_from_the_current_one(client, federat
     assert response.status_code == 302
     latest = package.versions.order_by("-valid_from").first()
     assert latest.contribution == 4500
+    assert (latest.newcomer_billing, latest.reentry_waiting_days) == ("pro_rata", 15)
     assert latest.coverage_rules.get().rate_bp == 8000
     assert latest.waiting_periods.get().days == 270
     assert latest.category_contributions.get().category == "indigent"

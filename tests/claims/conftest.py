@@ -84,7 +84,7 @@ def care(federation, family, cmu_package):
     payment_record(
         by=None,
         household=family,
-        amount=15000,
+        amount=14652,  # the fee and the days left of 2025
         method="cash",
         received_on=datetime.date(2025, 1, 10),
     )

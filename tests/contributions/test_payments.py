@@ -31,14 +31,15 @@ def pay(household, amount, day="2025-01-10", method="cash", reference="", **extr
 
 
 def test_a_payment_settles_the_fee_then_the_periods_oldest_first(family):
-    # given the Diop household of 4 (2 adults, 2 children): member share 4 × 3,500 per year
+    # given the Diop household of 4 (2 adults, 2 children), enrolled on 10 January: member share
+    # 4 × 3,413 for the days left of 2025 (7,000 × 356 / 365 = 6,827 each, half by the State)
     # when they pay the fee and the first year
-    payment = pay(family, 1000 + 14000)
+    payment = pay(family, 1000 + 13652)
     # then the allocations say exactly that
     parts = sorted(
         payment.allocations.values_list("kind", "period_start", "amount"), key=lambda p: p[0]
     )
-    assert parts == [("contribution", D(2025, 1, 1), 14000), ("registration_fee", None, 1000)]
+    assert parts == [("contribution", D(2025, 1, 1), 13652), ("registration_fee", None, 1000)]
     assert payment.receipt_number.startswith("2025-")
 
 
@@ -149,9 +150,9 @@ def test_a_reversal_mirrors_the_payment_and_keeps_it(family):
 
 
 def test_the_state_pays_its_share_for_many_households_in_one_payment(family, state):
-    # given the Diop household owes the State's share of 2025: 4 × 3,500
+    # given the Diop household owes the State's share of the days left of 2025: 4 × 3,414
     account = household_account(family, D(2025, 6, 1))
-    assert account.payer_outstanding(state.pk, D(2025, 1, 1)) == 14000
+    assert account.payer_outstanding(state.pk, D(2025, 1, 1)) == 13656
     # when the State pays 10,000
     payment = payer_payment_record(
         by=None,
@@ -164,14 +165,14 @@ def test_the_state_pays_its_share_for_many_households_in_one_payment(family, sta
     )
     # then the receivable shrinks by as much, and the member's cover is unchanged
     account = household_account(family, D(2025, 6, 1))
-    assert account.payer_outstanding(state.pk, D(2025, 1, 1)) == 4000
+    assert account.payer_outstanding(state.pk, D(2025, 1, 1)) == 3656
     assert payment.allocations.get().amount == 10000
     with pytest.raises(ValidationError):
         payer_payment_record(
             by=None,
             mutual=family.mutual,
             payer=state,
-            amount=5000,
+            amount=4000,
             method="bank_transfer",
             reference="TRESOR-2025-02",
             received_on=D(2025, 6, 1),
@@ -191,19 +192,19 @@ def test_the_cash_report_totals_the_day_by_method(family):
 
 
 def test_arrears_count_the_periods_begun_and_unpaid(family):
-    pay(family, 15000)
+    pay(family, 14652)
     assert household_account(family, D(2026, 2, 1)).arrears == 14000
 
 
-def test_checking_coverage_reads_three_tables_once_the_package_is_known(
+def test_checking_coverage_reads_members_and_payments_once_the_package_is_known(
     family, django_assert_max_num_queries
 ):
     from mutualis.membership.models import Beneficiary
 
-    pay(family, 15000)
+    pay(family, 14652)
     coverage_of(family.beneficiaries.first(), D(2025, 3, 1))  # the package's rules are kept
     awa = Beneficiary.objects.select_related("household__package").get(first_name="Awa")
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         assert coverage_of(awa, D(2025, 3, 1)).covered
 
 
@@ -231,13 +232,13 @@ def test_the_third_payers_page_shows_the_receivable_and_records_a_payment(
 ):
     client.force_login(cast["cashier"])
     page = client.get("/third-payers/", {"mutual": family.mutual.pk, "payer": state.pk})
-    assert page.context["receivable"][0]["outstanding"] == 14000
+    assert page.context["receivable"][0]["outstanding"] == 13656
     response = client.post(
         "/third-payers/",
         {
             "mutual": family.mutual.pk,
             "payer": state.pk,
-            "amount": "14000",
+            "amount": "13656",
             "method": "bank_transfer",
             "reference": "TRESOR-77",
             "received_on": "2025-06-01",

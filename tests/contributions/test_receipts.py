@@ -59,7 +59,8 @@ def test_the_allocations_shown_add_up_to_the_payment(payment):
         lines = receipt_lines(payment)
     assert lines == [
         ("Registration fee", 1000),
-        ("Contribution for the period 01/01/2025 – 12/31/2025", 14000),
+        ("Contribution for the period 01/01/2025 – 12/31/2025", 13652),
+        ("Contribution for the period 01/01/2026 – 12/31/2026", 348),
     ]
     assert sum(amount for _label, amount in lines) == payment.amount
 

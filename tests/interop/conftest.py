@@ -67,9 +67,10 @@ def rich_package(cmu_package, state):
 
 @pytest.fixture
 def paid(family, rich_package):
-    """The Diop household with its fee and first year paid on the day it enrolled."""
+    """The Diop household with its fee and first year paid on the day it enrolled (the days
+    left of 2025: 4 × 7,000 × 356 / 365, half of it by the State)."""
     payment_record(
-        by=None, household=family, amount=15_000, method="cash", received_on=D(2025, 1, 10)
+        by=None, household=family, amount=14_652, method="cash", received_on=D(2025, 1, 10)
     )
     return family
 

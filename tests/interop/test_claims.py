@@ -23,7 +23,11 @@ def day(care, family, federation):
     years = today.year - 2025
     if years:
         payment_record(
-            by=None, household=family, amount=14_000 * years, method="cash", received_on=today
+            by=None,
+            household=family,
+            amount=14_000 * years,
+            method="cash",
+            received_on=datetime.date(today.year, 1, 1),
         )
     return today - datetime.timedelta(days=3)
 

@@ -13,26 +13,21 @@ from django.utils import timezone
 
 from mutualis.benefits import demo as benefits_demo
 from mutualis.benefits.models import BenefitPackage, PackageVersion
+from mutualis.benefits.terms import version_terms
 from mutualis.contributions import demo as contributions_demo
 from mutualis.contributions.models import Allocation, Payment
 from mutualis.contributions.rules import (
-    ContributionTerms,
     Member,
     Settled,
+    Status,
+    coverage_at,
     household_dues,
-    settlement,
+    household_of,
+    household_status,
 )
 from mutualis.core.identifiers import is_valid
 from mutualis.federation import demo as federation_demo
 from mutualis.membership import demo as membership_demo
-from mutualis.membership.coverage import (
-    BeneficiaryFacts,
-    CoverageTerms,
-    HouseholdFacts,
-    Status,
-    coverage_at,
-    household_status,
-)
 from mutualis.membership.models import Beneficiary, Household, SearchToken, Sequence
 from mutualis.membership.rules import duplicate_key, search_tokens
 
@@ -90,36 +85,6 @@ def versions_of(package_ids):
     )
 
 
-def contribution_terms(version):
-    return ContributionTerms(
-        valid_from=version.valid_from,
-        period=version.period,
-        per_household=version.contribution_basis == "per_household",
-        contribution=version.contribution,
-        registration_fee=version.registration_fee,
-        amounts_by_category={c.category: c.amount for c in version.category_contributions.all()},
-        subsidies=tuple((s.payer_id, s.category, s.share_bp) for s in version.subsidies.all()),
-    )
-
-
-def coverage_terms(version):
-    rules = list(version.coverage_rules.all())
-    covered = {rule.service_category for rule in rules if not rule.excluded}
-    return CoverageTerms(
-        valid_from=version.valid_from,
-        period=version.period,
-        waiting_days=version.waiting_days,
-        grace_days=version.grace_days,
-        child_age_limit=version.child_age_limit,
-        waiting_days_by_service={w.service_category: w.days for w in version.waiting_periods.all()},
-        excluded_services=frozenset(
-            rule.service_category
-            for rule in rules
-            if rule.excluded and rule.service_category not in covered
-        ),
-    )
-
-
 def accounts(today):
     """For every household: its rows, members, dues and member allocations."""
     versions = defaultdict(list)
@@ -133,8 +98,11 @@ def accounts(today):
         allocations[allocation.household_id].append(allocation)
     result = []
     for household in Household.objects.order_by("pk"):
-        terms = [contribution_terms(v) for v in versions[household.package_id]]
-        members = [Member(b.category, b.enrolled_on, b.left_on) for b in people[household.pk]]
+        terms = [version_terms(v) for v in versions[household.package_id]]
+        members = [
+            Member(b.pk, b.category, b.enrolled_on, b.left_on, b.relationship, b.birth_date)
+            for b in people[household.pk]
+        ]
         dues = household_dues(terms, members, household.enrolled_on, today, household.resigned_on)
         fee = next(t for t in reversed(terms) if t.valid_from <= household.enrolled_on)
         result.append(
@@ -144,7 +112,8 @@ def accounts(today):
                 "dues": dues,
                 "fee": fee.registration_fee,
                 "allocations": allocations[household.pk],
-                "coverage": [coverage_terms(v) for v in versions[household.package_id]],
+                "terms": terms,
+                "members": members,
             }
         )
     return result
@@ -338,19 +307,16 @@ def test_the_register_has_covered_suspended_or_lapsed_and_waiting_households():
             for a in account["allocations"]
             if a.kind != "payer_share"
         ]
-        settled = settlement(account["dues"], account["fee"], member_rows)
-        head = next(b for b in account["people"] if b.relationship == "head")
-        coverage = coverage_at(
-            BeneficiaryFacts(head.birth_date, head.relationship, head.enrolled_on, head.left_on),
-            HouseholdFacts(
-                household.enrolled_on,
-                household.resigned_on,
-                settled.covered_from,
-                settled.paid_periods,
-            ),
-            account["coverage"],
+        facts = household_of(
+            account["terms"],
+            household.enrolled_on,
+            household.resigned_on,
+            account["members"],
+            member_rows,
             today,
         )
+        head = next(b for b in account["people"] if b.relationship == "head")
+        coverage = coverage_at(facts, head.pk, today)
         statuses[household_status(coverage, today)] += 1
     assert statuses[Status.COVERED] > statuses[Status.WAITING] > 0
     assert statuses[Status.SUSPENDED] + statuses[Status.LAPSED] > 0

@@ -91,16 +91,19 @@ def households_of(ids: Iterable[int], until: datetime.date) -> dict[int, Househo
     payer_paid: dict[int, dict[tuple[int, datetime.date], int]] = defaultdict(
         lambda: defaultdict(int)
     )
-    for household, kind, start, payer, amount, received, recorded in _rows(
+    for household, kind, start, payer, amount, received, recorded, recorder in _rows(
         "SELECT a.household_id, a.kind, a.period_start, a.payer_id, a.amount, p.received_on,"
-        " p.recorded_at FROM {allocation} a JOIN {payment} p ON p.id = a.payment_id"
-        " WHERE a.household_id IN ({in_})",
+        " p.recorded_at, p.recorded_by_id FROM {allocation} a"
+        " JOIN {payment} p ON p.id = a.payment_id WHERE a.household_id IN ({in_})",
         ids,
     ):
         if kind == AllocationKind.PAYER_SHARE:
             payer_paid[household][(payer, start)] += amount
         else:
-            settled[household].append(Settled(received, kind, start, amount, local_date(recorded)))
+            # A user's payment counts for waiting periods from the day it was recorded; the
+            # history the system loads (the register's import, the demo) from its own dates.
+            recorded_on = local_date(recorded) if recorder is not None else None
+            settled[household].append(Settled(received, kind, start, amount, recorded_on))
     states = {}
     for pk, enrolled, resigned, package, revision in _rows(
         "SELECT h.id, h.enrolled_on, h.resigned_on, h.package_id, p.rules_revision"

@@ -45,7 +45,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db import models
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.choices import Category, NewcomerBilling, PeriodAnchor, Relationship
@@ -384,8 +383,7 @@ class Because:
 
     def __str__(self) -> str:
         label = Reason(self.reason).label
-        day = formats.date_format(self.date, "SHORT_DATE_FORMAT") if self.date else ""
-        return str(label) % {"date": day}
+        return str(label) % {"date": self.date.isoformat() if self.date else ""}
 
 
 @dataclass(frozen=True)
