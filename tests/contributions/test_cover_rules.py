@@ -229,3 +229,14 @@ def test_rule_12_a_year_paid_ahead_covers_until_the_end_of_its_grace():
     desk = Desk(cmu(), [adult(1, D(2024, 1, 1))], D(2024, 1, 1))
     desk.pay(D(2024, 1, 1), 1000 + 3500 + 3500)
     assert desk.coverage(1, D(2024, 6, 1)).covered_until == D(2026, 1, 30)
+
+
+def test_a_household_unpaid_for_more_than_a_year_has_lapsed_since_its_first_unpaid_period():
+    from mutualis.contributions.rules import Status, household_status
+
+    desk = Desk(cmu(), [adult(1, D(2023, 1, 1))], D(2023, 1, 1))
+    desk.pay(D(2023, 1, 1), 1000 + 3500)
+    unpaid = desk.coverage(1, D(2025, 6, 1))
+    assert unpaid.reasons[0].date == D(2024, 1, 1)
+    assert household_status(unpaid, D(2025, 6, 1)) == Status.LAPSED
+    assert household_status(desk.coverage(1, D(2024, 6, 1)), D(2024, 6, 1)) == Status.SUSPENDED

@@ -420,6 +420,23 @@ class Gap:
     resumes: datetime.date | None = None
 
 
+def unpaid_runs(gaps: Sequence[Gap]) -> tuple[Gap, ...]:
+    """Gaps of unpaid contributions that follow one another, each dated by the start of the
+    first unpaid period of their run: what "unpaid since" and a household's lapse count from."""
+    runs: list[Gap] = []
+    for gap in gaps:
+        before = runs[-1] if runs else None
+        if (
+            before is not None
+            and gap.resumes is None
+            and before.resumes is None
+            and before.last + DAY == gap.first
+        ):
+            gap = Gap(gap.first, gap.last, before.since)
+        runs.append(gap)
+    return tuple(runs)
+
+
 @dataclass(frozen=True)
 class Cover:
     """One beneficiary's cover by their contributions: when it began (None: never), the day
@@ -558,7 +575,7 @@ class Household:
             waits_from,
             self.newborn_exempt(member),
             tuple(spans),
-            tuple(gaps),
+            unpaid_runs(gaps),
         )
 
     def newborn_exempt(self, member: Member) -> bool:
