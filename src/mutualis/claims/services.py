@@ -34,7 +34,8 @@ from mutualis.core.audit import audit_created, audit_record, changes_between, sn
 from mutualis.core.ids import new_bulk_uid
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
-from mutualis.federation.services import require_in_scope
+from mutualis.federation.rules import CLAIM_CLERKS, CLAIM_REVIEWERS, LETTER_ISSUERS
+from mutualis.federation.services import require_in_scope_as, require_role
 from mutualis.membership.coverage import coverage_by_service
 from mutualis.membership.models import Beneficiary
 from mutualis.membership.services import sequence_take
@@ -152,6 +153,7 @@ def claims_submit(
     """Checks, adjudicates and saves claims for beneficiaries within `scope_prefix` (the
     submitting user's scope). See the module's docstring. `check_only` reports the errors and
     saves nothing."""
+    require_role(actor, CLAIM_CLERKS, "actor")
     today = today or timezone.localdate()
     errors: dict[int, dict[str, list[str]]] = {}
     for index, claim in enumerate(inputs):
@@ -464,6 +466,7 @@ class LineReview:
 def claim_review(*, by, claim: Claim, reviews: Sequence[LineReview]) -> Claim:
     """Records the medical advisor's decision on each line of a claim waiting for review, and
     decides the claim. Every line changed is audited, with the claim."""
+    require_in_scope_as(by, CLAIM_REVIEWERS, claim.mutual, "claim")
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         if claim.status != ClaimStatus.IN_REVIEW:
@@ -556,7 +559,7 @@ def letter_issue(
     reason: str = "",
 ) -> GuaranteeLetter:
     """Issues a guarantee letter of the beneficiary's mutual, numbered in its series."""
-    require_in_scope(by, beneficiary.mutual, "beneficiary")
+    require_in_scope_as(by, LETTER_ISSUERS, beneficiary.mutual, "beneficiary")
     errors: dict[str, list[str]] = {}
     if valid_until < valid_from:
         errors["valid_until"] = [_("The letter cannot end before it begins.")]
@@ -585,7 +588,7 @@ def letter_issue(
 
 def letter_cancel(*, by, letter: GuaranteeLetter, on: datetime.date) -> GuaranteeLetter:
     """Cancels a letter from a date: claims already linked to it keep it."""
-    require_in_scope(by, letter.mutual, "letter")
+    require_in_scope_as(by, LETTER_ISSUERS, letter.mutual, "letter")
     if letter.cancelled_on is not None:
         raise ValidationError(_("This letter is already cancelled."))
     with transaction.atomic():

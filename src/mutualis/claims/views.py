@@ -28,7 +28,7 @@ from mutualis.core.access import access, scoped
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response
 from mutualis.core.signing import SCHEME, read_card
-from mutualis.federation.rules import Role
+from mutualis.federation.rules import CLAIM_CLERKS, CLAIM_REVIEWERS, LETTER_ISSUERS, Role
 from mutualis.membership.imports import describe
 from mutualis.membership.views import MAX_IMPORT_BYTES
 from mutualis.providers.models import Provider
@@ -41,9 +41,7 @@ CLAIM_READERS = {
     Role.MEDICAL_ADVISOR,
     Role.UNION_OFFICER,
 }
-CLAIM_CLERKS = {Role.PROVIDER_CLERK, Role.MUTUAL_MANAGER}
-REVIEWERS = {Role.MEDICAL_ADVISOR}
-LETTER_ISSUERS = {Role.MUTUAL_MANAGER, Role.MEDICAL_ADVISOR}
+REVIEWERS = CLAIM_REVIEWERS
 ELIGIBILITY_CHECKERS = CLAIM_READERS | {Role.ENROLMENT_AGENT}
 
 
