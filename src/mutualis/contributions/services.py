@@ -37,8 +37,8 @@ def receipt_number_next(mutual: Organisation, day: datetime.date) -> str:
 
 
 def check_payment(
-    *,
     by,
+    *,
     mutual: Organisation,
     amount: int,
     method: str,
@@ -160,7 +160,7 @@ def payment_record(
     # One payment at a time per household: the allocation reads what is owed, then writes.
     household = Household.objects.select_for_update().select_related("mutual").get(pk=household.pk)
     check_payment(
-        by=by,
+        by,
         mutual=household.mutual,
         amount=amount,
         method=method,
@@ -238,7 +238,7 @@ def payer_payment_record(
     require_in_scope_as(by, PAYER_PAYMENT_RECORDERS, mutual, "mutual")
     reference = reference.strip()
     check_payment(
-        by=by,
+        by,
         mutual=mutual,
         amount=amount,
         method=method,
