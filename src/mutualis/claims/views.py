@@ -285,6 +285,7 @@ def claim_detail(request, claim):
         {
             "claim": claim,
             "lines": decided_lines(claim),
+            "medical": queries.may_see_medical(request.user, claim),
             "can_review": (
                 claim.status == ClaimStatus.IN_REVIEW and request.user.has_any_role(REVIEWERS)
             ),
@@ -413,6 +414,7 @@ def letter_detail(request, letter):
             "claims": claims,
             "used": used,
             "left": max(letter.cap - used, 0),
+            "medical": queries.may_see_medical(request.user, letter),
             "can_cancel": request.user.has_any_role(LETTER_ISSUERS) and not letter.cancelled_on,
         },
     )
@@ -421,7 +423,12 @@ def letter_detail(request, letter):
 @access(roles=CLAIM_READERS | LETTER_ISSUERS, model=GuaranteeLetter)
 def letter_print(request, letter):
     return pdf_response(
-        letter_pdf(letter, language=get_language()), f"lettre-garantie-{letter.number}.pdf"
+        letter_pdf(
+            letter,
+            language=get_language(),
+            medical=queries.may_see_medical(request.user, letter),
+        ),
+        f"lettre-garantie-{letter.number}.pdf",
     )
 
 
