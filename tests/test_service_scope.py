@@ -638,3 +638,28 @@ def test_claims_are_not_submitted_for_members_beyond_the_submitters_scope(worlds
     with pytest.raises(PermissionDenied):
         wider.call(worlds.outside, manager)
     assert database() == before
+
+
+def test_a_third_payers_payment_is_refused_for_a_payer_of_another_mutual(worlds, cast):
+    outsider = benefits.payer_create(
+        by=None,
+        owner=worlds.outside.mutual,
+        code="COMMUNE",
+        name="Commune de Pakour",
+        kind="local_authority",
+    )
+    case = Case(
+        "payer_payment_record",
+        Role.CASHIER,
+        lambda w, by: contributions.payer_payment_record(
+            by=by,
+            mutual=w.mutual,
+            payer=outsider,
+            amount=1000,
+            method="cash",
+            received_on=timezone.localdate(),
+        ),
+        "payer",
+    )
+    messages = refusal(case, worlds.inside, cast[Role.CASHIER])
+    assert messages["payer"] == ["This payer does not pay for this mutual's members."]

@@ -16,6 +16,7 @@ from mutualis.contributions.rules import (
     allocate_member_payment,
     allocate_payer_payment,
 )
+from mutualis.core.access import ancestor_paths
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
@@ -236,6 +237,9 @@ def payer_payment_record(
     reconciles it with what the payer owes: its share of each household's periods, oldest
     first, for the households and periods given (all by default)."""
     require_in_scope_as(by, PAYER_PAYMENT_RECORDERS, mutual, "mutual")
+    if payer.owner.path not in ancestor_paths(mutual.path):
+        # a payer defined by another mutual or union pays nothing of this mutual's members
+        raise ValidationError({"payer": _("This payer does not pay for this mutual's members.")})
     reference = reference.strip()
     check_payment(
         by,
