@@ -612,31 +612,20 @@ def test_no_user_creates_a_new_root_of_the_federation(cast):
 
 def test_claims_are_not_submitted_for_members_beyond_the_submitters_scope(worlds, cast):
     # a caller handing claims_submit a wider scope than its user's is refused, not obeyed
-    case = next(case for case in CASES if case.service == "claims_submit")
-    manager = cast[Role.MUTUAL_MANAGER]
-    wider = Case(
-        "claims_submit",
-        Role.MUTUAL_MANAGER,
-        lambda w, by: claims.claims_submit(
-            [
-                claims.ClaimInput(
-                    member_number=w.beneficiary.member_number,
-                    provider_code=w.provider.code,
-                    provider_reference="F-WIDER",
-                    service_from=D(2025, 3, 2),
-                    service_to=None,
-                    lines=(claims.LineInput("MARK", 1, 1000),),
-                )
-            ],
-            channel="clerk",
-            actor=by,
-            scope_prefix="/",
-        ),
-        case.field,
+    outside = worlds.outside
+    claim = claims.ClaimInput(
+        member_number=outside.beneficiary.member_number,
+        provider_code=outside.provider.code,
+        provider_reference="F-WIDER",
+        service_from=D(2025, 3, 2),
+        service_to=None,
+        lines=(claims.LineInput("MARK", 1, 1000),),
     )
     before = database()
     with pytest.raises(PermissionDenied):
-        wider.call(worlds.outside, manager)
+        claims.claims_submit(
+            [claim], channel="clerk", actor=cast[Role.MUTUAL_MANAGER], scope_prefix="/"
+        )
     assert database() == before
 
 
