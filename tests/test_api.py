@@ -1,6 +1,7 @@
 import datetime
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from mutualis.contributions.services import payment_record
 from mutualis.federation.models import ApiToken
@@ -80,7 +81,8 @@ def test_a_payment_through_the_api_is_recorded_once(client, family, cast):
         "amount": 15000,
         "method": "mobile_money",
         "reference": "OM-42",
-        "received_on": "2025-01-10",
+        # a cashier records what they take in today (issue 10 rule 1)
+        "received_on": timezone.localdate().isoformat(),
     }
     first = client.post(
         f"/api/households/{family.uid}/payments", body, content_type="application/json"

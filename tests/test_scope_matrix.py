@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from mutualis.benefits.models import BenefitPackage
 from mutualis.benefits.services import package_create
@@ -414,7 +415,7 @@ def api_body(path: str, federation, serial: int) -> dict:
             },
         }
     if path == "/api/households/{uid}/payments":
-        return {"amount": 100, "method": "cash", "received_on": "2025-02-01"}
+        return {"amount": 100, "method": "cash", "received_on": timezone.localdate().isoformat()}
     raise AssertionError(f"add a request body for POST {path} to tests/test_scope_matrix.py")
 
 

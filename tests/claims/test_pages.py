@@ -157,7 +157,7 @@ def test_a_clerk_sees_only_the_claims_of_their_provider(client, clerk, care, cas
     assert client.get(f"/claims/{other.pk}/").status_code == 404
 
 
-def test_the_medical_advisor_adjusts_a_line_and_the_decision_is_audited(client, cast, care):
+def test_the_medical_advisor_adjusts_a_line_and_the_decision_is_audited(client, cast, care, clerk):
     client.force_login(cast[Role.MUTUAL_MANAGER])
     client.post(
         "/claims/new/",
@@ -197,10 +197,14 @@ def test_the_medical_advisor_adjusts_a_line_and_the_decision_is_audited(client, 
     assert claim.asked == claim.mutual_share + claim.copay + claim.refused
     assert [e.actor for e in audit_trail(medicine)] == [advisor]
     assert audit_trail(claim).filter(actor=advisor).exists()
-    # the provider reads the outcome and the reason
-    client.force_login(cast[Role.MUTUAL_MANAGER])
+    # the provider's clerk reads the outcome and the advisor's comment; the manager, the
+    # outcome only (issue 10: the comment is medical)
+    client.force_login(clerk)
     page = client.get(f"/claims/{claim.pk}/").content.decode()
     assert "Cinq comprimés suffisent." in page
+    client.force_login(cast[Role.MUTUAL_MANAGER])
+    page = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "Cinq comprimés suffisent." not in page and medicine.get_outcome_display() in page
 
 
 def test_the_medical_advisor_approves_the_claims_ticked_as_adjudicated(client, cast, care):

@@ -225,3 +225,23 @@ def test_a_clerk_bills_for_a_member_of_another_mutual(
     body = responded(post(client, resource, clerk_of_joal))
     assert Claim.objects.get().mutual == federation.m2
     assert body["insurer"]["identifier"]["value"] == str(federation.m2.uid)
+
+
+def test_the_answer_repeats_no_medical_detail(client, care, day, cast, key_of):
+    # issue 10: the ClaimResponse names each item by its sequence and the claim by the invoice,
+    # so that neither the diagnosis nor the acts go back out, even to a manager who billed
+    resource = fhir_claim(
+        care.awa.member_number,
+        day,
+        [("CS-PS", 1, 1000), ("PARA500", 10, 25)],
+        diagnosis=[
+            {
+                "sequence": 1,
+                "diagnosisCodeableConcept": {"coding": [{"system": codes.ICD_10, "code": "A09"}]},
+            }
+        ],
+    )
+    answer = responded(post(client, resource, key_of(cast["mutual_manager"])))
+    text = json.dumps(answer)
+    assert Claim.objects.get().diagnosis == "A09"
+    assert not [word for word in ("A09", "CS-PS", "PARA500", "Paracétamol") if word in text]

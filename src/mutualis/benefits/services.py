@@ -23,7 +23,8 @@ from mutualis.core.audit import audit_created
 from mutualis.core.ids import new_uid
 from mutualis.core.money import BASIS_POINTS
 from mutualis.federation.models import Organisation
-from mutualis.federation.services import require_in_scope
+from mutualis.federation.rules import PACKAGE_EDITORS
+from mutualis.federation.services import require_in_scope_as
 
 
 def full_clean_or_raise(obj) -> None:
@@ -45,7 +46,7 @@ def subsidy_totals(subsidies: Sequence[tuple[Payer, str, int]]) -> dict[str, int
 @transaction.atomic
 def payer_create(*, by, owner: Organisation, code: str, name: str, kind: str) -> Payer:
     """Adds a third payer (the State, a commune, an NGO, a microfinance social fund)."""
-    require_in_scope(by, owner, "owner")
+    require_in_scope_as(by, PACKAGE_EDITORS, owner, "owner")
     if Payer.objects.filter(owner=owner, code=code).exists():
         raise ValidationError({"code": _("The code %(code)s is already used.") % {"code": code}})
     payer = Payer(owner=owner, code=code, name=name, kind=kind)
@@ -60,7 +61,7 @@ def package_create(
     *, by, owner: Organisation, code: str, name: str, description: str = ""
 ) -> BenefitPackage:
     """Adds a package defined by a mutual, or by a union for all its mutuals."""
-    require_in_scope(by, owner, "owner")
+    require_in_scope_as(by, PACKAGE_EDITORS, owner, "owner")
     if owner.kind not in {"mutual", "national_union", "regional_union", "departmental_union"}:
         raise ValidationError({"owner": _("Only a mutual or a union defines benefit packages.")})
     if BenefitPackage.objects.filter(owner=owner, code=code).exists():
@@ -93,7 +94,7 @@ def package_version_add(
     package), and where they start (the calendar or each household's enrolment), so that
     periods stay comparable across versions.
     """
-    require_in_scope(by, package.owner, "package")
+    require_in_scope_as(by, PACKAGE_EDITORS, package.owner, "package")
     latest = package.versions.order_by("-valid_from").first()
     errors: dict[str, list[str]] = {}
     if latest is not None:

@@ -22,9 +22,7 @@ from mutualis.benefits.models import BenefitPackage, Payer
 from mutualis.core.access import access, ancestor_paths, scoped
 from mutualis.core.forms import attach_errors
 from mutualis.federation.models import Organisation
-from mutualis.federation.rules import UNIONS, Kind, Role, is_within
-
-PACKAGE_EDITORS = {Role.SYSTEM_ADMIN, Role.UNION_OFFICER, Role.MUTUAL_MANAGER}
+from mutualis.federation.rules import PACKAGE_EDITORS, UNIONS, Kind, is_within
 
 
 def can_change(user, package: BenefitPackage) -> bool:

@@ -21,6 +21,8 @@ from mutualis.claims import facts
 from mutualis.claims.queries import member_lookup_prefix
 from mutualis.claims.rules import Channel, VisitType
 from mutualis.claims.services import ClaimInput, LineInput, claims_submit
+from mutualis.federation.rules import CLAIM_CLERKS
+from mutualis.federation.services import require_role
 from mutualis.membership.imports import Column, Problem, cell_date, cell_text
 from mutualis.membership.rules import normalize
 from mutualis.providers.imports import (
@@ -189,6 +191,7 @@ def claims_import(
 ) -> ClaimsImportReport:
     """Imports a batch of claims for the beneficiaries of `by`'s scope. `providers`, when
     given, are the codes of the only providers the batch may bill for (a clerk's own)."""
+    require_role(by, CLAIM_CLERKS, "file")
     with translation.override(language):
         report = ClaimsImportReport(file_name=file_name)
         table, errors, report.warnings = read_table(file_name, content, COLUMNS)

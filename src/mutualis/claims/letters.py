@@ -34,7 +34,11 @@ def letter_title(letter: GuaranteeLetter) -> str:
     return _("Guarantee letter no. %(number)s") % {"number": letter.number}
 
 
-def letter_pdf(letter: GuaranteeLetter, *, language: str = "fr", compress: bool = True) -> bytes:
+def letter_pdf(
+    letter: GuaranteeLetter, *, language: str = "fr", medical: bool = False, compress: bool = True
+) -> bytes:
+    """The letter the beneficiary takes to the provider. Its reason may be medical: it is
+    printed only with `medical` (claims.queries.may_see_medical)."""
     letter = GuaranteeLetter.objects.select_related(
         "mutual", "beneficiary", "provider", "issued_by"
     ).get(pk=letter.pk)
@@ -85,7 +89,7 @@ def letter_pdf(letter: GuaranteeLetter, *, language: str = "fr", compress: bool 
             ),
             (_("At most, paid by the mutual"), format_amount(letter.cap, mutual.currency)),
         ]
-        if letter.reason:
+        if medical and letter.reason:
             facts.append((_("Reason"), letter.reason))
         for label, value in facts:
             text, size = fit_text(pdf_text(label), FONT, 9, LABEL_WIDTH - 2 * mm, 6)

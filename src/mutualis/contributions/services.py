@@ -16,9 +16,17 @@ from mutualis.contributions.rules import (
     allocate_member_payment,
     allocate_payer_payment,
 )
-from mutualis.core.audit import audit_created
+from mutualis.core.access import ancestor_paths
+from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
-from mutualis.federation.services import require_in_scope
+from mutualis.federation.rules import (
+    PAYER_PAYMENT_RECORDERS,
+    PAYMENT_BACKDATERS,
+    PAYMENT_RECORDERS,
+    PAYMENT_REVERSERS,
+)
+from mutualis.federation.services import require_in_scope_as
 from mutualis.membership.models import Household
 from mutualis.membership.services import sequence_take
 
@@ -30,6 +38,7 @@ def receipt_number_next(mutual: Organisation, day: datetime.date) -> str:
 
 
 def check_payment(
+    by,
     *,
     mutual: Organisation,
     amount: int,
@@ -50,6 +59,13 @@ def check_payment(
         ]
     if received_on > timezone.localdate():
         errors["received_on"] = [_("A payment cannot be received in the future.")]
+    elif is_backdated(received_on) and by is not None and not by.has_any_role(PAYMENT_BACKDATERS):
+        errors["received_on"] = [
+            _(
+                "Only a mutual manager, an accountant or an administrator may record a payment "
+                "received before today."
+            )
+        ]
     if (
         receipt_number
         and Payment.objects.filter(mutual=mutual, receipt_number=receipt_number).exists()
@@ -65,6 +81,26 @@ def check_payment(
             errors["reference"] = [already_recorded(existing)]
     if errors:
         raise ValidationError(errors)
+
+
+def is_backdated(received_on: datetime.date) -> bool:
+    """Issue 10 rule 1: a payment is dated the day the money was received; one dated before
+    the day it is recorded is back-dated, which only some roles may do (PAYMENT_BACKDATERS)."""
+    return received_on < timezone.localdate()
+
+
+def audit_payment(by, payment: Payment) -> None:
+    """The payment's entry in the trail; a back-dated one says so, with both dates."""
+    changes = changes_between({}, snapshot(payment))
+    if is_backdated(payment.received_on):
+        changes["backdated"] = [
+            None,
+            {
+                "received_on": payment.received_on.isoformat(),
+                "recorded_on": timezone.localdate().isoformat(),
+            },
+        ]
+    audit_record(actor=by, action=AuditEntry.Action.CREATE, obj=payment, changes=changes)
 
 
 def already_recorded(existing: Payment) -> str:
@@ -120,11 +156,12 @@ def payment_record(
 ) -> Payment:
     """Records a member's payment for their household and allocates it: the registration fee
     first, then the member share of each period, oldest first, up to a year ahead."""
-    require_in_scope(by, household.mutual, "household")
+    require_in_scope_as(by, PAYMENT_RECORDERS, household.mutual, "household")
     reference = reference.strip()
     # One payment at a time per household: the allocation reads what is owed, then writes.
     household = Household.objects.select_for_update().select_related("mutual").get(pk=household.pk)
     check_payment(
+        by,
         mutual=household.mutual,
         amount=amount,
         method=method,
@@ -177,7 +214,7 @@ def payment_record(
         for kind, start, part in parts
     ]
     save_payment(payment, allocations)
-    audit_created(actor=by, obj=payment)
+    audit_payment(by, payment)
     return payment
 
 
@@ -199,9 +236,13 @@ def payer_payment_record(
     """Records a third payer's payment (the State's share for a list of beneficiaries…) and
     reconciles it with what the payer owes: its share of each household's periods, oldest
     first, for the households and periods given (all by default)."""
-    require_in_scope(by, mutual, "mutual")
+    require_in_scope_as(by, PAYER_PAYMENT_RECORDERS, mutual, "mutual")
+    if payer.owner.path not in ancestor_paths(mutual.path):
+        # a payer defined by another mutual or union pays nothing of this mutual's members
+        raise ValidationError({"payer": _("This payer does not pay for this mutual's members.")})
     reference = reference.strip()
     check_payment(
+        by,
         mutual=mutual,
         amount=amount,
         method=method,
@@ -256,7 +297,7 @@ def payer_payment_record(
         for (household, start), part in parts
     ]
     save_payment(payment, allocations)
-    audit_created(actor=by, obj=payment)
+    audit_payment(by, payment)
     return payment
 
 
@@ -266,7 +307,7 @@ def payment_reverse(
 ) -> Payment:
     """Cancels or refunds a payment with a reversal: a payment of the opposite amount whose
     allocations mirror the original's. The original stays, as the books require."""
-    require_in_scope(by, payment.mutual, "payment")
+    require_in_scope_as(by, PAYMENT_REVERSERS, payment.mutual, "payment")
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.reverses_id is not None:
         raise ValidationError({"payment": _("A reversal cannot itself be reversed.")})

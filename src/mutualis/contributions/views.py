@@ -21,13 +21,19 @@ from mutualis.core.access import access, scoped
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response
 from mutualis.federation.models import Organisation
-from mutualis.federation.rules import Kind, Role
+from mutualis.federation.rules import (
+    PAYER_PAYMENT_RECORDERS,
+    PAYMENT_RECORDERS,
+    PAYMENT_REVERSERS,
+    Kind,
+    Role,
+)
 from mutualis.membership.exports import contributions_xlsx
 from mutualis.membership.models import Household
 from mutualis.membership.views import REGISTER_READERS
 
-CASHIERS = {Role.MUTUAL_MANAGER, Role.CASHIER}
-REVERSERS = {Role.MUTUAL_MANAGER, Role.ACCOUNTANT}
+CASHIERS = PAYMENT_RECORDERS
+REVERSERS = PAYMENT_REVERSERS
 
 
 @access(roles=CASHIERS, model=Household, writes=True)
@@ -160,7 +166,7 @@ def contributions_export(request):
     return xlsx_response(contributions_xlsx(payments, get_language()), name)
 
 
-@access(roles=CASHIERS | {Role.ACCOUNTANT}, writes=True)
+@access(roles=PAYER_PAYMENT_RECORDERS, writes=True)
 @require_http_methods(["GET", "POST"])
 def third_payers(request):
     """A third payer's receivable in a mutual, and the record of its payments."""

@@ -83,7 +83,7 @@ def audit_trail(obj: models.Model) -> models.QuerySet[AuditEntry]:
 
 
 # Names the services record in the trail that are not fields of the model.
-RECORDED_NAMES = {"roles": _("roles"), "on": _("effective date")}
+RECORDED_NAMES = {"roles": _("roles"), "on": _("effective date"), "backdated": _("back-dated")}
 
 
 def audit_trail_rows(obj) -> list[tuple[AuditEntry, list[tuple[str, object, object]]]]:

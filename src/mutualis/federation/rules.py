@@ -87,3 +87,27 @@ def role_kind_error(role: str, kind: str):
         "role": Role(role).label,
         "kind": Kind(kind).label,
     }
+
+
+# --- who may write what ----------------------------------------------------------------------
+# One table for the views (`access(roles=...)`) and the services (`require_role`), so that an
+# API, a FHIR endpoint or a command reaching a service is held to the rights of the page
+# (issue 10). A command acting with no user (by=None) is the system and is not checked.
+ORGANISATION_CREATORS = frozenset({Role.SYSTEM_ADMIN, Role.UNION_OFFICER})
+ORGANISATION_EDITORS = ORGANISATION_CREATORS | {Role.MUTUAL_MANAGER}
+USER_ADMINISTRATORS = frozenset({Role.SYSTEM_ADMIN})
+PACKAGE_EDITORS = frozenset({Role.SYSTEM_ADMIN, Role.UNION_OFFICER, Role.MUTUAL_MANAGER})
+REGISTER_WRITERS = frozenset({Role.MUTUAL_MANAGER, Role.ENROLMENT_AGENT})
+PAYMENT_RECORDERS = frozenset({Role.MUTUAL_MANAGER, Role.CASHIER})
+PAYER_PAYMENT_RECORDERS = PAYMENT_RECORDERS | {Role.ACCOUNTANT}
+PAYMENT_REVERSERS = frozenset({Role.MUTUAL_MANAGER, Role.ACCOUNTANT})
+# Issue 10 rule 1: a payment is dated the day the money was received; only these roles may
+# record one received before today (a cashier records what they take in today).
+PAYMENT_BACKDATERS = frozenset({Role.MUTUAL_MANAGER, Role.ACCOUNTANT, Role.SYSTEM_ADMIN})
+CLAIM_CLERKS = frozenset({Role.PROVIDER_CLERK, Role.MUTUAL_MANAGER})
+CLAIM_REVIEWERS = frozenset({Role.MEDICAL_ADVISOR})
+LETTER_ISSUERS = frozenset({Role.MUTUAL_MANAGER, Role.MEDICAL_ADVISOR})
+PROVIDER_EDITORS = frozenset({Role.SYSTEM_ADMIN, Role.UNION_OFFICER})
+ITEM_EDITORS = PROVIDER_EDITORS
+AGREEMENT_EDITORS = frozenset({Role.MUTUAL_MANAGER, Role.UNION_OFFICER})
+PROVIDER_PAYERS = frozenset({Role.MUTUAL_MANAGER, Role.ACCOUNTANT, Role.UNION_OFFICER})

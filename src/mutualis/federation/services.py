@@ -24,6 +24,9 @@ from mutualis.core.models import AuditEntry
 from mutualis.federation.iso import is_currency_code
 from mutualis.federation.models import Affiliation, Organisation, RoleGrant, User
 from mutualis.federation.rules import (
+    ORGANISATION_CREATORS,
+    ORGANISATION_EDITORS,
+    USER_ADMINISTRATORS,
     Kind,
     Role,
     is_within,
@@ -77,6 +80,24 @@ def require_in_scope(by: User | None, organisation: Organisation | None, field: 
         return
     if not by.scope_prefix or not is_within(organisation.path, by.scope_prefix):
         raise ValidationError({field: _("This organisation is outside your scope.")})
+
+
+def require_role(by: User | None, roles: Collection[str], field: str) -> None:
+    # The views check the role before they call a service; an API, a FHIR endpoint or a command
+    # may call it too, and must not do more than the page would (federation.rules).
+    if by is None:
+        return
+    if not set(by.roles) & set(roles):
+        raise ValidationError({field: _("Your role does not allow you to change this.")})
+
+
+def require_in_scope_as(
+    by: User | None, roles: Collection[str], organisation: Organisation | None, field: str
+) -> None:
+    """The acting user holds one of `roles` and `organisation` lies in their scope; a command
+    acting as the system (by=None) may do anything."""
+    require_role(by, roles, field)
+    require_in_scope(by, organisation, field)
 
 
 def check_organisation(organisation: Organisation) -> None:
@@ -139,7 +160,10 @@ def organisation_create(
     unknown = set(fields) - ORGANISATION_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"not an editable field: {', '.join(sorted(unknown))}")
-    require_in_scope(by, parent, "parent")
+    require_in_scope_as(by, ORGANISATION_CREATORS, parent, "parent")
+    if by is not None and parent is None:
+        # a new root lies outside every user's scope: only a command sets up a federation
+        raise ValidationError({"parent": _("This organisation is outside your scope.")})
     organisation = Organisation(kind=kind, parent=parent, **fields)
     check_organisation(organisation)
     # The path holds the primary key, which exists only once the row is written.
@@ -161,6 +185,7 @@ def organisation_update(*, by: User | None, organisation: Organisation, **fields
     unknown = set(fields) - ORGANISATION_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"not an editable field: {', '.join(sorted(unknown))}")
+    require_in_scope_as(by, ORGANISATION_EDITORS, organisation, "organisation")
     before = snapshot(organisation)
     for name, value in fields.items():
         setattr(organisation, name, value)
@@ -185,6 +210,7 @@ def organisation_move(
     the end day belongs to the new parent), so reports by date keep the old union's history.
     """
     on = on or timezone.localdate()
+    require_in_scope_as(by, ORGANISATION_CREATORS, organisation, "organisation")
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     require_in_scope(by, new_parent, "new_parent")
     if by is not None and organisation.path == by.scope_prefix:
@@ -293,7 +319,7 @@ def user_create(
     unknown = set(fields) - USER_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"not an editable field: {', '.join(sorted(unknown))}")
-    require_in_scope(by, organisation, "organisation")
+    require_in_scope_as(by, USER_ADMINISTRATORS, organisation, "organisation")
     user = User(username=username, organisation=organisation, **fields)
     check_user(user, roles, password)
     if password:
@@ -320,6 +346,7 @@ def user_update(
     unknown = set(fields) - USER_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"not an editable field: {', '.join(sorted(unknown))}")
+    require_in_scope_as(by, USER_ADMINISTRATORS, user.organisation, "user")
     if "organisation" in fields:
         require_in_scope(by, fields["organisation"], "organisation")
     old_roles = sorted(user.role_grants.values_list("role", flat=True))
@@ -349,7 +376,9 @@ def user_update(
 @transaction.atomic
 def user_set_password(*, by: User | None, user: User, password: str) -> None:
     """Sets a new password, checked against the password rules; the trail records only that it
-    changed."""
+    changed. Users change their own password; an administrator those of their scope."""
+    if by is None or by.pk != user.pk:
+        require_in_scope_as(by, USER_ADMINISTRATORS, user.organisation, "user")
     try:
         validate_password(password, user)
     except ValidationError as error:

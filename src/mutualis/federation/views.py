@@ -18,12 +18,14 @@ from mutualis.federation.forms import (
     UserForm,
 )
 from mutualis.federation.models import Organisation, User
-from mutualis.federation.rules import Kind, Role
+from mutualis.federation.rules import (
+    ORGANISATION_CREATORS,
+    ORGANISATION_EDITORS,
+    USER_ADMINISTRATORS,
+    Kind,
+)
 
 PAGE_SIZE = 50
-ORGANISATION_CREATORS = {Role.SYSTEM_ADMIN, Role.UNION_OFFICER}
-ORGANISATION_EDITORS = {Role.SYSTEM_ADMIN, Role.UNION_OFFICER, Role.MUTUAL_MANAGER}
-USER_ADMINISTRATORS = {Role.SYSTEM_ADMIN}
 
 
 def is_htmx(request) -> bool:

@@ -66,8 +66,8 @@ from mutualis.core.identifiers import member_number
 from mutualis.core.ids import new_uid
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
-from mutualis.federation.rules import Kind
-from mutualis.federation.services import require_in_scope
+from mutualis.federation.rules import REGISTER_WRITERS, Kind
+from mutualis.federation.services import require_in_scope_as
 from mutualis.membership import bulk
 from mutualis.membership.models import Beneficiary, Household
 from mutualis.membership.rules import (
@@ -924,7 +924,7 @@ def register_import(
 ) -> ImportReport:
     """Imports a member register (.xlsx or CSV) into a mutual: see the module's docstring for
     the rules. Returns the report; nothing is saved when `saved` is False."""
-    require_in_scope(by, mutual, "mutual")
+    require_in_scope_as(by, REGISTER_WRITERS, mutual, "mutual")
     with translation.override(language):
         report = ImportReport(file_name=file_name)
         if mutual.kind != Kind.MUTUAL:

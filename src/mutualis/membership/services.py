@@ -20,8 +20,8 @@ from mutualis.core.audit import audit_created, audit_record, changes_between, sn
 from mutualis.core.identifiers import member_number
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
-from mutualis.federation.rules import Kind
-from mutualis.federation.services import require_in_scope
+from mutualis.federation.rules import REGISTER_WRITERS, Kind
+from mutualis.federation.services import require_in_scope_as
 from mutualis.membership.models import Beneficiary, Household, SearchToken
 from mutualis.membership.models import Sequence as Series
 from mutualis.membership.rules import (
@@ -208,7 +208,7 @@ def household_enrol(
 ) -> Household:
     """Enrols a household: its head (adhérent) and dependents, in a package of the mutual or
     of its unions, with member numbers that check themselves (core.identifiers)."""
-    require_in_scope(by, mutual, "mutual")
+    require_in_scope_as(by, REGISTER_WRITERS, mutual, "mutual")
     if mutual.kind != Kind.MUTUAL:
         raise ValidationError({"mutual": _("Households are enrolled in a mutual.")})
     check_enrolment_date(enrolled_on, "enrolled_on")
@@ -266,7 +266,7 @@ def beneficiary_add(
     acknowledge_duplicates: bool = False,
 ) -> Beneficiary:
     """Adds a dependent to a household (a newborn, a spouse…)."""
-    require_in_scope(by, household.mutual, "household")
+    require_in_scope_as(by, REGISTER_WRITERS, household.mutual, "household")
     enrolled_on = enrolled_on or timezone.localdate()
     check_enrolment_date(enrolled_on, "enrolled_on")
     if household.resigned_on is not None:
@@ -306,7 +306,7 @@ def beneficiary_update(*, by, beneficiary: Beneficiary, **fields: Any) -> None:
     unknown = set(fields) - (PERSON_FIELDS - {"relationship"})
     if unknown:
         raise TypeError(f"not an editable field: {', '.join(sorted(unknown))}")
-    require_in_scope(by, beneficiary.mutual, "beneficiary")
+    require_in_scope_as(by, REGISTER_WRITERS, beneficiary.mutual, "beneficiary")
     before = snapshot(beneficiary)
     for name, value in fields.items():
         setattr(beneficiary, name, value)
@@ -342,7 +342,7 @@ def beneficiary_update(*, by, beneficiary: Beneficiary, **fields: Any) -> None:
 def beneficiary_leave(*, by, beneficiary: Beneficiary, on: datetime.date) -> None:
     """Records that a dependent left the household (death, marriage, moved away); the head
     leaves only with the whole household (resignation)."""
-    require_in_scope(by, beneficiary.mutual, "beneficiary")
+    require_in_scope_as(by, REGISTER_WRITERS, beneficiary.mutual, "beneficiary")
     if beneficiary.is_head:
         raise ValidationError(
             {"relationship": _("The head of household leaves only when the household resigns.")}
@@ -363,7 +363,7 @@ def beneficiary_leave(*, by, beneficiary: Beneficiary, on: datetime.date) -> Non
 @transaction.atomic
 def household_resign(*, by, household: Household, on: datetime.date, reason: str = "") -> None:
     """Records a household's resignation from the mutual; cover ends that day."""
-    require_in_scope(by, household.mutual, "household")
+    require_in_scope_as(by, REGISTER_WRITERS, household.mutual, "household")
     if household.resigned_on is not None:
         raise ValidationError(
             {

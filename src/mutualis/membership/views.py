@@ -14,7 +14,7 @@ from mutualis.core.audit import audit_trail_rows
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response
 from mutualis.federation.models import Organisation
-from mutualis.federation.rules import Kind, Role
+from mutualis.federation.rules import REGISTER_WRITERS, Kind, Role
 from mutualis.membership import exports, imports, queries, services
 from mutualis.membership.cards import cards_pdf
 from mutualis.membership.forms import (
@@ -39,7 +39,6 @@ REGISTER_READERS = {
     Role.CASHIER,
     Role.ACCOUNTANT,
 }
-REGISTER_WRITERS = {Role.MUTUAL_MANAGER, Role.ENROLMENT_AGENT}
 
 
 def attach_person_errors(forms_by_prefix: dict, error: ValidationError) -> bool:

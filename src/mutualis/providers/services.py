@@ -21,8 +21,16 @@ from mutualis.core.access import ancestor_paths
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Location, Organisation, RoleGrant, User
-from mutualis.federation.rules import UNIONS, Kind, Role, is_within
-from mutualis.federation.services import require_in_scope
+from mutualis.federation.rules import (
+    AGREEMENT_EDITORS,
+    ITEM_EDITORS,
+    PROVIDER_EDITORS,
+    UNIONS,
+    Kind,
+    Role,
+    is_within,
+)
+from mutualis.federation.services import require_in_scope_as
 from mutualis.membership.imports import Column, Problem
 from mutualis.providers import imports
 from mutualis.providers.models import Agreement, AgreementVersion, MedicalItem, Provider, Tariff
@@ -108,7 +116,7 @@ def provider_create(
     unknown = set(fields) - PROVIDER_FIELDS
     if unknown:
         raise TypeError(f"not an editable field: {', '.join(sorted(unknown))}")
-    require_in_scope(by, owner, "owner")
+    require_in_scope_as(by, PROVIDER_EDITORS, owner, "owner")
     provider = Provider(owner=owner, **fields)
     if not provider.level and provider.kind in DEFAULT_LEVEL:
         provider.level = DEFAULT_LEVEL[provider.kind]
@@ -129,7 +137,7 @@ def provider_update(
     unknown = set(fields) - PROVIDER_FIELDS
     if unknown:
         raise TypeError(f"not an editable field: {', '.join(sorted(unknown))}")
-    require_in_scope(by, provider.owner, "owner")
+    require_in_scope_as(by, PROVIDER_EDITORS, provider.owner, "owner")
     before = snapshot(provider)
     present = list(provider.staff.all())
     for name, value in fields.items():
@@ -176,7 +184,7 @@ def item_create(
     """Adds an act, a medicine or a flat fee to a union's list: the national union's is the
     national list; another union's items extend it for its mutuals, and one with a code of the
     national list replaces the national item for them (queries.items_available_to)."""
-    require_in_scope(by, owner, "owner")
+    require_in_scope_as(by, ITEM_EDITORS, owner, "owner")
     errors: dict[str, list[str]] = {}
     if message := check_item_owner(owner):
         errors["owner"] = [message]
@@ -256,7 +264,7 @@ def items_import(
     union's list. A row whose code the union's list holds updates that item; the others are
     added. Nothing is saved from a file with an error; importing the same file again changes
     nothing. Each item added or changed has its entry in the audit trail."""
-    require_in_scope(by, owner, "owner")
+    require_in_scope_as(by, ITEM_EDITORS, owner, "owner")
     with translation.override(language):
         report = ImportReport(file_name=file_name)
         if message := check_item_owner(owner):
@@ -321,7 +329,7 @@ def agreement_create(
     unknown = set(terms) - set(VERSION_TERMS)
     if unknown:
         raise TypeError(f"not a term of an agreement: {', '.join(sorted(unknown))}")
-    require_in_scope(by, party, "party")
+    require_in_scope_as(by, AGREEMENT_EDITORS, party, "party")
     errors: dict[str, list[str]] = {}
     if party.kind not in PARTY_KINDS:
         errors["party"] = [_("Agreements are signed by a mutual or a union.")]
@@ -372,7 +380,7 @@ def agreement_version_add(
     unknown = set(terms) - set(VERSION_TERMS)
     if unknown:
         raise TypeError(f"not a term of an agreement: {', '.join(sorted(unknown))}")
-    require_in_scope(by, agreement.party, "agreement")
+    require_in_scope_as(by, AGREEMENT_EDITORS, agreement.party, "agreement")
     latest = (
         AgreementVersion.objects.select_for_update()
         .filter(agreement=agreement)
@@ -438,6 +446,7 @@ def prices_apply(*, by, version: AgreementVersion, prices: Mapping[int, int], ke
     """Sets the prices of a version, item id → price; without `keep`, the tariffs not in
     `prices` are removed. One audit entry on the version names the prices that changed, as
     {code: price} before and after. Returns the number of tariffs added, changed or removed."""
+    require_in_scope_as(by, AGREEMENT_EDITORS, version.agreement.party, "agreement")
     current = {
         item_id: (pk, price)
         for pk, item_id, price in version.tariffs.values_list("pk", "item_id", "price")
@@ -479,7 +488,7 @@ def tariffs_update(*, by, version: AgreementVersion, prices: Mapping[str, int]) 
     prices change, codes absent are no longer covered. Codes are those of the acts available to
     the agreement's party (queries.items_available_to). Returns the number of tariffs added,
     changed or removed."""
-    require_in_scope(by, version.agreement.party, "agreement")
+    require_in_scope_as(by, AGREEMENT_EDITORS, version.agreement.party, "agreement")
     check_latest(version)
     items = codes_to_items(version)
     errors = [
@@ -505,7 +514,7 @@ def tariffs_import(
     """Imports a price list (.xlsx or CSV: code, price) into an agreement's latest version: the
     prices of the file replace those of the same acts, the others stay. All or nothing: a file
     with an error saves nothing. Importing the same file again changes nothing."""
-    require_in_scope(by, version.agreement.party, "agreement")
+    require_in_scope_as(by, AGREEMENT_EDITORS, version.agreement.party, "agreement")
     with translation.override(language):
         report = ImportReport(file_name=file_name)
         rows, labels = read_rows(report, content, imports.TARIFF_COLUMNS, imports.price_rows)

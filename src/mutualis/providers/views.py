@@ -13,7 +13,13 @@ from mutualis.core.access import access, scoped
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import xlsx_response
 from mutualis.federation.models import Organisation
-from mutualis.federation.rules import UNIONS, Role, is_within
+from mutualis.federation.rules import (
+    AGREEMENT_EDITORS,
+    ITEM_EDITORS,
+    PROVIDER_EDITORS,
+    UNIONS,
+    is_within,
+)
 from mutualis.membership.imports import describe
 from mutualis.providers import imports, queries, services
 from mutualis.providers.forms import (
@@ -34,9 +40,6 @@ from mutualis.providers.models import Agreement, Provider
 PAGE_SIZE = 50
 # Providers and the list of acts are the unions' reference data; an agreement is signed by a
 # mutual's manager or a union's officer (DOMAIN.md §5).
-PROVIDER_EDITORS = {Role.SYSTEM_ADMIN, Role.UNION_OFFICER}
-ITEM_EDITORS = PROVIDER_EDITORS
-AGREEMENT_EDITORS = {Role.MUTUAL_MANAGER, Role.UNION_OFFICER}
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 # Each row of the tariff form is two fields, and Django refuses a request of more than 1,000
 # fields (DATA_UPLOAD_MAX_NUMBER_FIELDS): a longer list is changed by uploading a price list.

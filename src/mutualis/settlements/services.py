@@ -26,8 +26,8 @@ from mutualis.core.models import AuditEntry
 from mutualis.core.pdf import format_amount
 from mutualis.core.periods import PeriodUnit, in_force, period_end, period_start
 from mutualis.federation.models import Organisation
-from mutualis.federation.rules import UNIONS, Kind
-from mutualis.federation.services import require_in_scope
+from mutualis.federation.rules import PROVIDER_PAYERS, UNIONS, Kind
+from mutualis.federation.services import require_in_scope_as
 from mutualis.membership.services import sequence_take
 from mutualis.providers.models import Agreement, AgreementVersion, Provider
 from mutualis.settlements.models import ProviderPayment, Statement, StatementClaim
@@ -85,7 +85,7 @@ class Issue:
 
 
 def check_payer(by, payer: Organisation) -> None:
-    require_in_scope(by, payer, "payer")
+    require_in_scope_as(by, PROVIDER_PAYERS, payer, "payer")
     if payer.kind not in PAYER_KINDS:
         raise ValidationError({"payer": _("Providers are paid by a mutual or a union.")})
 
@@ -230,7 +230,7 @@ def statement_cancel(
     """Cancels a statement sent in error: its claims are released for a later statement, and the
     statement stays, marked cancelled. A statement with money on it (payments not reversed)
     cannot be cancelled: reverse the payments first."""
-    require_in_scope(by, statement.mutual, "statement")
+    require_in_scope_as(by, PROVIDER_PAYERS, statement.mutual, "statement")
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
     on = on or timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -288,7 +288,7 @@ def provider_payment_record(
 ) -> ProviderPayment:
     """Records a payment to the provider against a statement. Payments may be partial and add
     up, never beyond what the statement still owes."""
-    require_in_scope(by, statement.mutual, "statement")
+    require_in_scope_as(by, PROVIDER_PAYERS, statement.mutual, "statement")
     # one payment at a time per statement: what is still owed is read, then paid
     statement = Statement.objects.select_for_update().select_related("mutual").get(pk=statement.pk)
     reference = reference.strip()
@@ -333,7 +333,7 @@ def provider_payment_reverse(
 ) -> ProviderPayment:
     """Cancels a payment recorded in error, or returned by the provider, with a negative payment
     that names it. The original stays, as the books require."""
-    require_in_scope(by, payment.mutual, "payment")
+    require_in_scope_as(by, PROVIDER_PAYERS, payment.mutual, "payment")
     Statement.objects.select_for_update().get(pk=payment.statement_id)  # the order of locks
     payment = ProviderPayment.objects.select_for_update().get(pk=payment.pk)
     on = on or timezone.localdate()

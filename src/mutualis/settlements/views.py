@@ -16,7 +16,7 @@ from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response
 from mutualis.core.periods import PeriodUnit, period_start
 from mutualis.federation.models import Organisation
-from mutualis.federation.rules import Role
+from mutualis.federation.rules import PROVIDER_PAYERS, Role
 from mutualis.settlements import queries, services
 from mutualis.settlements.documents import clearing_pdf, statement_pdf
 from mutualis.settlements.exports import clearing_xlsx, statement_xlsx
@@ -34,7 +34,7 @@ PAGE_SIZE = 50
 # Who pays providers: the paying organisation's manager, accountant or union officer
 # (DOMAIN.md §5); the medical advisor reads. A provider's clerks read their provider's
 # statements and what was paid on them (Statement.SCOPE_FOR_ROLES), not other providers' figures.
-PAYERS = {Role.MUTUAL_MANAGER, Role.ACCOUNTANT, Role.UNION_OFFICER}
+PAYERS = PROVIDER_PAYERS
 READERS = PAYERS | {Role.MEDICAL_ADVISOR}
 STATEMENT_READERS = READERS | {Role.PROVIDER_CLERK}
 
