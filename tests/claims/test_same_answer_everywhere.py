@@ -16,22 +16,10 @@ from mutualis.claims.rules import Channel
 from mutualis.claims.services import ClaimInput, LineInput, claims_submit
 from mutualis.federation.rules import Role
 from mutualis.membership.services import beneficiary_add
+from tests.claims.test_upload import HEADER
 from tests.conftest import person
 
 D = datetime.date
-HEADER = [
-    "code_prestataire",
-    "num_facture",
-    "num_membre",
-    "date_soins",
-    "date_fin",
-    "type_visite",
-    "diagnostic_cim10",
-    "num_lettre_garantie",
-    "code_acte",
-    "quantite",
-    "prix_unitaire",
-]
 pytestmark = pytest.mark.django_db
 
 # Moussa waits until 9 February 2025; Aminata, a second wife added on 10 May 2025 (billed from
