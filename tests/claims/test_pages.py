@@ -187,14 +187,11 @@ def test_the_medical_advisor_adjusts_a_line_and_the_decision_is_audited(client, 
     claim.refresh_from_db()
     medicine.refresh_from_db()
     assert claim.status == ClaimStatus.DECIDED and claim.reviewed_by == advisor
-    assert (medicine.outcome, medicine.mutual_share, medicine.copay, medicine.refused) == (
-        Outcome.ADJUSTED,
-        100,
-        50,
-        100,
-    )
+    # not medically justified: what the mutual no longer pays is the provider's loss
+    parts = (medicine.mutual_share, medicine.member_share, medicine.provider_loss, medicine.copay)
+    assert (medicine.outcome, *parts) == (Outcome.ADJUSTED, 100, 50, 100, 50)
     assert claim.mutual_share == 900
-    assert claim.asked == claim.mutual_share + claim.copay + claim.refused
+    assert claim.asked == claim.mutual_share + claim.member_share + claim.provider_loss
     assert [e.actor for e in audit_trail(medicine)] == [advisor]
     assert audit_trail(claim).filter(actor=advisor).exists()
     # the provider reads the outcome and the reason

@@ -110,18 +110,19 @@ def test_a_claim_is_adjudicated_saved_and_answered_item_by_item(client, care, da
     assert [item["itemSequence"] for item in body["item"]] == [1, 2]
     assert first == {
         "submitted": 1000,
+        "eligible": 1000,
         "copay": 200,
         "eligpercent": 80,
         "benefit": 800,
-        "refused": 0,
         "reasons": [],
     }
     assert type(first["eligpercent"]) is int  # 80, not 80.0
-    assert second["submitted"] == 300
-    assert second["benefit"] == 200 and second["copay"] == 50 and second["refused"] == 50
+    # the 50 above the tariff is not eligible: the provider's loss, never the member's
+    assert (second["submitted"], second["eligible"]) == (300, 250)
+    assert second["benefit"] == 200 and second["copay"] == 50
     assert second["reasons"] == ["above_tariff"]
     totals = {t["category"]["coding"][0]["code"]: t["amount"]["value"] for t in body["total"]}
-    assert totals == {"submitted": 1300, "copay": 250, "benefit": 1000, "refused": 50}
+    assert totals == {"submitted": 1300, "eligible": 1250, "copay": 250, "benefit": 1000}
     # the claim is the provider's invoice, saved as coming through FHIR
     claim = Claim.objects.get()
     assert (claim.provider_reference, claim.channel) == ("F-2001", "fhir")
@@ -146,7 +147,8 @@ def test_an_item_nobody_knows_is_rejected_with_its_reason(client, care, day, cle
     body = responded(post(client, resource, clerk_of_joal))
     [item] = body["item"]
     assert adjudication(item)["reasons"] == ["unknown_item"]
-    assert adjudication(item)["refused"] == 500
+    # an act nobody knows may not be billed: nothing is eligible, nothing owed by the member
+    assert (adjudication(item)["submitted"], adjudication(item)["eligible"]) == (500, 0)
     assert body["outcome"] == "error"
 
 

@@ -108,9 +108,11 @@ def eligibility(beneficiary: Beneficiary, provider: Provider, on: datetime.date)
         GuaranteeLetter.objects.filter(
             beneficiary=beneficiary,
             provider=provider,
-            cancelled_on__isnull=True,
             valid_until__gte=on,
-        ).order_by("valid_from")
+        )
+        # a letter cancelled from a later day still covers care on `on`
+        .exclude(cancelled_on__lte=on)
+        .order_by("valid_from")
     )
     return Eligibility(
         beneficiary,
