@@ -226,7 +226,7 @@ def packages(draw):
             rate_bp=draw(rates),
             ceiling_per_act=draw(ceilings),
             ceiling_per_episode=draw(ceilings),
-            ceiling_per_year=draw(st.none() | st.integers(0, 60_000)),
+            ceiling_per_year=draw(st.none() | st.integers(1_000, 40_000)),
             letter_required=rare(draw, 6),
             excluded=rare(draw, 20),
             referral_rate_bp=draw(st.none() | rates),
@@ -253,7 +253,9 @@ def letters(draw, provider: int):
 
 
 @st.composite
-def cases(draw):
+def cases(draw, over_new_year=False):
+    """Claims of one beneficiary; `over_new_year`: every claim's care begins in the last days of
+    the year and ends in the first days of the next."""
     items = draw(catalogues())
     benefits = draw(packages())
     tariffs = {pk: draw(st.integers(0, 20_000)) for pk in items if not rare(draw, 10)}
@@ -263,8 +265,14 @@ def cases(draw):
     claims = []
     for _ in range(draw(st.integers(1, 6))):
         provider = draw(st.sampled_from([1, 2]))
-        start = NEW_YEAR + datetime.timedelta(days=draw(st.integers(-12, 8)))
+        # half of the claims begin in the last days of the year, many of them to end in the next
+        near = over_new_year or draw(st.booleans())
+        start = NEW_YEAR + datetime.timedelta(
+            days=draw(st.integers(-3, -1) if near else st.integers(-12, 8))
+        )
         end = start + datetime.timedelta(days=draw(st.integers(0, 3)))
+        if over_new_year:
+            end = max(end, NEW_YEAR)
         span = (end - start).days
         lines = []
         for _ in range(draw(st.integers(1, 5))):
@@ -329,6 +337,12 @@ def engine(claims: list[ClaimFacts]) -> list[list[tuple]]:
 @settings(max_examples=400, deadline=None)
 @given(cases())
 def test_the_engine_decides_every_line_as_the_rules_words_say(claims):
+    assert engine(claims) == reference(claims)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cases(over_new_year=True))
+def test_the_engine_splits_stays_over_new_year_between_the_two_years_ceilings(claims):
     assert engine(claims) == reference(claims)
 
 

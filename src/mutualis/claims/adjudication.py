@@ -44,10 +44,11 @@ letter leaves less than the package's rate:
 A line that nothing is left for is rejected with the ceiling's (or the quantity limit's) reason,
 and the member owes all of it at the agreed tariff, without a co-payment on top.
 
-The claim's lines are decided in order; each one uses up the quantities, ceilings and the letter
-for the next. `History.record` then adds the claim to the beneficiary's history, so that a batch
-can decide many claims of one beneficiary in a row. Each line's work is a few lookups in dicts;
-finding a claim's episode looks at the beneficiary's earlier stays at the same provider.
+The claim's lines are decided in order; each one uses up the ceilings and the letter for the
+next, and counts for the duplicates and the frequency limits of the next. `History.record` then
+adds the claim to the beneficiary's history, so that a batch can decide many claims of one
+beneficiary in a row. Each line's work is a few lookups in dicts; finding a claim's episode
+looks at the beneficiary's earlier stays at the same provider.
 """
 
 import datetime
@@ -177,7 +178,6 @@ class Received:
     item: int
     day: datetime.date
     category: str
-    quantity: int
     mutual_share: int
     on_letter: bool  # paid under the claim's guarantee letter
 
@@ -185,14 +185,11 @@ class Received:
 @dataclass
 class History:
     """What one beneficiary received before, from lines not rejected: each (item, day) given,
-    the quantity of each item per day, the days each item was given, the mutual's share per
+    the days each item was given, the mutual's share per
     (year of the day of care, service category), the stays at each provider (`Episode`, from
     every claim), and what each guarantee letter has paid."""
 
     claimed: set[tuple[int, datetime.date]] = field(default_factory=set)
-    quantities: dict[tuple[int, datetime.date], int] = field(
-        default_factory=lambda: defaultdict(int)
-    )
     item_days: dict[int, list[datetime.date]] = field(default_factory=lambda: defaultdict(list))
     paid_in_year: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
     episodes: dict[int, list[Episode]] = field(default_factory=lambda: defaultdict(list))
@@ -234,7 +231,6 @@ class History:
         stays.append(stay)
         for line in received:
             self.claimed.add((line.item, line.day))
-            self.quantities[(line.item, line.day)] += line.quantity
             self.item_days[line.item].append(line.day)
             self.paid_in_year[(line.day.year, line.category)] += line.mutual_share
             stay.paid[line.category] += line.mutual_share
@@ -253,7 +249,6 @@ class History:
                     line.item.id,
                     line.service_date,
                     line.item.service_category,
-                    line.quantity,
                     decision.mutual_share,
                     letter is not None
                     and letter.applies(line.item.service_category, line.service_date),
@@ -305,9 +300,6 @@ class Running:
     """What the claim's earlier lines (not rejected) received: the next lines count it."""
 
     claimed: set[tuple[int, datetime.date]] = field(default_factory=set)
-    quantities: dict[tuple[int, datetime.date], int] = field(
-        default_factory=lambda: defaultdict(int)
-    )
     item_days: dict[int, list[datetime.date]] = field(default_factory=lambda: defaultdict(list))
     paid_in_year: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
     paid_in_stay: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -380,11 +372,11 @@ def adjudicate(claim: ClaimFacts, history: History) -> tuple[LineDecision, ...]:
         benefit = claim.benefits[category]
         adjustments = []
         quantity = line.quantity
-        if item.max_quantity is not None:
-            left = item.max_quantity - history.quantities.get(key, 0) - running.quantities[key]
-            if quantity > left:
-                quantity = max(left, 0)
-                adjustments.append(CODE.QUANTITY_LIMIT)
+        # A quantity limit is per beneficiary and day of care over every line; as any earlier
+        # line of the item that day makes this one a duplicate, this line has all of it.
+        if item.max_quantity is not None and quantity > item.max_quantity:
+            quantity = item.max_quantity
+            adjustments.append(CODE.QUANTITY_LIMIT)
         price = min(line.unit_price, claim.agreement.tariffs[item.id])
         if price < line.unit_price:
             adjustments.append(CODE.ABOVE_TARIFF)
@@ -427,7 +419,6 @@ def adjudicate(claim: ClaimFacts, history: History) -> tuple[LineDecision, ...]:
             )
             continue
         running.claimed.add(key)
-        running.quantities[key] += line.quantity
         running.item_days[item.id].append(day)
         running.paid_in_year[year] += mutual_share
         running.paid_in_stay[category] += mutual_share

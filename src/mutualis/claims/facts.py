@@ -296,7 +296,7 @@ def histories(beneficiary_ids: Iterable[int]) -> dict[int, History]:
     sql = (
         f"SELECT c.id, c.beneficiary_id, c.provider_id, c.service_from, c.service_to,"
         f" g.id, g.valid_from, g.valid_until, g.cap, g.service_category, g.cancelled_on,"
-        f" l.outcome, l.item_id, l.service_date, l.service_category, l.quantity, l.mutual_share"
+        f" l.outcome, l.item_id, l.service_date, l.service_category, l.mutual_share"
         f" FROM {table(ClaimLine)} l JOIN {table(Claim)} c ON c.id = l.claim_id"
         f" LEFT JOIN {table(GuaranteeLetter)} g ON g.id = c.guarantee_letter_id"
         f" WHERE c.beneficiary_id IN ({{}})"
@@ -305,7 +305,7 @@ def histories(beneficiary_ids: Iterable[int]) -> dict[int, History]:
     for claim, beneficiary, provider, start, end, letter_id, *rest in rows_in(
         sql, set(beneficiary_ids)
     ):
-        letter_facts, (outcome, item, day, category, quantity, paid) = rest[:5], rest[5:]
+        letter_facts, (outcome, item, day, category, paid) = rest[:5], rest[5:]
         if claim not in claims:
             letter = Letter(letter_id, *letter_facts) if letter_id is not None else None
             claims[claim] = (beneficiary, provider, start, end, letter)
@@ -313,7 +313,7 @@ def histories(beneficiary_ids: Iterable[int]) -> dict[int, History]:
             continue
         letter = claims[claim][4]
         on_letter = letter is not None and letter.applies(category, day)
-        received[claim].append(Received(item, day, category, quantity, paid, on_letter))
+        received[claim].append(Received(item, day, category, paid, on_letter))
     found: dict[int, History] = defaultdict(History)
     for claim, (beneficiary, provider, start, end, letter) in sorted(claims.items()):
         letter_id = letter.id if letter is not None else None
