@@ -1,9 +1,9 @@
 """Claims and their lines split the amount asked into three parts: what the mutual pays, what
 the member owes, what the provider may not bill. The former `refused` is split between the last
 two as well as the stored lines allow: a rejected line is the provider's loss when one of its
-reasons is about the provider's billing, else the member's; an adjusted line's part above the
-agreed tariff is found from the agreement version in force on the claim's first day; the rest
-is the member's."""
+reasons is about the provider's billing, else the member's; the part of a line above the agreed
+tariff (found from the agreement's version in force on the claim's first day) is the provider's
+loss; the rest is the member's."""
 
 import django.db.models.expressions
 from django.db import migrations, models
@@ -51,11 +51,12 @@ def split_refused(apps, schema_editor):
     for line in lines.iterator(chunk_size=2000):
         reasons = set(filter(None, line.reasons.split(",")))
         line.member_share, line.provider_loss = line.copay + line.refused, 0
-        if line.outcome == "rejected":
+        rejected = line.outcome == "rejected"
+        if rejected:
             line.copay = 0
-            if reasons & BILLING_REASONS:
-                line.member_share, line.provider_loss = 0, line.refused
-        elif "above_tariff" in reasons and line.item_id is not None:
+        if rejected and reasons & BILLING_REASONS:
+            line.member_share, line.provider_loss = 0, line.refused
+        elif (rejected or "above_tariff" in reasons) and line.item_id is not None:
             price = tariff(line.claim.agreement_id, line.claim.service_from, line.item_id)
             if price is not None and price < line.unit_price:
                 loss = line.quantity * (line.unit_price - price)
