@@ -56,6 +56,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from mutualis.claims.rules import Outcome, ReasonCode, VisitType, billing_fault
 from mutualis.core.money import share
@@ -171,9 +172,9 @@ class Episode:
         return any(first - ONE_DAY <= end and start <= last + ONE_DAY for first, last in self.spans)
 
 
-@dataclass(frozen=True)
-class Received:
-    """One line not rejected, as history keeps it."""
+class Received(NamedTuple):
+    """One line not rejected, as history keeps it (a tuple: a batch makes hundreds of
+    thousands)."""
 
     item: int
     day: datetime.date
@@ -200,11 +201,13 @@ class History:
     ) -> dict[str, int]:
         """What the mutual paid, by service category, for the stay that care from `start` to
         `end` continues (joining several earlier ones when it bridges them)."""
+        found = [e for e in self.episodes.get(provider, ()) if e.continued_by(start, end, letter)]
+        if len(found) == 1:
+            return found[0].paid
         paid: dict[str, int] = defaultdict(int)
-        for episode in self.episodes.get(provider, ()):
-            if episode.continued_by(start, end, letter):
-                for category, amount in episode.paid.items():
-                    paid[category] += amount
+        for episode in found:
+            for category, amount in episode.paid.items():
+                paid[category] += amount
         return paid
 
     def add(
@@ -218,17 +221,20 @@ class History:
         """Adds one claim: its dates of care to its stay, and what it received."""
         stays = self.episodes[provider]
         joined = [episode for episode in stays if episode.continued_by(start, end, letter)]
-        stay = Episode()
-        for episode in joined:
-            stays.remove(episode)
-            stay.spans.extend(episode.spans)
-            stay.letters |= episode.letters
-            for category, amount in episode.paid.items():
-                stay.paid[category] += amount
+        if len(joined) == 1:
+            stay = joined[0]
+        else:  # a new stay, or one that joins the stays this claim bridges
+            stay = Episode()
+            for episode in joined:
+                stays.remove(episode)
+                stay.spans.extend(episode.spans)
+                stay.letters |= episode.letters
+                for category, amount in episode.paid.items():
+                    stay.paid[category] += amount
+            stays.append(stay)
         stay.spans.append((start, end))
         if letter is not None:
             stay.letters.add(letter)
-        stays.append(stay)
         for line in received:
             self.claimed.add((line.item, line.day))
             self.item_days[line.item].append(line.day)
@@ -295,15 +301,18 @@ def claim_rejections(claim: ClaimFacts) -> list[str]:
     return reasons
 
 
-@dataclass
 class Running:
-    """What the claim's earlier lines (not rejected) received: the next lines count it."""
+    """What the claim's earlier lines (not rejected) received: the next lines count it. Plain
+    dicts and slots: one is made for every claim of a batch."""
 
-    claimed: set[tuple[int, datetime.date]] = field(default_factory=set)
-    item_days: dict[int, list[datetime.date]] = field(default_factory=lambda: defaultdict(list))
-    paid_in_year: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
-    paid_in_stay: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    letter_paid: int = 0
+    __slots__ = ("claimed", "item_days", "letter_paid", "paid_in_stay", "paid_in_year")
+
+    def __init__(self, letter_paid: int = 0):
+        self.claimed: set[tuple[int, datetime.date]] = set()
+        self.item_days: dict[int, list[datetime.date]] = {}
+        self.paid_in_year: dict[tuple[int, str], int] = {}
+        self.paid_in_stay: dict[str, int] = {}
+        self.letter_paid = letter_paid
 
 
 def line_rejections(claim: ClaimFacts, line: Line, history: History, running: Running) -> list:
@@ -396,11 +405,11 @@ def adjudicate(claim: ClaimFacts, history: History) -> tuple[LineDecision, ...]:
         if benefit.ceiling_per_act is not None:
             limits.append((CODE.CEILING_PER_ACT, benefit.ceiling_per_act * quantity))
         if benefit.ceiling_per_episode is not None:
-            used = stay.get(category, 0) + running.paid_in_stay[category]
+            used = stay.get(category, 0) + running.paid_in_stay.get(category, 0)
             limits.append((CODE.CEILING_PER_EPISODE, benefit.ceiling_per_episode - used))
         year = (day.year, category)
         if benefit.ceiling_per_year is not None:
-            used = history.paid_in_year.get(year, 0) + running.paid_in_year[year]
+            used = history.paid_in_year.get(year, 0) + running.paid_in_year.get(year, 0)
             limits.append((CODE.CEILING_PER_YEAR, benefit.ceiling_per_year - used))
         on_letter = letter is not None and letter.applies(category, day)
         if on_letter:
@@ -419,9 +428,9 @@ def adjudicate(claim: ClaimFacts, history: History) -> tuple[LineDecision, ...]:
             )
             continue
         running.claimed.add(key)
-        running.item_days[item.id].append(day)
-        running.paid_in_year[year] += mutual_share
-        running.paid_in_stay[category] += mutual_share
+        running.item_days.setdefault(item.id, []).append(day)
+        running.paid_in_year[year] = running.paid_in_year.get(year, 0) + mutual_share
+        running.paid_in_stay[category] = running.paid_in_stay.get(category, 0) + mutual_share
         if on_letter:
             running.letter_paid += mutual_share
         decisions.append(
