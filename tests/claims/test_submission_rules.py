@@ -10,6 +10,7 @@ from django.db.models import F
 
 from mutualis.benefits.models import CoverageRule
 from mutualis.claims.models import Claim, ClaimLine, ReviewPolicy
+from mutualis.claims.queries import paid_in_year
 from mutualis.claims.rules import Outcome, ReasonCode
 from mutualis.claims.services import (
     ClaimInput,
@@ -151,3 +152,42 @@ def test_a_provider_that_requires_a_referral_is_paid_at_the_referral_rate_for_on
     assert (referred.mutual_share, referred.member_share) == (900, 100)
     emergency = bill(care.moussa, "R-3", D(2025, 3, 12), (consultation(),), visit_type="emergency")
     assert (emergency.mutual_share, emergency.member_share) == (800, 200)
+
+
+def test_what_was_paid_in_a_year_counts_the_lines_dated_in_it_whenever_their_stay_began(care):
+    stay = Claim.objects.create(
+        mutual=care.moussa.mutual,
+        beneficiary=care.moussa,
+        provider=care.post,
+        provider_reference="NY-1",
+        service_from=D(2024, 12, 30),
+        service_to=D(2025, 1, 2),
+        channel="clerk",
+        submitted_on=D(2025, 1, 5),
+        status="decided",
+        asked=3000,
+        mutual_share=2400,
+        member_share=600,
+        provider_loss=0,
+        copay=600,
+    )
+    for position, day in enumerate((D(2024, 12, 31), D(2025, 1, 1), D(2025, 1, 2)), start=1):
+        ClaimLine.objects.create(
+            mutual=care.moussa.mutual,
+            claim=stay,
+            position=position,
+            item_code="CS-PS",
+            item=care.consultation,
+            service_category="consultation",
+            service_date=day,
+            quantity=1,
+            unit_price=1000,
+            asked=1000,
+            outcome=Outcome.APPROVED,
+            mutual_share=800,
+            member_share=200,
+            provider_loss=0,
+            copay=200,
+        )
+    assert paid_in_year(care.moussa.pk, 2024) == {"consultation": 800}
+    assert paid_in_year(care.moussa.pk, 2025) == {"consultation": 1600}
