@@ -188,8 +188,9 @@ STATEMENT_COLUMNS = (
     (gettext_lazy("invoice number"), 0.17),
     (gettext_lazy("asked"), 0.135),
     (gettext_lazy("paid by the mutual"), 0.135),
-    (gettext_lazy("owed by the member"), 0.135),
-    (gettext_lazy("not billable by the provider"), 0.135),
+    # short heads that fit their column: what the member owes, what the provider may not bill
+    (gettext_lazy("member's share"), 0.135),
+    (gettext_lazy("not billable"), 0.135),
 )
 
 
