@@ -133,7 +133,8 @@ class Letter:
     cancelled_on: datetime.date | None = None
 
     def applies(self, category: str, day: datetime.date) -> bool:
-        """Care given before the day of cancellation stays covered."""
+        """Whether the letter covers care of `category` on `day`: within its validity and,
+        when cancelled, before the day of cancellation (care given before stays covered)."""
         return (
             self.service_category in ("", category)
             and self.valid_from <= day <= self.valid_until
@@ -186,9 +187,9 @@ class Received(NamedTuple):
 @dataclass
 class History:
     """What one beneficiary received before, from lines not rejected: each (item, day) given,
-    the days each item was given, the mutual's share per
-    (year of the day of care, service category), the stays at each provider (`Episode`, from
-    every claim), and what each guarantee letter has paid."""
+    the days each item was given, the mutual's share per (year of the line's day of care,
+    service category) and what each guarantee letter has paid; and the stays at each provider
+    (`Episode`), from every claim."""
 
     claimed: set[tuple[int, datetime.date]] = field(default_factory=set)
     item_days: dict[int, list[datetime.date]] = field(default_factory=lambda: defaultdict(list))
