@@ -91,13 +91,19 @@ def test_an_officer_adds_a_version_starting_from_the_current_one(client, federat
             "rule-0-service_category": "consultation",
             "rule-0-level": "health_post",
             "rule-0-rate_percent": "80",
+            "rule-0-referral_rate_percent": "90",
+            "rule-0-emergency_rate_percent": "",
         },
     )
     assert response.status_code == 302
     latest = package.versions.order_by("-valid_from").first()
     assert latest.contribution == 4500
     assert (latest.newcomer_billing, latest.reentry_waiting_days) == ("pro_rata", 15)
-    assert latest.coverage_rules.get().rate_bp == 8000
+    rule = latest.coverage_rules.get()
+    # on referral 90 %; in an emergency, the rate of any visit
+    assert (rule.rate_bp, rule.referral_rate_bp, rule.emergency_rate_bp) == (8000, 9000, None)
+    page = client.get(f"/packages/{package.pk}/").content.decode()
+    assert "sur référence 90 %" in page
     assert latest.waiting_periods.get().days == 270
     assert latest.category_contributions.get().category == "indigent"
 

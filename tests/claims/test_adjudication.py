@@ -160,7 +160,7 @@ def test_every_line_adds_up_and_no_ceiling_is_ever_exceeded(case):
         assert len(decisions) == len(facts.lines)
         paid_in_episode = defaultdict(int)
         for line_facts, decision in zip(facts.lines, decisions, strict=True):
-            parts = (decision.mutual_share, decision.copay, decision.refused)
+            parts = (decision.mutual_share, decision.member_share, decision.provider_loss)
             assert min(parts) >= 0
             assert sum(parts) == decision.asked == line_facts.asked
             if decision.outcome == Outcome.REJECTED:
@@ -221,7 +221,8 @@ def test_an_uncapped_line_pays_the_rate_of_the_allowed_amount(rate, quantity, pr
     allowed = quantity * min(price, tariff)
     assert decision.mutual_share == share(allowed, rate)
     assert decision.copay == allowed - share(allowed, rate)
-    assert decision.refused == quantity * price - allowed
+    assert decision.member_share == decision.copay
+    assert decision.provider_loss == quantity * price - allowed
     assert (ReasonCode.ABOVE_TARIFF in decision.reasons) == (price > tariff)
 
 
@@ -231,7 +232,7 @@ def test_an_uncapped_line_pays_the_rate_of_the_allowed_amount(rate, quantity, pr
 def test_an_ordinary_consultation_is_approved_at_the_package_rate():
     decision = only(adjudicate(claim(line(CONSULTATION)), History()))
     assert decision.outcome == Outcome.APPROVED
-    assert (decision.mutual_share, decision.copay, decision.refused) == (800, 200, 0)
+    assert (decision.mutual_share, decision.member_share, decision.provider_loss) == (800, 200, 0)
     assert decision.rate_bp == 8000
 
 
@@ -239,15 +240,17 @@ def test_a_price_above_the_tariff_is_adjusted_to_it():
     decision = only(adjudicate(claim(line(CONSULTATION, price=1500)), History()))
     assert decision.outcome == Outcome.ADJUSTED
     assert decision.reasons == (ReasonCode.ABOVE_TARIFF,)
-    assert (decision.mutual_share, decision.copay, decision.refused) == (800, 200, 500)
+    # the 500 above the tariff is the provider's loss, never the member's
+    assert (decision.mutual_share, decision.member_share, decision.provider_loss) == (800, 200, 500)
 
 
 def test_a_quantity_above_the_limit_is_cut_to_it():
     decision = only(adjudicate(claim(line(PARACETAMOL, quantity=40, price=10)), History()))
     assert decision.reasons == (ReasonCode.QUANTITY_LIMIT,)
-    # 30 tablets at 10: 300 allowed, 80 % is 240 but the ceiling per act is 40 a tablet
+    # 30 tablets at 10: 300 allowed, 80 % is 240 but the ceiling per act is 40 a tablet; the
+    # member owes the co-payment (60) and the 10 tablets beyond the limit (100)
     assert decision.mutual_share == 240
-    assert decision.refused == 100
+    assert (decision.member_share, decision.provider_loss, decision.copay) == (160, 0, 60)
 
 
 def test_the_ceiling_per_act_caps_the_mutual_share():
@@ -264,7 +267,8 @@ def test_the_ceiling_per_act_caps_the_mutual_share():
         )
     )
     assert decision.reasons == (ReasonCode.CEILING_PER_ACT,)
-    assert (decision.mutual_share, decision.copay, decision.refused) == (300, 100, 100)
+    assert (decision.mutual_share, decision.member_share, decision.provider_loss) == (300, 200, 0)
+    assert decision.copay == 100
 
 
 def test_the_episode_ceiling_is_shared_by_the_lines_of_the_claim():
@@ -311,13 +315,15 @@ def test_a_second_xray_within_thirty_days_is_too_frequent():
     assert decision.reasons == (ReasonCode.TOO_FREQUENT,)
 
 
-def test_the_same_act_on_the_same_day_at_the_same_provider_is_a_duplicate():
+def test_the_same_act_on_the_same_day_is_a_duplicate_at_any_provider():
     history = History()
     first = claim(line(CONSULTATION))
     history.record(first, adjudicate(first, history))
-    assert only(adjudicate(first, history)).reasons == (ReasonCode.DUPLICATE,)
-    # at another provider the same day it is not a duplicate
-    assert only(adjudicate(claim(line(CONSULTATION), provider=8), history)).outcome == "approved"
+    again = only(adjudicate(first, history))
+    assert again.reasons == (ReasonCode.DUPLICATE,)
+    assert again.provider_loss == again.asked  # the provider may not bill it twice
+    elsewhere = only(adjudicate(claim(line(CONSULTATION), provider=8), history))
+    assert elsewhere.reasons == (ReasonCode.DUPLICATE,)
 
 
 def test_a_rejected_line_can_be_claimed_again():
@@ -335,7 +341,7 @@ def test_coverage_reasons_reject_the_lines_of_their_service_only():
     assert consultation.outcome == Outcome.APPROVED
     assert delivery.outcome == Outcome.REJECTED
     assert delivery.reasons == (ReasonCode.WAITING_PERIOD,)
-    assert delivery.refused == delivery.asked
+    assert delivery.member_share == delivery.asked  # care in the waiting period is the member's
 
 
 def test_claim_level_reasons_reject_every_line():
@@ -400,8 +406,11 @@ def test_a_guarantee_letter_is_required_where_the_package_says_and_caps_the_shar
     st.integers(0, 10_000),
     st.sampled_from([Outcome.APPROVED, Outcome.ADJUSTED, Outcome.REJECTED]),
     st.integers(-10, 200_000),
+    st.sampled_from([ReasonCode.NOT_JUSTIFIED, ReasonCode.WAITING_PERIOD]),
 )
-def test_the_advisors_decision_still_adds_up_and_never_pays_more(asked, rate, outcome, amount):
+def test_the_advisors_decision_still_adds_up_and_never_pays_more(
+    asked, rate, outcome, amount, reason
+):
     decided = only(
         adjudicate(
             claim(
@@ -412,12 +421,21 @@ def test_the_advisors_decision_still_adds_up_and_never_pays_more(asked, rate, ou
             History(),
         )
     )
-    before = Parts(decided.outcome, decided.mutual_share, decided.copay, decided.refused)
+    before = Parts(
+        decided.outcome,
+        decided.mutual_share,
+        decided.member_share,
+        decided.provider_loss,
+        decided.copay,
+    )
     try:
-        after = reviewed(asked, before, outcome, amount)
+        after = reviewed(asked, before, outcome, amount, reason)
     except ValueError:
         assert outcome == Outcome.ADJUSTED and not 0 <= amount <= decided.mutual_share
         return
-    assert after.mutual_share + after.copay + after.refused == asked
-    assert min(after.mutual_share, after.copay, after.refused) >= 0
+    assert after.mutual_share + after.member_share + after.provider_loss == asked
+    assert min(after.mutual_share, after.member_share, after.provider_loss) >= 0
     assert after.mutual_share <= decided.mutual_share
+    assert after.copay <= after.member_share
+    if reason == ReasonCode.NOT_JUSTIFIED:  # the advisor's cut is the provider's loss
+        assert after.member_share == (decided.member_share if outcome != Outcome.REJECTED else 0)

@@ -70,13 +70,13 @@ class TestDemoClaims(TestCase):
     def test_every_claim_and_line_adds_up_to_what_was_asked(self):
         lines = ClaimLine.objects.all()
         assert lines.count() > 1000
-        assert not lines.exclude(asked=F("mutual_share") + F("copay") + F("refused")).exists()
-        sums = defaultdict(lambda: [0, 0, 0, 0])
-        for claim, *parts in lines.values_list(
-            "claim_id", "asked", "mutual_share", "copay", "refused"
-        ):
-            sums[claim] = [a + b for a, b in zip(sums[claim], parts, strict=True)]
-        for claim in Claim.objects.values_list("pk", "asked", "mutual_share", "copay", "refused"):
+        parts = F("mutual_share") + F("member_share") + F("provider_loss")
+        assert not lines.exclude(asked=parts).exists()
+        fields = ("asked", "mutual_share", "member_share", "provider_loss", "copay")
+        sums = defaultdict(lambda: [0] * len(fields))
+        for claim, *amounts in lines.values_list("claim_id", *fields):
+            sums[claim] = [a + b for a, b in zip(sums[claim], amounts, strict=True)]
+        for claim in Claim.objects.values_list("pk", *fields):
             assert sums[claim[0]] == list(claim[1:])
 
     def test_the_engine_approves_most_lines_adjusts_some_and_rejects_some_with_reasons(self):

@@ -187,14 +187,11 @@ def test_the_medical_advisor_adjusts_a_line_and_the_decision_is_audited(client, 
     claim.refresh_from_db()
     medicine.refresh_from_db()
     assert claim.status == ClaimStatus.DECIDED and claim.reviewed_by == advisor
-    assert (medicine.outcome, medicine.mutual_share, medicine.copay, medicine.refused) == (
-        Outcome.ADJUSTED,
-        100,
-        50,
-        100,
-    )
+    # not medically justified: what the mutual no longer pays is the provider's loss
+    parts = (medicine.mutual_share, medicine.member_share, medicine.provider_loss, medicine.copay)
+    assert (medicine.outcome, *parts) == (Outcome.ADJUSTED, 100, 50, 100, 50)
     assert claim.mutual_share == 900
-    assert claim.asked == claim.mutual_share + claim.copay + claim.refused
+    assert claim.asked == claim.mutual_share + claim.member_share + claim.provider_loss
     assert [e.actor for e in audit_trail(medicine)] == [advisor]
     assert audit_trail(claim).filter(actor=advisor).exists()
     # the provider's clerk reads the outcome and the advisor's comment; the manager, the
@@ -336,3 +333,39 @@ def test_a_clerk_treats_a_member_of_a_mutual_of_another_department(
     assert client.get(f"/households/{visitor.pk}/").status_code in (403, 404)
     client.force_login(cast[Role.MUTUAL_MANAGER])
     assert client.get(f"/claims/{claim.pk}/").status_code == 404
+
+
+def test_the_claim_shows_what_the_mutual_pays_what_the_member_owes_and_what_is_not_billable(
+    client, clerk, care
+):
+    client.force_login(clerk)
+    lines = (("CS-PS", 1, 1000), ("PARA500", 10, 30))
+    response = client.post("/claims/new/", claim_post(care.moussa, care.post, lines=lines))
+    page = client.get(response.url).content.decode()
+    assert "à la charge de l’adhérent" in page and "non facturable par le prestataire" in page
+    # the tablets: 200 paid, 50 owed by the member (all co-payment), 50 above the tariff
+    assert '<td class="amount">200</td><td class="amount">50</td><td class="amount">50</td>' in page
+    listing = client.get("/claims/").content.decode()
+    assert "à la charge de l’adhérent" in listing
+
+
+def test_a_letter_past_its_last_day_is_shown_as_expired(client, cast, care):
+    manager = cast[Role.MUTUAL_MANAGER]
+    client.force_login(manager)
+    today = timezone.localdate()
+    for start, until in ((-30, -1), (-1, 30)):
+        client.post(
+            "/letters/new/",
+            {
+                "member_number": care.awa.member_number,
+                "provider": care.post.pk,
+                "valid_from": (today + datetime.timedelta(days=start)).isoformat(),
+                "valid_until": (today + datetime.timedelta(days=until)).isoformat(),
+                "cap": "25000",
+            },
+        )
+    expired, valid = GuaranteeLetter.objects.order_by("valid_from")
+    assert "expirée" in client.get(f"/letters/{expired.pk}/").content.decode()
+    assert "valable" in client.get(f"/letters/{valid.pk}/").content.decode()
+    listing = client.get("/letters/").content.decode()
+    assert "<td>expirée</td>" in listing and "<td>valable</td>" in listing

@@ -44,11 +44,15 @@ def test_a_covered_member_is_paid_at_the_package_rate_and_agreed_prices(care, fe
     (claim,) = submission.claims
     consultation_line, medicine = claim.lines.all()
     assert (consultation_line.outcome, consultation_line.mutual_share) == (Outcome.APPROVED, 800)
-    # 10 tablets asked at 30, agreed at 25: 250 allowed, 80 % paid, 50 refused
+    # 10 tablets asked at 30, agreed at 25: 250 allowed, 80 % paid by the mutual, 20 % owed by
+    # the member, and the 50 above the tariff the provider may not bill
     assert medicine.outcome == Outcome.ADJUSTED
     assert medicine.reasons == ReasonCode.ABOVE_TARIFF
-    assert (medicine.mutual_share, medicine.copay, medicine.refused) == (200, 50, 50)
-    assert (claim.asked, claim.mutual_share, claim.copay, claim.refused) == (1300, 1000, 250, 50)
+    parts = (medicine.mutual_share, medicine.member_share, medicine.provider_loss)
+    assert parts == (200, 50, 50)
+    assert medicine.copay == 50
+    parts = (claim.mutual_share, claim.member_share, claim.provider_loss)
+    assert (claim.asked, *parts, claim.copay) == (1300, 1000, 250, 50, 250)
     assert claim.mutual == federation.m1 and claim.payer == federation.m1
     assert claim.agreement == care.agreements["PS-JOAL"]
     assert claim.status == ClaimStatus.DECIDED
@@ -59,7 +63,9 @@ def test_care_in_the_waiting_period_is_rejected_with_its_reason(care):
     (claim,) = submit(consultation(care.moussa, day=datetime.date(2025, 2, 1))).claims
     assert {line.outcome for line in claim.lines.all()} == {Outcome.REJECTED}
     assert claim.lines.all()[0].reasons == ReasonCode.WAITING_PERIOD
-    assert claim.refused == claim.asked and claim.mutual_share == 0
+    # the member owes the care at the agreed tariffs; what is above them is the provider's loss
+    assert (claim.mutual_share, claim.member_share, claim.provider_loss) == (0, 1250, 50)
+    assert claim.copay == 0
 
 
 def test_portability_pays_through_the_other_union_and_charges_back_the_mutual(care, federation):
@@ -171,7 +177,7 @@ def test_approving_claims_decides_all_of_them_or_none(care, federation):
     assert claims_approve(by=None, claims=[second]) == 1
     second.refresh_from_db()
     assert second.status == ClaimStatus.DECIDED
-    assert second.asked == second.mutual_share + second.copay + second.refused
+    assert second.asked == second.mutual_share + second.member_share + second.provider_loss
 
 
 def test_a_batch_is_audited_once_per_mutual(care, federation):

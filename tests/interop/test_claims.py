@@ -1,6 +1,6 @@
 """Claiming through FHIR: a provider's software posts a Claim, the claim is adjudicated and
-saved like a clerk's, and the ClaimResponse says per item what was asked, the co-payment, what
-the mutual pays, what is refused and why."""
+saved like a clerk's, and the ClaimResponse says per item what was asked, what is eligible, the
+co-payment, what the mutual pays and why."""
 
 import datetime
 import json
@@ -12,6 +12,7 @@ from fhir.resources.R4B.claimresponse import ClaimResponse
 from mutualis.claims.models import Claim, ReviewPolicy
 from mutualis.contributions.services import payment_record
 from mutualis.interop import codes
+from mutualis.providers.models import Tariff
 
 
 @pytest.fixture
@@ -114,18 +115,19 @@ def test_a_claim_is_adjudicated_saved_and_answered_item_by_item(client, care, da
     assert [item["itemSequence"] for item in body["item"]] == [1, 2]
     assert first == {
         "submitted": 1000,
+        "eligible": 1000,
         "copay": 200,
         "eligpercent": 80,
         "benefit": 800,
-        "refused": 0,
         "reasons": [],
     }
     assert type(first["eligpercent"]) is int  # 80, not 80.0
-    assert second["submitted"] == 300
-    assert second["benefit"] == 200 and second["copay"] == 50 and second["refused"] == 50
+    # the 50 above the tariff is not eligible: the provider's loss, never the member's
+    assert (second["submitted"], second["eligible"]) == (300, 250)
+    assert second["benefit"] == 200 and second["copay"] == 50
     assert second["reasons"] == ["above_tariff"]
     totals = {t["category"]["coding"][0]["code"]: t["amount"]["value"] for t in body["total"]}
-    assert totals == {"submitted": 1300, "copay": 250, "benefit": 1000, "refused": 50}
+    assert totals == {"submitted": 1300, "eligible": 1250, "copay": 250, "benefit": 1000}
     # the claim is the provider's invoice, saved as coming through FHIR
     claim = Claim.objects.get()
     assert (claim.provider_reference, claim.channel) == ("F-2001", "fhir")
@@ -150,8 +152,32 @@ def test_an_item_nobody_knows_is_rejected_with_its_reason(client, care, day, cle
     body = responded(post(client, resource, clerk_of_joal))
     [item] = body["item"]
     assert adjudication(item)["reasons"] == ["unknown_item"]
-    assert adjudication(item)["refused"] == 500
+    # an act nobody knows may not be billed: nothing is eligible, nothing owed by the member
+    assert (adjudication(item)["submitted"], adjudication(item)["eligible"]) == (500, 0)
     assert body["outcome"] == "error"
+
+
+def test_the_three_parts_follow_from_hls_categories_when_the_member_owes_a_rejected_line(
+    client, care, day, clerk_of_joal
+):
+    # given a delivery the agreement prices at 15,000 but the package does not cover at a
+    # health post, billed at 18,000
+    version = care.agreements["PS-JOAL"].versions.get()
+    Tariff.objects.create(version=version, item=care.delivery, price=15000)
+    resource = fhir_claim(care.moussa.member_number, day, [("ACC-SIMP", 1, 18000)])
+    # when it is posted
+    body = responded(post(client, resource, clerk_of_joal))
+    # then the 3,000 above the tariff is not eligible (the provider's loss) and the member owes
+    # the eligible 15,000 the mutual does not pay
+    [item] = body["item"]
+    found = adjudication(item)
+    assert found["reasons"] == ["not_in_package"]
+    assert (found["submitted"], found["eligible"], found["benefit"]) == (18000, 15000, 0)
+    claim = Claim.objects.get()
+    assert (claim.mutual_share, claim.member_share, claim.provider_loss) == (0, 15000, 3000)
+    assert found["submitted"] - found["eligible"] == claim.provider_loss
+    assert found["eligible"] - found["benefit"] == claim.member_share
+    assert "à la charge de l’adhérent\xa0: 15\xa0000 XOF" in body["disposition"]
 
 
 def test_the_same_invoice_twice_is_refused_the_second_time(client, care, day, clerk_of_joal):

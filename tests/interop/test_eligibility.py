@@ -163,8 +163,9 @@ def claim(household, first_name, provider, day, lines):
         status="decided",
         asked=total,
         mutual_share=total,
+        member_share=0,
+        provider_loss=0,
         copay=0,
-        refused=0,
     )
     for position, (category, outcome, share) in enumerate(lines, start=1):
         ClaimLine.objects.create(
@@ -179,8 +180,9 @@ def claim(household, first_name, provider, day, lines):
             asked=share,
             outcome=outcome,
             mutual_share=share if outcome != "rejected" else 0,
+            member_share=0,
+            provider_loss=share if outcome == "rejected" else 0,
             copay=0,
-            refused=share if outcome == "rejected" else 0,
         )
 
 

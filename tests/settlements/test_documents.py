@@ -57,6 +57,7 @@ def test_the_statement_shows_payer_provider_period_claims_totals_and_due_date(
 
 def test_the_statement_in_french_groups_thousands_and_dates_day_first(statement):
     text = extract_text(statement_pdf(statement, compress=False)).replace("\xa0", " ")
+    assert "\nPart de l’adhérent\nNon facturable\n" in text
     assert "\n2 000\n" in text and "2 000 XOF" in text
     assert "01/03/2025 – 31/03/2025" in text
     assert "2 mai 2025" in text
@@ -120,3 +121,35 @@ def test_the_workbook_lists_the_claims_with_a_total_and_the_statement(statement,
     assert found["Amount due"] == 2000 and found["Outstanding"] == 2000
     assert found["To be paid by"].date() == D(2025, 5, 2)
     assert found["Status"] == "unpaid"
+
+
+def test_the_statement_shows_what_the_member_owes_and_what_the_provider_may_not_bill(
+    care, federation
+):
+    # given tablets billed at 30 where the agreed tariff is 25
+    claim = ClaimInput(
+        member_number=care.moussa.member_number,
+        provider_code="PS-JOAL",
+        provider_reference="A-1",
+        service_from=D(2025, 3, 10),
+        service_to=None,
+        lines=(LineInput("CS-PS", 1, 1000), LineInput("PARA500", 10, 30)),
+    )
+    claims_submit([claim], channel="clerk", actor=None, scope_prefix="/", today=D(2025, 3, 31))
+    (statement,) = statements_issue(
+        by=None, payer=federation.m1, day=MARCH, issued_on=ISSUED
+    ).statements
+    # then the PDF and the workbook show the three parts apart: asked 1,300 is 1,000 paid by
+    # the mutual, 250 owed by the member and 50 above the tariff the provider may not bill
+    text = extract_text(statement_pdf(statement, language="en", compress=False))
+    assert "\nMember's share\nNot billable\n" in text
+    assert "\n1,300\n1,000\n250\n50\n" in text
+    book = load_workbook(io.BytesIO(statement_xlsx(statement, "en")))
+    lines = list(book.worksheets[0].values)
+    assert lines[0][4:] == (
+        "Amount asked",
+        "Paid by the mutual",
+        "Owed by the member",
+        "Not billable by the provider",
+    )
+    assert lines[1][4:] == (1300, 1000, 250, 50)

@@ -83,6 +83,22 @@ class CoverageRuleForm(forms.ModelForm):
     rate_percent = forms.DecimalField(
         label=_("coverage rate (%)"), min_value=0, max_value=100, decimal_places=2, initial=80
     )
+    referral_rate_percent = forms.DecimalField(
+        label=_("rate on referral (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        required=False,
+        help_text=_("Blank: the coverage rate."),
+    )
+    emergency_rate_percent = forms.DecimalField(
+        label=_("rate in an emergency (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        required=False,
+        help_text=_("Blank: the coverage rate."),
+    )
 
     class Meta:
         model = CoverageRule
@@ -102,6 +118,9 @@ class CoverageRuleForm(forms.ModelForm):
     def rule(self) -> dict:
         data = dict(self.cleaned_data)
         data["rate_bp"] = int(data.pop("rate_percent") * 100)
+        for visit in ("referral", "emergency"):
+            percent = data.pop(f"{visit}_rate_percent", None)
+            data[f"{visit}_rate_bp"] = None if percent is None else int(percent * 100)
         return data
 
 

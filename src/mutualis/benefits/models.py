@@ -250,6 +250,14 @@ class CoverageRule(models.Model):
     )
     level = models.CharField(_("level of care"), max_length=20, choices=LevelOfCare.choices)
     rate_bp = models.PositiveIntegerField(_("coverage rate (basis points)"), default=8000)
+    # The rate by the claim's visit type (DOMAIN.md §4, openIMIS's product model); blank where
+    # the rate above applies.
+    referral_rate_bp = models.PositiveIntegerField(
+        _("coverage rate on referral (basis points)"), null=True, blank=True
+    )
+    emergency_rate_bp = models.PositiveIntegerField(
+        _("coverage rate in an emergency (basis points)"), null=True, blank=True
+    )
     ceiling_per_act = models.PositiveBigIntegerField(_("ceiling per act"), null=True, blank=True)
     ceiling_per_episode = models.PositiveBigIntegerField(
         _("ceiling per episode"), null=True, blank=True
@@ -267,6 +275,15 @@ class CoverageRule(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(rate_bp__lte=BASIS_POINTS), name="coverage_rate_at_most_whole"
+            ),
+            models.CheckConstraint(
+                condition=Q(referral_rate_bp__lte=BASIS_POINTS) | Q(referral_rate_bp__isnull=True),
+                name="coverage_referral_rate_at_most_whole",
+            ),
+            models.CheckConstraint(
+                condition=Q(emergency_rate_bp__lte=BASIS_POINTS)
+                | Q(emergency_rate_bp__isnull=True),
+                name="coverage_emergency_rate_at_most_whole",
             ),
             models.CheckConstraint(
                 condition=Q(ceiling_per_act__isnull=True)

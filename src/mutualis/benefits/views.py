@@ -111,6 +111,12 @@ def initial_from(version):
             "service_category": r.service_category,
             "level": r.level,
             "rate_percent": Decimal(r.rate_bp) / 100,
+            "referral_rate_percent": None
+            if r.referral_rate_bp is None
+            else Decimal(r.referral_rate_bp) / 100,
+            "emergency_rate_percent": None
+            if r.emergency_rate_bp is None
+            else Decimal(r.emergency_rate_bp) / 100,
             "ceiling_per_act": r.ceiling_per_act,
             "ceiling_per_episode": r.ceiling_per_episode,
             "ceiling_per_year": r.ceiling_per_year,

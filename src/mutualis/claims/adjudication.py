@@ -1,51 +1,79 @@
-"""Adjudication: what the mutual pays for each line of a claim (DOMAIN.md §5).
+"""Adjudication: what the mutual pays for each line of a claim, and who owes the rest
+(DOMAIN.md §4–5; the rules in words are in docs/claims.md).
 
 `adjudicate` is a pure function over plain facts: the claim and its lines, the beneficiary's
 coverage on the day of care (membership.coverage, by service category), the package's rules at
 the provider's level of care, the agreement's terms and tariffs, the guarantee letter, and what
-the beneficiary was paid before (`History`). It gives every line an outcome and the reasons for
-it, and splits the amount asked into three parts that always add up to it:
+the beneficiary received before (`History`). It gives every line an outcome and the reasons for
+it, and splits the amount asked into three parts that always add up to it exactly:
 
 - the **mutual share**, what the mutual pays the provider;
-- the **co-payment** (ticket modérateur), the beneficiary's part of the allowed amount at the
-  package's rate;
-- the amount **refused**: what is above the agreed tariff or the quantity limit, beyond a ceiling
-  or a guarantee letter, or the whole line when it is rejected.
+- the **member share**, what the beneficiary owes the provider: the co-payment (ticket
+  modérateur, the package's rate for the visit type) and whatever is beyond a quantity limit, a
+  ceiling or a guarantee letter — or the whole line at the agreed tariff when it is rejected for
+  a reason about the member's rights;
+- the **provider's loss**, what the provider may not bill at all: what is above the agreed
+  tariff, and the whole line when it is rejected for a reason about the provider's billing
+  (claims.rules.BILLING_REASONS).
+
+`copay` is given besides, for information: the part of the member share that is the co-payment.
 
 A line is rejected, with every reason that applies, when the beneficiary is not covered for its
 service on the day of care, the service is not in the package at this level or not in the
-agreement's tariffs, the act is unknown, already claimed (same beneficiary, provider, act and
-day) or repeated too soon, a required guarantee letter is missing — or when the claim itself is
-dated after its submission, has no agreement in force, or came after the agreement's deadline.
+agreement's tariffs, the act is unknown, is a duplicate (the same act or medicine for the same
+beneficiary on the same day, on another claim at any provider or on another line of the same
+claim), is repeated too soon (every line of every claim counts), a required guarantee letter
+does not apply on its day — or when the claim itself is dated after its submission, has no
+agreement in force, came after the agreement's deadline, or lacks the referral the agreement
+requires (an emergency needs none).
 Otherwise it is approved, or adjusted when its price or quantity is capped or a ceiling or a
-letter leaves less than the package's rate: the ceilings are per act (per unit), per episode
-(every claim of the beneficiary at the provider from the same first day: splitting a stay into
-several invoices does not renew it) and per calendar year, by service category; a line that
-nothing is left for is rejected with the ceiling's reason.
+letter leaves less than the package's rate:
+
+- the quantity limit of an item is per beneficiary and day of care, over every line (since a
+  second line of the item that day is a duplicate, splitting a quantity over several lines or
+  invoices cannot get around it);
+- the ceilings are per act (per unit allowed), per episode and per calendar year, by service
+  category. An episode is a stay: the claims of the beneficiary at the same provider whose dates
+  of care overlap or follow each other (the next begins at the latest the day after the last
+  ends), or that name the same guarantee letter, however many invoices bill it. Each line counts
+  against the year of its own day of care, so that a stay over New Year is split between the
+  two years' ceilings;
+- a guarantee letter applies on a day from its first to its last day of validity, and before the
+  day it was cancelled, if it was.
+
+A line that nothing is left for is rejected with the ceiling's (or the quantity limit's) reason,
+and the member owes all of it at the agreed tariff, without a co-payment on top.
 
 The claim's lines are decided in order; each one uses up the ceilings and the letter for the
-next. `History.record` then adds the claim to the beneficiary's history, so that a batch can
-decide many claims of one beneficiary in a row.
+next, and counts for the duplicates and the frequency limits of the next. `History.record` then
+adds the claim to the beneficiary's history, so that a batch can decide many claims of one
+beneficiary in a row. Each line's work is a few lookups in dicts; finding a claim's episode
+looks at the beneficiary's earlier stays at the same provider.
 """
 
 import datetime
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import NamedTuple
 
-from mutualis.claims.rules import Outcome, ReasonCode
+from mutualis.claims.rules import Outcome, ReasonCode, VisitType, billing_fault
 from mutualis.core.money import share
 
 # The codes as plain strings: looking up an enumeration's member costs more than deciding a
 # line, and a batch decides hundreds of thousands.
 CODE = SimpleNamespace(**{member.name: member.value for member in ReasonCode})
 OUTCOME = SimpleNamespace(**{member.name: member.value for member in Outcome})
+REFERRAL = VisitType.REFERRAL.value
+EMERGENCY = VisitType.EMERGENCY.value
+ONE_DAY = datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)
 class Benefit:
-    """A package's coverage rule for one service category at the provider's level of care."""
+    """A package's coverage rule for one service category at the provider's level of care.
+    The rates per visit type are None where the package's rate applies."""
 
     rate_bp: int
     ceiling_per_act: int | None = None
@@ -53,13 +81,22 @@ class Benefit:
     ceiling_per_year: int | None = None
     letter_required: bool = False
     excluded: bool = False
+    referral_rate_bp: int | None = None
+    emergency_rate_bp: int | None = None
+
+    def rate_for(self, visit_type: str) -> int:
+        if visit_type == REFERRAL and self.referral_rate_bp is not None:
+            return self.referral_rate_bp
+        if visit_type == EMERGENCY and self.emergency_rate_bp is not None:
+            return self.emergency_rate_bp
+        return self.rate_bp
 
 
 @dataclass(frozen=True)
 class Item:
     id: int
     service_category: str
-    max_quantity: int | None = None
+    max_quantity: int | None = None  # per beneficiary and day of care, over every line
     min_days_between: int | None = None
 
 
@@ -83,6 +120,7 @@ class AgreementTerms:
     ends_on: datetime.date | None
     submission_days: int
     tariffs: Mapping[int, int]  # item id → agreed unit price
+    referral_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,10 +130,15 @@ class Letter:
     valid_until: datetime.date
     cap: int
     service_category: str = ""  # "" for any
+    cancelled_on: datetime.date | None = None
 
     def applies(self, category: str, day: datetime.date) -> bool:
-        return self.service_category in ("", category) and (
-            self.valid_from <= day <= self.valid_until
+        """Whether the letter covers care of `category` on `day`: within its validity and,
+        when cancelled, before the day of cancellation (care given before stays covered)."""
+        return (
+            self.service_category in ("", category)
+            and self.valid_from <= day <= self.valid_until
+            and (self.cancelled_on is None or day < self.cancelled_on)
         )
 
 
@@ -110,47 +153,132 @@ class ClaimFacts:
     benefits: Mapping[str, Benefit]  # by service category, at the provider's level
     not_covered: Mapping[str, Sequence[str]]  # coverage reasons by service category
     letter: Letter | None = None
+    visit_type: str = "normal"
+
+
+@dataclass
+class Episode:
+    """A stay at one provider: the dates of care of its claims, the letters they name, and what
+    the mutual paid for it by service category."""
+
+    spans: list[tuple[datetime.date, datetime.date]] = field(default_factory=list)
+    letters: set[int] = field(default_factory=set)
+    paid: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def continued_by(self, start: datetime.date, end: datetime.date, letter: int | None) -> bool:
+        """Whether care from `start` to `end` (under `letter`) is part of this stay: its dates
+        overlap or follow those of one of the stay's claims, or it names the same letter."""
+        if letter is not None and letter in self.letters:
+            return True
+        return any(first - ONE_DAY <= end and start <= last + ONE_DAY for first, last in self.spans)
+
+
+class Received(NamedTuple):
+    """One line not rejected, as history keeps it (a tuple: a batch makes hundreds of
+    thousands)."""
+
+    item: int
+    day: datetime.date
+    category: str
+    mutual_share: int
+    on_letter: bool  # paid under the claim's guarantee letter
 
 
 @dataclass
 class History:
-    """What one beneficiary was paid before: the mutual's share per (year, service category)
-    and per episode (provider, first day, service category), what was claimed (provider, item,
-    day), the days each item was given, and what each guarantee letter has paid. Rejected lines
-    are not part of it."""
+    """What one beneficiary received before, from lines not rejected: each (item, day) given,
+    the days each item was given, the mutual's share per (year of the line's day of care,
+    service category) and what each guarantee letter has paid; and the stays at each provider
+    (`Episode`), from every claim."""
 
-    paid_in_year: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
-    paid_in_episode: dict[tuple[int, datetime.date, str], int] = field(
-        default_factory=lambda: defaultdict(int)
-    )
-    claimed: set[tuple[int, int, datetime.date]] = field(default_factory=set)
+    claimed: set[tuple[int, datetime.date]] = field(default_factory=set)
     item_days: dict[int, list[datetime.date]] = field(default_factory=lambda: defaultdict(list))
+    paid_in_year: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
+    episodes: dict[int, list[Episode]] = field(default_factory=lambda: defaultdict(list))
     letter_paid: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
+    def paid_in_stay(
+        self, provider: int, start: datetime.date, end: datetime.date, letter: int | None
+    ) -> dict[str, int]:
+        """What the mutual paid, by service category, for the stay that care from `start` to
+        `end` continues (joining several earlier ones when it bridges them)."""
+        found = [e for e in self.episodes.get(provider, ()) if e.continued_by(start, end, letter)]
+        if len(found) == 1:
+            return found[0].paid
+        paid: dict[str, int] = defaultdict(int)
+        for episode in found:
+            for category, amount in episode.paid.items():
+                paid[category] += amount
+        return paid
+
+    def add(
+        self,
+        provider: int,
+        start: datetime.date,
+        end: datetime.date,
+        letter: int | None,
+        received: Iterable[Received],
+    ) -> None:
+        """Adds one claim: its dates of care to its stay, and what it received."""
+        stays = self.episodes[provider]
+        joined = [episode for episode in stays if episode.continued_by(start, end, letter)]
+        if len(joined) == 1:
+            stay = joined[0]
+        else:  # a new stay, or one that joins the stays this claim bridges
+            stay = Episode()
+            for episode in joined:
+                stays.remove(episode)
+                stay.spans.extend(episode.spans)
+                stay.letters |= episode.letters
+                for category, amount in episode.paid.items():
+                    stay.paid[category] += amount
+            stays.append(stay)
+        stay.spans.append((start, end))
+        if letter is not None:
+            stay.letters.add(letter)
+        for line in received:
+            self.claimed.add((line.item, line.day))
+            self.item_days[line.item].append(line.day)
+            self.paid_in_year[(line.day.year, line.category)] += line.mutual_share
+            stay.paid[line.category] += line.mutual_share
+            if line.on_letter and letter is not None:
+                self.letter_paid[letter] += line.mutual_share
+
     def record(self, claim: ClaimFacts, decisions: Sequence["LineDecision"]) -> None:
-        year = claim.service_from.year
-        for line, decision in zip(claim.lines, decisions, strict=True):
-            if decision.outcome == OUTCOME.REJECTED or line.item is None:
-                continue
-            category = line.item.service_category
-            self.claimed.add((claim.provider, line.item.id, line.service_date))
-            self.item_days[line.item.id].append(line.service_date)
-            self.paid_in_year[(year, category)] += decision.mutual_share
-            episode = (claim.provider, claim.service_from, category)
-            self.paid_in_episode[episode] += decision.mutual_share
-            if claim.letter is not None and claim.letter.applies(category, claim.service_from):
-                self.letter_paid[claim.letter.id] += decision.mutual_share
+        letter = claim.letter
+        self.add(
+            claim.provider,
+            claim.service_from,
+            claim.service_to,
+            letter.id if letter is not None else None,
+            (
+                Received(
+                    line.item.id,
+                    line.service_date,
+                    line.item.service_category,
+                    decision.mutual_share,
+                    letter is not None
+                    and letter.applies(line.item.service_category, line.service_date),
+                )
+                for line, decision in zip(claim.lines, decisions, strict=True)
+                if decision.outcome != OUTCOME.REJECTED and line.item is not None
+            ),
+        )
 
 
 @dataclass(frozen=True)
 class LineDecision:
+    """`mutual_share + member_share + provider_loss == asked`; `copay` is the part of the member
+    share that is the co-payment."""
+
     outcome: str
     reasons: tuple[str, ...]
     asked: int
     rate_bp: int
     mutual_share: int
-    copay: int
-    refused: int
+    member_share: int
+    provider_loss: int
+    copay: int = 0
 
 
 def claim_rejections(claim: ClaimFacts) -> list[str]:
@@ -168,14 +296,32 @@ def claim_rejections(claim: ClaimFacts) -> list[str]:
             reasons.append(CODE.AGREEMENT_EXPIRED)
         if (claim.submitted_on - claim.service_to).days > terms.submission_days:
             reasons.append(CODE.SUBMITTED_LATE)
+        # an emergency goes straight to the provider it needs: only a normal visit lacks one
+        if terms.referral_required and claim.visit_type not in (REFERRAL, EMERGENCY):
+            reasons.append(CODE.REFERRAL_MISSING)
     return reasons
 
 
-def line_rejections(claim: ClaimFacts, line: Line, history: History) -> list[str]:
+class Running:
+    """What the claim's earlier lines (not rejected) received: the next lines count it. Plain
+    dicts and slots: one is made for every claim of a batch."""
+
+    __slots__ = ("claimed", "item_days", "letter_paid", "paid_in_stay", "paid_in_year")
+
+    def __init__(self, letter_paid: int = 0):
+        self.claimed: set[tuple[int, datetime.date]] = set()
+        self.item_days: dict[int, list[datetime.date]] = {}
+        self.paid_in_year: dict[tuple[int, str], int] = {}
+        self.paid_in_stay: dict[str, int] = {}
+        self.letter_paid = letter_paid
+
+
+def line_rejections(claim: ClaimFacts, line: Line, history: History, running: Running) -> list:
     item = line.item
     if item is None:
         return [CODE.UNKNOWN_ITEM]
     category = item.service_category
+    day = line.service_date
     reasons = list(claim.not_covered.get(category, ()))
     benefit = claim.benefits.get(category)
     if benefit is None:
@@ -184,86 +330,120 @@ def line_rejections(claim: ClaimFacts, line: Line, history: History) -> list[str
         reasons.append(CODE.SERVICE_EXCLUDED)
     if claim.agreement is not None and item.id not in claim.agreement.tariffs:
         reasons.append(CODE.NOT_IN_AGREEMENT)
-    if (claim.provider, item.id, line.service_date) in history.claimed:
+    key = (item.id, day)
+    if key in history.claimed or key in running.claimed:
         reasons.append(CODE.DUPLICATE)
     elif item.min_days_between and any(
-        abs((line.service_date - day).days) < item.min_days_between
-        for day in history.item_days.get(item.id, ())
+        abs((day - other).days) < item.min_days_between
+        for days in (history.item_days.get(item.id, ()), running.item_days.get(item.id, ()))
+        for other in days
     ):
         reasons.append(CODE.TOO_FREQUENT)
     if (
         benefit is not None
         and benefit.letter_required
-        and not (claim.letter and claim.letter.applies(category, claim.service_from))
+        and not (claim.letter and claim.letter.applies(category, day))
     ):
         reasons.append(CODE.LETTER_MISSING)
     return reasons
 
 
+def rejected(claim: ClaimFacts, line: Line, reasons: Sequence[str]) -> "LineDecision":
+    """A rejected line: the provider's loss for a reason about its billing; otherwise the
+    member owes the line at the agreed tariff, and what is above it stays the provider's."""
+    asked = line.asked
+    if billing_fault(reasons):
+        return LineDecision(OUTCOME.REJECTED, tuple(reasons), asked, 0, 0, 0, asked)
+    # not a billing fault: the act is known and priced by an agreement
+    price = min(line.unit_price, claim.agreement.tariffs[line.item.id])
+    at_tariff = line.quantity * price
+    return LineDecision(OUTCOME.REJECTED, tuple(reasons), asked, 0, 0, at_tariff, asked - at_tariff)
+
+
 def adjudicate(claim: ClaimFacts, history: History) -> tuple[LineDecision, ...]:
     """A decision for each line of `claim`, given the beneficiary's `history` (not changed)."""
     rejecting_claim = claim_rejections(claim)
-    year = claim.service_from.year
-    paid_in_claim: dict[str, int] = defaultdict(int)  # by service category
-    letter_paid = history.letter_paid.get(claim.letter.id, 0) if claim.letter else 0
+    letter = claim.letter
+    running = Running(letter_paid=history.letter_paid.get(letter.id, 0) if letter else 0)
+    stay = history.paid_in_stay(
+        claim.provider, claim.service_from, claim.service_to, letter.id if letter else None
+    )
     decisions = []
     for line in claim.lines:
         asked = line.asked
-        reasons = rejecting_claim + line_rejections(claim, line, history)
+        reasons = rejecting_claim + line_rejections(claim, line, history, running)
         if reasons:
-            decisions.append(LineDecision(OUTCOME.REJECTED, tuple(reasons), asked, 0, 0, 0, asked))
+            decisions.append(rejected(claim, line, reasons))
             continue
         item = line.item
         category = item.service_category
+        day = line.service_date
+        key = (item.id, day)
         benefit = claim.benefits[category]
         adjustments = []
         quantity = line.quantity
+        # A quantity limit is per beneficiary and day of care over every line; as any earlier
+        # line of the item that day makes this one a duplicate, this line has all of it.
         if item.max_quantity is not None and quantity > item.max_quantity:
             quantity = item.max_quantity
             adjustments.append(CODE.QUANTITY_LIMIT)
         price = min(line.unit_price, claim.agreement.tariffs[item.id])
         if price < line.unit_price:
             adjustments.append(CODE.ABOVE_TARIFF)
+        provider_loss = asked - line.quantity * price
+        at_tariff = asked - provider_loss
+        if quantity == 0:  # the day's quantity is used up: the member owes the line
+            decisions.append(
+                LineDecision(
+                    OUTCOME.REJECTED, tuple(adjustments), asked, 0, 0, at_tariff, provider_loss
+                )
+            )
+            continue
+        rate = benefit.rate_for(claim.visit_type)
         allowed = quantity * price
-        covered = share(allowed, benefit.rate_bp)
-        copay = allowed - covered
+        covered = share(allowed, rate)
         limits = []
         if benefit.ceiling_per_act is not None:
             limits.append((CODE.CEILING_PER_ACT, benefit.ceiling_per_act * quantity))
         if benefit.ceiling_per_episode is not None:
-            episode = (claim.provider, claim.service_from, category)
-            used = history.paid_in_episode.get(episode, 0) + paid_in_claim[category]
-            left = benefit.ceiling_per_episode - used
-            limits.append((CODE.CEILING_PER_EPISODE, left))
+            used = stay.get(category, 0) + running.paid_in_stay.get(category, 0)
+            limits.append((CODE.CEILING_PER_EPISODE, benefit.ceiling_per_episode - used))
+        year = (day.year, category)
         if benefit.ceiling_per_year is not None:
-            used = history.paid_in_year.get((year, category), 0) + paid_in_claim[category]
+            used = history.paid_in_year.get(year, 0) + running.paid_in_year.get(year, 0)
             limits.append((CODE.CEILING_PER_YEAR, benefit.ceiling_per_year - used))
-        letter = claim.letter
-        if letter is not None and letter.applies(category, claim.service_from):
-            limits.append((CODE.LETTER_EXCEEDED, letter.cap - letter_paid))
+        on_letter = letter is not None and letter.applies(category, day)
+        if on_letter:
+            limits.append((CODE.LETTER_EXCEEDED, letter.cap - running.letter_paid))
         mutual_share = covered
         for code, limit in limits:
             if limit < covered:
                 adjustments.append(code)
                 mutual_share = min(mutual_share, max(limit, 0))
-        paid_in_claim[category] += mutual_share
-        if letter is not None and letter.applies(category, claim.service_from):
-            letter_paid += mutual_share
         if mutual_share == 0 and covered > 0:
-            outcome = OUTCOME.REJECTED
-        elif adjustments:
-            outcome = OUTCOME.ADJUSTED
-        else:
-            outcome = OUTCOME.APPROVED
+            # nothing left under a ceiling: the member owes it all, without a co-payment on top
+            decisions.append(
+                LineDecision(
+                    OUTCOME.REJECTED, tuple(adjustments), asked, 0, 0, at_tariff, provider_loss
+                )
+            )
+            continue
+        running.claimed.add(key)
+        running.item_days.setdefault(item.id, []).append(day)
+        running.paid_in_year[year] = running.paid_in_year.get(year, 0) + mutual_share
+        running.paid_in_stay[category] = running.paid_in_stay.get(category, 0) + mutual_share
+        if on_letter:
+            running.letter_paid += mutual_share
         decisions.append(
             LineDecision(
-                outcome,
+                OUTCOME.ADJUSTED if adjustments else OUTCOME.APPROVED,
                 tuple(adjustments),
                 asked,
-                benefit.rate_bp,
+                rate,
                 mutual_share,
-                copay,
-                asked - mutual_share - copay,
+                at_tariff - mutual_share,
+                provider_loss,
+                allowed - covered,
             )
         )
     return tuple(decisions)

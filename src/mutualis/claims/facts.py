@@ -18,7 +18,14 @@ from itertools import islice
 from django.db import connection
 
 from mutualis.benefits.queries import package_rules
-from mutualis.claims.adjudication import AgreementTerms, Benefit, History, Item, Letter
+from mutualis.claims.adjudication import (
+    AgreementTerms,
+    Benefit,
+    History,
+    Item,
+    Letter,
+    Received,
+)
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter, ReviewPolicy
 from mutualis.claims.review import DEFAULT_POLICY, Policy
 from mutualis.claims.rules import Outcome
@@ -190,7 +197,13 @@ class AgreementBook:
         )
         if version is None:
             return None
-        terms = AgreementTerms(starts, ends, version.submission_days, self.tariffs[version.pk])
+        terms = AgreementTerms(
+            starts,
+            ends,
+            version.submission_days,
+            self.tariffs[version.pk],
+            version.referral_required,
+        )
         return Contract(pk, party, terms)
 
 
@@ -206,6 +219,8 @@ def benefits_of(version_pk: int, package_id: int, revision, level: str) -> dict[
             rule.ceiling_per_year,
             rule.guarantee_letter_required,
             rule.excluded,
+            rule.referral_rate_bp,
+            rule.emergency_rate_bp,
         )
         for rule in version.coverage_rules.all()
         if rule.level == level
@@ -220,24 +235,35 @@ def benefits_at(state: HouseholdState, day: datetime.date, level: str) -> dict[s
 
 
 def histories(beneficiary_ids: Iterable[int]) -> dict[int, History]:
-    """What each beneficiary was paid before: every line not rejected."""
-    found: dict[int, History] = defaultdict(History)
+    """What each beneficiary received before: the dates of care of every claim (its stays), and
+    every line not rejected."""
+    claims: dict[int, tuple] = {}
+    received: dict[int, list[Received]] = defaultdict(list)
     sql = (
-        f"SELECT c.beneficiary_id, c.provider_id, c.service_from, c.guarantee_letter_id,"
-        f" l.item_id, l.service_date, l.service_category, l.mutual_share"
+        f"SELECT c.id, c.beneficiary_id, c.provider_id, c.service_from, c.service_to,"
+        f" g.id, g.valid_from, g.valid_until, g.cap, g.service_category, g.cancelled_on,"
+        f" l.outcome, l.item_id, l.service_date, l.service_category, l.mutual_share"
         f" FROM {table(ClaimLine)} l JOIN {table(Claim)} c ON c.id = l.claim_id"
-        f" WHERE l.outcome <> %s AND l.item_id IS NOT NULL AND c.beneficiary_id IN ({{}})"
+        f" LEFT JOIN {table(GuaranteeLetter)} g ON g.id = c.guarantee_letter_id"
+        f" WHERE c.beneficiary_id IN ({{}})"
     )
-    for beneficiary, provider, start, letter, item, day, category, paid in rows_in(
-        sql, set(beneficiary_ids), [Outcome.REJECTED]
+    rejected = Outcome.REJECTED.value
+    for claim, beneficiary, provider, start, end, letter_id, *rest in rows_in(
+        sql, set(beneficiary_ids)
     ):
-        history = found[beneficiary]
-        history.claimed.add((provider, item, day))
-        history.item_days[item].append(day)
-        history.paid_in_year[(start.year, category)] += paid
-        history.paid_in_episode[(provider, start, category)] += paid
-        if letter is not None:
-            history.letter_paid[letter] += paid
+        letter_facts, (outcome, item, day, category, paid) = rest[:5], rest[5:]
+        if claim not in claims:
+            letter = Letter(letter_id, *letter_facts) if letter_id is not None else None
+            claims[claim] = (beneficiary, provider, start, end, letter)
+        if outcome == rejected or item is None:
+            continue
+        letter = claims[claim][4]
+        on_letter = letter is not None and letter.applies(category, day)
+        received[claim].append(Received(item, day, category, paid, on_letter))
+    found: dict[int, History] = defaultdict(History)
+    for claim, (beneficiary, provider, start, end, letter) in sorted(claims.items()):
+        letter_id = letter.id if letter is not None else None
+        found[beneficiary].add(provider, start, end, letter_id, received.get(claim, ()))
     return found
 
 
@@ -266,13 +292,13 @@ def provider_day_counts(
 
 
 def letters_of(beneficiary_ids: Iterable[int]) -> dict[int, list[tuple[int, int, int, Letter]]]:
-    """The guarantee letters of each beneficiary not cancelled, oldest first: (number, mutual,
-    provider, letter)."""
+    """The guarantee letters of each beneficiary, oldest first: (number, mutual, provider,
+    letter). A cancelled letter is among them: it still covers care before its cancellation."""
     found: dict[int, list] = defaultdict(list)
     sql = (
         f"SELECT beneficiary_id, number, mutual_id, provider_id, id, valid_from, valid_until,"
-        f" cap, service_category FROM {table(GuaranteeLetter)}"
-        f" WHERE cancelled_on IS NULL AND beneficiary_id IN ({{}})"
+        f" cap, service_category, cancelled_on FROM {table(GuaranteeLetter)}"
+        f" WHERE beneficiary_id IN ({{}})"
     )
     for beneficiary, number, mutual, provider, *letter in rows_in(sql, set(beneficiary_ids)):
         found[beneficiary].append((number, mutual, provider, Letter(*letter)))

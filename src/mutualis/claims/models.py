@@ -3,13 +3,17 @@
 A claim belongs to the mutual of its beneficiary, whoever pays the provider: under portability
 the agreement's party (another mutual, or a union) pays, and the claim is charged back to the
 beneficiary's mutual. Amounts are integers in the smallest unit of the currency; on every line
-and every claim, mutual share + co-payment + amount refused = amount asked.
+and every claim, the amount asked is split into three parts (claims.adjudication): what the
+mutual pays, what the member owes, and what the provider may not bill (its loss); the
+co-payment is the part of the member's share that the package's rate leaves.
 """
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from mutualis.benefits.choices import ServiceCategory
 from mutualis.claims.rules import Channel, ClaimStatus, Outcome, ReviewReason, VisitType, labels
@@ -20,9 +24,10 @@ from mutualis.federation.rules import Role
 from mutualis.membership.models import Beneficiary
 from mutualis.providers.models import Agreement, MedicalItem, Provider
 
-PARTS_ADD_UP = Q(mutual_share__gte=0, copay__gte=0, refused__gte=0) & Q(
-    asked=F("mutual_share") + F("copay") + F("refused")
+PARTS_ADD_UP = Q(mutual_share__gte=0, member_share__gte=0, provider_loss__gte=0) & Q(
+    asked=F("mutual_share") + F("member_share") + F("provider_loss")
 )
+COPAY_WITHIN_MEMBER_SHARE = Q(copay__lte=F("member_share"))
 
 
 class GuaranteeLetter(models.Model):
@@ -73,6 +78,22 @@ class GuaranteeLetter(models.Model):
 
     def __str__(self) -> str:
         return _("Guarantee letter %(number)s") % {"number": self.number}
+
+    @property
+    def in_force(self) -> bool:
+        """Neither cancelled nor past its last day (it may begin later)."""
+        return self.cancelled_on is None and self.valid_until >= timezone.localdate()
+
+    @property
+    def status_label(self) -> str:
+        """What the letter is today, in the user's language: cancelled, expired once its last
+        day is past, or valid. A cancelled letter still covers care given before the day of
+        its cancellation (claims.adjudication.Letter)."""
+        if self.cancelled_on is not None:
+            return pgettext("guarantee letter", "cancelled")
+        if self.valid_until < timezone.localdate():
+            return pgettext("guarantee letter", "expired")
+        return pgettext("guarantee letter", "valid")
 
 
 class Claim(models.Model):
@@ -133,8 +154,9 @@ class Claim(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     asked = models.PositiveBigIntegerField(_("amount asked"))
     mutual_share = models.PositiveBigIntegerField(_("paid by the mutual"))
+    member_share = models.PositiveBigIntegerField(_("owed by the member"))
+    provider_loss = models.PositiveBigIntegerField(_("not billable by the provider"))
     copay = models.PositiveBigIntegerField(_("co-payment"))
-    refused = models.PositiveBigIntegerField(_("refused"))
 
     class Meta:
         verbose_name = _("claim")
@@ -145,7 +167,10 @@ class Claim(models.Model):
                 fields=["mutual", "provider", "provider_reference"],
                 name="claim_reference_unique_for_provider",
             ),
-            models.CheckConstraint(condition=PARTS_ADD_UP, name="claim_parts_add_up"),
+            models.CheckConstraint(condition=PARTS_ADD_UP, name="claim_three_parts_add_up"),
+            models.CheckConstraint(
+                condition=COPAY_WITHIN_MEMBER_SHARE, name="claim_copay_within_member_share"
+            ),
             models.CheckConstraint(
                 condition=Q(service_to__gte=F("service_from")), name="claim_care_ends_after_start"
             ),
@@ -194,8 +219,9 @@ class ClaimLine(models.Model):
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     reasons = models.CharField(_("reasons"), max_length=200, blank=True)
     mutual_share = models.PositiveBigIntegerField(_("paid by the mutual"))
+    member_share = models.PositiveBigIntegerField(_("owed by the member"))
+    provider_loss = models.PositiveBigIntegerField(_("not billable by the provider"))
     copay = models.PositiveBigIntegerField(_("co-payment"))
-    refused = models.PositiveBigIntegerField(_("refused"))
     comment = models.CharField(_("comment of the medical advisor"), max_length=500, blank=True)
 
     class Meta:
@@ -206,7 +232,10 @@ class ClaimLine(models.Model):
             models.UniqueConstraint(
                 fields=["mutual", "claim", "position"], name="claim_line_position_unique"
             ),
-            models.CheckConstraint(condition=PARTS_ADD_UP, name="claim_line_parts_add_up"),
+            models.CheckConstraint(condition=PARTS_ADD_UP, name="claim_line_three_parts_add_up"),
+            models.CheckConstraint(
+                condition=COPAY_WITHIN_MEMBER_SHARE, name="claim_line_copay_within_member_share"
+            ),
             models.CheckConstraint(
                 condition=Q(asked=F("quantity") * F("unit_price")),
                 name="claim_line_asked_is_quantity_times_price",

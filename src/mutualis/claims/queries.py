@@ -23,21 +23,18 @@ from mutualis.providers.models import Provider
 
 def paid_in_year(beneficiary_id: int, year: int) -> dict[str, int]:
     """What the mutual paid for a beneficiary's care in a calendar year, by service category:
-    the mutual shares of the lines not rejected of the claims whose care began that year (what
-    the yearly ceilings count, claims.adjudication). One indexed read."""
+    the mutual shares of the lines not rejected dated that year, whenever their claim's care
+    began (what the yearly ceilings count, claims.adjudication). One indexed read."""
     claim, line = Claim._meta.db_table, ClaimLine._meta.db_table
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT l.service_category, SUM(l.mutual_share) FROM {claim} c"
             f" JOIN {line} l ON l.claim_id = c.id"
-            f" WHERE c.beneficiary_id = %s AND c.service_from >= %s AND c.service_from <= %s"
+            f" WHERE c.beneficiary_id = %s AND c.service_from <= %s AND c.service_to >= %s"
+            f" AND l.service_date BETWEEN %s AND %s"
             f" AND l.outcome <> %s GROUP BY l.service_category",
-            [
-                beneficiary_id,
-                datetime.date(year, 1, 1),
-                datetime.date(year, 12, 31),
-                Outcome.REJECTED.value,
-            ],
+            [beneficiary_id, last, first, first, last, Outcome.REJECTED.value],
         )
         return {category: int(total) for category, total in cursor.fetchall()}
 
@@ -97,9 +94,11 @@ def eligibility(beneficiary: Beneficiary, provider: Provider, on: datetime.date)
         GuaranteeLetter.objects.filter(
             beneficiary=beneficiary,
             provider=provider,
-            cancelled_on__isnull=True,
             valid_until__gte=on,
-        ).order_by("valid_from")
+        )
+        # a letter cancelled from a later day still covers care on `on`
+        .exclude(cancelled_on__lte=on)
+        .order_by("valid_from")
     )
     return Eligibility(
         beneficiary,

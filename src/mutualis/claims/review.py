@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mutualis.claims.adjudication import LineDecision
-from mutualis.claims.rules import Outcome, ReviewReason
+from mutualis.claims.rules import Outcome, ReviewReason, billing_fault
 from mutualis.core.money import BASIS_POINTS
 
 
@@ -56,21 +56,47 @@ def review_reasons(
 
 @dataclass(frozen=True)
 class Parts:
+    """A line's three parts (they add up to the amount asked) and its co-payment, the part of
+    the member's that the package's rate leaves."""
+
     outcome: str
     mutual_share: int
-    copay: int
-    refused: int
+    member_share: int
+    provider_loss: int
+    copay: int = 0
 
 
-def reviewed(asked: int, decided: Parts, outcome: str, mutual_share: int | None = None) -> Parts:
+def reviewed(
+    asked: int, decided: Parts, outcome: str, mutual_share: int | None = None, reason: str = ""
+) -> Parts:
     """A line as the medical advisor decides it: approved as adjudicated, adjusted to pay
-    `mutual_share` (never more than adjudication allowed; the rest is refused), or rejected
-    (all of it refused). The parts still add up to the amount asked."""
+    `mutual_share` (never more than adjudication allowed), or rejected. What the mutual no
+    longer pays is owed as `reason` says (claims.rules.BILLING_REASONS): by the provider when
+    the care or its bill is at fault (not medically justified), else by the member; what was
+    the provider's loss stays it. The parts still add up to the amount asked."""
     if outcome == Outcome.APPROVED:
         return decided
+    providers = billing_fault((reason,))
     if outcome == Outcome.REJECTED:
-        return Parts(Outcome.REJECTED, 0, 0, asked)
+        if providers:
+            return Parts(Outcome.REJECTED, 0, 0, asked, 0)
+        owed = asked - decided.provider_loss
+        return Parts(Outcome.REJECTED, 0, owed, decided.provider_loss, 0)
     if mutual_share is None or not 0 <= mutual_share <= decided.mutual_share:
         raise ValueError("an adjusted line pays between nothing and what adjudication allowed")
     cut = decided.mutual_share - mutual_share
-    return Parts(Outcome.ADJUSTED, mutual_share, decided.copay, decided.refused + cut)
+    if providers:
+        return Parts(
+            Outcome.ADJUSTED,
+            mutual_share,
+            decided.member_share,
+            decided.provider_loss + cut,
+            decided.copay,
+        )
+    return Parts(
+        Outcome.ADJUSTED,
+        mutual_share,
+        decided.member_share + cut,
+        decided.provider_loss,
+        decided.copay,
+    )

@@ -45,6 +45,7 @@ class ReasonCode(models.TextChoices):
     SUBMITTED_LATE = "submitted_late", _("claim submitted after the agreement's deadline")
     NO_AGREEMENT = "no_agreement", _("no agreement with the provider")
     AGREEMENT_EXPIRED = "agreement_expired", _("agreement not in force on the date of care")
+    REFERRAL_MISSING = "referral_missing", _("referral required by the agreement")
     # each line
     UNKNOWN_ITEM = "unknown_item", _("act or medicine unknown")
     NOT_IN_PACKAGE = "not_in_package", _("service not in the benefit package at this level")
@@ -62,6 +63,33 @@ class ReasonCode(models.TextChoices):
     # the medical advisor
     NOT_JUSTIFIED = "not_justified", _("not medically justified")
     MEDICAL_ADVISOR = "medical_advisor", _("decision of the medical advisor")
+
+
+# Who owes a rejected line (docs/claims.md, "Who owes what"). These reasons are about the
+# provider's billing: the provider may not bill the line at all, to the mutual or the member
+# (its loss). Every other reason is about the member's rights: the member owes the line at the
+# agreed tariff, and what is above the tariff stays the provider's loss. When both kinds apply,
+# the provider's wins: a line that may not be billed is owed by nobody.
+BILLING_REASONS = frozenset(
+    {
+        ReasonCode.DUPLICATE.value,
+        ReasonCode.UNKNOWN_ITEM.value,
+        ReasonCode.NOT_IN_AGREEMENT.value,
+        ReasonCode.NO_AGREEMENT.value,
+        ReasonCode.AGREEMENT_EXPIRED.value,
+        ReasonCode.SUBMITTED_LATE.value,
+        ReasonCode.FUTURE_DATE.value,
+        ReasonCode.REFERRAL_MISSING.value,
+        # the medical advisor judges the care and the bill, not the member's rights
+        ReasonCode.NOT_JUSTIFIED.value,
+        ReasonCode.MEDICAL_ADVISOR.value,
+    }
+)
+
+
+def billing_fault(reasons) -> bool:
+    """Whether the provider may not bill a line rejected (or cut) for these reasons."""
+    return any(reason in BILLING_REASONS for reason in reasons)
 
 
 class ReviewReason(models.TextChoices):

@@ -264,14 +264,14 @@ class Batch:
 
     def letter_for(self, index: int, person: read.Person, provider: int) -> Letter | None:
         """The letter the claim names, or else the beneficiary's letter for this provider
-        valid on the first day of care."""
+        that applies on the first day of care (valid, and not cancelled by then)."""
         claim = self.inputs[index]
         for number, mutual, letter_provider, letter in self.letters.get(person.id, ()):
             if claim.letter_number is not None:
                 if number == claim.letter_number and mutual == person.mutual_id:
                     return letter
-            elif letter_provider == provider and (
-                letter.valid_from <= claim.service_from <= letter.valid_until
+            elif letter_provider == provider and letter.applies(
+                letter.service_category, claim.service_from
             ):
                 return letter
         return None
@@ -334,6 +334,7 @@ class Batch:
                 benefits=read.benefits_at(state, claim.service_from, place.level),
                 not_covered=not_covered,
                 letter=letter,
+                visit_type=claim.visit_type,
             )
             history = histories.setdefault(who.id, History())
             decisions = adjudicate(facts, history)
@@ -348,14 +349,15 @@ class Batch:
             invoice = f"{claim.provider_code.strip()}:{claim.provider_reference.strip()}"
             sample_key = zlib.crc32(invoice.encode())
             review = review_reasons(policies[who.mutual_path], decisions, frequency, sample_key)
-            totals = [0, 0, 0, 0]
+            totals = [0, 0, 0, 0, 0]
             for position, (line, item, decision) in enumerate(
                 zip(claim.lines, items, decisions, strict=True), start=1
             ):
                 totals[0] += decision.asked
                 totals[1] += decision.mutual_share
-                totals[2] += decision.copay
-                totals[3] += decision.refused
+                totals[2] += decision.member_share
+                totals[3] += decision.provider_loss
+                totals[4] += decision.copay
                 line_rows.append(
                     (
                         next(line_ids),
@@ -374,8 +376,9 @@ class Batch:
                         decision.outcome,
                         joined(decision.reasons),
                         decision.mutual_share,
+                        decision.member_share,
+                        decision.provider_loss,
                         decision.copay,
-                        decision.refused,
                     )
                 )
             claim_rows.append(
@@ -431,8 +434,9 @@ CLAIM_FIELDS = (
     "review_reasons",
     "asked",
     "mutual_share",
+    "member_share",
+    "provider_loss",
     "copay",
-    "refused",
 )
 LINE_FIELDS = (
     "id",
@@ -451,8 +455,9 @@ LINE_FIELDS = (
     "outcome",
     "reasons",
     "mutual_share",
+    "member_share",
+    "provider_loss",
     "copay",
-    "refused",
 )
 
 
@@ -491,9 +496,13 @@ def claim_review(*, by, claim: Claim, reviews: Sequence[LineReview]) -> Claim:
                     errors[f"{key}.comment"] = [
                         _("Explain an adjustment or a rejection to the provider.")
                     ]
-            before = Parts(line.outcome, line.mutual_share, line.copay, line.refused)
+            before = Parts(
+                line.outcome, line.mutual_share, line.member_share, line.provider_loss, line.copay
+            )
             try:
-                after = reviewed(line.asked, before, review.outcome, review.mutual_share)
+                after = reviewed(
+                    line.asked, before, review.outcome, review.mutual_share, review.reason
+                )
             except ValueError:
                 errors[f"{key}.mutual_share"] = [
                     _("The amount paid must be between 0 and %(max)s.") % {"max": line.mutual_share}
@@ -505,11 +514,10 @@ def claim_review(*, by, claim: Claim, reviews: Sequence[LineReview]) -> Claim:
         for line, review, after in decided:
             before = snapshot(line)
             line.outcome = after.outcome
-            line.mutual_share, line.copay, line.refused = (
-                after.mutual_share,
-                after.copay,
-                after.refused,
-            )
+            line.mutual_share = after.mutual_share
+            line.member_share = after.member_share
+            line.provider_loss = after.provider_loss
+            line.copay = after.copay
             if review.outcome != Outcome.APPROVED and review.reason not in split(line.reasons):
                 line.reasons = joined((*split(line.reasons), review.reason))
             line.comment = review.comment.strip()
@@ -519,8 +527,9 @@ def claim_review(*, by, claim: Claim, reviews: Sequence[LineReview]) -> Claim:
         before = snapshot(claim)
         every = list(claim.lines.all())
         claim.mutual_share = sum(line.mutual_share for line in every)
+        claim.member_share = sum(line.member_share for line in every)
+        claim.provider_loss = sum(line.provider_loss for line in every)
         claim.copay = sum(line.copay for line in every)
-        claim.refused = sum(line.refused for line in every)
         claim.status = ClaimStatus.DECIDED
         claim.reviewed_by = by if getattr(by, "pk", None) else None
         claim.reviewed_at = timezone.now()

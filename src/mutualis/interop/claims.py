@@ -2,8 +2,12 @@
 
 A provider's software sends one invoice as a Claim; `claims.services.claims_submit`, the one
 way claims come in (a clerk's screen, an Excel batch), checks, adjudicates and saves it. The
-ClaimResponse says for each item what was asked, the co-payment, what the mutual pays, what is
-refused and why (claims.rules.ReasonCode).
+ClaimResponse says for each item, in HL7's adjudication categories as FHIR means them, what was
+`submitted` (asked), what is `eligible` (what the provider may bill: the amount asked less what
+is above the tariff or may not be billed at all), the `copay`, the rate (`eligpercent`) and the
+`benefit` the mutual pays; the provider's loss is submitted − eligible, and what the member owes
+is eligible − benefit (the co-payment and whatever is beyond a limit). Then the outcome and why
+(claims.rules.ReasonCode).
 
 How a Claim maps onto a claim of ours:
 - `identifier[0].value`: the provider's own invoice number;
@@ -243,12 +247,16 @@ def percent(basis_points: int) -> int | float:
 
 
 def adjudications(line, currency: str) -> list[dict]:
-    """What was asked, the co-payment, what the mutual pays and the rate, what is refused, and
-    the line's outcome with each reason for it."""
+    """What was asked, what is eligible, the co-payment, the rate and what the mutual pays,
+    then the line's outcome with each reason for it."""
     found = [
         {
             "category": concept(codes.HL7_ADJUDICATION, "submitted"),
             "amount": money(line.asked, currency),
+        },
+        {
+            "category": concept(codes.HL7_ADJUDICATION, "eligible"),
+            "amount": money(line.asked - line.provider_loss, currency),
         },
         {
             "category": concept(codes.HL7_ADJUDICATION, "copay"),
@@ -261,10 +269,6 @@ def adjudications(line, currency: str) -> list[dict]:
         {
             "category": concept(codes.HL7_ADJUDICATION, "benefit"),
             "amount": money(line.mutual_share, currency),
-        },
-        {
-            "category": concept(codes.ADJUDICATION, "refused", _("refused")),
-            "amount": money(line.refused, currency),
         },
     ]
     outcome = concept(codes.CLAIM_OUTCOME, line.outcome, Outcome(line.outcome).label)
@@ -282,14 +286,14 @@ def claim_response(claim: Claim, lines, sequences: list[int], data: dict) -> Val
     currency = claim.mutual.currency
     amount = {
         "paid": formats.number_format(claim.mutual_share, force_grouping=True),
-        "copay": formats.number_format(claim.copay, force_grouping=True),
-        "refused": formats.number_format(claim.refused, force_grouping=True),
+        "member": formats.number_format(claim.member_share, force_grouping=True),
+        "loss": formats.number_format(claim.provider_loss, force_grouping=True),
         "currency": currency,
     }
     disposition = (
         _(
-            "%(paid)s %(currency)s paid by the mutual, %(copay)s %(currency)s of co-payment, "
-            "%(refused)s %(currency)s refused."
+            "%(paid)s %(currency)s paid by the mutual, %(member)s %(currency)s owed by the "
+            "member, %(loss)s %(currency)s not billable by the provider."
         )
         % amount
     )
@@ -321,15 +325,10 @@ def claim_response(claim: Claim, lines, sequences: list[int], data: dict) -> Val
                 }
                 for code, value in (
                     ("submitted", claim.asked),
+                    ("eligible", claim.asked - claim.provider_loss),
                     ("copay", claim.copay),
                     ("benefit", claim.mutual_share),
                 )
-            ]
-            + [
-                {
-                    "category": concept(codes.ADJUDICATION, "refused", _("refused")),
-                    "amount": money(claim.refused, currency),
-                }
             ],
         },
     )

@@ -27,7 +27,6 @@ CARD_PROBLEM = f"{BASE}/CodeSystem/card-problem"  # core.signing's problems, bel
 BENEFIT_TYPE = f"{BASE}/CodeSystem/benefit-type"  # what HL7's benefit types cannot say exactly
 MEDICAL_ITEM = f"{BASE}/CodeSystem/medical-item"  # providers.models.MedicalItem.code
 CLAIM_OUTCOME = f"{BASE}/CodeSystem/claim-outcome"  # claims.rules.Outcome
-ADJUDICATION = f"{BASE}/CodeSystem/adjudication"  # `refused`, which HL7's categories lack
 
 # Extensions
 COVERAGE_REASON = f"{BASE}/StructureDefinition/coverage-reason"

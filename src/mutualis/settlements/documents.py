@@ -3,9 +3,9 @@ sends a provider, and the clearing between mutuals of a month.
 
 A statement shows who pays and whom, the period, every claim (the beneficiary's member number,
 the date of care, the provider's invoice number, the amount asked and its split into the
-mutual's share, the co-payment and the amount refused), the totals, and the date by which it is
-to be paid under the agreement's terms. A cancelled statement says so in red, so that it cannot
-pass for one to pay.
+mutual's share, what the member owes and what the provider may not bill), the totals, and the
+date by which it is to be paid under the agreement's terms. A cancelled statement says so in
+red, so that it cannot pass for one to pay.
 """
 
 import io
@@ -188,8 +188,9 @@ STATEMENT_COLUMNS = (
     (gettext_lazy("invoice number"), 0.17),
     (gettext_lazy("asked"), 0.135),
     (gettext_lazy("paid by the mutual"), 0.135),
-    (gettext_lazy("co-payment"), 0.135),
-    (gettext_lazy("refused"), 0.135),
+    # short heads that fit their column: what the member owes, what the provider may not bill
+    (gettext_lazy("member's share"), 0.135),
+    (gettext_lazy("not billable"), 0.135),
 )
 
 
@@ -243,7 +244,7 @@ def statement_pdf(statement: Statement, *, language: str = "fr", compress: bool 
         rows, sums = [], [0, 0, 0, 0]
         for line in lines:
             claim = line.claim
-            amounts = (claim.asked, line.amount, claim.copay, claim.refused)
+            amounts = (claim.asked, line.amount, claim.member_share, claim.provider_loss)
             sums = [s + a for s, a in zip(sums, amounts, strict=True)]
             rows.append(
                 [

@@ -30,8 +30,8 @@ def statement_xlsx(statement: Statement, language: str) -> bytes:
                 line.claim.provider_reference,
                 int(line.claim.asked),
                 int(line.amount),
-                int(line.claim.copay),
-                int(line.claim.refused),
+                int(line.claim.member_share),
+                int(line.claim.provider_loss),
             ]
             for line in lines
         ]
@@ -52,8 +52,8 @@ def statement_xlsx(statement: Statement, language: str) -> bytes:
                 label(Claim, "provider_reference"),
                 label(Claim, "asked"),
                 label(Claim, "mutual_share"),
-                label(Claim, "copay"),
-                label(Claim, "refused"),
+                label(Claim, "member_share"),
+                label(Claim, "provider_loss"),
             ],
             [16, 28, 12, 18, 14, 14, 14, 14],
             [*rows, total],

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('benefits', '0002_package_rules_revision'),
+        ('benefits', '0003_coverage_rates_by_visit_type'),
     ]
 
     operations = [
