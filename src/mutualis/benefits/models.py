@@ -125,7 +125,7 @@ class PackageVersion(models.Model):
     waiting_days = models.PositiveIntegerField(
         _("waiting period (days)"),
         default=30,
-        help_text=_("Days after the first payment before care is covered."),
+        help_text=_("Days after a beneficiary's cover starts before their care is covered."),
     )
     reentry_waiting_days = models.PositiveIntegerField(
         _("waiting period after a suspension (days)"),
