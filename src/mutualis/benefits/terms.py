@@ -10,12 +10,15 @@ import datetime
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from mutualis.benefits.choices import ContributionBasis, NewcomerBilling, PeriodAnchor
 from mutualis.benefits.models import PackageVersion
 from mutualis.benefits.queries import package_rules
+from mutualis.core.money import split_by_shares
 from mutualis.core.periods import PeriodUnit
+
+MEMBER = "member"
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,22 @@ class Terms:
             if rule_category == category:
                 shares[payer] = points
         return shares
+
+    def parts(self, amount: int, category: str) -> tuple[int, tuple[tuple[int, int], ...]]:
+        """The member's part of `amount` for a beneficiary of `category`, and each third payer's
+        (those with a part), rounded once (core.money.split_by_shares). Remembered: the dues of
+        a batch of households split the same few amounts thousands of times."""
+        found = self._parts.get((amount, category))
+        if found is None:
+            split = split_by_shares(amount, self.shares_for(category), MEMBER)
+            member = split.pop(MEMBER)
+            found = (member, tuple((payer, part) for payer, part in split.items() if part))
+            self._parts[(amount, category)] = found
+        return found
+
+    @cached_property
+    def _parts(self) -> dict[tuple[int, str], tuple[int, tuple[tuple[int, int], ...]]]:
+        return {}
 
     def waiting_for(self, service: str | None) -> int:
         if service is None:

@@ -55,7 +55,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import SimpleNamespace
+from types import MappingProxyType, SimpleNamespace
 from typing import NamedTuple
 
 from mutualis.claims.rules import Outcome, ReasonCode, VisitType, billing_fault
@@ -156,14 +156,16 @@ class ClaimFacts:
     visit_type: str = "normal"
 
 
-@dataclass
 class Episode:
     """A stay at one provider: the dates of care of its claims, the letters they name, and what
-    the mutual paid for it by service category."""
+    the mutual paid for it by service category. Plain slots: a batch makes one per claim."""
 
-    spans: list[tuple[datetime.date, datetime.date]] = field(default_factory=list)
-    letters: set[int] = field(default_factory=set)
-    paid: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    __slots__ = ("letters", "paid", "spans")
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[datetime.date, datetime.date]] = []
+        self.letters: set[int] = set()
+        self.paid: dict[str, int] = {}
 
     def continued_by(self, start: datetime.date, end: datetime.date, letter: int | None) -> bool:
         """Whether care from `start` to `end` (under `letter`) is part of this stay: its dates
@@ -171,6 +173,9 @@ class Episode:
         if letter is not None and letter in self.letters:
             return True
         return any(first - ONE_DAY <= end and start <= last + ONE_DAY for first, last in self.spans)
+
+
+NOTHING_PAID: Mapping[str, int] = MappingProxyType({})  # a stay not begun yet
 
 
 class Received(NamedTuple):
@@ -199,16 +204,19 @@ class History:
 
     def paid_in_stay(
         self, provider: int, start: datetime.date, end: datetime.date, letter: int | None
-    ) -> dict[str, int]:
+    ) -> Mapping[str, int]:
         """What the mutual paid, by service category, for the stay that care from `start` to
         `end` continues (joining several earlier ones when it bridges them)."""
-        found = [e for e in self.episodes.get(provider, ()) if e.continued_by(start, end, letter)]
+        stays = self.episodes.get(provider)
+        if not stays:
+            return NOTHING_PAID
+        found = [e for e in stays if e.continued_by(start, end, letter)]
         if len(found) == 1:
             return found[0].paid
-        paid: dict[str, int] = defaultdict(int)
+        paid: dict[str, int] = {}
         for episode in found:
             for category, amount in episode.paid.items():
-                paid[category] += amount
+                paid[category] = paid.get(category, 0) + amount
         return paid
 
     def add(
@@ -231,18 +239,19 @@ class History:
                 stay.spans.extend(episode.spans)
                 stay.letters |= episode.letters
                 for category, amount in episode.paid.items():
-                    stay.paid[category] += amount
+                    stay.paid[category] = stay.paid.get(category, 0) + amount
             stays.append(stay)
         stay.spans.append((start, end))
         if letter is not None:
             stay.letters.add(letter)
-        for line in received:
-            self.claimed.add((line.item, line.day))
-            self.item_days[line.item].append(line.day)
-            self.paid_in_year[(line.day.year, line.category)] += line.mutual_share
-            stay.paid[line.category] += line.mutual_share
-            if line.on_letter and letter is not None:
-                self.letter_paid[letter] += line.mutual_share
+        paid = stay.paid
+        for item, day, category, mutual_share, on_letter in received:
+            self.claimed.add((item, day))
+            self.item_days[item].append(day)
+            self.paid_in_year[(day.year, category)] += mutual_share
+            paid[category] = paid.get(category, 0) + mutual_share
+            if on_letter and letter is not None:
+                self.letter_paid[letter] += mutual_share
 
     def record(self, claim: ClaimFacts, decisions: Sequence["LineDecision"]) -> None:
         letter = claim.letter
@@ -251,8 +260,8 @@ class History:
             claim.service_from,
             claim.service_to,
             letter.id if letter is not None else None,
-            (
-                Received(
+            [  # as `Received`, in plain tuples
+                (
                     line.item.id,
                     line.service_date,
                     line.item.service_category,
@@ -262,7 +271,7 @@ class History:
                 )
                 for line, decision in zip(claim.lines, decisions, strict=True)
                 if decision.outcome != OUTCOME.REJECTED and line.item is not None
-            ),
+            ],
         )
 
 

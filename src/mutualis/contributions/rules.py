@@ -39,6 +39,7 @@ mutual: they never hold up a member's cover.
 """
 
 import datetime
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -49,11 +50,10 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.choices import Category, NewcomerBilling, PeriodAnchor, Relationship
 from mutualis.benefits.terms import Terms
-from mutualis.core.money import allocate_in_order, split_by_shares
+from mutualis.core.money import allocate_in_order
 from mutualis.core.periods import Grid, in_force
 from mutualis.membership.rules import birthday
 
-MEMBER = "member"
 DAY = datetime.timedelta(days=1)
 # A child enrolled within this many days of their birth is a newborn (rule 2's exemption).
 NEWBORN_DAYS = 90
@@ -176,9 +176,8 @@ def prorated(amount: int, start: datetime.date, end: datetime.date, joined: date
 
 
 def line_of(terms: Terms, key: int | None, amount: int, category: str) -> Line:
-    parts = split_by_shares(amount, terms.shares_for(category), MEMBER)
-    member = parts.pop(MEMBER)
-    return Line(key, member, {payer: part for payer, part in parts.items() if part})
+    member, payers = terms.parts(amount, category)
+    return Line(key, member, dict(payers))
 
 
 def period_due(
@@ -489,20 +488,38 @@ class Household:
     def dues_by_start(self) -> dict[datetime.date, PeriodDue]:
         return {due.period_start: due for due in self.dues}
 
+    @cached_property
+    def line_orders(self) -> dict[datetime.date, list[tuple[datetime.date, int]]]:
+        """For each period, the order of its lines' beneficiaries (a household's line first)."""
+        first = (datetime.date.min, -1)
+        return {
+            due.period_start: [
+                first if line.key is None else self.by_key[line.key].order for line in due.lines
+            ]
+            for due in self.dues
+        }
+
     def share_settled(self, member: Member, start: datetime.date) -> Paid | None:
         """When `member`'s share of the period starting on `start` was settled, with the shares
         of everyone before them (see the module's docstring)."""
-        due = self.dues_by_start.get(start)
-        if due is None:
+        orders = self.line_orders.get(start)
+        if orders is None:
             return None
-        before = sum(
-            1
-            for line in due.lines
-            if line.key is None or self.by_key[line.key].order <= member.order
-        )
+        before = bisect_right(orders, member.order)
         if before == 0:
             return Paid(start, start)
         return self.settlement.lines_settled[start][before - 1]
+
+    def aged_out_from(self, member: Member, terms: Terms) -> datetime.date | None:
+        """`aged_out_from` for this household's periods, worked out once per member and limit."""
+        key = (member.key, terms.child_age_limit)
+        if key not in self._aged_out:
+            self._aged_out[key] = aged_out_from(member, terms, self.grid)
+        return self._aged_out[key]
+
+    @cached_property
+    def _aged_out(self) -> dict[tuple[int, int], datetime.date | None]:
+        return {}
 
     def cover(self, key: int) -> Cover:
         found = self._covers.get(key)
@@ -523,60 +540,91 @@ class Household:
             return Cover(member, joined, None, None, False, (), ())
         begins = max(joined, fee.on, paid.on)
         waits_from = max(joined, fee.counted_from, paid.counted_from)
-        spans: list[Span] = []
-        gaps: list[Gap] = []
-        covered_to_end = False  # cover ran to the last day of the period before
-        entering = True  # the first period walked: the one cover begins in
-        resumes = None  # the end of a waiting period after a suspension, once paid
-        start = grid.start(begins)
-        horizon = grid.shift(max(self.dues[-1].period_start, start))
-        while start <= horizon:
-            end = grid.end(start)
-            terms = in_force(self.versions, start)
-            settled = self.share_settled(member, start)
-            gap_from = begins if entering else start
-            if covered_to_end:
-                grace_days = terms.grace_days if terms else 0
-                grace_last = min(start + grace_days * DAY - DAY, end)
-                if settled is not None and settled.on <= grace_last + DAY:
-                    spans.append(Span(start, end))
-                    start = grid.shift(start)
-                    continue
-                if grace_last >= start:
-                    spans.append(Span(start, grace_last, grace=True))
-                gap_from = grace_last + DAY
-            covered_to_end = False
-            if settled is None:
-                if gap_from <= end:
-                    gaps.append(Gap(gap_from, end, start))
-                resumes = None
-            else:
-                if gap_from < settled.on:
-                    gaps.append(Gap(gap_from, min(settled.on - DAY, end), start))
-                back = max(gap_from, settled.on)
-                reentry = terms.reentry_waiting_days if terms and not entering else 0
-                if resumes is not None and settled.on <= start:
-                    back = max(back, resumes)  # paid ahead, in a waiting period begun before
-                elif reentry:
-                    back = max(back, settled.counted_from + reentry * DAY)
-                if max(gap_from, settled.on) < back:
-                    wait_from = max(gap_from, settled.on)
-                    gaps.append(Gap(wait_from, min(back - DAY, end), start, back))
-                resumes = back
-                if back <= end:
-                    spans.append(Span(back, end))
-                    covered_to_end, resumes = True, None
-            entering = False
-            start = grid.shift(start)
+        starts = self.starts_from(grid.start(begins))
+        settled = tuple(self.share_settled(member, start) for start in starts)
+        # Members whose shares were settled together walk the same way: walk once.
+        walk = (begins, settled)
+        if walk not in self._walks:
+            self._walks[walk] = self._walk(begins, starts, settled)
+        spans, gaps = self._walks[walk]
         return Cover(
             member,
             joined,
             begins,
             waits_from,
             self.newborn_exempt(member),
-            tuple(spans),
-            unpaid_runs(gaps),
+            spans,
+            gaps,
         )
+
+    def starts_from(self, first: datetime.date) -> tuple[datetime.date, ...]:
+        """The periods from the one starting on `first` to the one after the last due."""
+        found = self._starts.get(first)
+        if found is None:
+            starts, start = [], first
+            horizon = self.grid.shift(max(self.dues[-1].period_start, first))
+            while start <= horizon:
+                starts.append(start)
+                start = self.grid.shift(start)
+            found = self._starts[first] = tuple(starts)
+        return found
+
+    @cached_property
+    def _starts(self) -> dict[datetime.date, tuple[datetime.date, ...]]:
+        return {}
+
+    @cached_property
+    def _walks(self) -> dict[tuple, tuple[tuple[Span, ...], tuple[Gap, ...]]]:
+        return {}
+
+    def _walk(
+        self,
+        begins: datetime.date,
+        starts: Sequence[datetime.date],
+        settled: Sequence[Paid | None],
+    ) -> tuple[tuple[Span, ...], tuple[Gap, ...]]:
+        """The spans and gaps of cover from `begins`, period by period (`starts`), given when
+        the beneficiary's share of each was settled (see the module's docstring)."""
+        spans: list[Span] = []
+        gaps: list[Gap] = []
+        covered_to_end = False  # cover ran to the last day of the period before
+        resumes = None  # the end of a waiting period after a suspension, once paid
+        for index, start in enumerate(starts):
+            entering = index == 0  # the period cover begins in
+            end = starts[index + 1] - DAY if index + 1 < len(starts) else self.grid.end(start)
+            terms = in_force(self.versions, start)
+            paid = settled[index]
+            gap_from = begins if entering else start
+            if covered_to_end:
+                grace_days = terms.grace_days if terms else 0
+                grace_last = min(start + grace_days * DAY - DAY, end)
+                if paid is not None and paid.on <= grace_last + DAY:
+                    spans.append(Span(start, end))
+                    continue
+                if grace_last >= start:
+                    spans.append(Span(start, grace_last, grace=True))
+                gap_from = grace_last + DAY
+            covered_to_end = False
+            if paid is None:
+                if gap_from <= end:
+                    gaps.append(Gap(gap_from, end, start))
+                resumes = None
+                continue
+            if gap_from < paid.on:
+                gaps.append(Gap(gap_from, min(paid.on - DAY, end), start))
+            back = max(gap_from, paid.on)
+            reentry = terms.reentry_waiting_days if terms and not entering else 0
+            if resumes is not None and paid.on <= start:
+                back = max(back, resumes)  # paid ahead, in a waiting period begun before
+            elif reentry:
+                back = max(back, paid.counted_from + reentry * DAY)
+            if max(gap_from, paid.on) < back:
+                gaps.append(Gap(max(gap_from, paid.on), min(back - DAY, end), start, back))
+            resumes = back
+            if back <= end:
+                spans.append(Span(back, end))
+                covered_to_end, resumes = True, None
+        return tuple(spans), unpaid_runs(gaps)
 
     def newborn_exempt(self, member: Member) -> bool:
         """A newborn enrolled by a household whose head was in cover on the day of birth."""
@@ -638,7 +686,7 @@ def coverage_at(
         if household.settlement.fee_settled is None or household.cover(key).begins is None:
             reasons.append(Because(Reason.NEVER_PAID))
         return Coverage(False, tuple(reasons))
-    aged_out = aged_out_from(member, terms, grid)
+    aged_out = household.aged_out_from(member, terms)
     if aged_out is not None and on >= aged_out and not terms.adult_dependants_allowed:
         reasons.append(Because(Reason.OVER_AGE_LIMIT, aged_out))
     if service is not None and service in terms.excluded_services:
