@@ -80,6 +80,11 @@ class Terms:
     def _parts(self) -> dict[tuple[int, str], tuple[int, tuple[tuple[int, int], ...]]]:
         return {}
 
+    @cached_property
+    def special_services(self) -> frozenset[str]:
+        """The services with a rule of their own: a waiting period, or an exclusion."""
+        return frozenset(self.waiting_days_by_service) | self.excluded_services
+
     def waiting_for(self, service: str | None) -> int:
         if service is None:
             return self.waiting_days

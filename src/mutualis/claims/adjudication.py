@@ -275,10 +275,9 @@ class History:
         )
 
 
-@dataclass(frozen=True)
-class LineDecision:
+class LineDecision(NamedTuple):
     """`mutual_share + member_share + provider_loss == asked`; `copay` is the part of the member
-    share that is the co-payment."""
+    share that is the co-payment. A named tuple: a batch decides hundreds of thousands."""
 
     outcome: str
     reasons: tuple[str, ...]

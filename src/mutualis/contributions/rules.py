@@ -450,10 +450,16 @@ class Cover:
     gaps: tuple[Gap, ...]
 
     def span_on(self, day: datetime.date) -> Span | None:
-        return next((s for s in self.spans if s.first <= day <= s.last), None)
+        for span in self.spans:
+            if span.first <= day <= span.last:
+                return span
+        return None
 
     def gap_on(self, day: datetime.date) -> Gap | None:
-        return next((g for g in self.gaps if g.first <= day <= g.last), None)
+        for gap in self.gaps:
+            if gap.first <= day <= gap.last:
+                return gap
+        return None
 
     def covered_until(self, day: datetime.date) -> datetime.date:
         """The last day of the run of spans that holds `day`."""
@@ -491,13 +497,9 @@ class Household:
     @cached_property
     def line_orders(self) -> dict[datetime.date, list[tuple[datetime.date, int]]]:
         """For each period, the order of its lines' beneficiaries (a household's line first)."""
-        first = (datetime.date.min, -1)
-        return {
-            due.period_start: [
-                first if line.key is None else self.by_key[line.key].order for line in due.lines
-            ]
-            for due in self.dues
-        }
+        orders = {member.key: (member.enrolled_on, member.key) for member in self.members}
+        orders[None] = (datetime.date.min, -1)
+        return {due.period_start: [orders[line.key] for line in due.lines] for due in self.dues}
 
     def share_settled(self, member: Member, start: datetime.date) -> Paid | None:
         """When `member`'s share of the period starting on `start` was settled, with the shares
@@ -726,9 +728,7 @@ def coverage_by_service(
     """`coverage_at` for several services on one day, computed once for the services the
     package gives no rule of their own (waiting period, exclusion): most of them."""
     terms = in_force(household.versions, on)
-    special = (
-        terms.waiting_days_by_service.keys() | terms.excluded_services if terms else frozenset()
-    )
+    special = terms.special_services if terms else frozenset()
     common = None
     found = {}
     for service in services:
