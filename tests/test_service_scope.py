@@ -26,9 +26,9 @@ from mutualis.benefits import services as benefits
 from mutualis.benefits.models import BenefitPackage
 from mutualis.claims import imports as claim_imports
 from mutualis.claims import services as claims
+from mutualis.claims.choices import ClaimStatus, Outcome
 from mutualis.claims.models import Claim, GuaranteeLetter
 from mutualis.claims.queries import member_lookup_prefix
-from mutualis.claims.rules import ClaimStatus, Outcome
 from mutualis.contributions import services as contributions
 from mutualis.contributions.models import Payment
 from mutualis.federation import services as federation_services

@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from mutualis.claims.choices import ClaimStatus
 from mutualis.claims.models import Claim, ReviewPolicy
-from mutualis.claims.rules import ClaimStatus
 from mutualis.contributions.services import payment_record
 from mutualis.core.signing import card_payload
 from mutualis.federation.services import user_create

@@ -17,8 +17,8 @@ from mutualis.claims.adjudication import (
     Line,
     adjudicate,
 )
+from mutualis.claims.choices import Outcome, ReasonCode
 from mutualis.claims.review import Parts, reviewed
-from mutualis.claims.rules import Outcome, ReasonCode
 from mutualis.core.money import share
 
 DAY = datetime.date(2025, 6, 2)

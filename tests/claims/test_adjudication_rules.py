@@ -13,7 +13,7 @@ from mutualis.claims.adjudication import (
     Line,
     adjudicate,
 )
-from mutualis.claims.rules import Outcome, ReasonCode
+from mutualis.claims.choices import Outcome, ReasonCode
 
 D = datetime.date
 CONSULTATION = Item(1, "consultation")

@@ -16,9 +16,9 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.test import TestCase
 from django.utils import timezone
 
+from mutualis.claims.choices import ClaimStatus, Outcome, ReasonCode
 from mutualis.claims.demo import age_on
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter, ReviewPolicy
-from mutualis.claims.rules import ClaimStatus, Outcome, ReasonCode
 from mutualis.federation.models import User
 from mutualis.membership.models import Beneficiary, Sequence
 from mutualis.settlements.models import ProviderPayment, Statement, StatementClaim

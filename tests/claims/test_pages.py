@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from mutualis.claims.choices import ClaimStatus, Outcome
 from mutualis.claims.letters import letter_pdf
 from mutualis.claims.models import Claim, GuaranteeLetter, ReviewPolicy
-from mutualis.claims.rules import ClaimStatus, Outcome
 from mutualis.contributions.services import payment_record
 from mutualis.core.audit import audit_trail
 from mutualis.core.pdf import extract_text

@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
+from mutualis.claims.choices import Channel
 from mutualis.claims.imports import claims_import
 from mutualis.claims.models import Claim
-from mutualis.claims.rules import Channel
 from mutualis.claims.services import ClaimInput, LineInput, claims_submit
 from mutualis.federation.rules import Role
 from mutualis.membership.services import beneficiary_add

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from mutualis.claims.choices import ClaimStatus, Outcome, ReasonCode, ReviewReason
 from mutualis.claims.models import Claim, ClaimLine, ReviewPolicy
-from mutualis.claims.rules import ClaimStatus, Outcome, ReasonCode, ReviewReason
 from mutualis.claims.services import ClaimInput, LineInput, claims_approve, claims_submit
 from mutualis.core.audit import audit_trail
 

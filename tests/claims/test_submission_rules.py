@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from mutualis.benefits.models import CoverageRule
+from mutualis.claims.choices import Outcome, ReasonCode
 from mutualis.claims.models import Claim, ClaimLine, ReviewPolicy
 from mutualis.claims.queries import paid_in_year
-from mutualis.claims.rules import Outcome, ReasonCode
 from mutualis.claims.services import (
     ClaimInput,
     LineInput,

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.utils import translation
 from fhir.resources.R4B.coverageeligibilityresponse import CoverageEligibilityResponse
 
+from mutualis.claims.choices import ReasonCode
 from mutualis.claims.models import Claim, ClaimLine
-from mutualis.claims.rules import ReasonCode
 from mutualis.core.signing import card_payload, card_signature
 from mutualis.interop import codes
 from mutualis.providers.services import provider_create

@@ -14,7 +14,7 @@ it, and splits the amount asked into three parts that always add up to it exactl
   a reason about the member's rights;
 - the **provider's loss**, what the provider may not bill at all: what is above the agreed
   tariff, and the whole line when it is rejected for a reason about the provider's billing
-  (claims.rules.BILLING_REASONS).
+  (claims.choices.BILLING_REASONS).
 
 `copay` is given besides, for information: the part of the member share that is the co-payment.
 
@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType, SimpleNamespace
 from typing import NamedTuple
 
-from mutualis.claims.rules import Outcome, ReasonCode, VisitType, billing_fault
+from mutualis.claims.choices import Outcome, ReasonCode, VisitType, billing_fault
 from mutualis.core.money import share
 
 # The codes as plain strings: looking up an enumeration's member costs more than deciding a

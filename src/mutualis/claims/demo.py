@@ -73,8 +73,8 @@ from django.utils import timezone
 
 from mutualis.benefits.choices import ServiceCategory
 from mutualis.benefits.demo import demo_today
+from mutualis.claims.choices import Channel, ClaimStatus, VisitType
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter, ReviewPolicy
-from mutualis.claims.rules import Channel, ClaimStatus, VisitType
 from mutualis.claims.services import ClaimInput, LineInput, claims_submit
 from mutualis.contributions.queries import households_of
 from mutualis.contributions.rules import Household as HouseholdFacts

@@ -26,9 +26,9 @@ from mutualis.claims.adjudication import (
     Letter,
     Received,
 )
+from mutualis.claims.choices import Outcome
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter, ReviewPolicy
 from mutualis.claims.review import DEFAULT_POLICY, Policy
-from mutualis.claims.rules import Outcome
 from mutualis.contributions.queries import HouseholdState
 from mutualis.core.access import ancestor_paths
 from mutualis.core.periods import in_force

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.choices import ServiceCategory
-from mutualis.claims.rules import ClaimStatus, Outcome, ReasonCode, VisitType
+from mutualis.claims.choices import ClaimStatus, Outcome, ReasonCode, VisitType
 from mutualis.federation.forms import DateInput
 
 

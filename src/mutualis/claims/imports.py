@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from mutualis.claims import facts
+from mutualis.claims.choices import Channel, VisitType
 from mutualis.claims.queries import member_lookup_prefix
-from mutualis.claims.rules import Channel, VisitType
 from mutualis.claims.services import ClaimInput, LineInput, claims_submit
 from mutualis.federation.rules import CLAIM_CLERKS
 from mutualis.federation.services import require_role

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from mutualis.benefits.choices import ServiceCategory
-from mutualis.claims.rules import Channel, ClaimStatus, Outcome, ReviewReason, VisitType, labels
+from mutualis.claims.choices import Channel, ClaimStatus, Outcome, ReviewReason, VisitType, labels
 from mutualis.core.ids import uid_field
 from mutualis.core.money import BASIS_POINTS
 from mutualis.federation.models import Organisation

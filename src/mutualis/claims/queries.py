@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from mutualis.benefits.choices import ServiceCategory
 from mutualis.claims import facts
 from mutualis.claims.adjudication import Benefit
+from mutualis.claims.choices import ClaimStatus, Outcome
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter
-from mutualis.claims.rules import ClaimStatus, Outcome
 from mutualis.contributions.queries import households_of
 from mutualis.contributions.rules import Coverage, coverage_at, coverage_by_service
 from mutualis.core.access import ancestor_paths, scoped

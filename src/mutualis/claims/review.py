@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mutualis.claims.adjudication import LineDecision
-from mutualis.claims.rules import Outcome, ReviewReason, billing_fault
+from mutualis.claims.choices import Outcome, ReviewReason, billing_fault
 from mutualis.core.money import BASIS_POINTS
 
 
@@ -71,7 +71,7 @@ def reviewed(
 ) -> Parts:
     """A line as the medical advisor decides it: approved as adjudicated, adjusted to pay
     `mutual_share` (never more than adjudication allowed), or rejected. What the mutual no
-    longer pays is owed as `reason` says (claims.rules.BILLING_REASONS): by the provider when
+    longer pays is owed as `reason` says (claims.choices.BILLING_REASONS): by the provider when
     the care or its bill is at fault (not medically justified), else by the member; what was
     the provider's loss stays it. The parts still add up to the amount asked."""
     if outcome == Outcome.APPROVED:

@@ -26,10 +26,10 @@ from django.utils.translation import gettext as _
 
 from mutualis.claims import facts as read
 from mutualis.claims.adjudication import ClaimFacts, History, Letter, Line, adjudicate
+from mutualis.claims.choices import ClaimStatus, Outcome, ReasonCode, VisitType, joined, split
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter
 from mutualis.claims.queries import member_lookup_prefix
 from mutualis.claims.review import Frequency, Parts, review_reasons, reviewed
-from mutualis.claims.rules import ClaimStatus, Outcome, ReasonCode, VisitType, joined, split
 from mutualis.contributions.queries import households_of
 from mutualis.contributions.rules import coverage_by_service
 from mutualis.core import bulk

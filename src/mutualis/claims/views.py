@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mutualis.claims import imports, queries, services
+from mutualis.claims.choices import Channel, ClaimStatus, labels
 from mutualis.claims.forms import (
     ApprovalForm,
     CancelForm,
@@ -23,7 +24,6 @@ from mutualis.claims.forms import (
 )
 from mutualis.claims.letters import letter_pdf
 from mutualis.claims.models import Claim, GuaranteeLetter
-from mutualis.claims.rules import Channel, ClaimStatus, labels
 from mutualis.core.access import access, scoped
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response

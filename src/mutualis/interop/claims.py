@@ -7,7 +7,7 @@ ClaimResponse says for each item, in HL7's adjudication categories as FHIR means
 is above the tariff or may not be billed at all), the `copay`, the rate (`eligpercent`) and the
 `benefit` the mutual pays; the provider's loss is submitted − eligible, and what the member owes
 is eligible − benefit (the co-payment and whatever is beyond a limit). Then the outcome and why
-(claims.rules.ReasonCode).
+(claims.choices.ReasonCode).
 
 How a Claim maps onto a claim of ours:
 - `identifier[0].value`: the provider's own invoice number;
@@ -29,9 +29,9 @@ from django.utils.translation import gettext as _
 from fhir.resources.R4B.claim import Claim as FhirClaim
 from fhir.resources.R4B.claimresponse import ClaimResponse
 
+from mutualis.claims.choices import Channel, ClaimStatus, Outcome, ReasonCode, VisitType, split
 from mutualis.claims.models import Claim
 from mutualis.claims.queries import acting_providers, member_lookup_prefix
-from mutualis.claims.rules import Channel, ClaimStatus, Outcome, ReasonCode, VisitType, split
 from mutualis.claims.services import ClaimInput, LineInput, Submission, claims_submit
 from mutualis.interop import codes
 from mutualis.interop.eligibility import STATUSES, concept, money

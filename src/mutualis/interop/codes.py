@@ -19,14 +19,14 @@ ORGANISATION_UID = f"{BASE}/sid/organisation"  # mutuals and unions, named by th
 CLAIM_UID = f"{BASE}/sid/claim"  # a claim of ours, named by its uid
 
 # Code systems
-REASON = f"{BASE}/CodeSystem/reason"  # claims.rules.ReasonCode
+REASON = f"{BASE}/CodeSystem/reason"  # claims.choices.ReasonCode
 SERVICE_CATEGORY = f"{BASE}/CodeSystem/service-category"  # benefits.choices.ServiceCategory
 LEVEL_OF_CARE = f"{BASE}/CodeSystem/level-of-care"  # benefits.choices.LevelOfCare
 PROVIDER_KIND = f"{BASE}/CodeSystem/provider-kind"  # providers.rules.ProviderKind
 CARD_PROBLEM = f"{BASE}/CodeSystem/card-problem"  # core.signing's problems, below
 BENEFIT_TYPE = f"{BASE}/CodeSystem/benefit-type"  # what HL7's benefit types cannot say exactly
 MEDICAL_ITEM = f"{BASE}/CodeSystem/medical-item"  # providers.models.MedicalItem.code
-CLAIM_OUTCOME = f"{BASE}/CodeSystem/claim-outcome"  # claims.rules.Outcome
+CLAIM_OUTCOME = f"{BASE}/CodeSystem/claim-outcome"  # claims.choices.Outcome
 
 # Extensions
 COVERAGE_REASON = f"{BASE}/StructureDefinition/coverage-reason"

@@ -3,7 +3,7 @@ CoverageEligibilityRequest in, a CoverageEligibilityResponse out (DOMAIN.md §2,
 
 Whether the patient is covered is `contributions.rules.coverage_at`, the one coverage rule, over
 the facts `contributions.queries.households_of` reads, as every other path does;
-the answer carries every reason it gives, coded with claims.rules.ReasonCode. When the request
+the answer carries every reason it gives, coded with claims.choices.ReasonCode. When the request
 asks for benefits, each service category gets an item with what the package pays at the
 provider's level of care — co-payment, ceilings, guarantee letter — and what is left of the
 yearly ceiling.
@@ -33,9 +33,9 @@ from fhir.resources.R4B.reference import Reference
 from mutualis.benefits.choices import ServiceCategory
 from mutualis.benefits.queries import package_rules
 from mutualis.claims.adjudication import Benefit
+from mutualis.claims.choices import ReasonCode
 from mutualis.claims.facts import benefits_of
 from mutualis.claims.queries import member_lookup_prefix, paid_in_year
-from mutualis.claims.rules import ReasonCode
 from mutualis.contributions.queries import HouseholdState, households_of
 from mutualis.contributions.rules import Because, Coverage, coverage_at, coverage_by_service
 from mutualis.core.money import BASIS_POINTS

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db.models.functions import TruncMonth
 
 from mutualis.benefits.demo import demo_today
+from mutualis.claims.choices import ClaimStatus
 from mutualis.claims.models import Claim
-from mutualis.claims.rules import ClaimStatus
 from mutualis.contributions.models import Method
 from mutualis.core.demo import Demo
 from mutualis.core.periods import PeriodUnit, period_end

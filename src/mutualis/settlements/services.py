@@ -17,8 +17,8 @@ from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from mutualis.claims.choices import ClaimStatus
 from mutualis.claims.models import Claim
-from mutualis.claims.rules import ClaimStatus
 from mutualis.contributions.models import Method
 from mutualis.contributions.services import METHODS_WITH_REFERENCE
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
