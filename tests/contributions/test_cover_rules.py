@@ -240,3 +240,20 @@ def test_a_household_unpaid_for_more_than_a_year_has_lapsed_since_its_first_unpa
     assert unpaid.reasons[0].date == D(2024, 1, 1)
     assert household_status(unpaid, D(2025, 6, 1)) == Status.LAPSED
     assert household_status(desk.coverage(1, D(2024, 6, 1)), D(2024, 6, 1)) == Status.SUSPENDED
+
+
+def test_rule_1_only_the_money_a_share_needed_decides_when_its_waiting_counts_from():
+    # given two adults on monthly periods; 100 received on 1 January but recorded on the 21st,
+    # then 1,100 received and recorded on 2 January
+    terms = cmu(period="month", contribution=1200, registration_fee=0, waiting_days=10)
+    desk = Desk(
+        terms,
+        [adult(1, D(2024, 1, 1)), adult(2, D(2024, 1, 1), Relationship.SPOUSE)],
+        D(2024, 1, 1),
+    )
+    desk.pay(D(2024, 1, 1), 100, recorded_on=D(2024, 1, 21))
+    desk.pay(D(2024, 1, 2), 1100)
+    # then the head's share was paid with money recorded on the 2nd: waiting until the 12th;
+    # the spouse's needed the back-dated 100 too: waiting until the 31st
+    assert desk.coverage(1, D(2024, 1, 5)).reasons[0].date == D(2024, 1, 12)
+    assert desk.coverage(2, D(2024, 1, 5)).reasons[0].date == D(2024, 1, 31)

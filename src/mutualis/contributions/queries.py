@@ -78,7 +78,8 @@ def _rows(sql: str, ids: list[int]):
 
 def households_of(ids: Iterable[int], until: datetime.date) -> dict[int, HouseholdState]:
     """The facts of households (by id) with their dues to the period containing `until`, or to
-    the last period their members paid ahead, whichever is later."""
+    the last period their members paid ahead, whichever is later. A payment reversed and its
+    reversal are left out: a reversal cancels a payment, whose money never came."""
     ids = sorted(set(ids))
     members: dict[int, list[Member]] = defaultdict(list)
     for household, key, category, enrolled, left, relationship, birth in _rows(
@@ -94,7 +95,10 @@ def households_of(ids: Iterable[int], until: datetime.date) -> dict[int, Househo
     for household, kind, start, payer, amount, received, recorded, recorder in _rows(
         "SELECT a.household_id, a.kind, a.period_start, a.payer_id, a.amount, p.received_on,"
         " p.recorded_at, p.recorded_by_id FROM {allocation} a"
-        " JOIN {payment} p ON p.id = a.payment_id WHERE a.household_id IN ({in_})",
+        " JOIN {payment} p ON p.id = a.payment_id WHERE a.household_id IN ({in_})"
+        # A reversal cancels a payment: neither counts, as if the money had never come.
+        " AND p.reverses_id IS NULL AND NOT EXISTS (SELECT 1 FROM {payment} r"
+        " WHERE r.mutual_id = p.mutual_id AND r.reverses_id = p.id)",
         ids,
     ):
         if kind == AllocationKind.PAYER_SHARE:

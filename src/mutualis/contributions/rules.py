@@ -264,25 +264,40 @@ class Settlement:
         )
 
 
+def reached_on(
+    thresholds: Sequence[int], amounts: Sequence[tuple[datetime.date, int]]
+) -> list[datetime.date | None]:
+    """For each threshold, the day the running total of `amounts` (day, amount), taken in the
+    order of their days, last reached it and stayed: None if it ends below."""
+    reached: list[datetime.date | None] = [None] * len(thresholds)
+    total = 0
+    for day, amount in sorted(amounts, key=lambda entry: entry[0]):
+        before, total = total, total + amount
+        for index, threshold in enumerate(thresholds):
+            if before < threshold <= total:
+                reached[index] = day
+            elif total < threshold:
+                reached[index] = None
+    return reached
+
+
 def crossings(
     thresholds: Sequence[int], allocations: Sequence[Settled], start: datetime.date
 ) -> tuple[Paid | None, ...]:
-    """For each threshold, when the running total of `allocations` (in the order received)
-    last reached it and stayed: None if it ends below. A nil threshold is reached at `start`."""
-    reached: list[Paid | None] = [
-        Paid(start, start) if threshold <= 0 else None for threshold in thresholds
-    ]
-    total = 0
-    for allocation in allocations:
-        before, total = total, total + allocation.amount
-        for index, threshold in enumerate(thresholds):
-            if threshold <= 0:
-                continue
-            if before < threshold <= total:
-                reached[index] = Paid(allocation.received_on, allocation.counted_from)
-            elif total < threshold:
-                reached[index] = None
-    return tuple(reached)
+    """For each threshold, when the money of `allocations` reached it: the day it was received,
+    and the day it was all recorded (a waiting period counts from then: recording money late
+    never shortens one). None if it ends below; a nil threshold is reached at `start`."""
+    received = reached_on(thresholds, [(a.received_on, a.amount) for a in allocations])
+    recorded = reached_on(thresholds, [(a.counted_from, a.amount) for a in allocations])
+    found: list[Paid | None] = []
+    for threshold, on, counted in zip(thresholds, received, recorded, strict=True):
+        if threshold <= 0:
+            found.append(Paid(start, start))
+        elif on is None or counted is None:
+            found.append(None)
+        else:
+            found.append(Paid(on, max(on, counted)))
+    return tuple(found)
 
 
 def settlement(
@@ -410,30 +425,12 @@ class Span:
 
 @dataclass(frozen=True)
 class Gap:
-    """Days without cover: contributions unpaid (`since` the start of the unpaid period), or
-    the waiting period after a suspension (`resumes` the day cover starts again)."""
+    """Days without cover: contributions unpaid, or the waiting period after a suspension
+    (`resumes` the day cover starts again)."""
 
     first: datetime.date
     last: datetime.date
-    since: datetime.date
     resumes: datetime.date | None = None
-
-
-def unpaid_runs(gaps: Sequence[Gap]) -> tuple[Gap, ...]:
-    """Gaps of unpaid contributions that follow one another, each dated by the start of the
-    first unpaid period of their run: what "unpaid since" and a household's lapse count from."""
-    runs: list[Gap] = []
-    for gap in gaps:
-        before = runs[-1] if runs else None
-        if (
-            before is not None
-            and gap.resumes is None
-            and before.resumes is None
-            and before.last + DAY == gap.first
-        ):
-            gap = Gap(gap.first, gap.last, before.since)
-        runs.append(gap)
-    return tuple(runs)
 
 
 @dataclass(frozen=True)
@@ -511,6 +508,20 @@ class Household:
         if before == 0:
             return Paid(start, start)
         return self.settlement.lines_settled[start][before - 1]
+
+    def unpaid_since(self, member: Member, on: datetime.date) -> datetime.date:
+        """The first day of the run of periods whose share `member` still owed on `on`, back
+        to the period they joined in: what "unpaid since" and a household's lapse count from."""
+        grid = self.grid
+        first = grid.start(max(self.enrolled_on, member.enrolled_on))
+        since = grid.start(on)
+        while since > first:
+            before = grid.shift(since, -1)
+            paid = self.share_settled(member, before)
+            if paid is not None and paid.on <= on:
+                break
+            since = before
+        return since
 
     def aged_out_from(self, member: Member, terms: Terms) -> datetime.date | None:
         """`aged_out_from` for this household's periods, worked out once per member and limit."""
@@ -609,24 +620,25 @@ class Household:
             covered_to_end = False
             if paid is None:
                 if gap_from <= end:
-                    gaps.append(Gap(gap_from, end, start))
+                    gaps.append(Gap(gap_from, end))
                 resumes = None
                 continue
             if gap_from < paid.on:
-                gaps.append(Gap(gap_from, min(paid.on - DAY, end), start))
+                gaps.append(Gap(gap_from, min(paid.on - DAY, end)))
             back = max(gap_from, paid.on)
-            reentry = terms.reentry_waiting_days if terms and not entering else 0
-            if resumes is not None and paid.on <= start:
-                back = max(back, resumes)  # paid ahead, in a waiting period begun before
-            elif reentry:
+            # a waiting period after a suspension is for someone who was covered before it
+            reentry = terms.reentry_waiting_days if terms and spans else 0
+            if reentry:
                 back = max(back, paid.counted_from + reentry * DAY)
+                if resumes is not None:
+                    back = max(back, resumes)  # a waiting period begun in a period before
             if max(gap_from, paid.on) < back:
-                gaps.append(Gap(max(gap_from, paid.on), min(back - DAY, end), start, back))
-            resumes = back
+                gaps.append(Gap(max(gap_from, paid.on), min(back - DAY, end), back))
+            resumes = back if back > end else None
             if back <= end:
                 spans.append(Span(back, end))
-                covered_to_end, resumes = True, None
-        return tuple(spans), unpaid_runs(gaps)
+                covered_to_end = True
+        return tuple(spans), tuple(gaps)
 
     def newborn_exempt(self, member: Member) -> bool:
         """A newborn enrolled by a household whose head was in cover on the day of birth."""
@@ -640,7 +652,7 @@ class Household:
         head = next((m for m in self.members if m.relationship == Relationship.HEAD), None)
         if head is None or head.key == member.key:
             return False
-        return self.cover(head.key).span_on(member.birth_date) is not None
+        return coverage_at(self, head.key, member.birth_date).covered
 
 
 def household_of(
@@ -708,7 +720,7 @@ def coverage_at(
             if gap is not None and gap.resumes is not None:
                 reasons.append(Because(Reason.WAITING_PERIOD, gap.resumes))
             else:
-                since = gap.since if gap else grid.start(on)
+                since = household.unpaid_since(member, on)
                 reasons.append(Because(Reason.CONTRIBUTIONS_UNPAID, since))
     if reasons:
         return Coverage(False, tuple(reasons))
