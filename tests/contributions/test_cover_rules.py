@@ -232,7 +232,8 @@ def test_rule_12_a_year_paid_ahead_covers_until_the_end_of_its_grace():
 
 
 def test_a_household_unpaid_for_more_than_a_year_has_lapsed_since_its_first_unpaid_period():
-    from mutualis.contributions.rules import Status, household_status
+    from mutualis.contributions.choices import Status
+    from mutualis.contributions.rules import household_status
 
     desk = Desk(cmu(), [adult(1, D(2023, 1, 1))], D(2023, 1, 1))
     desk.pay(D(2023, 1, 1), 1000 + 3500)

@@ -15,13 +15,12 @@ from hypothesis import strategies as st
 
 from mutualis.benefits.choices import Category, NewcomerBilling, PeriodAnchor, Relationship
 from mutualis.benefits.terms import Terms
+from mutualis.contributions.choices import Reason, Status
 from mutualis.contributions.rules import (
     LAPSE_AFTER_DAYS,
     Because,
     Member,
-    Reason,
     Settled,
-    Status,
     allocate_member_payment,
     coverage_at,
     coverage_by_service,

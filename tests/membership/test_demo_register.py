@@ -15,11 +15,11 @@ from mutualis.benefits import demo as benefits_demo
 from mutualis.benefits.models import BenefitPackage, PackageVersion
 from mutualis.benefits.terms import version_terms
 from mutualis.contributions import demo as contributions_demo
+from mutualis.contributions.choices import Status
 from mutualis.contributions.models import Allocation, Payment
 from mutualis.contributions.rules import (
     Member,
     Settled,
-    Status,
     coverage_at,
     household_dues,
     household_of,

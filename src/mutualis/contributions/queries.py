@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from mutualis.benefits.models import BenefitPackage
 from mutualis.benefits.terms import package_terms
+from mutualis.contributions.choices import Status
 from mutualis.contributions.models import Allocation, AllocationKind, Method, Payment
 from mutualis.contributions.rules import (
     Coverage,
@@ -24,7 +25,6 @@ from mutualis.contributions.rules import (
     PeriodDue,
     Settled,
     Settlement,
-    Status,
     coverage_at,
     household_of,
     household_status,

@@ -45,11 +45,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
 from mutualis.benefits.choices import Category, NewcomerBilling, PeriodAnchor, Relationship
 from mutualis.benefits.terms import Terms
+from mutualis.contributions.choices import Reason, Status
 from mutualis.core.money import allocate_in_order
 from mutualis.core.periods import Grid, in_force
 from mutualis.membership.rules import birthday
@@ -368,26 +366,6 @@ def allocate_payer_payment(
 
 
 # --- cover ------------------------------------------------------------------------------------
-
-
-class Reason(models.TextChoices):
-    NOT_ENROLLED = "not_enrolled", _("not enrolled yet (enrolment on %(date)s)")
-    HOUSEHOLD_RESIGNED = "household_resigned", _("household resigned on %(date)s")
-    LEFT_HOUSEHOLD = "left_household", _("left the household on %(date)s")
-    OVER_AGE_LIMIT = "over_age_limit", _("over the age limit for dependents since %(date)s")
-    NO_PACKAGE = "no_package", _("no benefit package in force")
-    SERVICE_EXCLUDED = "service_excluded", _("service excluded by the benefit package")
-    NEVER_PAID = "never_paid", _("registration fee or first contribution not paid")
-    WAITING_PERIOD = "waiting_period", _("in the waiting period until %(date)s")
-    CONTRIBUTIONS_UNPAID = "contributions_unpaid", _("contributions unpaid since %(date)s")
-
-
-class Status(models.TextChoices):
-    WAITING = "waiting", _("waiting")
-    COVERED = "covered", _("covered")
-    SUSPENDED = "suspended", _("suspended")
-    LAPSED = "lapsed", _("lapsed")
-    RESIGNED = "resigned", _("resigned")
 
 
 @dataclass(frozen=True)
