@@ -89,7 +89,7 @@ BILLING_REASONS = frozenset(
 
 def billing_fault(reasons) -> bool:
     """Whether the provider may not bill a line rejected (or cut) for these reasons."""
-    return any(reason in BILLING_REASONS for reason in reasons)
+    return not BILLING_REASONS.isdisjoint(reasons)
 
 
 class ReviewReason(models.TextChoices):

@@ -92,15 +92,19 @@ def households_of(ids: Iterable[int], until: datetime.date) -> dict[int, Househo
     payer_paid: dict[int, dict[tuple[int, datetime.date], int]] = defaultdict(
         lambda: defaultdict(int)
     )
-    for household, kind, start, payer, amount, received, recorded, recorder in _rows(
-        "SELECT a.household_id, a.kind, a.period_start, a.payer_id, a.amount, p.received_on,"
-        " p.recorded_at, p.recorded_by_id FROM {allocation} a"
-        " JOIN {payment} p ON p.id = a.payment_id WHERE a.household_id IN ({in_})"
-        # A reversal cancels a payment: neither counts, as if the money had never come.
-        " AND p.reverses_id IS NULL AND NOT EXISTS (SELECT 1 FROM {payment} r"
-        " WHERE r.mutual_id = p.mutual_id AND r.reverses_id = p.id)",
-        ids,
-    ):
+    rows = list(
+        _rows(
+            "SELECT a.household_id, a.kind, a.period_start, a.payer_id, a.amount, p.received_on,"
+            " p.recorded_at, p.recorded_by_id, p.id, p.reverses_id FROM {allocation} a"
+            " JOIN {payment} p ON p.id = a.payment_id WHERE a.household_id IN ({in_})",
+            ids,
+        )
+    )
+    # A reversal cancels a payment: neither counts, as if the money had never come.
+    cancelled = {row[9] for row in rows if row[9] is not None}
+    for household, kind, start, payer, amount, received, recorded, recorder, pk, reverses in rows:
+        if reverses is not None or pk in cancelled:
+            continue
         if kind == AllocationKind.PAYER_SHARE:
             payer_paid[household][(payer, start)] += amount
         else:

@@ -42,7 +42,7 @@ import datetime
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from mutualis.benefits.choices import Category, NewcomerBilling, PeriodAnchor, Relationship
@@ -53,6 +53,7 @@ from mutualis.core.periods import Grid, in_force
 from mutualis.membership.rules import birthday
 
 DAY = datetime.timedelta(days=1)
+CHILD = Relationship.CHILD.value  # a plain string: read for every member of every period
 # A child enrolled within this many days of their birth is a newborn (rule 2's exemption).
 NEWBORN_DAYS = 90
 # After a year without paying, a household is no longer "suspended" but "lapsed": unions count
@@ -197,7 +198,7 @@ def period_due(
     lines = []
     for member in active:
         category = member.category
-        aged_out = aged_out_from(member, terms, grid)
+        aged_out = aged_out_from(member, terms, grid) if member.relationship == CHILD else None
         if aged_out is not None and aged_out <= start:
             if not terms.adult_dependants_allowed:
                 continue
@@ -456,25 +457,33 @@ class Household:
     members: tuple[Member, ...]
     dues: tuple[PeriodDue, ...]
     settlement: Settlement
+    # worked out once, and what the rules remember of this household as they read it: plain
+    # fields rather than cached properties, whose first reading takes a lock, as each of the
+    # tens of thousands of households of a batch would
+    grid: Grid | None = field(init=False, repr=False, compare=False)
+    by_key: dict[int, Member] = field(init=False, repr=False, compare=False)
+    # for each period, the order of its lines' beneficiaries (a household's line first)
+    line_orders: dict[datetime.date, list[tuple[datetime.date, int]]] = field(
+        init=False, repr=False, compare=False
+    )
+    _aged_out: dict[tuple[int, int], datetime.date | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _covers: dict[int, "Cover"] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _starts: dict[datetime.date, tuple[datetime.date, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _walks: dict[tuple, tuple[tuple[Span, ...], tuple[Gap, ...]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
-    @cached_property
-    def grid(self) -> Grid | None:
-        return grid_of(self.versions, self.enrolled_on)
-
-    @cached_property
-    def by_key(self) -> dict[int, Member]:
-        return {member.key: member for member in self.members}
-
-    @cached_property
-    def dues_by_start(self) -> dict[datetime.date, PeriodDue]:
-        return {due.period_start: due for due in self.dues}
-
-    @cached_property
-    def line_orders(self) -> dict[datetime.date, list[tuple[datetime.date, int]]]:
-        """For each period, the order of its lines' beneficiaries (a household's line first)."""
+    def __post_init__(self) -> None:
         orders = {member.key: (member.enrolled_on, member.key) for member in self.members}
         orders[None] = (datetime.date.min, -1)
-        return {due.period_start: [orders[line.key] for line in due.lines] for due in self.dues}
+        lines = {due.period_start: [orders[line.key] for line in due.lines] for due in self.dues}
+        object.__setattr__(self, "grid", grid_of(self.versions, self.enrolled_on))
+        object.__setattr__(self, "by_key", {member.key: member for member in self.members})
+        object.__setattr__(self, "line_orders", lines)
 
     def share_settled(self, member: Member, start: datetime.date) -> Paid | None:
         """When `member`'s share of the period starting on `start` was settled, with the shares
@@ -503,24 +512,18 @@ class Household:
 
     def aged_out_from(self, member: Member, terms: Terms) -> datetime.date | None:
         """`aged_out_from` for this household's periods, worked out once per member and limit."""
+        if member.relationship != Relationship.CHILD:
+            return None
         key = (member.key, terms.child_age_limit)
         if key not in self._aged_out:
             self._aged_out[key] = aged_out_from(member, terms, self.grid)
         return self._aged_out[key]
-
-    @cached_property
-    def _aged_out(self) -> dict[tuple[int, int], datetime.date | None]:
-        return {}
 
     def cover(self, key: int) -> Cover:
         found = self._covers.get(key)
         if found is None:
             found = self._covers[key] = self._cover_of(self.by_key[key])
         return found
-
-    @cached_property
-    def _covers(self) -> dict[int, Cover]:
-        return {}
 
     def _cover_of(self, member: Member) -> Cover:
         joined = max(self.enrolled_on, member.enrolled_on)
@@ -559,14 +562,6 @@ class Household:
                 start = self.grid.shift(start)
             found = self._starts[first] = tuple(starts)
         return found
-
-    @cached_property
-    def _starts(self) -> dict[datetime.date, tuple[datetime.date, ...]]:
-        return {}
-
-    @cached_property
-    def _walks(self) -> dict[tuple, tuple[tuple[Span, ...], tuple[Gap, ...]]]:
-        return {}
 
     def _walk(
         self,
@@ -620,10 +615,10 @@ class Household:
 
     def newborn_exempt(self, member: Member) -> bool:
         """A newborn enrolled by a household whose head was in cover on the day of birth."""
-        terms = in_force(self.versions, member.enrolled_on)
-        if terms is None or not terms.newborns_exempt or member.birth_date is None:
+        if member.relationship != Relationship.CHILD or member.birth_date is None:
             return False
-        if member.relationship != Relationship.CHILD:
+        terms = in_force(self.versions, member.enrolled_on)
+        if terms is None or not terms.newborns_exempt:
             return False
         if (member.enrolled_on - member.birth_date).days > NEWBORN_DAYS:
             return False
