@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from types import MappingProxyType
 
 from mutualis.benefits.choices import ContributionBasis, NewcomerBilling, PeriodAnchor
 from mutualis.benefits.models import PackageVersion
@@ -64,20 +65,21 @@ class Terms:
                 shares[payer] = points
         return shares
 
-    def parts(self, amount: int, category: str) -> tuple[int, tuple[tuple[int, int], ...]]:
+    def parts(self, amount: int, category: str) -> tuple[int, Mapping[int, int]]:
         """The member's part of `amount` for a beneficiary of `category`, and each third payer's
-        (those with a part), rounded once (core.money.split_by_shares). Remembered: the dues of
-        a batch of households split the same few amounts thousands of times."""
+        (those with a part), rounded once (core.money.split_by_shares). Remembered, and shared
+        read-only: the dues of a batch of households split the same few amounts thousands of
+        times."""
         found = self._parts.get((amount, category))
         if found is None:
             split = split_by_shares(amount, self.shares_for(category), MEMBER)
             member = split.pop(MEMBER)
-            found = (member, tuple((payer, part) for payer, part in split.items() if part))
-            self._parts[(amount, category)] = found
+            payers = MappingProxyType({payer: part for payer, part in split.items() if part})
+            found = self._parts[(amount, category)] = (member, payers)
         return found
 
     @cached_property
-    def _parts(self) -> dict[tuple[int, str], tuple[int, tuple[tuple[int, int], ...]]]:
+    def _parts(self) -> dict[tuple[int, str], tuple[int, Mapping[int, int]]]:
         return {}
 
     @cached_property

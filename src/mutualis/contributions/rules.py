@@ -44,6 +44,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from mutualis.benefits.choices import Category, NewcomerBilling, PeriodAnchor, Relationship
 from mutualis.benefits.terms import Terms
@@ -131,8 +132,7 @@ def aged_out_from(member: Member, terms: Terms, grid: Grid) -> datetime.date | N
 # --- dues -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """What one beneficiary (`key`), or the household (`key` None), owes for one period."""
 
     key: int | None
@@ -176,7 +176,7 @@ def prorated(amount: int, start: datetime.date, end: datetime.date, joined: date
 
 def line_of(terms: Terms, key: int | None, amount: int, category: str) -> Line:
     member, payers = terms.parts(amount, category)
-    return Line(key, member, dict(payers))
+    return Line(key, member, payers)
 
 
 def period_due(
@@ -185,9 +185,11 @@ def period_due(
     start: datetime.date,
     grid: Grid,
     household_enrolled: datetime.date,
+    end: datetime.date | None = None,
 ) -> PeriodDue:
-    """What a household owes for the period beginning on `start`, line by line."""
-    end = grid.end(start)
+    """What a household owes for the period beginning on `start` (and ending on `end`, when
+    the caller knows it), line by line."""
+    end = end or grid.end(start)
     active = sorted((m for m in members if m.active_during(start, end)), key=lambda m: m.order)
     if not active:
         return PeriodDue(start, ())
@@ -228,6 +230,8 @@ def household_dues(
     if grid is None or last < enrolled_on:
         return []  # no package at enrolment; or nothing is due yet, or it resigned on the day
     first_terms = in_force(versions, enrolled_on)
+    starts = list(grid.starts(enrolled_on, last))
+    ends = [following - DAY for following in starts[1:]] + [grid.end(starts[-1])]
     return [
         period_due(
             in_force(versions, max(start, enrolled_on)) or first_terms,
@@ -235,8 +239,9 @@ def household_dues(
             start,
             grid,
             enrolled_on,
+            end,
         )
-        for start in grid.starts(enrolled_on, last)
+        for start, end in zip(starts, ends, strict=True)
     ]
 
 
@@ -287,7 +292,10 @@ def crossings(
     and the day it was all recorded (a waiting period counts from then: recording money late
     never shortens one). None if it ends below; a nil threshold is reached at `start`."""
     received = reached_on(thresholds, [(a.received_on, a.amount) for a in allocations])
-    recorded = reached_on(thresholds, [(a.counted_from, a.amount) for a in allocations])
+    if all(a.counted_from == a.received_on for a in allocations):
+        recorded = received  # nothing back-dated: the common case, read once
+    else:
+        recorded = reached_on(thresholds, [(a.counted_from, a.amount) for a in allocations])
     found: list[Paid | None] = []
     for threshold, on, counted in zip(thresholds, received, recorded, strict=True):
         if threshold <= 0:
@@ -535,7 +543,17 @@ class Household:
         begins = max(joined, fee.on, paid.on)
         waits_from = max(joined, fee.counted_from, paid.counted_from)
         starts = self.starts_from(grid.start(begins))
-        settled = tuple(self.share_settled(member, start) for start in starts)
+        # share_settled for each period, inlined: a batch asks it for every member and period
+        order, orders, lines_settled = member.order, self.line_orders, self.settlement.lines_settled
+        found: list[Paid | None] = []
+        for start in starts:
+            among = orders.get(start)
+            if among is None:
+                found.append(None)
+                continue
+            before = bisect_right(among, order)
+            found.append(lines_settled[start][before - 1] if before else Paid(start, start))
+        settled = tuple(found)
         # Members whose shares were settled together walk the same way: walk once.
         walk = (begins, settled)
         if walk not in self._walks:
