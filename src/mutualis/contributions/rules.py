@@ -84,8 +84,7 @@ class Member:
         return self.enrolled_on <= end and (self.left_on is None or self.left_on > start)
 
 
-@dataclass(frozen=True)
-class Settled:
+class Settled(NamedTuple):
     """One allocation of a member payment, as it counts for settlement: when the money was
     received, and when it was recorded (later for a back-dated payment)."""
 
@@ -101,8 +100,7 @@ class Settled:
         return max(self.received_on, self.recorded_on or self.received_on)
 
 
-@dataclass(frozen=True)
-class Paid:
+class Paid(NamedTuple):
     """When a due was settled: the day the money was received, and the day a waiting period
     counts from."""
 
@@ -377,8 +375,7 @@ def allocate_payer_payment(
 # --- cover ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Because:
+class Because(NamedTuple):
     reason: str
     date: datetime.date | None = None
 
@@ -387,8 +384,7 @@ class Because:
         return str(label) % {"date": self.date.isoformat() if self.date else ""}
 
 
-@dataclass(frozen=True)
-class Coverage:
+class Coverage(NamedTuple):
     covered: bool
     reasons: tuple[Because, ...]
     # the last day covered if nothing more is paid; a day of grace when `grace_until` is set
@@ -400,8 +396,7 @@ class Coverage:
         return tuple(because.reason for because in self.reasons)
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """Days of one beneficiary's cover by their contributions, from `first` to `last`;
     `grace` when no share of the period was settled yet."""
 
@@ -410,8 +405,7 @@ class Span:
     grace: bool = False
 
 
-@dataclass(frozen=True)
-class Gap:
+class Gap(NamedTuple):
     """Days without cover: contributions unpaid, or the waiting period after a suspension
     (`resumes` the day cover starts again)."""
 
