@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.claims import facts as read
-from mutualis.claims.adjudication import ClaimFacts, History, Letter, Line, adjudicate
+from mutualis.claims.adjudication import ClaimFacts, Letter, Line, adjudicate
 from mutualis.claims.choices import ClaimStatus, Outcome, ReasonCode, VisitType, joined, split
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter
 from mutualis.claims.queries import member_lookup_prefix
@@ -336,7 +336,7 @@ class Batch:
                 letter=letter,
                 visit_type=claim.visit_type,
             )
-            history = histories.setdefault(who.id, History())
+            history = histories[who.id]  # a defaultdict: a new beneficiary starts an empty one
             decisions = adjudicate(facts, history)
             history.record(facts, decisions)
             uid = new_bulk_uid()
