@@ -79,26 +79,24 @@ class WaitingForm(forms.Form):
     days = forms.IntegerField(label=_("days"), min_value=0)
 
 
+def visit_rate(label) -> forms.DecimalField:
+    """An optional rate for one kind of visit; blank means the rule's coverage rate."""
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        required=False,
+        help_text=_("Blank: the coverage rate."),
+    )
+
+
 class CoverageRuleForm(forms.ModelForm):
     rate_percent = forms.DecimalField(
         label=_("coverage rate (%)"), min_value=0, max_value=100, decimal_places=2, initial=80
     )
-    referral_rate_percent = forms.DecimalField(
-        label=_("rate on referral (%)"),
-        min_value=0,
-        max_value=100,
-        decimal_places=2,
-        required=False,
-        help_text=_("Blank: the coverage rate."),
-    )
-    emergency_rate_percent = forms.DecimalField(
-        label=_("rate in an emergency (%)"),
-        min_value=0,
-        max_value=100,
-        decimal_places=2,
-        required=False,
-        help_text=_("Blank: the coverage rate."),
-    )
+    referral_rate_percent = visit_rate(_("rate on referral (%)"))
+    emergency_rate_percent = visit_rate(_("rate in an emergency (%)"))
 
     class Meta:
         model = CoverageRule

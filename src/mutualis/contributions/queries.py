@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from mutualis.benefits.choices import Relationship
 from mutualis.benefits.models import BenefitPackage
 from mutualis.benefits.terms import package_terms
 from mutualis.contributions.choices import Status
@@ -156,7 +157,7 @@ class Account:
     def covered_from(self) -> datetime.date | None:
         """The day the head of the household came into cover."""
         facts = self.state.facts
-        head = next((m for m in facts.members if m.relationship == "head"), None)
+        head = next((m for m in facts.members if m.relationship == Relationship.HEAD), None)
         return facts.cover(head.key).begins if head else None
 
     @property
