@@ -255,3 +255,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# The window of dates any input may hold (core.bounds): no birth before this year, and no date
+# asked about further than this many years from today.
+MUTUALIS_EARLIEST_BIRTH_YEAR = int(os.environ.get("MUTUALIS_EARLIEST_BIRTH_YEAR") or 1900)
+MUTUALIS_QUERY_YEARS = int(os.environ.get("MUTUALIS_QUERY_YEARS") or 200)
