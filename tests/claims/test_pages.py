@@ -369,3 +369,80 @@ def test_a_letter_past_its_last_day_is_shown_as_expired(client, cast, care):
     assert "valable" in client.get(f"/letters/{valid.pk}/").content.decode()
     listing = client.get("/letters/").content.decode()
     assert "<td>expirée</td>" in listing and "<td>valable</td>" in listing
+
+
+# Dates, amounts and text no one should type: each refused on its field with its rule, nothing
+# saved, never a server error.
+FAR_DATES = ["0001-01-01", "1000-06-15", "9999-12-31"]
+
+
+@pytest.mark.parametrize("on", FAR_DATES)
+def test_an_eligibility_check_on_a_far_date_says_which_dates_are_taken(client, clerk, care, on):
+    client.force_login(clerk)
+    response = check(client, care.moussa.member_number, care.post, on=on)
+    assert response.status_code == 200
+    assert response.context["form"].errors["on"]
+    assert str(TODAY.year - 200) in response.context["form"].errors["on"][0]
+
+
+@pytest.mark.parametrize("on", [*FAR_DATES, "future"])
+def test_a_claim_for_care_on_a_far_or_future_date_is_refused_on_its_field(client, clerk, care, on):
+    client.force_login(clerk)
+    if on == "future":
+        on = (TODAY + datetime.timedelta(days=2)).isoformat()
+    data = claim_post(care.moussa, care.post)
+    data["service_from"] = on
+    response = client.post("/claims/new/", data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["service_from"]
+    assert not Claim.objects.exists()
+
+
+def test_a_claim_line_of_an_impossible_amount_is_refused_on_its_line(client, clerk, care):
+    client.force_login(clerk)
+    data = claim_post(care.moussa, care.post)
+    data["lines-0-unit_price"] = str(10**19)
+    data["lines-0-quantity"] = str(10**12)
+    response = client.post("/claims/new/", data)
+    assert response.status_code == 200
+    line = response.context["formset"].forms[0].errors
+    assert line["unit_price"] and line["quantity"]
+    assert not Claim.objects.exists()
+
+
+def test_a_guarantee_letter_capped_beyond_any_amount_is_refused(client, cast, care):
+    client.force_login(cast[Role.MUTUAL_MANAGER])
+    response = client.post(
+        "/letters/new/",
+        {
+            "member_number": care.awa.member_number,
+            "provider": care.post.pk,
+            "service_category": "childbirth",
+            "valid_from": "2025-06-01",
+            "valid_until": "2025-06-30",
+            "cap": str(10**19),
+            "reason": "Accouchement",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["cap"]
+    assert not GuaranteeLetter.objects.exists()
+
+
+def test_a_letter_reason_holding_a_control_character_is_refused(client, cast, care):
+    client.force_login(cast[Role.MUTUAL_MANAGER])
+    response = client.post(
+        "/letters/new/",
+        {
+            "member_number": care.awa.member_number,
+            "provider": care.post.pk,
+            "service_category": "childbirth",
+            "valid_from": "2025-06-01",
+            "valid_until": "2025-06-30",
+            "cap": "25000",
+            "reason": "Accouchement\x07",
+        },
+    )
+    assert response.status_code == 200
+    assert not GuaranteeLetter.objects.exists()
+    assert response.context["form"].errors["reason"]

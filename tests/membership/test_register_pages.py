@@ -1,5 +1,6 @@
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from mutualis.membership.models import Household
@@ -203,3 +204,49 @@ def test_a_photo_over_two_megabytes_is_refused_with_the_reason(client, family, c
     awa.refresh_from_db()
     assert response.context["form"].errors["photo"]
     assert not awa.photo
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        ("head-birth_date", "1850-05-05"),
+        ("head-birth_date", "0001-01-01"),
+        ("head-last_name", "Sarr" * 2500),
+        ("head-last_name", "Sarr\x00"),
+        ("head-first_name", "Ous\x1bmane"),
+        ("enrolled_on", "9999-12-31"),
+    ],
+)
+def test_what_no_one_could_type_is_refused_on_its_field_and_nothing_saved(
+    client, federation, cast, cmu_package, field, typed
+):
+    client.force_login(cast["enrolment_agent"])
+    form = {
+        "mutual": federation.m1.pk,
+        "package": cmu_package.pk,
+        "enrolled_on": "2025-03-01",
+        "head-last_name": "Sarr",
+        "head-first_name": "Ousmane",
+        "head-sex": "M",
+        "head-birth_date": "1975-05-05",
+        "dependents-TOTAL_FORMS": "0",
+        "dependents-INITIAL_FORMS": "0",
+        field: typed,
+    }
+    response = client.post("/households/new/", form)
+    assert response.status_code == 200
+    prefix, _dash, name = field.rpartition("-")
+    errors = response.context[prefix].errors if prefix else response.context["form"].errors
+    assert errors[name]
+    assert not Household.objects.exists()
+
+
+def test_a_payment_beyond_any_amount_is_refused_on_its_field(client, family, cast):
+    client.force_login(cast["cashier"])
+    response = client.post(
+        f"/households/{family.pk}/pay/",
+        {"amount": str(10**19), "method": "cash", "received_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["amount"]
+    assert not family.payments.exists()

@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.choices import Category, ServiceCategory
 from mutualis.benefits.models import BenefitPackage, CoverageRule, PackageVersion, Payer
-from mutualis.federation.forms import DateInput
+from mutualis.core.forms import AmountField, CountField, ModelForm
 
 
-class PackageForm(forms.ModelForm):
+class PackageForm(ModelForm):
     class Meta:
         model = BenefitPackage
         fields = ["owner", "code", "name", "description"]
@@ -19,7 +19,7 @@ class PackageForm(forms.ModelForm):
         pass
 
 
-class VersionForm(forms.ModelForm):
+class VersionForm(ModelForm):
     class Meta:
         model = PackageVersion
         fields = [
@@ -40,7 +40,6 @@ class VersionForm(forms.ModelForm):
             "other_dependents_allowed",
             "max_household_size",
         ]
-        widgets = {"valid_from": DateInput()}
 
     def _post_clean(self):
         pass
@@ -52,7 +51,7 @@ class CategoryAmountsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for code, label in Category.choices:
-            self.fields[code] = forms.IntegerField(label=label, min_value=0, required=False)
+            self.fields[code] = AmountField(label=label, required=False)
 
     def amounts(self) -> dict[str, int]:
         return {k: v for k, v in self.cleaned_data.items() if v is not None}
@@ -76,7 +75,7 @@ class WaitingForm(forms.Form):
     service_category = forms.ChoiceField(
         label=_("service category"), choices=ServiceCategory.choices
     )
-    days = forms.IntegerField(label=_("days"), min_value=0)
+    days = CountField(label=_("days"))
 
 
 def visit_rate(label) -> forms.DecimalField:
@@ -91,7 +90,7 @@ def visit_rate(label) -> forms.DecimalField:
     )
 
 
-class CoverageRuleForm(forms.ModelForm):
+class CoverageRuleForm(ModelForm):
     rate_percent = forms.DecimalField(
         label=_("coverage rate (%)"), min_value=0, max_value=100, decimal_places=2, initial=80
     )

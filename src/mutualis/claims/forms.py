@@ -3,18 +3,18 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.choices import ServiceCategory
 from mutualis.claims.choices import ClaimStatus, Outcome, ReasonCode, VisitType
-from mutualis.federation.forms import DateInput
+from mutualis.core.forms import AmountField, CharField, CountField, DateField
 
 
 class EligibilityForm(forms.Form):
-    card = forms.CharField(
+    card = CharField(
         label=_("card or member number"),
         max_length=200,
         help_text=_("Scan the card's QR code with the reader, or type the member number."),
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
     )
     provider = forms.ModelChoiceField(label=_("provider"), queryset=None)
-    on = forms.DateField(label=_("date of care"), widget=DateInput())
+    on = DateField(label=_("date of care"))
 
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,23 +22,23 @@ class EligibilityForm(forms.Form):
 
 
 class ClaimForm(forms.Form):
-    member_number = forms.CharField(label=_("member number"), max_length=40)
+    member_number = CharField(label=_("member number"), max_length=40)
     provider = forms.ModelChoiceField(label=_("provider"), queryset=None)
-    provider_reference = forms.CharField(label=_("invoice number of the provider"), max_length=40)
-    service_from = forms.DateField(label=_("date of care"), widget=DateInput())
-    service_to = forms.DateField(
+    provider_reference = CharField(label=_("invoice number of the provider"), max_length=40)
+    service_from = DateField(label=_("date of care"), past=True)
+    service_to = DateField(
+        past=True,
         label=_("end of care"),
         required=False,
-        widget=DateInput(),
         help_text=_("For a hospital stay; leave empty for a visit."),
     )
     visit_type = forms.ChoiceField(
         label=_("visit type"), choices=VisitType.choices, initial=VisitType.NORMAL
     )
-    diagnosis = forms.CharField(
+    diagnosis = CharField(
         label=_("diagnosis (ICD-10)"), required=False, max_length=10, help_text=_("e.g. A09")
     )
-    letter_number = forms.IntegerField(
+    letter_number = CountField(
         label=_("guarantee letter number"),
         required=False,
         min_value=1,
@@ -51,9 +51,9 @@ class ClaimForm(forms.Form):
 
 
 class ClaimLineForm(forms.Form):
-    item_code = forms.CharField(label=_("code of the act or medicine"), max_length=30)
-    quantity = forms.IntegerField(label=_("quantity"))
-    unit_price = forms.IntegerField(label=_("unit price"))
+    item_code = CharField(label=_("code of the act or medicine"), max_length=30)
+    quantity = CountField(label=_("quantity"), min_value=None)
+    unit_price = AmountField(label=_("unit price"), min_value=None)
 
 
 ClaimLineFormSet = forms.formset_factory(ClaimLineForm, extra=6, max_num=200)
@@ -64,9 +64,9 @@ class ClaimFilterForm(forms.Form):
         label=_("status"), required=False, choices=[("", _("all")), *ClaimStatus.choices]
     )
     provider = forms.ModelChoiceField(label=_("provider"), required=False, queryset=None)
-    member_number = forms.CharField(label=_("member number"), required=False, max_length=40)
-    start = forms.DateField(label=_("care from"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("care until"), required=False, widget=DateInput())
+    member_number = CharField(label=_("member number"), required=False, max_length=40)
+    start = DateField(label=_("care from"), required=False)
+    end = DateField(label=_("care until"), required=False)
 
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,11 +75,11 @@ class ClaimFilterForm(forms.Form):
 
 class LineReviewForm(forms.Form):
     outcome = forms.ChoiceField(label=_("decision"), choices=Outcome.choices)
-    mutual_share = forms.IntegerField(label=_("paid by the mutual"), required=False, min_value=0)
+    mutual_share = AmountField(label=_("paid by the mutual"), required=False)
     reason = forms.ChoiceField(
         label=_("reason"), required=False, choices=[("", "—"), *ReasonCode.choices]
     )
-    comment = forms.CharField(label=_("comment"), required=False, max_length=500)
+    comment = CharField(label=_("comment"), required=False, max_length=500)
 
 
 class ApprovalForm(forms.Form):
@@ -99,17 +99,17 @@ class ApprovalForm(forms.Form):
 
 
 class LetterForm(forms.Form):
-    member_number = forms.CharField(label=_("member number"), max_length=40)
+    member_number = CharField(label=_("member number"), max_length=40)
     provider = forms.ModelChoiceField(label=_("provider"), queryset=None)
     service_category = forms.ChoiceField(
         label=_("service category"),
         required=False,
         choices=[("", _("any service needing a letter")), *ServiceCategory.choices],
     )
-    valid_from = forms.DateField(label=_("valid from"), widget=DateInput())
-    valid_until = forms.DateField(label=_("valid until"), widget=DateInput())
-    cap = forms.IntegerField(label=_("maximum amount paid by the mutual"), min_value=1)
-    reason = forms.CharField(label=_("reason"), required=False, max_length=255)
+    valid_from = DateField(label=_("valid from"))
+    valid_until = DateField(label=_("valid until"))
+    cap = AmountField(label=_("maximum amount paid by the mutual"), min_value=1)
+    reason = CharField(label=_("reason"), required=False, max_length=255)
 
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,7 +117,7 @@ class LetterForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    on = forms.DateField(label=_("cancelled on"), widget=DateInput())
+    on = DateField(label=_("cancelled on"))
 
 
 class ClaimsUploadForm(forms.Form):

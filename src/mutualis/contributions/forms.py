@@ -2,41 +2,41 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.contributions.models import Method
-from mutualis.federation.forms import DateInput
+from mutualis.core.forms import AmountField, CharField, DateField
 
 
 class PaymentForm(forms.Form):
-    amount = forms.IntegerField(label=_("amount"), min_value=1)
+    amount = AmountField(label=_("amount"), min_value=1)
     method = forms.ChoiceField(label=_("method"), choices=Method.choices, initial=Method.CASH)
-    reference = forms.CharField(
+    reference = CharField(
         label=_("transaction reference"),
         required=False,
         max_length=60,
         help_text=_("Mobile-money transaction ID, savings account operation, bank reference."),
     )
-    received_on = forms.DateField(label=_("received on"), widget=DateInput())
-    receipt_number = forms.CharField(
+    received_on = DateField(label=_("received on"), past=True)
+    receipt_number = CharField(
         label=_("receipt number"),
         required=False,
         max_length=30,
         help_text=_("Leave empty to number the receipt automatically."),
     )
-    note = forms.CharField(label=_("note"), required=False, max_length=255)
+    note = CharField(label=_("note"), required=False, max_length=255)
 
 
 class ReversalForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), max_length=255)
-    on = forms.DateField(label=_("date"), widget=DateInput())
+    reason = CharField(label=_("reason"), max_length=255)
+    on = DateField(label=_("date"))
 
 
 class DayForm(forms.Form):
-    day = forms.DateField(label=_("day"), widget=DateInput(), required=False)
+    day = DateField(label=_("day"), required=False)
 
 
 class ContributionsExportForm(forms.Form):
     mutual = forms.ModelChoiceField(label=_("mutual"), queryset=None)
-    start = forms.DateField(label=_("from"), widget=DateInput())
-    end = forms.DateField(label=_("until"), widget=DateInput())
+    start = DateField(label=_("from"))
+    end = DateField(label=_("until"))
 
     def __init__(self, *args, mutuals, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,15 +52,14 @@ class ContributionsExportForm(forms.Form):
 class PayerPaymentForm(forms.Form):
     mutual = forms.ModelChoiceField(label=_("mutual"), queryset=None)
     payer = forms.ModelChoiceField(label=_("third payer"), queryset=None)
-    amount = forms.IntegerField(label=_("amount"), min_value=1)
+    amount = AmountField(label=_("amount"), min_value=1)
     method = forms.ChoiceField(
         label=_("method"), choices=Method.choices, initial=Method.BANK_TRANSFER
     )
-    reference = forms.CharField(label=_("transaction reference"), max_length=60)
-    received_on = forms.DateField(label=_("received on"), widget=DateInput())
-    period = forms.DateField(
+    reference = CharField(label=_("transaction reference"), max_length=60)
+    received_on = DateField(label=_("received on"), past=True)
+    period = DateField(
         label=_("period paid (its first day)"),
-        widget=DateInput(),
         required=False,
         help_text=_("Leave empty to settle the oldest periods first."),
     )

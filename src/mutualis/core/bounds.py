@@ -53,19 +53,19 @@ def check_birth_date(value: datetime.date, today: datetime.date | None = None) -
     today = today or timezone.localdate()
     if value < earliest_birth():
         raise ValidationError(
-            _("A birth date is not before %(date)s.")
+            _("The date of birth cannot be before %(date)s.")
             % {"date": date_format(earliest_birth(), "SHORT_DATE_FORMAT")},
             code="too_early",
         )
     if value > today:
-        raise ValidationError(_("A birth date is not in the future."), code="in_future")
+        raise ValidationError(_("The date of birth cannot be in the future."), code="in_future")
 
 
 def check_care_date(value: datetime.date, today: datetime.date | None = None) -> None:
     """Care, a payment received, an enrolment: on a day that has come, and within the window."""
     today = today or timezone.localdate()
     if value > today:
-        raise ValidationError(_("This date is not in the future."), code="in_future")
+        raise ValidationError(_("This date cannot be in the future."), code="in_future")
     check_query_date(value, today)
 
 
@@ -109,7 +109,7 @@ def check_amount(value: int) -> None:
 
 
 def guard_model_fields(models_of_project) -> None:
-    """Adds the text and amount rules to every text and integer field of the project's models,
+    """Adds the text, amount and date rules to every such field of the project's models,
     so that `full_clean` (which model forms and the services call) applies them everywhere a
     model's own limits already apply."""
     for model in models_of_project:
@@ -122,6 +122,10 @@ def guard_model_fields(models_of_project) -> None:
                 rule = check_line
             elif isinstance(field, models.BigIntegerField | models.PositiveBigIntegerField):
                 rule = check_amount
+            elif isinstance(field, models.DateField) and not isinstance(
+                field, models.DateTimeField
+            ):
+                rule = check_query_date
             else:
                 continue
             if rule not in field._validators:

@@ -1,7 +1,19 @@
-"""Form helpers shared by every app."""
+"""Form helpers shared by every app, and the form fields every form uses for dates, amounts and
+counts, so that the limits of core.bounds meet the user at the form: a field's own message,
+never a server error deeper down (a year 9999 overflowing a period, 10^19 a database integer)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+
+from mutualis.core.bounds import (
+    MAX_AMOUNT,
+    MAX_COUNT,
+    check_care_date,
+    check_line,
+    check_query_date,
+    check_text,
+)
 
 
 def attach_errors(form: forms.Form, error: ValidationError) -> None:
@@ -11,3 +23,76 @@ def attach_errors(form: forms.Form, error: ValidationError) -> None:
         return
     for field, messages in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CharField(forms.CharField):
+    """Text without control characters: one line, or several in a text area."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        multiline = isinstance(self.widget, forms.Textarea)
+        self.validators.append(check_text if multiline else check_line)
+
+
+class DateField(forms.DateField):
+    """A date within the window of dates; `past=True` for what has happened by today (care, a
+    payment received), which also refuses a date to come."""
+
+    widget = DateInput
+
+    def __init__(self, *, past: bool = False, **kwargs):
+        self.rule = check_care_date if past else check_query_date
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None:
+            self.rule(value)
+
+
+class AmountField(forms.IntegerField):
+    """An amount in the smallest unit of the currency, from 0 unless told otherwise."""
+
+    def __init__(self, *, min_value: int = 0, **kwargs):
+        super().__init__(min_value=min_value, max_value=MAX_AMOUNT, **kwargs)
+
+
+class CountField(forms.IntegerField):
+    """A number of days, people, units or items."""
+
+    def __init__(self, *, min_value: int = 0, **kwargs):
+        super().__init__(min_value=min_value, max_value=MAX_COUNT, **kwargs)
+
+
+def bounded_formfield(field: models.Field, **kwargs) -> forms.Field | None:
+    """The form field of a model field in a model form: text, dates and integers bounded as
+    above."""
+    if isinstance(field, models.CharField | models.TextField) and not field.choices:
+        kwargs.setdefault("form_class", CharField)
+    elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        if not field.choices:
+            kwargs.setdefault("form_class", DateField)
+    elif isinstance(field, models.IntegerField) and not field.choices:
+        big = isinstance(field, models.BigIntegerField | models.PositiveBigIntegerField)
+        kwargs.setdefault("max_value", MAX_AMOUNT if big else MAX_COUNT)
+    return field.formfield(**kwargs)
+
+
+class BoundedModelFormMetaclass(forms.models.ModelFormMetaclass):
+    def __new__(mcs, name, bases, attrs):
+        meta = attrs.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(bounded_formfield)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class ModelForm(forms.ModelForm, metaclass=BoundedModelFormMetaclass):
+    """Every model form of the project: its fields built by `bounded_formfield` (Django reads
+    that from each form's Meta only, hence the metaclass)."""

@@ -5,19 +5,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.core.forms import CharField, DateField, ModelForm
 from mutualis.federation.iso import currency_choices
 from mutualis.federation.models import Location, Organisation, User
 from mutualis.federation.rules import Kind, Role
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -41,10 +35,6 @@ class OrganisationForm(forms.ModelForm):
             "address",
             "website",
         ]
-        widgets = {
-            "founded_on": DateInput(),
-            "registration_date": DateInput(),
-        }
 
     def __init__(self, *args, parents, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,9 +70,8 @@ def location_label(location: Location) -> str:
 
 class OrganisationMoveForm(forms.Form):
     new_parent = forms.ModelChoiceField(label=_("new parent organisation"), queryset=None)
-    on = forms.DateField(
+    on = DateField(
         label=_("effective date"),
-        widget=DateInput(),
         help_text=_("The date from which the organisation belongs to its new parent."),
     )
 
@@ -92,7 +81,7 @@ class OrganisationMoveForm(forms.Form):
 
 
 class OrganisationSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = CharField(label=_("Search"), required=False, max_length=100)
     kind = forms.ChoiceField(
         label=_("kind"), required=False, choices=[("", _("all kinds")), *Kind.choices]
     )
@@ -103,11 +92,11 @@ class OrganisationSearchForm(forms.Form):
     )
 
 
-class UserForm(forms.ModelForm):
+class UserForm(ModelForm):
     roles = forms.MultipleChoiceField(
         label=_("roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
     )
-    password = forms.CharField(
+    password = CharField(
         label=_("password"),
         required=False,
         strip=False,
@@ -143,12 +132,12 @@ class UserForm(forms.ModelForm):
 
 
 class PasswordForm(forms.Form):
-    password = forms.CharField(
+    password = CharField(
         label=_("new password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    confirmation = forms.CharField(
+    confirmation = CharField(
         label=_("new password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.choices import Category, Relationship
-from mutualis.federation.forms import DateInput
+from mutualis.core.forms import CharField, DateField, ModelForm
 from mutualis.membership.models import Beneficiary
 
 # A card's photo needs a few kilobytes; phones take megabytes.
@@ -21,11 +21,10 @@ PERSON_FIELDS = [
 ]
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ModelForm):
     class Meta:
         model = Beneficiary
         fields = PERSON_FIELDS
-        widgets = {"birth_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,9 +78,9 @@ DependentFormSet = forms.formset_factory(
 class HouseholdForm(forms.Form):
     mutual = forms.ModelChoiceField(label=_("mutual"), queryset=None)
     package = forms.ModelChoiceField(label=_("benefit package"), queryset=None)
-    enrolled_on = forms.DateField(label=_("enrolment date"), widget=DateInput())
-    address = forms.CharField(label=_("address or village"), required=False, max_length=255)
-    phone = forms.CharField(label=_("phone"), required=False, max_length=40)
+    enrolled_on = DateField(label=_("enrolment date"))
+    address = CharField(label=_("address or village"), required=False, max_length=255)
+    phone = CharField(label=_("phone"), required=False, max_length=40)
     acknowledge_duplicates = forms.BooleanField(
         label=_("I checked the possible duplicates: these are other people"),
         required=False,
@@ -96,7 +95,7 @@ class HouseholdForm(forms.Form):
 
 
 class DependentAddForm(DependentForm):
-    enrolled_on = forms.DateField(label=_("enrolment date"), widget=DateInput())
+    enrolled_on = DateField(label=_("enrolment date"))
     acknowledge_duplicates = forms.BooleanField(
         label=_("I checked the possible duplicates: these are other people"),
         required=False,
@@ -104,16 +103,16 @@ class DependentAddForm(DependentForm):
 
 
 class ResignForm(forms.Form):
-    resigned_on = forms.DateField(label=_("resignation date"), widget=DateInput())
-    reason = forms.CharField(label=_("reason for resignation"), required=False, max_length=255)
+    resigned_on = DateField(label=_("resignation date"))
+    reason = CharField(label=_("reason for resignation"), required=False, max_length=255)
 
 
 class LeaveForm(forms.Form):
-    left_on = forms.DateField(label=_("left the household on"), widget=DateInput())
+    left_on = DateField(label=_("left the household on"))
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Name, member number or phone"), required=False, max_length=100)
+    q = CharField(label=_("Name, member number or phone"), required=False, max_length=100)
 
 
 class ImportForm(forms.Form):

@@ -6,9 +6,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from mutualis.benefits.choices import Category, Relationship
+from mutualis.core.bounds import check_birth_date
 from mutualis.core.identifiers import compact_form
 
 ADULT_AGE = 18
@@ -99,10 +101,13 @@ def dependent_errors(
     `household` is the relationships of the household's current members."""
     members = list(household)
     errors: dict[str, str] = {}
-    if birth_date > today:
-        errors["birth_date"] = _("The date of birth cannot be in the future.")
-    elif birth_date > enrolled_on:
-        errors["birth_date"] = _("The date of birth comes after the enrolment date.")
+    try:
+        check_birth_date(birth_date, today)
+    except ValidationError as error:
+        errors["birth_date"] = error.messages[0]
+    else:
+        if birth_date > enrolled_on:
+            errors["birth_date"] = _("The date of birth comes after the enrolment date.")
     if relationship == Relationship.HEAD:
         if Relationship.HEAD in members:
             errors["relationship"] = _("The household already has a head.")

@@ -17,6 +17,7 @@ from mutualis.benefits.choices import Relationship
 from mutualis.benefits.models import BenefitPackage, PackageVersion
 from mutualis.benefits.queries import packages_available_to
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.bounds import check_birth_date, check_query_date
 from mutualis.core.identifiers import member_number
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
@@ -190,6 +191,10 @@ def search_index(beneficiaries: Sequence[Beneficiary]) -> None:
 def check_enrolment_date(enrolled_on: datetime.date, field: str) -> None:
     if enrolled_on > timezone.localdate():
         raise ValidationError({field: _("The enrolment date cannot be in the future.")})
+    try:
+        check_query_date(enrolled_on)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from error
 
 
 @transaction.atomic
@@ -320,8 +325,11 @@ def beneficiary_update(*, by, beneficiary: Beneficiary, **fields: Any) -> None:
         },
         "",
     )
-    if beneficiary.birth_date and beneficiary.birth_date > timezone.localdate():
-        errors.setdefault("birth_date", []).append(_("The date of birth cannot be in the future."))
+    if beneficiary.birth_date:
+        try:
+            check_birth_date(beneficiary.birth_date)
+        except ValidationError as error:
+            errors.setdefault("birth_date", []).extend(error.messages)
     if errors:
         raise ValidationError(errors)
     beneficiary.duplicate_key = duplicate_key(

@@ -5,7 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.choices import LevelOfCare, ServiceCategory
-from mutualis.federation.forms import DateInput, location_label
+from mutualis.core.forms import AmountField, CharField, ModelForm
+from mutualis.federation.forms import location_label
 from mutualis.federation.models import Location
 from mutualis.providers.models import Agreement, AgreementVersion, MedicalItem, Provider
 from mutualis.providers.rules import ItemKind, ProviderKind
@@ -16,7 +17,7 @@ def every(label, choices):
 
 
 class ProviderSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = CharField(label=_("Search"), required=False, max_length=100)
     kind = forms.ChoiceField(
         label=_("kind"), required=False, choices=every(_("all kinds"), ProviderKind.choices)
     )
@@ -35,7 +36,7 @@ class ProviderSearchForm(forms.Form):
         self.fields["commune"].label_from_instance = location_label
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(ModelForm):
     class Meta:
         model = Provider
         fields = [
@@ -77,7 +78,7 @@ class ProviderForm(forms.ModelForm):
 
 
 class ItemSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = CharField(label=_("Search"), required=False, max_length=100)
     kind = forms.ChoiceField(
         label=_("kind"), required=False, choices=every(_("all kinds"), ItemKind.choices)
     )
@@ -88,7 +89,7 @@ class ItemSearchForm(forms.Form):
     )
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(ModelForm):
     class Meta:
         model = MedicalItem
         fields = [
@@ -124,7 +125,7 @@ class ItemImportForm(forms.Form):
 
 
 class AgreementSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = CharField(label=_("Search"), required=False, max_length=100)
     kind = forms.ChoiceField(
         label=_("kind of provider"),
         required=False,
@@ -132,11 +133,10 @@ class AgreementSearchForm(forms.Form):
     )
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(ModelForm):
     class Meta:
         model = Agreement
         fields = ["provider", "party", "reference", "signed_on", "starts_on", "ends_on"]
-        widgets = {"signed_on": DateInput(), "starts_on": DateInput(), "ends_on": DateInput()}
 
     def __init__(self, *args, providers, parties, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,7 +147,7 @@ class AgreementForm(forms.ModelForm):
         pass
 
 
-class TermsForm(forms.ModelForm):
+class TermsForm(ModelForm):
     """The terms of a version: payment, invoicing, submission deadline, identity check,
     referral, obligations."""
 
@@ -170,17 +170,16 @@ class TermsForm(forms.ModelForm):
 class VersionForm(TermsForm):
     class Meta(TermsForm.Meta):
         fields = ["valid_from", *TermsForm.Meta.fields]
-        widgets = {**TermsForm.Meta.widgets, "valid_from": DateInput()}
 
 
 class TariffForm(forms.Form):
-    code = forms.CharField(
+    code = CharField(
         label=_("code"),
         max_length=MedicalItem._meta.get_field("code").max_length,
         required=False,
         widget=forms.TextInput(attrs={"list": "item-codes", "autocomplete": "off"}),
     )
-    price = forms.IntegerField(
+    price = AmountField(
         label=_("agreed price"),
         min_value=0,
         required=False,

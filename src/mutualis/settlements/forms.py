@@ -1,11 +1,8 @@
-import datetime
-
 from django import forms
-from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.contributions.models import Method
-from mutualis.federation.forms import DateInput
+from mutualis.core.forms import AmountField, CharField, DateField
 from mutualis.settlements.rules import StatementStatus
 
 
@@ -16,19 +13,14 @@ class MonthInput(forms.DateInput):
         super().__init__(format="%Y-%m", **kwargs)
 
 
-# The last month whose end the calendar can name (the day after 31 December 9999 is not a date).
-LAST_MONTH = datetime.date(9999, 11, 30)
-
-
-def month_field(label, **kwargs) -> forms.DateField:
+def month_field(label, **kwargs) -> DateField:
     """A month, typed or picked as year-month (2025-03); a full date is taken for its month's
     first day by the code that reads it."""
-    return forms.DateField(
+    return DateField(
         label=label,
         widget=MonthInput(),
         input_formats=["%Y-%m", "%Y-%m-%d"],
         error_messages={"invalid": _("Give the month as year-month, such as 2025-03.")},
-        validators=[MaxValueValidator(LAST_MONTH, _("Give a month before December 9999."))],
         **kwargs,
     )
 
@@ -42,7 +34,7 @@ class IssueForm(forms.Form):
             "(a quarter under quarterly invoicing)."
         ),
     )
-    issued_on = forms.DateField(label=_("issued on"), widget=DateInput())
+    issued_on = DateField(label=_("issued on"))
 
     def __init__(self, *args, payers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,25 +44,25 @@ class IssueForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    amount = forms.IntegerField(label=_("amount"), min_value=1)
+    amount = AmountField(label=_("amount"), min_value=1)
     method = forms.ChoiceField(
         label=_("method"), choices=Method.choices, initial=Method.BANK_TRANSFER
     )
-    reference = forms.CharField(
+    reference = CharField(
         label=_("transaction reference"),
         required=False,
         max_length=60,
         help_text=_("Bank or mobile-money reference of the transfer."),
     )
-    paid_on = forms.DateField(label=_("paid on"), widget=DateInput())
-    note = forms.CharField(label=_("note"), required=False, max_length=255)
+    paid_on = DateField(label=_("paid on"), past=True)
+    note = CharField(label=_("note"), required=False, max_length=255)
 
 
 class ReasonForm(forms.Form):
     """A reversal or a cancellation: why, and the day it takes effect."""
 
-    reason = forms.CharField(label=_("reason"), max_length=255)
-    on = forms.DateField(label=_("date"), widget=DateInput())
+    reason = CharField(label=_("reason"), max_length=255)
+    on = DateField(label=_("date"))
 
 
 def every(label, choices):
