@@ -13,7 +13,7 @@ from django.utils import timezone
 
 import mutualis
 from mutualis.core.bounds import MAX_AMOUNT
-from mutualis.core.forms import AmountField, DateField
+from mutualis.core.forms import AmountField, CharField, DateField, ModelForm
 
 
 def project_forms():
@@ -38,6 +38,10 @@ def test_every_text_date_and_number_of_a_form_is_bounded(form):
     for name, field in form.base_fields.items():
         if type(field) is forms.CharField:
             raise AssertionError(f"{name}: a core.forms.CharField")
+        one_line = not isinstance(field.widget, forms.Textarea | forms.PasswordInput)
+        if isinstance(field, CharField) and one_line and not issubclass(form, ModelForm):
+            # a model form's text is held to its model field's length by full_clean
+            assert field.max_length is not None, f"{name}: as long as the model allows"
         if isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
             assert isinstance(field, DateField), f"{name}: a core.forms.DateField"
         if isinstance(field, forms.IntegerField):
