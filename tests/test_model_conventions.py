@@ -110,3 +110,25 @@ def test_every_model_a_view_may_show_declares_its_scope_path():
         model = apps.get_model(name)
         path = model.SCOPE_PATH
         assert path == "path" or path.endswith("__path"), name
+
+
+def test_every_text_amount_and_date_field_holds_the_limits_of_its_kind():
+    from mutualis.core.bounds import check_amount, check_line, check_query_date, check_text
+
+    expected = (
+        (models.TextField, check_text),
+        (models.CharField, check_line),
+        (models.BigIntegerField, check_amount),
+        (models.PositiveBigIntegerField, check_amount),
+        (models.DateTimeField, None),
+        (models.DateField, check_query_date),
+    )
+    missing = []
+    for model in project_models():
+        for field in model._meta.concrete_fields:
+            if field.choices or field.primary_key:
+                continue
+            rule = next((rule for kind, rule in expected if isinstance(field, kind)), None)
+            if rule is not None and rule not in field.validators:
+                missing.append(f"{label(model)}.{field.name}")
+    assert missing == []

@@ -128,6 +128,8 @@ def guard_model_fields(models_of_project) -> None:
                 rule = check_query_date
             else:
                 continue
-            if rule not in field._validators:
-                field._validators.append(rule)
+            # As the field's own default validators: those in `_validators` would be written
+            # into the migrations.
+            if rule not in field.default_validators:
+                field.default_validators = [*field.default_validators, rule]
                 field.__dict__.pop("validators", None)  # a cached_property: computed again
