@@ -92,6 +92,7 @@ def reads(client, s) -> dict:
             s["site"].get("/eligibility/", {"card": number, "provider": provider.pk, "on": when}),
             "Awa",
         ),
+        "home page": (s["site"].get("/"), "Mutualis"),
         "register search": (s["site"].get("/register/", {"q": "Diop"}), "Moussa"),
         "household page": (s["site"].get(f"/households/{awa.household_id}/"), "Diop"),
         "coverage API": (

@@ -91,13 +91,13 @@ def test_a_key_belongs_to_its_user(client, family, cast, cashier_key, key_of):  
     assert Payment.objects.count() == 2
 
 
-def test_a_refused_payment_is_answered_again_and_still_refused(client, family, cashier_key):
+def test_a_refused_payment_is_not_kept_and_runs_again_once_corrected(client, family, cashier_key):
     refused = pay(client, family, cashier_key, cash(-5))
-    again = pay(client, family, cashier_key, cash(-5))
+    corrected = pay(client, family, cashier_key, cash(7000))
 
-    assert refused.status_code == again.status_code == 400
-    assert again.json() == refused.json()
-    assert not Payment.objects.exists()
+    assert refused.status_code == 400
+    assert corrected.status_code == 201
+    assert list(Payment.objects.values_list("amount", flat=True)) == [7000]
 
 
 def test_a_key_too_long_or_with_a_control_character_is_refused(client, family, cashier_key):

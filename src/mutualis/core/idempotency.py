@@ -7,7 +7,8 @@ inside a transaction that is then rolled back, and the first answer is given ins
 signs the caller in (by key or session), which is known only once it has run, and a write
 undone is a write never made. The same key on another request answers 422; while the first
 request is still running, 409 (on PostgreSQL; SQLite queues writers, so the second waits for
-the first and gets its answer). Answers of 500 and above are neither kept nor committed.
+the first and gets its answer). Only a success is kept: a request refused (4xx) or failed
+(5xx) wrote nothing, and runs again when sent again, with the same key or not.
 """
 
 import datetime
@@ -87,11 +88,11 @@ class IdempotencyMiddleware:
         body_digest = hashlib.sha256(request.body).hexdigest()
         with transaction.atomic():
             response = self.get_response(request)
-            user = getattr(request, "user", None)
-            if response.status_code >= 500:
+            user = request.user  # whoever the view signed in, by key or session
+            if response.status_code >= 500 or not user.is_authenticated:
+                # failed, maybe in a transaction the database has aborted, or refused before
+                # anyone was signed in: nothing to keep, nothing written
                 transaction.set_rollback(True)
-                return response
-            if user is None or not user.is_authenticated:
                 return response
             if not claimed(user.pk, key):
                 transaction.set_rollback(True)
@@ -104,7 +105,7 @@ class IdempotencyMiddleware:
             retention = datetime.timedelta(hours=settings.MUTUALIS_IDEMPOTENCY_HOURS)
             IdempotentAnswer.objects.filter(created_at__lt=timezone.now() - retention).delete()
             earlier = IdempotentAnswer.objects.filter(user=user, key=key).first()
-            if earlier is None:
+            if earlier is None and 200 <= response.status_code < 300:
                 IdempotentAnswer.objects.create(
                     user=user,
                     key=key,
@@ -117,7 +118,10 @@ class IdempotencyMiddleware:
                     body=response.content,
                 )
                 return response
+            # a refusal wrote nothing, and a request sent again is not written again
             transaction.set_rollback(True)
+            if earlier is None:
+                return response
             if (earlier.method, earlier.path, earlier.body_digest) != (
                 request.method,
                 request.get_full_path(),
