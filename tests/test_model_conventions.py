@@ -19,6 +19,8 @@ NOT_OPERATIONAL = {
     "benefits.waitingperiod",
     "benefits.coveragerule",
     "core.auditentry",
+    # a user's recent API answers, kept a day for the client resending a write
+    "core.idempotentanswer",
     "federation.location",
     "federation.organisation",
     "federation.affiliation",

@@ -11,6 +11,8 @@ Environment:
   MUTUALIS_EMAIL_URL      smtp://user:pass@host:port (default: e-mails printed on the console)
   MUTUALIS_DEFAULT_FROM_EMAIL  sender of e-mails
   MUTUALIS_CARD_SECRET    key of the member cards' signatures (default: derived from the secret key)
+  MUTUALIS_IDEMPOTENCY_HOURS  how long an API write's answer is kept for a client resending it
+                          with the same Idempotency-Key (default: 24)
   MUTUALIS_FHIR_CHECK_ANSWERS  1 to validate the FHIR API's answers as they are built (default:
                           as MUTUALIS_DEBUG; the tests always do)
 """
@@ -94,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "mutualis.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "mutualis.config.urls"
@@ -260,3 +263,7 @@ LOGGING = {
 # asked about further than this many years from today.
 MUTUALIS_EARLIEST_BIRTH_YEAR = int(os.environ.get("MUTUALIS_EARLIEST_BIRTH_YEAR") or 1900)
 MUTUALIS_QUERY_YEARS = int(os.environ.get("MUTUALIS_QUERY_YEARS") or 200)
+
+# How long the answer to an API or FHIR write sent with an Idempotency-Key is kept
+# (core.idempotency).
+MUTUALIS_IDEMPOTENCY_HOURS = int(os.environ.get("MUTUALIS_IDEMPOTENCY_HOURS") or 24)

@@ -18,3 +18,6 @@ urlpatterns = [
     path("", include("mutualis.settlements.urls")),
     path("", include("mutualis.claims.urls")),
 ]
+
+# An exception no view caught: answered in the caller's format, 503 when the disk is full.
+handler500 = "mutualis.core.faults.server_error"

@@ -46,3 +46,33 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class IdempotentAnswer(models.Model):
+    """The answer to an API or FHIR write sent with an `Idempotency-Key` (core.idempotency),
+    saved in the same transaction as the write: the same request sent again with the key gets
+    this answer again instead of a second write. Kept MUTUALIS_IDEMPOTENCY_HOURS."""
+
+    uid = uid_field()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.TextField()
+    body_digest = models.CharField(max_length=64)  # SHA-256 of the request's body, in hex
+    status = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=255)
+    location = models.TextField(blank=True)
+    body = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotent_answer_key"),
+        ]
+        indexes = [
+            # the purge of answers older than the retention
+            models.Index(fields=["created_at"], name="idempotent_answer_age"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"
