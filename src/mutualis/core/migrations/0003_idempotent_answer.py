@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import mutualis.core.bounds
 import mutualis.core.ids
 from django.conf import settings
 from django.db import migrations, models
@@ -21,13 +20,13 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('uid', models.UUIDField(default=mutualis.core.ids.new_uid, editable=False, unique=True)),
-                ('key', models.CharField(max_length=255, validators=[mutualis.core.bounds.check_line])),
-                ('method', models.CharField(max_length=10, validators=[mutualis.core.bounds.check_line])),
+                ('key', models.CharField(max_length=255)),
+                ('method', models.CharField(max_length=10)),
                 ('path', models.TextField(validators=[mutualis.core.bounds.check_text])),
-                ('body_digest', models.CharField(max_length=64, validators=[mutualis.core.bounds.check_line])),
+                ('body_digest', models.CharField(max_length=64)),
                 ('status', models.PositiveSmallIntegerField()),
-                ('content_type', models.CharField(max_length=255, validators=[mutualis.core.bounds.check_line])),
-                ('location', models.TextField(blank=True, validators=[mutualis.core.bounds.check_text])),
+                ('content_type', models.CharField(max_length=255)),
+                ('location', models.TextField(blank=True)),
                 ('body', models.BinaryField()),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
