@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('uid', models.UUIDField(default=mutualis.core.ids.new_uid, editable=False, unique=True)),
                 ('key', models.CharField(max_length=255)),
                 ('method', models.CharField(max_length=10)),
-                ('path', models.TextField(validators=[mutualis.core.bounds.check_text])),
+                ('path', models.TextField()),
                 ('body_digest', models.CharField(max_length=64)),
                 ('status', models.PositiveSmallIntegerField()),
                 ('content_type', models.CharField(max_length=255)),
