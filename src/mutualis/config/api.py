@@ -11,9 +11,12 @@ from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI
-from ninja.security import HttpBearer, django_auth
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as InvalidInput
+from ninja.security import HttpBearer, SessionAuth
 
 from mutualis.core.api_access import Forbidden
+from mutualis.core.api_types import invalid_fields
 from mutualis.federation.models import ApiToken, Organisation, RoleGrant, User
 
 
@@ -86,11 +89,22 @@ class BearerKey(HttpBearer):
         return user
 
 
+class SessionSignIn(SessionAuth):
+    """The site's session, for a browser. A request signed in by nobody is answered 401, not
+    403 for its missing CSRF token: a program without a key learns it must sign in; a
+    session's write without its token is still refused 403."""
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
 api = NinjaAPI(
     title="Mutualis API",
     version="1",
     description=__doc__,
-    auth=[BearerKey(), django_auth],
+    auth=[BearerKey(), SessionSignIn()],
     urls_namespace="api",
     docs_url="/docs",
 )
@@ -100,6 +114,20 @@ api = NinjaAPI(
 def invalid(request, error: ValidationError):
     detail = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
     return api.create_response(request, {"detail": detail}, status=400)
+
+
+@api.exception_handler(InvalidInput)
+def invalid_input(request, error: InvalidInput):
+    """A parameter or a body pydantic refused: 400, by field, as docs/api.md promises (ninja
+    would answer 422 with pydantic's list)."""
+    return api.create_response(request, {"detail": invalid_fields(error.errors)}, status=400)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, error: HttpError):
+    # A body that is not JSON is ninja's 400: named like any other bad input.
+    detail = {"__all__": [str(error)]} if error.status_code == 400 else str(error)
+    return api.create_response(request, {"detail": detail}, status=error.status_code)
 
 
 @api.exception_handler(Http404)
