@@ -6,10 +6,12 @@ Clients sign in with the site's session (and its CSRF token) or with an API key 
 import datetime
 import hashlib
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import connection
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as InvalidInput
@@ -128,6 +130,14 @@ def http_error(request, error: HttpError):
     # A body that is not JSON is ninja's 400: named like any other bad input.
     detail = {"__all__": [str(error)]} if error.status_code == 400 else str(error)
     return api.create_response(request, {"detail": detail}, status=error.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request, error):
+    message = _("The body is larger than %(size)s bytes.") % {
+        "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    }
+    return api.create_response(request, {"detail": message}, status=413)
 
 
 @api.exception_handler(Http404)

@@ -135,7 +135,7 @@ def payment_list(request, uid: uuid.UUID):
     )
 
 
-@router.post("/households/{uid}/payments", response=answers({201: PaymentOut}, 404, 503))
+@router.post("/households/{uid}/payments", response=answers({201: PaymentOut}, 404, 413, 503))
 @api_access(roles=CASHIERS, model=Household, writes=True)
 def payment_create(request, uid: uuid.UUID, data: PaymentIn):
     """Records a member's payment; the same transaction reference is recorded once (400)."""

@@ -120,7 +120,8 @@ class InvalidOut(Schema):
 def answers(success: dict, *errors: int) -> dict:
     """An operation's answers for the OpenAPI document: its success, the 400 of bad input, the
     401 of a request signed by nobody and the 403 of roles that do not allow it, and `errors`
-    (404 outside the user's scope, 503 when the database cannot write…)."""
+    (404 outside the user's scope, 413 for a body too large, 503 when the database cannot
+    write…)."""
     return {
         **success,
         400: InvalidOut,

@@ -95,7 +95,7 @@ def household_read(request, uid: uuid.UUID):
     return scoped_get(with_members(Household.objects), request.user, uid=uid)
 
 
-@router.post("/households", response=answers({201: HouseholdOut}, 404, 503))
+@router.post("/households", response=answers({201: HouseholdOut}, 404, 413, 503))
 @api_access(roles=REGISTER_WRITERS, writes=True)
 def household_create(request, data: HouseholdIn):
     """Enrols a household. Possible duplicates in the union are refused (400) unless
