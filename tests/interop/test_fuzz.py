@@ -20,8 +20,7 @@ from fhir.resources.R4B.patient import Patient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.interop.conftest import asking, example, member
-from tests.interop.test_claims import clerk_of_joal, day, fhir_claim  # noqa: F401 - fixtures
+from tests.interop.conftest import asking, example, fhir_claim, member
 
 FUZZ = settings(max_examples=150, derandomize=True, database=None, deadline=None)
 
@@ -180,7 +179,7 @@ def test_eligibility_answers_any_mutated_request_well(client, eligibility_seeds,
     each()
 
 
-def test_claim_answers_any_mutated_claim_well(client, care, day, clerk_of_joal):  # noqa: F811
+def test_claim_answers_any_mutated_claim_well(client, care, day, clerk_of_joal):
     seeds = [
         fhir_claim(care.awa.member_number, day, [("CS-PS", 1, 1000), ("PARA500", 10, 30)]),
         fhir_claim(
