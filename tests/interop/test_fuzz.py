@@ -20,9 +20,11 @@ from fhir.resources.R4B.patient import Patient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mutualis.interop import codes
 from tests.interop.conftest import asking, example, fhir_claim, member
 
-FUZZ = settings(max_examples=150, derandomize=True, database=None, deadline=None)
+# A few hundred requests an endpoint, the same on every run: seconds, not minutes.
+FUZZ = settings(max_examples=300, derandomize=True, database=None, deadline=None)
 
 FAR_DATES = [
     "0001-01-01",
@@ -113,6 +115,8 @@ def mutate(resource: dict, place: tuple, how: str, value):
 def mutations(draw, seeds: list[dict]):
     resource = draw(st.sampled_from(seeds))
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        if not isinstance(resource, dict):
+            break  # replaced as a whole already
         place = draw(st.sampled_from(list(paths(resource))))
         how = draw(st.sampled_from(["replace", "replace", "remove", "add", "resourceType"]))
         resource = mutate(resource, place, how, draw(HOSTILE_VALUES))
@@ -166,7 +170,10 @@ def eligibility_seeds(paid, health_post):
     ours = asking(awa, item=[{"category": {"coding": [{"code": "69"}]}}])
     hl7 = example("coverageeligibilityrequest-example-2")
     hl7["patient"] = {"reference": f"Patient/{awa}"}
-    return [ours, hl7, asking(awa, day=None, servicedPeriod={"start": "2025-03-01"})]
+    by_number = asking(awa, patient={"identifier": {"system": codes.MEMBER_NUMBER, "value": awa}})
+    by_card = asking(awa, patient={"identifier": {"system": codes.MEMBER_CARD, "value": awa}})
+    by_period = asking(awa, day=None, servicedPeriod={"start": "2025-03-01T10:00:00+00:00"})
+    return [ours, hl7, by_number, by_card, by_period]
 
 
 def test_eligibility_answers_any_mutated_request_well(client, eligibility_seeds, clerk):
@@ -194,6 +201,14 @@ def test_claim_answers_any_mutated_claim_well(client, care, day, clerk_of_joal):
                     },
                 }
             ],
+        ),
+        fhir_claim(
+            care.fatou.member_number,
+            day,
+            [("CS-PS", 1, 1000)],
+            insurance=[{"sequence": 1, "focal": True, "preAuthRef": ["12"], "coverage": {}}],
+            priority={"coding": [{"code": "stat"}]},
+            referral={"reference": "ServiceRequest/1"},
         ),
     ]
     invoices = iter(range(10**6))

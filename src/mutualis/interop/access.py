@@ -67,9 +67,8 @@ def signed_in_user(request):
 def in_scope(model, user, **lookup):
     """The one object of `model` in the user's scope that `lookup` names; FhirError 404 when
     there is none, as if it did not exist."""
-    if not all(fits(model, name, value) for name, value in lookup.items()):
-        raise FhirError(404, [issue("not-found", _("There is no such resource."))])
-    found = list(scoped(model._default_manager.filter(**lookup), user)[:2])
+    possible = all(fits(model, name, value) for name, value in lookup.items())
+    found = list(scoped(model._default_manager.filter(**lookup), user)[:2]) if possible else []
     if not found:
         raise FhirError(404, [issue("not-found", _("There is no such resource."))])
     if len(found) > 1:
