@@ -12,6 +12,8 @@ import datetime
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -40,9 +42,18 @@ def dates_any_field_takes():
 @pytest.fixture
 def api_schema(db):
     schemathesis.openapi.format("date", dates_any_field_takes())
-    return schemathesis.openapi.from_wsgi(
-        "/api/openapi.json", application, headers={"X-Forwarded-Proto": "https"}
-    )
+    # The requests go through the WSGI application, which closes the database connection at
+    # the end of each, as in production: not the test's, which holds its transaction (Django's
+    # test client does the same).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi(
+            "/api/openapi.json", application, headers={"X-Forwarded-Proto": "https"}
+        )
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
