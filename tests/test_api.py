@@ -1,10 +1,14 @@
 import datetime
 
+import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
+from mutualis.contributions.models import Payment
 from mutualis.contributions.services import payment_record
 from mutualis.federation.models import ApiToken
+from mutualis.membership.models import Beneficiary, Household
 
 
 def bearer(key):
@@ -94,3 +98,126 @@ def test_a_payment_through_the_api_is_recorded_once(client, family, cast):
     assert sum(a["amount"] for a in first.json()["allocations"]) == 15000
     assert second.status_code == 400
     assert "reference" in second.json()["detail"]
+
+
+def test_the_openapi_document_gives_every_answer_and_types_uids(client, db):
+    document = client.get("/api/openapi.json").json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            answers = set(operation["responses"])
+            assert {"400", "401", "403"} <= answers, (method, path)
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] == "uid":
+                    assert parameter["schema"]["format"] == "uuid"
+                    assert "404" in answers
+    schemas = document["components"]["schemas"]
+    assert schemas["InvalidOut"]["properties"]["detail"]["additionalProperties"]["items"] == {
+        "type": "string"
+    }
+
+
+@pytest.mark.parametrize("on", ["0001-01-01", "9999-12-31", "0.0", "0", "2025-13-45", "today"])
+def test_a_date_outside_the_window_or_not_a_date_is_refused_with_its_name(client, family, cast, on):
+    client.force_login(cast["cashier"])
+    awa = family.beneficiaries.get(first_name="Awa")
+    for path in (f"/api/beneficiaries/{awa.uid}/coverage", f"/api/households/{family.uid}/account"):
+        response = client.get(path, {"on": on})
+        assert response.status_code == 400, (path, on)
+        assert list(response.json()["detail"]) == ["on"]
+
+
+def test_a_uid_that_is_no_uuid_is_bad_input(client, family, cast):
+    client.force_login(cast["cashier"])
+    response = client.get("/api/households/42")
+    assert response.status_code == 400
+    assert list(response.json()["detail"]) == ["uid"]
+
+
+def test_a_name_longer_than_its_field_or_holding_a_control_character_is_refused(
+    client, federation, cast, cmu_package
+):
+    client.force_login(cast["enrolment_agent"])
+    head = {"first_name": "Awa", "last_name": "Ba", "sex": "F", "birth_date": "1990-01-01"}
+    for name, fault in (("x" * 10_000, "100"), ("Awa\x00", "contr"), ("Awa\nBa", "contr")):
+        response = client.post(
+            "/api/households",
+            {
+                "mutual": str(federation.m1.uid),
+                "package": "CMU",
+                "enrolled_on": "2025-02-01",
+                "head": {**head, "first_name": name},
+                "dependents": [{**head, "birth_date": "0001-01-01"}],
+            },
+            content_type="application/json",
+        )
+        assert response.status_code == 400
+        detail = response.json()["detail"]
+        assert set(detail) == {"head.first_name", "dependents.0.birth_date"}
+        assert fault in detail["head.first_name"][0]
+    assert not Household.objects.exists()
+    assert not Beneficiary.objects.exists()
+
+
+def test_a_payment_too_large_or_with_a_hostile_reference_is_refused(client, family, cast):
+    client.force_login(cast["cashier"])
+    body = {"amount": 15000, "method": "cash", "received_on": timezone.localdate().isoformat()}
+    for wrong, field in (
+        ({"amount": 10**19}, "amount"),
+        ({"amount": 0}, "amount"),
+        ({"reference": "x" * 10_000}, "reference"),
+        ({"reference": "OM\x1b[31m"}, "reference"),
+        ({"note": "n" * 256}, "note"),
+        ({"received_on": "9999-01-01"}, "received_on"),
+        ({"received_on": 0}, "received_on"),
+        ({"method": "gold"}, "method"),
+    ):
+        response = client.post(
+            f"/api/households/{family.uid}/payments",
+            {**body, **wrong},
+            content_type="application/json",
+        )
+        assert response.status_code == 400, wrong
+        assert list(response.json()["detail"]) == [field]
+    assert not Payment.objects.exists()
+
+
+def test_a_body_that_is_not_json_is_bad_input_in_the_documented_shape(client, family, cast):
+    client.force_login(cast["cashier"])
+    response = client.post(
+        f"/api/households/{family.uid}/payments", "{amount", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["detail"]) == ["__all__"]
+
+
+def test_a_call_signed_by_nobody_is_answered_401_even_a_write(client, family):
+    assert client.get("/api/households").status_code == 401
+    response = client.post(
+        f"/api/households/{family.uid}/payments", {}, content_type="application/json"
+    )
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Unauthorized"}
+
+
+def test_a_sessions_write_without_its_csrf_token_is_still_refused(family, cast):
+    client = Client(enforce_csrf_checks=True, headers={"X-Forwarded-Proto": "https"})
+    client.force_login(cast["cashier"])
+    response = client.post(
+        f"/api/households/{family.uid}/payments",
+        {"amount": 15000, "method": "cash", "received_on": timezone.localdate().isoformat()},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert not Payment.objects.exists()
+
+
+def test_a_body_too_large_is_answered_413_in_json(client, family, cast):
+    client.force_login(cast["cashier"])
+    response = client.post(
+        f"/api/households/{family.uid}/payments",
+        '{"note": "' + "x" * 3_000_000 + '"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert response.json()["detail"]
+    assert not Payment.objects.exists()

@@ -33,8 +33,7 @@ from mutualis.core.faults import is_storage_fault
 from mutualis.federation.models import User
 from mutualis.providers.models import Provider
 from tests.claims.conftest import care  # noqa: F401 - the claims' cast, claiming through FHIR
-from tests.interop.conftest import asking, key_of  # noqa: F401 - API keys and eligibility
-from tests.interop.test_claims import clerk_of_joal, day, fhir_claim  # noqa: F401
+from tests.interop.conftest import asking, clerk_of_joal, day, fhir_claim, key_of  # noqa: F401 - API keys and eligibility  # noqa: F401
 
 ON_SQLITE = connection.vendor == "sqlite"
 FHIR_JSON = "application/fhir+json; charset=utf-8"

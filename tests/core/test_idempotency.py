@@ -14,8 +14,13 @@ from mutualis.contributions.models import Payment
 from mutualis.core.idempotency import claimed
 from mutualis.core.models import IdempotentAnswer
 from tests.claims.conftest import care  # noqa: F401 - the claims' cast, claiming through FHIR
-from tests.interop.conftest import key_of  # noqa: F401 - API keys as `mutualis api_key` makes them
-from tests.interop.test_claims import clerk_of_joal, day, fhir_claim, post  # noqa: F401
+from tests.interop.conftest import (  # noqa: F401
+    clerk_of_joal,
+    day,
+    fhir_claim,
+    key_of,
+)
+from tests.interop.test_claims import post
 
 
 @pytest.fixture

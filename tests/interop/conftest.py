@@ -7,16 +7,20 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from mutualis.benefits.services import package_version_add
+from mutualis.claims.models import ReviewPolicy
 from mutualis.contributions.services import payment_record
+from mutualis.interop import codes
 from mutualis.membership.services import household_enrol
 from mutualis.providers.services import provider_create
-from tests.claims.conftest import care  # noqa: F401 - the claims' cast, for claiming through FHIR
+from tests.claims import conftest as claims_cast
 from tests.conftest import person
 
 D = datetime.date
 EXAMPLES = Path(__file__).parent / "examples"
+care = claims_cast.care  # the claims' cast, for claiming through FHIR
 
 
 def example(name: str) -> dict:
@@ -162,3 +166,63 @@ def post(client, resource, headers=None, content_type="application/fhir+json"):
         content_type=content_type,
         headers=headers or {},
     )
+
+
+@pytest.fixture
+def day(care, family, federation):
+    """A few days ago, with the Diop household's contributions paid up to this year; no claim
+    goes to the medical advisor by chance."""
+    ReviewPolicy.objects.create(owner=federation.national, sample_bp=0)
+    today = timezone.localdate()
+    years = today.year - 2025
+    if years:
+        payment_record(
+            by=None,
+            household=family,
+            amount=14_000 * years,
+            method="cash",
+            received_on=datetime.date(today.year, 1, 1),
+        )
+    return today - datetime.timedelta(days=3)
+
+
+@pytest.fixture
+def clerk_of_joal(care, cast, key_of):
+    care.post.staff.add(cast["provider_clerk"])
+    return key_of(cast["provider_clerk"])
+
+
+def fhir_claim(number, day, items, invoice="F-2001", provider="PS-JOAL", **extra) -> dict:
+    return {
+        "resourceType": "Claim",
+        "identifier": [{"system": "https://ps-joal.example.org/factures", "value": invoice}],
+        "status": "active",
+        "type": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/claim-type",
+                    "code": "professional",
+                }
+            ]
+        },
+        "use": "claim",
+        "patient": {"reference": f"Patient/{number}"},
+        "created": day.isoformat(),
+        "provider": {"reference": f"Organization/{provider}"},
+        "priority": {"coding": [{"code": "normal"}]},
+        "insurance": [
+            {"sequence": 1, "focal": True, "coverage": {"reference": f"Coverage/{number}"}}
+        ],
+        "billablePeriod": {"start": day.isoformat(), "end": day.isoformat()},
+        "item": [
+            {
+                "sequence": sequence,
+                "productOrService": {"coding": [{"system": codes.MEDICAL_ITEM, "code": code}]},
+                "servicedDate": day.isoformat(),
+                "quantity": {"value": quantity},
+                "unitPrice": {"value": price, "currency": "XOF"},
+            }
+            for sequence, (code, quantity, price) in enumerate(items, start=1)
+        ],
+        **extra,
+    }

@@ -2,77 +2,15 @@
 saved like a clerk's, and the ClaimResponse says per item what was asked, what is eligible, the
 co-payment, what the mutual pays and why."""
 
-import datetime
 import json
 
 import pytest
-from django.utils import timezone
 from fhir.resources.R4B.claimresponse import ClaimResponse
 
-from mutualis.claims.models import Claim, ReviewPolicy
-from mutualis.contributions.services import payment_record
+from mutualis.claims.models import Claim
 from mutualis.interop import codes
 from mutualis.providers.models import Tariff
-
-
-@pytest.fixture
-def day(care, family, federation):
-    """A few days ago, with the Diop household's contributions paid up to this year; no claim
-    goes to the medical advisor by chance."""
-    ReviewPolicy.objects.create(owner=federation.national, sample_bp=0)
-    today = timezone.localdate()
-    years = today.year - 2025
-    if years:
-        payment_record(
-            by=None,
-            household=family,
-            amount=14_000 * years,
-            method="cash",
-            received_on=datetime.date(today.year, 1, 1),
-        )
-    return today - datetime.timedelta(days=3)
-
-
-@pytest.fixture
-def clerk_of_joal(care, cast, key_of):
-    care.post.staff.add(cast["provider_clerk"])
-    return key_of(cast["provider_clerk"])
-
-
-def fhir_claim(number, day, items, invoice="F-2001", provider="PS-JOAL", **extra) -> dict:
-    return {
-        "resourceType": "Claim",
-        "identifier": [{"system": "https://ps-joal.example.org/factures", "value": invoice}],
-        "status": "active",
-        "type": {
-            "coding": [
-                {
-                    "system": "http://terminology.hl7.org/CodeSystem/claim-type",
-                    "code": "professional",
-                }
-            ]
-        },
-        "use": "claim",
-        "patient": {"reference": f"Patient/{number}"},
-        "created": day.isoformat(),
-        "provider": {"reference": f"Organization/{provider}"},
-        "priority": {"coding": [{"code": "normal"}]},
-        "insurance": [
-            {"sequence": 1, "focal": True, "coverage": {"reference": f"Coverage/{number}"}}
-        ],
-        "billablePeriod": {"start": day.isoformat(), "end": day.isoformat()},
-        "item": [
-            {
-                "sequence": sequence,
-                "productOrService": {"coding": [{"system": codes.MEDICAL_ITEM, "code": code}]},
-                "servicedDate": day.isoformat(),
-                "quantity": {"value": quantity},
-                "unitPrice": {"value": price, "currency": "XOF"},
-            }
-            for sequence, (code, quantity, price) in enumerate(items, start=1)
-        ],
-        **extra,
-    }
+from tests.interop.conftest import fhir_claim
 
 
 def post(client, resource, headers):

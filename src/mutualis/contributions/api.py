@@ -6,10 +6,12 @@ import uuid
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from mutualis.benefits.choices import ServiceCategory
 from mutualis.contributions import queries, services
-from mutualis.contributions.models import Payment
+from mutualis.contributions.models import Method, Payment
 from mutualis.contributions.views import CASHIERS
 from mutualis.core.api_access import api_access, scoped_get
+from mutualis.core.api_types import Amount, CareDate, QueryDate, answers, text_of
 from mutualis.membership.models import Beneficiary, Household
 from mutualis.membership.views import REGISTER_READERS
 
@@ -68,17 +70,19 @@ class PaymentOut(Schema):
 
 
 class PaymentIn(Schema):
-    amount: int
-    method: str
-    received_on: datetime.date
-    reference: str = ""
-    receipt_number: str | None = None
-    note: str = ""
+    amount: Amount
+    method: Method
+    received_on: CareDate
+    reference: text_of(Payment, "reference") = ""
+    receipt_number: text_of(Payment, "receipt_number") | None = None
+    note: text_of(Payment, "note") = ""
 
 
-@router.get("/beneficiaries/{uid}/coverage", response=CoverageOut)
+@router.get("/beneficiaries/{uid}/coverage", response=answers({200: CoverageOut}, 404))
 @api_access(roles=REGISTER_READERS, model=Beneficiary)
-def coverage(request, uid: str, on: datetime.date | None = None, service: str | None = None):
+def coverage(
+    request, uid: uuid.UUID, on: QueryDate | None = None, service: ServiceCategory | None = None
+):
     """Whether the beneficiary is covered on a date (today by default) for a service category
     (any by default), with every reason when not."""
     beneficiary = scoped_get(Beneficiary.objects.only("pk", "member_number"), request.user, uid=uid)
@@ -95,9 +99,9 @@ def coverage(request, uid: str, on: datetime.date | None = None, service: str | 
     }
 
 
-@router.get("/households/{uid}/account", response=AccountOut)
+@router.get("/households/{uid}/account", response=answers({200: AccountOut}, 404))
 @api_access(roles=REGISTER_READERS, model=Household)
-def account(request, uid: str, on: datetime.date | None = None):
+def account(request, uid: uuid.UUID, on: QueryDate | None = None):
     """What the household owed and paid, period by period, and its arrears on a date."""
     household = scoped_get(Household.objects.select_related("package"), request.user, uid=uid)
     result = queries.household_account(household, on)
@@ -120,9 +124,9 @@ def account(request, uid: str, on: datetime.date | None = None):
     }
 
 
-@router.get("/households/{uid}/payments", response=list[PaymentOut])
+@router.get("/households/{uid}/payments", response=answers({200: list[PaymentOut]}, 404))
 @api_access(roles=REGISTER_READERS, model=Household)
-def payment_list(request, uid: str):
+def payment_list(request, uid: uuid.UUID):
     household = scoped_get(Household.objects, request.user, uid=uid)
     return (
         household.payments.select_related("household", "reverses")
@@ -131,9 +135,9 @@ def payment_list(request, uid: str):
     )
 
 
-@router.post("/households/{uid}/payments", response={201: PaymentOut})
+@router.post("/households/{uid}/payments", response=answers({201: PaymentOut}, 404, 413, 503))
 @api_access(roles=CASHIERS, model=Household, writes=True)
-def payment_create(request, uid: str, data: PaymentIn):
+def payment_create(request, uid: uuid.UUID, data: PaymentIn):
     """Records a member's payment; the same transaction reference is recorded once (400)."""
     household = scoped_get(
         Household.objects.select_related("package", "mutual"), request.user, uid=uid
@@ -143,9 +147,9 @@ def payment_create(request, uid: str, data: PaymentIn):
     return Status(201, saved.get(pk=payment.pk))
 
 
-@router.get("/payments/{uid}", response=PaymentOut)
+@router.get("/payments/{uid}", response=answers({200: PaymentOut}, 404))
 @api_access(roles=REGISTER_READERS, model=Payment)
-def payment_read(request, uid: str):
+def payment_read(request, uid: uuid.UUID):
     return scoped_get(
         Payment.objects.select_related("household", "reverses").prefetch_related("allocations"),
         request.user,

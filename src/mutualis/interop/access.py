@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from mutualis.config.api import user_for_key
 from mutualis.core.access import EVERY_ROLE, AccessPolicy, scoped
 from mutualis.federation.rules import Role
+from mutualis.interop.inputs import fits
 from mutualis.interop.outcomes import FhirError, issue
 
 # Health data (who is covered, for what, at which rate): the point of care, medical control and
@@ -66,7 +67,8 @@ def signed_in_user(request):
 def in_scope(model, user, **lookup):
     """The one object of `model` in the user's scope that `lookup` names; FhirError 404 when
     there is none, as if it did not exist."""
-    found = list(scoped(model._default_manager.filter(**lookup), user)[:2])
+    possible = all(fits(model, name, value) for name, value in lookup.items())
+    found = list(scoped(model._default_manager.filter(**lookup), user)[:2]) if possible else []
     if not found:
         raise FhirError(404, [issue("not-found", _("There is no such resource."))])
     if len(found) > 1:

@@ -22,7 +22,6 @@ How a Claim maps onto a claim of ours:
 """
 
 import datetime
-from decimal import Decimal
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -30,16 +29,19 @@ from fhir.resources.R4B.claim import Claim as FhirClaim
 from fhir.resources.R4B.claimresponse import ClaimResponse
 
 from mutualis.claims.choices import Channel, ClaimStatus, Outcome, ReasonCode, VisitType, split
-from mutualis.claims.models import Claim
+from mutualis.claims.models import Claim, ClaimLine
 from mutualis.claims.queries import acting_providers, member_lookup_prefix
 from mutualis.claims.services import ClaimInput, LineInput, Submission, claims_submit
-from mutualis.interop import codes
+from mutualis.core.bounds import check_care_date
+from mutualis.interop import codes, inputs
 from mutualis.interop.eligibility import STATUSES, concept, money
-from mutualis.interop.outcomes import FhirError, Valid, issue, valid
-from mutualis.interop.references import member_named, missing, provider_named, refusal
+from mutualis.interop.outcomes import FhirError, Valid, issue, refusal, valid
+from mutualis.interop.references import member_named, missing, provider_named
 from mutualis.interop.resources import organisation_reference
 
 RESOURCE = "Claim"
+# A guarantee letter's number is a positive integer of the database (below 2^31).
+LETTER_DIGITS = 9
 # claims_submit's fields, and the Claim's elements they come from
 ELEMENTS = {
     "member_number": "patient",
@@ -64,19 +66,8 @@ def bad(code: str, diagnostics: str, element: str) -> FhirError:
     return refusal(RESOURCE, code, diagnostics, element)
 
 
-def whole(value: Decimal | None, element: str) -> int | None:
-    """A FHIR decimal that must be a whole number (quantities, amounts without decimals)."""
-    if value is None:
-        return None
-    if value != value.to_integral_value():
-        raise bad("value", _("A whole number is expected."), element)
-    return int(value)
-
-
 def a_day(value, element: str) -> datetime.date | None:
-    if value is None or isinstance(value, datetime.date):
-        return value
-    raise bad("value", _("The date of service must be a full date."), element)
+    return inputs.day(RESOURCE, element, value, check_care_date)
 
 
 def item_code(item, index: int) -> str:
@@ -91,7 +82,12 @@ def item_code(item, index: int) -> str:
             _("The code of the act or medicine is required."),
             f"item[{index}].productOrService",
         )
-    return given[0].strip().upper()
+    element = f"item[{index}].productOrService"
+    return inputs.text(RESOURCE, element, given[0], ClaimLine, "item_code").strip().upper()
+
+
+def whole(value, element: str) -> int | None:
+    return inputs.whole(RESOURCE, element, value)
 
 
 def line_of(item, index: int, service_from: datetime.date | None) -> LineInput:
@@ -128,7 +124,7 @@ def read_claim(resource: FhirClaim) -> ClaimInput:
     number, problem = member_named(RESOURCE, resource.patient)
     if problem is not None:
         raise bad("value", str(codes.CARD_PROBLEMS[problem]), "patient.identifier.value")
-    provider = provider_named(resource.provider)
+    provider = provider_named(RESOURCE, "provider", resource.provider)
     if provider is None:
         raise bad("value", _("The provider must be Organization/<provider code>."), "provider")
     reference = next((i.value for i in resource.identifier or [] if i.value), None)
@@ -136,6 +132,7 @@ def read_claim(resource: FhirClaim) -> ClaimInput:
         raise bad(
             "required", _("The provider's invoice number is required as identifier."), "identifier"
         )
+    inputs.text(RESOURCE, "identifier", reference, Claim, "provider_reference")
     if not resource.item:
         raise missing(RESOURCE, "item")
     days = [
@@ -176,14 +173,15 @@ def diagnosis(resource: FhirClaim) -> str:
         concept_ = entry.diagnosisCodeableConcept
         for coding in (concept_.coding or []) if concept_ else []:
             if coding.system == codes.ICD_10 and coding.code:
-                return coding.code.strip().upper()
+                code = inputs.text(RESOURCE, "diagnosis", coding.code, Claim, "diagnosis")
+                return code.strip().upper()
     return ""
 
 
 def letter_number(resource: FhirClaim) -> int | None:
     for index, insurance in enumerate(resource.insurance or []):
         for given in insurance.preAuthRef or []:
-            if not given.strip().isdigit():
+            if not given.strip().isdigit() or len(given.strip()) > LETTER_DIGITS:
                 raise bad(
                     "value",
                     _("A guarantee letter is named by its number."),

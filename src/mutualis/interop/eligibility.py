@@ -17,7 +17,7 @@ import datetime
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.coverageeligibilityrequest import CoverageEligibilityRequest
@@ -40,10 +40,10 @@ from mutualis.contributions.queries import HouseholdState, households_of
 from mutualis.contributions.rules import Because, Coverage, coverage_at, coverage_by_service
 from mutualis.core.money import BASIS_POINTS
 from mutualis.core.periods import in_force
-from mutualis.interop import codes
-from mutualis.interop.outcomes import FhirError, Valid, valid
+from mutualis.interop import codes, inputs
+from mutualis.interop.outcomes import FhirError, Valid, refusal, valid
 from mutualis.interop.queries import Member, members_numbered, provider_coded
-from mutualis.interop.references import member_named, missing, provider_named, refusal
+from mutualis.interop.references import member_named, missing, provider_named
 
 RESOURCE = "CoverageEligibilityRequest"
 # Required bindings of the request that the R4B models leave unchecked.
@@ -77,7 +77,7 @@ def provider_asked(resource: CoverageEligibilityRequest) -> str | None:
     practitioner, another system's identifier) say nothing about the level of care and are
     left aside."""
     for element in ("provider", "facility"):
-        code = provider_named(getattr(resource, element))
+        code = provider_named(RESOURCE, element, getattr(resource, element))
         if code:
             return code
     return None
@@ -103,18 +103,11 @@ def categories_asked(resource: CoverageEligibilityRequest) -> tuple[str, ...]:
 
 
 def service_day(resource: CoverageEligibilityRequest, today: datetime.date) -> datetime.date:
-    day = resource.servicedDate
-    element = "servicedDate"
-    if day is None and resource.servicedPeriod is not None:
-        day, element = resource.servicedPeriod.start, "servicedPeriod.start"
-    if day is None:
-        return today
-    if isinstance(day, datetime.datetime):
-        return timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
-    if not isinstance(day, datetime.date):
-        # FHIR allows a year or a month alone; coverage is decided for a day.
-        raise bad("value", _("The date of service must be a full date."), element)
-    return day
+    if resource.servicedDate is None and resource.servicedPeriod is not None:
+        found = inputs.day(RESOURCE, "servicedPeriod.start", resource.servicedPeriod.start)
+    else:
+        found = inputs.day(RESOURCE, "servicedDate", resource.servicedDate)
+    return found or today
 
 
 def read_request(resource: CoverageEligibilityRequest, data: dict, today) -> Asked:

@@ -77,6 +77,11 @@ class FhirError(Exception):
         return fhir_response(outcome.json, self.status, self.headers)
 
 
+def refusal(resource: str, code: str, diagnostics: str, element: str) -> FhirError:
+    """A 400 whose issue names an element of the resource sent."""
+    return FhirError(400, [issue(code, diagnostics, f"{resource}.{element}")])
+
+
 def element_path(resource_type: str, location: tuple) -> str:
     """A pydantic error location as FHIRPath: ('item', 0, 'category') →
     `CoverageEligibilityRequest.item[0].category`."""
@@ -129,6 +134,8 @@ def parse_resource(body: bytes, model_class) -> tuple[Any, dict]:
             400,
             [issue("structure", _("The body is not JSON: %(detail)s") % {"detail": error})],
         ) from None
+    except RecursionError:
+        raise FhirError(400, [issue("too-costly", _("The body is nested too deeply."))]) from None
     if not isinstance(data, dict) or data.get("resourceType") != resource_type:
         found = data.get("resourceType") if isinstance(data, dict) else None
         raise FhirError(
@@ -144,5 +151,7 @@ def parse_resource(body: bytes, model_class) -> tuple[Any, dict]:
         )
     try:
         return model_class.model_validate(data), data
+    except RecursionError:
+        raise FhirError(400, [issue("too-costly", _("The body is nested too deeply."))]) from None
     except ValidationError as error:
         raise FhirError(400, validation_issues(error, resource_type)) from None

@@ -4,13 +4,10 @@
 from django.utils.translation import gettext as _
 
 from mutualis.core.signing import read_card
-from mutualis.interop import codes
-from mutualis.interop.outcomes import FhirError, issue
-
-
-def refusal(resource: str, code: str, diagnostics: str, element: str) -> FhirError:
-    """A 400 whose issue names an element of the resource sent."""
-    return FhirError(400, [issue(code, diagnostics, f"{resource}.{element}")])
+from mutualis.interop import codes, inputs
+from mutualis.interop.outcomes import FhirError, refusal
+from mutualis.membership.models import Beneficiary
+from mutualis.providers.models import Provider
 
 
 def missing(resource: str, element: str) -> FhirError:
@@ -45,11 +42,13 @@ def member_named(resource: str, patient, element: str = "patient") -> tuple[str 
                 _("The patient must be Patient/<member number>."),
                 f"{element}.reference",
             )
+        inputs.text(resource, f"{element}.reference", number, Beneficiary, "member_number")
         return number, None
     identifier = patient.identifier
     if identifier is not None and identifier.value:
         if identifier.system == codes.MEMBER_NUMBER:
-            return identifier.value, None
+            at = f"{element}.identifier.value"
+            return inputs.text(resource, at, identifier.value, Beneficiary, "member_number"), None
         if identifier.system == codes.MEMBER_CARD:
             card = read_card(identifier.value)
             return (card.member_number, None) if card.valid else (None, card.problem)
@@ -68,13 +67,14 @@ def member_named(resource: str, patient, element: str = "patient") -> tuple[str 
     )
 
 
-def provider_named(reference) -> str | None:
+def provider_named(resource: str, element: str, reference) -> str | None:
     """The provider code a reference names: `Organization/<code>` or an identifier of our
     provider codes; None for anything else (a practitioner, another system's identifier)."""
     if reference is None:
         return None
+    code = None
     if reference.reference:
-        return referenced_id(reference.reference, "Organization")
-    if reference.identifier is not None and reference.identifier.system == codes.PROVIDER_CODE:
-        return reference.identifier.value
-    return None
+        code, element = referenced_id(reference.reference, "Organization"), f"{element}.reference"
+    elif reference.identifier is not None and reference.identifier.system == codes.PROVIDER_CODE:
+        code, element = reference.identifier.value, f"{element}.identifier.value"
+    return code and inputs.text(resource, element, code, Provider, "code")

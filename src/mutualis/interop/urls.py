@@ -11,4 +11,5 @@ urlpatterns = [
     path("Patient/<str:member_number>", views.patient, name="patient"),
     path("Coverage/<str:member_number>", views.coverage, name="coverage"),
     path("Organization/<str:code>", views.organization, name="organization"),
+    path("<path:rest>", views.unknown, name="unknown"),
 ]

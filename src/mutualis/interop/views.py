@@ -1,5 +1,7 @@
 """The FHIR R4 API at /fhir/r4/ (docs/fhir.md): parse, ask the queries and rules, answer."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fhir.resources.R4B.claim import Claim
@@ -29,7 +31,19 @@ def json_body(request) -> bytes:
                 )
             ],
         )
-    return request.body
+    try:
+        return request.body
+    except RequestDataTooBig:
+        raise FhirError(
+            413,
+            [
+                issue(
+                    "too-costly",
+                    _("The body is larger than %(size)s bytes.")
+                    % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+                )
+            ],
+        ) from None
 
 
 @public
@@ -42,6 +56,12 @@ def metadata(request):
         ).response()
     statement = resources.capability_statement(request.build_absolute_uri("/fhir/r4/"))
     return fhir_response(statement.json)
+
+
+@public
+def unknown(request, rest):
+    """Any other path under /fhir/r4/: a FHIR client reads the 404 as it reads the others."""
+    return FhirError(404, [issue("not-found", _("This server has no such resource."))]).response()
 
 
 @fhir_access(roles=HEALTH_DATA_ROLES, methods=("POST",))

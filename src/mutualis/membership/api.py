@@ -8,11 +8,14 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from mutualis.benefits.choices import Category, Relationship
+from mutualis.benefits.models import BenefitPackage
 from mutualis.benefits.queries import packages_available_to
 from mutualis.core.api_access import api_access, scoped_get
+from mutualis.core.api_types import BirthDate, CareDate, SearchWords, answers, text_of
 from mutualis.federation.models import Organisation
 from mutualis.membership import queries, services
-from mutualis.membership.models import Beneficiary, Household
+from mutualis.membership.models import Beneficiary, Household, Sex
 from mutualis.membership.views import REGISTER_READERS, REGISTER_WRITERS
 
 router = Router(tags=["register"])
@@ -45,15 +48,15 @@ class HouseholdOut(Schema):
 
 
 class PersonIn(Schema):
-    first_name: str
-    last_name: str
-    sex: str
-    birth_date: datetime.date
-    relationship: str = "child"
-    birth_place: str = ""
-    national_id: str = ""
-    phone: str = ""
-    category: str | None = None
+    first_name: text_of(Beneficiary, "first_name")
+    last_name: text_of(Beneficiary, "last_name")
+    sex: Sex
+    birth_date: BirthDate
+    relationship: Relationship = Relationship.CHILD
+    birth_place: text_of(Beneficiary, "birth_place") = ""
+    national_id: text_of(Beneficiary, "national_id") = ""
+    phone: text_of(Beneficiary, "phone") = ""
+    category: Category | None = None
 
     def person(self) -> dict:
         return {k: v for k, v in self.dict().items() if v not in (None, "")}
@@ -61,12 +64,12 @@ class PersonIn(Schema):
 
 class HouseholdIn(Schema):
     mutual: uuid.UUID = Field(..., description="uid of the mutual")
-    package: str = Field(..., description="code of the benefit package")
-    enrolled_on: datetime.date
+    package: text_of(BenefitPackage, "code") = Field(..., description="code of the benefit package")
+    enrolled_on: CareDate
     head: PersonIn
     dependents: list[PersonIn] = []
-    address: str = ""
-    phone: str = ""
+    address: text_of(Household, "address") = ""
+    phone: text_of(Household, "phone") = ""
     acknowledge_duplicates: bool = False
 
 
@@ -76,9 +79,9 @@ def with_members(queryset):
     )
 
 
-@router.get("/households", response=list[HouseholdOut])
+@router.get("/households", response=answers({200: list[HouseholdOut]}))
 @api_access(roles=REGISTER_READERS)
-def household_list(request, q: str = ""):
+def household_list(request, q: SearchWords = ""):
     """Households in scope; with `q`, those with a member whose name, member number or phone
     starts with each word (accents and case ignored). At most 50."""
     if q:
@@ -86,13 +89,13 @@ def household_list(request, q: str = ""):
     return list(with_members(queries.households_visible(request.user)).order_by("pk")[:50])
 
 
-@router.get("/households/{uid}", response=HouseholdOut)
+@router.get("/households/{uid}", response=answers({200: HouseholdOut}, 404))
 @api_access(roles=REGISTER_READERS, model=Household)
-def household_read(request, uid: str):
+def household_read(request, uid: uuid.UUID):
     return scoped_get(with_members(Household.objects), request.user, uid=uid)
 
 
-@router.post("/households", response={201: HouseholdOut})
+@router.post("/households", response=answers({201: HouseholdOut}, 404, 413, 503))
 @api_access(roles=REGISTER_WRITERS, writes=True)
 def household_create(request, data: HouseholdIn):
     """Enrols a household. Possible duplicates in the union are refused (400) unless
@@ -115,7 +118,7 @@ def household_create(request, data: HouseholdIn):
     return Status(201, with_members(Household.objects).get(pk=household.pk))
 
 
-@router.get("/beneficiaries/{uid}", response=BeneficiaryOut)
+@router.get("/beneficiaries/{uid}", response=answers({200: BeneficiaryOut}, 404))
 @api_access(roles=REGISTER_READERS, model=Beneficiary)
-def beneficiary_read(request, uid: str):
+def beneficiary_read(request, uid: uuid.UUID):
     return scoped_get(Beneficiary.objects, request.user, uid=uid)
