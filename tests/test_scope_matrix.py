@@ -315,6 +315,7 @@ def fhir_expected_and_actual(client, federation, user, route, pattern):
     url = url_for(route, pattern, None)
     seen.append((f"GET {url}", 405 if allowed else 403, client.get(url).status_code))
     member, provider = sample(Beneficiary, federation.m1), sample(Provider, federation.m1)
+    sample(Agreement, federation.m1)  # a manager bills only under their mutual's agreement
     outsider, elsewhere = sample(Beneficiary, federation.m2), sample(Provider, federation.m2)
     # a provider's clerk treats the members of every mutual (claims.queries.member_lookup_prefix)
     portable = set(user.roles) <= {Role.PROVIDER_CLERK}
