@@ -315,7 +315,6 @@ def fhir_expected_and_actual(client, federation, user, route, pattern):
     url = url_for(route, pattern, None)
     seen.append((f"GET {url}", 405 if allowed else 403, client.get(url).status_code))
     member, provider = sample(Beneficiary, federation.m1), sample(Provider, federation.m1)
-    sample(Agreement, federation.m1)  # a manager bills only under their mutual's agreement
     outsider, elsewhere = sample(Beneficiary, federation.m2), sample(Provider, federation.m2)
     # a provider's clerk treats the members of every mutual (claims.queries.member_lookup_prefix)
     portable = set(user.roles) <= {Role.PROVIDER_CLERK}
@@ -350,7 +349,8 @@ def test_each_role_reaches_only_its_routes_and_only_inside_its_scope(
     # the objects exist before counting what the requests write
     needed = {pattern.callback.access.model}
     if route.startswith(FHIR):
-        needed |= {Beneficiary, Provider}  # what the resources posted name
+        # what the resources posted name; a manager bills only under their mutual's agreement
+        needed |= {Beneficiary, Provider, Agreement}
     for model in needed - {None}:
         sample(model, federation.m1), sample(model, federation.m2)
     if route.startswith(FHIR):
