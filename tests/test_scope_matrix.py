@@ -349,7 +349,8 @@ def test_each_role_reaches_only_its_routes_and_only_inside_its_scope(
     # the objects exist before counting what the requests write
     needed = {pattern.callback.access.model}
     if route.startswith(FHIR):
-        needed |= {Beneficiary, Provider}  # what the resources posted name
+        # what the resources posted name; a manager bills only under their mutual's agreement
+        needed |= {Beneficiary, Provider, Agreement}
     for model in needed - {None}:
         sample(model, federation.m1), sample(model, federation.m2)
     if route.startswith(FHIR):

@@ -1,17 +1,23 @@
 """Every service refuses to write outside the acting user's scope, and beyond their role, whatever
-called it (issue 10): a page, the JSON API, FHIR or a command acting as a user. A command acting
-as the system (by=None) may do anything.
+called it (issues 10 and 11): a page, the JSON API, FHIR, an import or a command acting as a
+user. A command acting as the system (by=None) may do anything.
 
-The table below calls every service with a user of the cast whose role the service allows, on
+The table CASES calls every service with a user of the cast whose role the service allows, on
 an object of M2 (outside their scope): the service must refuse, naming the field, and the
 database must be left as it was. Then every service is called by a user whose scope holds the
 object but whose role does not allow the change. A service that is not in the table fails
 `test_every_service_is_in_the_table`: a new service comes with its line here.
+
+The table NAMED then has each service change an object of M1, inside the scope, while naming
+another object that lies outside it (a claim's provider, a letter's provider, a package's third
+payer, an import row's package…): refused too, on the field or the row and column that names
+it, and nothing written. Last, the same refusals through the JSON API, FHIR and the claim form.
 """
 
 import datetime
 import importlib
 import inspect
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,8 +47,10 @@ from mutualis.providers import services as providers
 from mutualis.providers.models import Agreement, Provider
 from mutualis.settlements import services as settlements
 from mutualis.settlements.models import ProviderPayment, Statement
+from tests.claims.test_pages import claim_post
+from tests.claims.test_upload import workbook
 from tests.conftest import person
-from tests.test_scope_matrix import sample
+from tests.test_scope_matrix import api_body, fhir_body, sample
 
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "mutualis"
 # The writers that are not in a services.py: the Excel imports' and the claims' own modules.
@@ -116,15 +124,17 @@ def submitted(submission) -> None:
         raise ValidationError(submission.errors[0])
 
 
-def imported(report) -> None:
-    # the claims' import reports its problems by row and column, as the provider reads them
+def reported(report) -> None:
+    # an import reports its problems by row and column, as the user reads them: a refusal
+    # names the column
     if not report.saved:
-        raise ValidationError({"member_number": [problem.message for problem in report.errors]})
+        by_column = defaultdict(list)
+        for problem in report.errors:
+            by_column[problem.column or "file"].append(problem.message)
+        raise ValidationError(dict(by_column))
 
 
 def claims_file(beneficiary: Beneficiary, provider: Provider) -> bytes:
-    from tests.claims.test_upload import workbook
-
     row = (provider.code, "F-SCOPE", beneficiary.member_number, "10/03/2025", None, None)
     return workbook((*row, "A09", None, "MARK", 1, 1000))
 
@@ -337,7 +347,7 @@ CASES = [
     Case(
         "claims_import",
         Role.MUTUAL_MANAGER,
-        lambda w, by: imported(
+        lambda w, by: reported(
             claim_imports.claims_import(
                 by=by,
                 file_name="mars.xlsx",
@@ -346,7 +356,7 @@ CASES = [
                 today=D(2025, 3, 20),
             )
         ),
-        "member_number",
+        "num_membre",
         "No beneficiary has the member number",
     ),
     Case(
@@ -652,3 +662,434 @@ def test_a_third_payers_payment_is_refused_for_a_payer_of_another_mutual(worlds,
     )
     messages = refusal(case, worlds.inside, cast[Role.CASHIER])
     assert messages["payer"] == ["This payer does not pay for this mutual's members."]
+
+
+# --- objects a change names: each inside the scope too -------------------------------------
+# Issue 11: a mutual manager's Excel upload billed a provider they could not see, and another
+# mutual paid. Each line below changes an object of M1 (inside the scope) and names one that
+# lies outside it. Covered elsewhere, not repeated: a user moved to an organisation outside
+# the scope, an organisation moved under one, a third payer of another mutual
+# (the tests at the end of CASES above); the JSON API's payment for a household of M2 and a
+# FHIR claim for a provider or a member of M2 (tests/test_scope_matrix.py, API and FHIR).
+
+
+@pytest.fixture
+def named(worlds, federation, cast):
+    """The worlds, with what M1's changes may name and yet lies outside the cast's scope: a
+    provider of the national list under D2's agreement only, a third payer of M2, an act of
+    D2's list and a clerk of M2; the cast's clerk works at M1's provider."""
+    shared = providers.provider_create(
+        by=None,
+        owner=federation.national,
+        code="PS-SHARED",
+        name="Poste de santé de la route nationale",
+        kind="health_post",
+        sector="public",
+    )
+    providers.agreement_create(
+        by=None,
+        provider=shared,
+        party=federation.d2,
+        reference="CONV-SHARED",
+        signed_on=D(2024, 12, 1),
+        starts_on=D(2025, 1, 1),
+    )
+    worlds.shared_provider = shared
+    worlds.outside_payer = benefits.payer_create(
+        by=None,
+        owner=federation.m2,
+        code="COMMUNE",
+        name="Commune de Pakour",
+        kind="local_authority",
+    )
+    worlds.outside_item = providers.item_create(
+        by=None,
+        owner=federation.d2,
+        code="D2-ACT",
+        label="Acte de Vélingara",
+        kind="act",
+        service_category="consultation",
+    )
+    worlds.outside_clerk = federation_services.user_create(
+        by=None, username="clerk-m2", organisation=federation.m2, roles=[Role.PROVIDER_CLERK]
+    )
+    worlds.inside.provider.staff.add(cast[Role.PROVIDER_CLERK])
+    return worlds
+
+
+def claim_of(beneficiary: Beneficiary, provider: Provider) -> claims.ClaimInput:
+    return claims.ClaimInput(
+        member_number=beneficiary.member_number,
+        provider_code=provider.code,
+        provider_reference="F-NAMED",
+        service_from=D(2025, 3, 10),
+        service_to=None,
+        lines=(claims.LineInput("MARK", 1, 1000),),
+    )
+
+
+def submitted_by(by, claim: claims.ClaimInput) -> None:
+    submitted(
+        claims.claims_submit(
+            [claim],
+            channel="clerk",
+            actor=by,
+            scope_prefix=member_lookup_prefix(by),
+            today=D(2025, 3, 20),
+        )
+    )
+
+
+def uploaded_by(by, beneficiary: Beneficiary, provider: Provider) -> None:
+    reported(
+        claim_imports.claims_import(
+            by=by,
+            file_name="mars.xlsx",
+            content=claims_file(beneficiary, provider),
+            language="en",
+            today=D(2025, 3, 20),
+        )
+    )
+
+
+def register_file(package_code: str) -> bytes:
+    from tests.membership.test_import import csv_file, row
+
+    head = row("X1", "chef", "Sow", "Awa", "F", "01/01/1990", enrolled_on="01/02/2025")
+    return csv_file([{**head, "package": package_code}])
+
+
+NOT_BILLED = "You do not enter claims for the provider"
+NO_AGREEMENT = "has no agreement in force on 03/10/2025 with the member's mutual or its unions"
+
+NAMED = [
+    pytest.param(
+        Case(
+            "claims_import",
+            Role.MUTUAL_MANAGER,
+            lambda ws, by: uploaded_by(by, ws.inside.beneficiary, ws.outside.provider),
+            "code_prestataire",
+            NOT_BILLED,
+        ),
+        id="claims_import: a provider of another mutual (the finding of issue 11)",
+    ),
+    pytest.param(
+        Case(
+            "claims_import",
+            Role.MUTUAL_MANAGER,
+            lambda ws, by: uploaded_by(by, ws.inside.beneficiary, ws.shared_provider),
+            "code_prestataire",
+            NO_AGREEMENT,
+        ),
+        id="claims_import: a provider under another mutual's agreement",
+    ),
+    pytest.param(
+        Case(
+            "claims_submit",
+            Role.MUTUAL_MANAGER,
+            lambda ws, by: submitted_by(by, claim_of(ws.inside.beneficiary, ws.shared_provider)),
+            "provider_code",
+            NO_AGREEMENT,
+        ),
+        id="claims_submit: a manager, a provider under another mutual's agreement",
+    ),
+    pytest.param(
+        Case(
+            "claims_submit",
+            Role.PROVIDER_CLERK,
+            lambda ws, by: submitted_by(by, claim_of(ws.inside.beneficiary, ws.shared_provider)),
+            "provider_code",
+            NOT_BILLED,
+        ),
+        id="claims_submit: a clerk, a provider where they do not work",
+    ),
+    pytest.param(
+        Case(
+            "claim_review",
+            Role.MEDICAL_ADVISOR,
+            lambda ws, by: claims.claim_review(
+                by=by,
+                claim=ws.inside.claim,
+                reviews=[
+                    claims.LineReview(line=line, outcome=Outcome.APPROVED)
+                    for line in ws.outside.claim.lines.all()
+                ],
+            ),
+            "lines.0.outcome",
+            "This line is not part of the claim.",
+        ),
+        id="claim_review: a line of another mutual's claim",
+    ),
+    pytest.param(
+        Case(
+            "letter_issue",
+            Role.MEDICAL_ADVISOR,
+            lambda ws, by: claims.letter_issue(
+                by=by,
+                beneficiary=ws.inside.beneficiary,
+                provider=ws.outside.provider,
+                valid_from=D(2025, 4, 1),
+                valid_until=D(2025, 4, 30),
+                cap=10_000,
+            ),
+            "provider",
+            "This provider is outside your scope.",
+        ),
+        id="letter_issue: a provider of another mutual",
+    ),
+    pytest.param(
+        Case(
+            "package_version_add",
+            Role.MUTUAL_MANAGER,
+            lambda ws, by: benefits.package_version_add(
+                by=by,
+                package=ws.inside.package,
+                valid_from=D(2025, 1, 1),
+                period="year",
+                contribution=7000,
+                registration_fee=1000,
+                waiting_days=30,
+                grace_days=30,
+                subsidies=[(ws.outside_payer, "", 5000)],
+            ),
+            "subsidies",
+            "Commune de Pakour does not pay for this package's members",
+        ),
+        id="package_version_add: a third payer of another mutual",
+    ),
+    pytest.param(
+        Case(
+            "household_enrol",
+            Role.ENROLMENT_AGENT,
+            lambda ws, by: membership.household_enrol(
+                by=by,
+                mutual=ws.inside.mutual,
+                package=ws.outside.package,
+                enrolled_on=D(2025, 1, 10),
+                head=person("Intrus", "Sow", "M", "1970-01-01"),
+            ),
+            "package",
+            "This package is not offered by the mutual.",
+        ),
+        id="household_enrol: a package of another mutual",
+    ),
+    pytest.param(
+        Case(
+            "register_import",
+            Role.ENROLMENT_AGENT,
+            lambda ws, by: reported(
+                register_imports.register_import(
+                    by=by,
+                    mutual=ws.inside.mutual,
+                    file_name="registre.csv",
+                    content=register_file(ws.outside.package.code),
+                    language="en",
+                )
+            ),
+            "code_paquet",
+            "Unknown package code PM2",
+        ),
+        id="register_import: a row's package of another mutual",
+    ),
+    pytest.param(
+        Case(
+            "payer_payment_record",
+            Role.CASHIER,
+            lambda ws, by: contributions.payer_payment_record(
+                by=by,
+                mutual=ws.inside.mutual,
+                payer=ws.inside.state,
+                amount=1000,
+                method="cash",
+                received_on=timezone.localdate(),
+                households=[ws.outside.household],
+            ),
+            "households",
+            "A household of another mutual cannot share in this payment.",
+        ),
+        id="payer_payment_record: a household of another mutual",
+    ),
+    pytest.param(
+        Case(
+            "provider_update",
+            Role.UNION_OFFICER,
+            lambda ws, by: providers.provider_update(
+                by=by, provider=ws.inside.provider, staff=[ws.outside_clerk]
+            ),
+            "staff",
+            "clerk-m2 is outside your scope.",
+        ),
+        id="provider_update: a clerk of another mutual",
+    ),
+    pytest.param(
+        Case(
+            "agreement_create",
+            Role.UNION_OFFICER,
+            lambda ws, by: providers.agreement_create(
+                by=by,
+                provider=ws.outside.provider,
+                party=ws.inside.union,
+                reference="CONV-NAMED",
+                signed_on=D(2025, 1, 1),
+                starts_on=D(2025, 1, 1),
+            ),
+            "provider",
+            "This provider is registered outside the organisation's union",
+        ),
+        id="agreement_create: a provider of another mutual",
+    ),
+    pytest.param(
+        Case(
+            "tariffs_update",
+            Role.UNION_OFFICER,
+            lambda ws, by: providers.tariffs_update(
+                by=by, version=ws.inside.version, prices={"D2-ACT": 100}
+            ),
+            "tariffs",
+            "Unknown code D2-ACT",
+        ),
+        id="tariffs_update: an act of another union's list",
+    ),
+    pytest.param(
+        Case(
+            "tariffs_import",
+            Role.UNION_OFFICER,
+            lambda ws, by: reported(
+                providers.tariffs_import(
+                    by=by,
+                    version=ws.inside.version,
+                    file_name="tarifs.csv",
+                    content=b"code;prix\nD2-ACT;100\n",
+                    language="en",
+                )
+            ),
+            "code",
+            "Unknown code D2-ACT",
+        ),
+        id="tariffs_import: a row's act of another union's list",
+    ),
+    pytest.param(
+        Case(
+            "prices_apply",
+            Role.UNION_OFFICER,
+            lambda ws, by: providers.prices_apply(
+                by=by, version=ws.inside.version, prices={ws.outside_item.pk: 100}, keep=True
+            ),
+            "tariffs",
+            "An act priced is not in the list of acts and medicines of the party.",
+        ),
+        id="prices_apply: an act of another union's list",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", NAMED)
+def test_a_service_refuses_to_name_an_object_outside_the_users_scope(named, cast, case):
+    messages = refusal(case, named, cast[case.role])
+    assert case.field in messages, messages
+    assert any(case.outside in message for message in messages[case.field]), messages
+
+
+def test_a_managers_upload_for_a_provider_they_cannot_see_is_refused_on_its_row(named, cast):
+    # issue 11's finding, row by row: the upload names a provider of M2 for a member of M1; the
+    # provider's row is refused on its column, and by the import's rule nothing is saved
+    inside, outside = named.inside, named.outside
+    lines = [
+        (inside.provider.code, "F-GOOD", inside.beneficiary.member_number, "10/03/2025"),
+        (outside.provider.code, "F-AWAY", inside.beneficiary.member_number, "10/03/2025"),
+    ]
+    content = workbook(*[(*line, None, None, "A09", None, "MARK", 1, 1000) for line in lines])
+    before = database()
+    with translation.override("en"):
+        report = claim_imports.claims_import(
+            by=cast[Role.MUTUAL_MANAGER],
+            file_name="mars.xlsx",
+            content=content,
+            language="en",
+            today=D(2025, 3, 20),
+        )
+    assert [(p.row, p.column) for p in report.errors] == [(4, "code_prestataire")]
+    assert (
+        report.errors[0].message
+        == f"You do not enter claims for the provider {outside.provider.code}."
+    )
+    assert not report.saved
+    assert database() == before
+    # the valid claims alone, when asked for: the member's own provider, paid by their mutual
+    report = claim_imports.claims_import(
+        by=cast[Role.MUTUAL_MANAGER],
+        file_name="mars.xlsx",
+        content=content,
+        valid_only=True,
+        today=D(2025, 3, 20),
+    )
+    (claim,) = Claim.objects.filter(provider_reference__in=["F-GOOD", "F-AWAY"])
+    assert (claim.provider_reference, claim.payer) == ("F-GOOD", inside.mutual)
+
+
+def test_a_clerk_still_bills_their_provider_for_a_member_of_another_mutual(named, cast):
+    # portability: the clerk treated the member, and the provider's agreement pays
+    clerk = cast[Role.PROVIDER_CLERK]
+    submission = claims.claims_submit(
+        [claim_of(named.outside.beneficiary, named.inside.provider)],
+        channel="clerk",
+        actor=clerk,
+        scope_prefix=member_lookup_prefix(clerk),
+        today=D(2025, 3, 20),
+    )
+    assert submission.saved, submission.errors
+    (claim,) = submission.claims
+    assert (claim.mutual, claim.payer) == (named.outside.mutual, named.inside.mutual)
+
+
+# --- the same refusals at the edges: the JSON API, FHIR and the claim form ------------------
+
+
+def test_the_api_enrols_no_household_in_another_mutual_nor_in_its_package(
+    client, named, cast, federation
+):
+    client.force_login(cast[Role.ENROLMENT_AGENT])
+    body = api_body("/api/households", federation, 1)
+    before = database()
+    response = client.post(
+        "/api/households",
+        {**body, "mutual": str(named.outside.mutual.uid)},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    response = client.post(
+        "/api/households",
+        {**body, "package": named.outside.package.code},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["detail"]) == ["package"]
+    assert database() == before
+
+
+def test_fhir_refuses_a_managers_claim_under_another_mutuals_agreement(client, named, cast):
+    # the provider is of the national list, visible to all, but only D2 agreed to pay it
+    client.force_login(cast[Role.MUTUAL_MANAGER])
+    body = fhir_body("fhir/r4/Claim", named.inside.beneficiary, named.shared_provider, "F-FHIR")
+    before = database()
+    response = client.post(
+        "/fhir/r4/Claim",
+        body,
+        content_type="application/fhir+json",
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    [issue] = response.json()["issue"]
+    assert issue["expression"] == ["Claim.provider"]
+    assert "has no agreement in force" in issue["diagnostics"]
+    assert database() == before
+
+
+def test_the_claim_form_refuses_a_provider_under_another_mutuals_agreement(client, named, cast):
+    client.force_login(cast[Role.MUTUAL_MANAGER])
+    form = claim_post(named.inside.beneficiary, named.shared_provider, reference="F-FORM")
+    before = database()
+    response = client.post("/claims/new/", form, headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert "has no agreement in force" in response.content.decode()
+    assert database() == before

@@ -13,6 +13,7 @@ from mutualis.core.audit import audit_trail
 from mutualis.core.pdf import extract_text
 from mutualis.core.signing import card_payload
 from mutualis.federation.rules import Role
+from mutualis.federation.services import user_create
 from mutualis.membership.services import household_enrol
 from tests.conftest import person
 
@@ -145,9 +146,17 @@ def test_an_unknown_member_is_refused_on_its_field(client, clerk, care):
 
 
 def test_a_clerk_sees_only_the_claims_of_their_provider(client, clerk, care, cast):
-    manager = cast[Role.MUTUAL_MANAGER]
-    client.force_login(manager)
+    client.force_login(cast[Role.MUTUAL_MANAGER])
     client.post("/claims/new/", claim_post(care.moussa, care.post, reference="AT-POST"))
+    # Awa treated at Pakour: its own clerk bills (portability; M1's manager may not, issue 11)
+    pakour_clerk = user_create(
+        by=None,
+        username="pakour-clerk",
+        organisation=cast[Role.CASHIER].organisation,
+        roles=[Role.PROVIDER_CLERK],
+    )
+    care.pakour.staff.add(pakour_clerk)
+    client.force_login(pakour_clerk)
     client.post("/claims/new/", claim_post(care.awa, care.pakour, reference="AT-PAKOUR"))
     assert Claim.objects.count() == 2
     client.force_login(clerk)

@@ -128,7 +128,7 @@ def test_a_clerk_submits_for_their_own_provider_only(care, cast):
         *rows(care),
         ("PS-PAKOUR", "P-1", care.awa.member_number, "10/03/2025", *[None] * 4, "CS-PS", 1, 1000),
     ]
-    report = upload(clerk, workbook(*batch), providers={"PS-JOAL"})
+    report = upload(clerk, workbook(*batch))
     assert [(p.row, p.column) for p in report.errors] == [(6, "code_prestataire")]
     assert not Claim.objects.exists()
 

@@ -19,6 +19,7 @@ from mutualis.benefits.models import (
     SubsidyRule,
     WaitingPeriod,
 )
+from mutualis.core.access import ancestor_paths
 from mutualis.core.audit import audit_created
 from mutualis.core.ids import new_uid
 from mutualis.core.money import BASIS_POINTS
@@ -41,6 +42,12 @@ def subsidy_totals(subsidies: Sequence[tuple[Payer, str, int]]) -> dict[str, int
         shares.update({p: points for p, c, points in subsidies if c == category})
         totals[category] = sum(shares.values())
     return totals
+
+
+def pays_for(payer: Payer, organisation: Organisation) -> bool:
+    """Whether a third payer pays for the members of `organisation`: a payer defined by it or by
+    a union above it does; one of another mutual or union pays nothing of theirs."""
+    return payer.owner.path in ancestor_paths(organisation.path)
 
 
 @transaction.atomic
@@ -121,6 +128,15 @@ def package_version_add(
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(messages)
+    for payer in sorted({payer for payer, _c, _p in subsidies}, key=lambda payer: payer.name):
+        if not pays_for(payer, package.owner):
+            errors.setdefault("subsidies", []).append(
+                _(
+                    "%(payer)s does not pay for this package's members: a third payer is one of "
+                    "the package's owner or of a union above it."
+                )
+                % {"payer": payer.name}
+            )
     if any(not 0 <= points <= BASIS_POINTS for _payer, _category, points in subsidies):
         errors.setdefault("subsidies", []).append(_("A share is between 0 and 100 %."))
     elif any(total > BASIS_POINTS for total in subsidy_totals(subsidies).values()):

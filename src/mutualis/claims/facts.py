@@ -172,6 +172,25 @@ class AgreementBook:
         self.tariffs = tariffs
         self.choose = cache(self._choose)
 
+    def in_force(self, entry: tuple, day: datetime.date) -> bool:
+        """Whether an agreement (an entry of `agreements`) runs on `day` with terms in force."""
+        _pk, _party, _path, starts, ends = entry
+        return (
+            starts <= day
+            and (ends is None or day <= ends)
+            and in_force(self.versions[entry[0]], day) is not None
+        )
+
+    def binds(self, provider: int, mutual_path: str, day: datetime.date) -> bool:
+        """Whether the provider has an agreement in force on `day` with the mutual at
+        `mutual_path` or one of its unions: then that mutual or union pays its claims, never
+        another (`choose` prefers them)."""
+        ancestors = set(ancestor_paths(mutual_path))
+        return any(
+            entry[2] in ancestors and self.in_force(entry, day)
+            for entry in self.agreements.get(provider, ())
+        )
+
     def _choose(self, provider: int, mutual_path: str, day: datetime.date) -> Contract | None:
         ancestors = ancestor_paths(mutual_path)
 
@@ -184,13 +203,7 @@ class AgreementBook:
         candidates = sorted(self.agreements.get(provider, ()), key=rank)
         if not candidates:
             return None
-        current = [
-            entry
-            for entry in candidates
-            if entry[3] <= day
-            and (entry[4] is None or day <= entry[4])
-            and in_force(self.versions[entry[0]], day) is not None
-        ]
+        current = [entry for entry in candidates if self.in_force(entry, day)]
         pk, party, _path, starts, ends = (current or candidates)[0]
         version = in_force(self.versions[pk], day) or max(
             self.versions[pk], key=lambda v: v.valid_from, default=None

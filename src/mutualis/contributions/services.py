@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.benefits.models import Payer
+from mutualis.benefits.services import pays_for
 from mutualis.contributions.models import Allocation, AllocationKind, Method, Payment
 from mutualis.contributions.queries import ADVANCE_DAYS, accounts_of, household_account
 from mutualis.contributions.rules import (
@@ -16,7 +17,6 @@ from mutualis.contributions.rules import (
     allocate_member_payment,
     allocate_payer_payment,
 )
-from mutualis.core.access import ancestor_paths
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
@@ -237,9 +237,13 @@ def payer_payment_record(
     reconciles it with what the payer owes: its share of each household's periods, oldest
     first, for the households and periods given (all by default)."""
     require_in_scope_as(by, PAYER_PAYMENT_RECORDERS, mutual, "mutual")
-    if payer.owner.path not in ancestor_paths(mutual.path):
-        # a payer defined by another mutual or union pays nothing of this mutual's members
+    if not pays_for(payer, mutual):
         raise ValidationError({"payer": _("This payer does not pay for this mutual's members.")})
+    wanted = None if households is None else {getattr(h, "pk", h) for h in households}
+    if wanted and Household.objects.filter(pk__in=wanted).exclude(mutual=mutual).exists():
+        raise ValidationError(
+            {"households": _("A household of another mutual cannot share in this payment.")}
+        )
     reference = reference.strip()
     check_payment(
         by,
@@ -251,8 +255,8 @@ def payer_payment_record(
         receipt_number=receipt_number,
     )
     chosen = Household.objects.filter(mutual=mutual).select_related("package").order_by("pk")
-    if households is not None:
-        chosen = chosen.filter(pk__in=[getattr(h, "pk", h) for h in households])
+    if wanted is not None:
+        chosen = chosen.filter(pk__in=wanted)
     outstanding = []
     for account in accounts_of(chosen.select_for_update(), received_on).values():
         for due in account.dues:

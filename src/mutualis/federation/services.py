@@ -13,6 +13,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualis.core.access import scoped
 from mutualis.core.audit import (
     HIDDEN_VALUE,
     audit_created,
@@ -89,6 +90,16 @@ def require_role(by: User | None, roles: Collection[str], field: str) -> None:
         return
     if not set(by.roles) & set(roles):
         raise ValidationError({field: _("Your role does not allow you to change this.")})
+
+
+def require_visible(by: User | None, obj, field: str, message: str) -> None:
+    """`obj`, a row a service is handed alongside the one it changes (the provider of a
+    guarantee letter…), is one the acting user may see (core.access.scoped); else `message`
+    on `field`."""
+    if by is None:
+        return
+    if not scoped(type(obj)._default_manager.filter(pk=obj.pk), by).exists():
+        raise ValidationError({field: message})
 
 
 def require_in_scope_as(

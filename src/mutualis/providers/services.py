@@ -447,6 +447,12 @@ def prices_apply(*, by, version: AgreementVersion, prices: Mapping[int, int], ke
     `prices` are removed. One audit entry on the version names the prices that changed, as
     {code: price} before and after. Returns the number of tariffs added, changed or removed."""
     require_in_scope_as(by, AGREEMENT_EDITORS, version.agreement.party, "agreement")
+    available = set(codes_to_items(version).values())
+    if any(item_id not in available for item_id in prices):
+        # an act of another union's list is not the party's to price (codes_to_items)
+        raise ValidationError(
+            {"tariffs": _("An act priced is not in the list of acts and medicines of the party.")}
+        )
     current = {
         item_id: (pk, price)
         for pk, item_id, price in version.tariffs.values_list("pk", "item_id", "price")
