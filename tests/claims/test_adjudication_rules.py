@@ -201,6 +201,18 @@ def test_rule_9_a_used_up_ceiling_rejects_the_line_and_the_member_owes_all_of_it
     assert nothing_left.copay == 0
 
 
+def test_rule_9_a_ceiling_that_takes_nothing_off_is_no_reason():
+    # given two stays of 1 and 3 May each paid up to the ceiling, then a free day on 2 May that
+    # joins them into one stay over its ceiling (found by the property test)
+    history = History()
+    decide(claim(line(BED_DAY, D(2025, 5, 1), quantity=3)), history)
+    decide(claim(line(BED_DAY, D(2025, 5, 3), quantity=3)), history)
+    (free_day,) = adjudicate(claim(line(BED_DAY, D(2025, 5, 2), price=0)), history)
+    # then the line the mutual pays nothing for anyway is approved, without a ceiling's reason
+    assert free_day.outcome == Outcome.APPROVED and free_day.reasons == ()
+    assert parts(free_day) == (0, 0, 0)
+
+
 # --- rule 10: each line counts against the year of its own date of service ----------------
 
 

@@ -425,9 +425,10 @@ def adjudicate(claim: ClaimFacts, history: History) -> tuple[LineDecision, ...]:
             limits.append((CODE.LETTER_EXCEEDED, letter.cap - running.letter_paid))
         mutual_share = covered
         for code, limit in limits:
-            if limit < covered:
+            left = max(limit, 0)  # below zero when a stay joined two paid ones
+            if left < covered:  # a ceiling that takes nothing off is no reason
                 adjustments.append(code)
-                mutual_share = min(mutual_share, max(limit, 0))
+                mutual_share = min(mutual_share, left)
         if mutual_share == 0 and covered > 0:
             # nothing left under a ceiling: the member owes it all, without a co-payment on top
             decisions.append(
