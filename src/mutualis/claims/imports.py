@@ -21,6 +21,7 @@ from mutualis.claims import facts
 from mutualis.claims.choices import Channel, VisitType
 from mutualis.claims.queries import member_lookup_prefix
 from mutualis.claims.services import ClaimInput, LineInput, claims_submit
+from mutualis.core.spreadsheets import saved
 from mutualis.federation.rules import CLAIM_CLERKS
 from mutualis.federation.services import require_role
 from mutualis.membership.imports import Column, Problem, cell_date, cell_text
@@ -32,7 +33,6 @@ from mutualis.providers.imports import (
     instructions,
     read_table,
     vocabulary,
-    workbook_bytes,
 )
 
 COLUMNS = (
@@ -343,4 +343,4 @@ def template_xlsx(language: str = "fr") -> bytes:
             ),
         ]
         instructions(workbook, COLUMNS, language, descriptions, notes)
-        return workbook_bytes(workbook)
+        return saved(workbook)

@@ -10,7 +10,6 @@ label (`forfait par épisode`, `flat fee per episode`). Every problem names its 
 and the rule, in the user's language.
 """
 
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,15 +23,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from mutualis.benefits.choices import LevelOfCare, ServiceCategory
-from mutualis.membership.imports import (
-    Column,
-    Problem,
-    UnreadableFile,
-    blank,
-    cell_text,
-    file_rows,
-    header_key,
-)
+from mutualis.core.spreadsheets import UnreadableFile, data_row, file_rows, saved
+from mutualis.membership.imports import Column, Problem, blank, cell_text, header_key
 from mutualis.membership.rules import normalize
 from mutualis.providers.models import MedicalItem
 from mutualis.providers.rules import ItemKind, max_quantity_error, max_quantity_for
@@ -340,12 +332,6 @@ def price_rows(table: Table) -> tuple[list[PriceRow], list[Problem]]:
 # --- the files to download --------------------------------------------------------------------
 
 
-def workbook_bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def header_row(sheet, columns: Sequence[Column], language: str, widths: dict[str, int]) -> None:
     sheet.append([column.header(language) for column in columns])
     for cell in sheet[1]:
@@ -423,7 +409,7 @@ def items_template_xlsx(language: str = "fr") -> bytes:
             ),
         ]
         instructions(workbook, ITEM_COLUMNS, language, descriptions, notes)
-        return workbook_bytes(workbook)
+        return saved(workbook)
 
 
 def price_list_xlsx(rows: Iterable[tuple[str, str, int | None]], language: str = "fr") -> bytes:
@@ -436,7 +422,7 @@ def price_list_xlsx(rows: Iterable[tuple[str, str, int | None]], language: str =
         sheet.title = _("Price list")[:31]
         header_row(sheet, TARIFF_COLUMNS, language, {"label": 50, "code": 16})
         for row in rows:
-            sheet.append(list(row))
+            sheet.append(data_row(sheet, row))
         descriptions = {
             "code": _("The code of the act, medicine or flat fee."),
             "label": _("For reading only: the import goes by the code."),
@@ -451,7 +437,7 @@ def price_list_xlsx(rows: Iterable[tuple[str, str, int | None]], language: str =
             ),
         ]
         instructions(workbook, TARIFF_COLUMNS, language, descriptions, notes)
-        return workbook_bytes(workbook)
+        return saved(workbook)
 
 
 def instructions(
