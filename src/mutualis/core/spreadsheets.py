@@ -121,7 +121,7 @@ XML_PARTS = (".xml", ".rels", ".vml")
 DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
 CHUNK = 1 << 20
 # What openpyxl raises on a workbook whose parts are damaged in ways the checks above cannot see
-# (an unexpected value in a part, a part missing).
+# (an unexpected value in a part, a part missing): each was seen fuzzing the parts of a workbook.
 DAMAGED = (
     zipfile.BadZipFile,
     zlib.error,
@@ -148,15 +148,22 @@ def megabytes(count: int) -> str:
     return f"{count / 1_000_000:g}"
 
 
+def too_large(size: int) -> str | None:
+    """Why an upload of `size` bytes is not read, if it is too large: pages check it before
+    reading the upload into memory."""
+    if size > settings.MUTUALIS_IMPORT_MAX_BYTES:
+        return _("The file is larger than %(size)s MB.") % {
+            "size": megabytes(settings.MUTUALIS_IMPORT_MAX_BYTES)
+        }
+    return None
+
+
 def file_rows(file_name: str, content: bytes) -> Iterator[tuple]:
     """The rows of the first sheet of an .xlsx file, or of a CSV file, as tuples of values,
     once the file has passed the checks of the module's docstring. Raises UnreadableFile when
     it does not, before reading it or, for the number of rows, as soon as it passes the limit."""
-    if len(content) > settings.MUTUALIS_IMPORT_MAX_BYTES:
-        raise UnreadableFile(
-            _("The file is larger than %(size)s MB.")
-            % {"size": megabytes(settings.MUTUALIS_IMPORT_MAX_BYTES)}
-        )
+    if message := too_large(len(content)):
+        raise UnreadableFile(message)
     name = file_name.lower()
     if content[:8] == OLE_MAGIC:
         if ENCRYPTED_PACKAGE in content:
