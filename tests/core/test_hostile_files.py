@@ -257,3 +257,90 @@ def test_every_upload_page_refuses_a_file_larger_than_the_limit(client, cast, ca
         assert answer.status_code == 200, page
         assert answer.context["form"].errors["file"] == ["The file is larger than 0.001 MB."]
         assert answer.context["report"] is None, page
+
+
+# --- texts too long or holding a control character -----------------------------------------
+
+LONG = "N" * 10_000
+
+
+def csv_file(rows) -> bytes:
+    """A CSV file of the rows: a workbook cannot hold a control character, a CSV file can."""
+    return "\n".join(";".join("" if v is None else str(v) for v in row) for row in rows).encode()
+
+
+def test_the_register_reports_a_name_too_long_and_a_control_character(federation, cmu_package):
+    header = ("household_ref", "relationship", "last_name", "first_name", "sex")
+    rows = [
+        (*header, "birth_date", "enrolment_date", "package_code", "address"),
+        ("1", "head", LONG, "Awa\x07", "F", "01/01/1980", "10/01/2025", "CMU", "Joal"),
+        ("2", "head", "Diop", "Moussa", "M", "01/01/0001", "10/01/2025", "CMU", "A\x00"),
+    ]
+
+    report = register_import(
+        by=None, mutual=federation.m1, file_name="r.csv", content=csv_file(rows), language="en"
+    )
+
+    assert [(p.row, p.column, p.message) for p in report.errors] == [
+        (2, "last_name", "At most 100 characters."),
+        (2, "first_name", CONTROL_IN_LINE),
+        (3, "birth_date", "A birth date is not before 01/01/1900."),
+        (3, "address", CONTROL_IN_LINE),
+    ]
+    assert not report.saved and Beneficiary.objects.count() == 0
+
+
+CONTROL_IN_LINE = "This text holds a control character (such as a line break); remove it."
+
+
+def test_the_list_of_acts_reports_a_label_too_long_a_control_character_and_a_huge_count(
+    federation,
+):
+    rows = [
+        ("code", "label", "kind", "service_category", "max_quantity"),
+        ("X1", LONG, "act", "consultation", None),
+        ("X\x072", "Consultation", "act", "consultation", 10**30),
+    ]
+
+    report = items_import(
+        by=None, owner=federation.national, file_name="l.csv", content=csv_file(rows)
+    )
+
+    assert [(p.row, p.column, p.message) for p in report.errors] == [
+        (2, "label", "At most 255 characters."),
+        (3, "code", CONTROL_IN_LINE),
+        (3, "max_quantity", "At most 1000000."),
+    ]
+    assert not report.saved and MedicalItem.objects.count() == 0
+
+
+def test_a_price_list_reports_a_price_beyond_any_amount(care):  # noqa: F811
+    version = care.post.agreements.get().versions.get()
+    before = list(Tariff.objects.values_list("pk", "price"))
+    rows = [("code", "price"), ("CS-PS", 10**20)]
+
+    report = tariffs_import(by=None, version=version, file_name="p.xlsx", content=workbook(rows))
+
+    assert [(p.row, p.column) for p in report.errors] == [(2, "price")]
+    assert report.errors[0].message.startswith("An amount is at most")
+    assert list(Tariff.objects.values_list("pk", "price")) == before
+
+
+def test_a_batch_of_claims_reports_a_reference_too_long_and_a_control_character(care, cast):  # noqa: F811
+    header = ("provider_code", "invoice_number", "member_number", "date_of_care", "diagnosis")
+    member = care.awa.member_number
+    rows = [
+        (*header, "item_code", "quantity", "unit_price"),
+        ("PS-JOAL", "F" * 10_000, member, "03/03/2025", None, "CS-PS", 1, 1000),
+        ("PS-JOAL", "F-2", member, "04/03/2025", "A0\x079", "CS-PS", 1, 1000),
+    ]
+
+    report = claims_import(
+        by=cast[Role.MUTUAL_MANAGER], file_name="c.csv", content=csv_file(rows), language="en"
+    )
+
+    assert [(p.row, p.column, p.message) for p in report.errors] == [
+        (2, "invoice_number", "At most 40 characters."),
+        (3, "diagnosis", CONTROL_IN_LINE),
+    ]
+    assert not report.saved and Claim.objects.count() == 0

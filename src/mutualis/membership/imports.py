@@ -45,6 +45,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import Any, NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -57,6 +58,7 @@ from mutualis.benefits.choices import Category, Relationship
 from mutualis.benefits.queries import packages_available_to
 from mutualis.benefits.terms import Terms, package_terms
 from mutualis.core.audit import audit_record
+from mutualis.core.bounds import check_birth_date, check_care_date, check_line
 from mutualis.core.bulk import reserve_ids, write_cache
 from mutualis.core.identifiers import member_number
 from mutualis.core.ids import new_uid
@@ -336,6 +338,19 @@ def cell_date(value: Any) -> datetime.date | None:
     return datetime.date(int(year), int(month), int(day))
 
 
+def text_problem(text: str, limit: int) -> str | None:
+    """What is wrong with a cell's text for a one-line field of the model of `limit`
+    characters (its max_length): too long, or a control character (core.bounds); None when
+    nothing is. The imports write without `full_clean`, so they check here what it would."""
+    if len(text) > limit:
+        return _("At most %(count)s characters.") % {"count": limit}
+    try:
+        check_line(text)
+    except ValidationError as error:
+        return error.messages[0]
+    return None
+
+
 # --- parsing each row -----------------------------------------------------------------------
 
 
@@ -453,7 +468,6 @@ def parse_rows(
     }
     not_a_date = _("Not a date: write it dd/mm/yyyy or yyyy-mm-dd.")
     unknown = _("Unknown value %(value)s; allowed: %(allowed)s.")
-    too_long = _("At most %(count)s characters.")
     # The same few spellings come back on every row: each is looked up once.
     codes: dict[str, dict[Any, str | None]] = {column: {} for column in VOCABULARY}
 
@@ -482,6 +496,11 @@ def parse_rows(
                 errors.append((column, required))
         elif day > today:
             errors.append((column, future[column]))
+        else:
+            try:
+                (check_birth_date if column == "birth_date" else check_care_date)(day, today)
+            except ValidationError as error:
+                errors.append((column, error.messages[0]))
         return day
 
     def text(raw: Any) -> str:
@@ -508,11 +527,11 @@ def parse_rows(
             birth_date=dated("birth_date", values[i_birth], errors),
             birth_place=name(values[i_place]),
             national_id=name(values[i_id]),
-            phone=text(values[i_phone]),
+            phone=name(values[i_phone]),
             category=coded("category", values[i_category], errors),
             enrolled_on=dated("enrolled_on", values[i_enrolled], errors),
-            package=text(values[i_package]),
-            address=text(values[i_address]),
+            package=name(values[i_package]),
+            address=name(values[i_address]),
         )
         for key, value in (
             ("household_ref", row.ref),
@@ -522,8 +541,8 @@ def parse_rows(
             if not value:
                 errors.append((key, required))
         for key, limit in MAX_LENGTHS.items():
-            if len(getattr(row, ROW_FIELDS[key])) > limit:
-                errors.append((key, too_long % {"count": limit}))
+            if message := text_problem(getattr(row, ROW_FIELDS[key]), limit):
+                errors.append((key, message))
         if errors:
             row.valid = False
             problems.extend(Problem(number, labels[key], message) for key, message in errors)

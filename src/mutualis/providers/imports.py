@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -23,8 +24,16 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from mutualis.benefits.choices import LevelOfCare, ServiceCategory
+from mutualis.core.bounds import MAX_COUNT, check_amount
 from mutualis.core.spreadsheets import UnreadableFile, data_row, file_rows, saved
-from mutualis.membership.imports import Column, Problem, blank, cell_text, header_key
+from mutualis.membership.imports import (
+    Column,
+    Problem,
+    blank,
+    cell_text,
+    header_key,
+    text_problem,
+)
 from mutualis.membership.rules import normalize
 from mutualis.providers.models import MedicalItem
 from mutualis.providers.rules import ItemKind, max_quantity_error, max_quantity_for
@@ -226,8 +235,8 @@ def item_rows(table: Table) -> tuple[list[ItemRow], list[Problem]]:
         for key, limit in ITEM_LENGTHS.items():
             if not text[key]:
                 errors.append((key, required))
-            elif len(text[key]) > limit:
-                errors.append((key, _("At most %(count)s characters.") % {"count": limit}))
+            elif message := text_problem(text[key], limit):
+                errors.append((key, message))
         code = text["code"]
         if code in first_row_of:
             errors.append(
@@ -263,6 +272,8 @@ def item_rows(table: Table) -> tuple[list[ItemRow], list[Problem]]:
             except ValueError:
                 numbers[key] = None
                 errors.append((key, _("Not a whole number.")))
+            if (numbers[key] or 0) > MAX_COUNT:
+                errors.append((key, _("At most %(count)s.") % {"count": MAX_COUNT}))
         if message := max_quantity_error(coded["kind"], numbers["max_quantity"]):
             errors.append(("max_quantity", message))
         problems.extend(Problem(number, table.labels[key], message) for key, message in errors)
@@ -313,6 +324,11 @@ def price_rows(table: Table) -> tuple[list[PriceRow], list[Problem]]:
                 problems.append(Problem(number, table.labels["code"], _("This field is required.")))
             continue
         if price is None:
+            continue
+        try:
+            check_amount(price)
+        except ValidationError as error:
+            problems.append(Problem(number, table.labels["price"], error.messages[0]))
             continue
         if code in first_row_of:
             problems.append(
