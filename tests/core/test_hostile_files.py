@@ -303,13 +303,17 @@ def test_the_list_of_acts_reports_a_label_too_long_a_control_character_and_a_hug
     ]
 
     report = items_import(
-        by=None, owner=federation.national, file_name="l.csv", content=csv_file(rows)
+        by=None,
+        owner=federation.national,
+        file_name="l.csv",
+        content=csv_file(rows),
+        language="en",
     )
 
     assert [(p.row, p.column, p.message) for p in report.errors] == [
         (2, "label", "At most 255 characters."),
         (3, "code", CONTROL_IN_LINE),
-        (3, "max_quantity", "At most 1000000."),
+        (3, "max_quantity", "At most 1\u202f000\u202f000."),
     ]
     assert not report.saved and MedicalItem.objects.count() == 0
 
@@ -319,7 +323,9 @@ def test_a_price_list_reports_a_price_beyond_any_amount(care):  # noqa: F811
     before = list(Tariff.objects.values_list("pk", "price"))
     rows = [("code", "price"), ("CS-PS", 10**20)]
 
-    report = tariffs_import(by=None, version=version, file_name="p.xlsx", content=workbook(rows))
+    report = tariffs_import(
+        by=None, version=version, file_name="p.xlsx", content=workbook(rows), language="en"
+    )
 
     assert [(p.row, p.column) for p in report.errors] == [(2, "price")]
     assert report.errors[0].message.startswith("An amount is at most")

@@ -77,6 +77,7 @@ ITEM_LENGTHS = {
     "code": MedicalItem._meta.get_field("code").max_length,
     "label": MedicalItem._meta.get_field("label").max_length,
 }
+GROUPED_MAX_COUNT = f"{MAX_COUNT:,}".replace(",", "\u202f")
 CODED = {"kind": ItemKind, "service_category": ServiceCategory, "level": LevelOfCare}
 
 
@@ -273,7 +274,7 @@ def item_rows(table: Table) -> tuple[list[ItemRow], list[Problem]]:
                 numbers[key] = None
                 errors.append((key, _("Not a whole number.")))
             if (numbers[key] or 0) > MAX_COUNT:
-                errors.append((key, _("At most %(count)s.") % {"count": MAX_COUNT}))
+                errors.append((key, _("At most %(count)s.") % {"count": GROUPED_MAX_COUNT}))
         if message := max_quantity_error(coded["kind"], numbers["max_quantity"]):
             errors.append(("max_quantity", message))
         problems.extend(Problem(number, table.labels[key], message) for key, message in errors)
