@@ -216,6 +216,18 @@ def test_a_bomb_is_refused_by_the_sizes_it_declares_before_anything_is_inflated(
         file_rows("liste.xlsx", content)
 
 
+@pytest.mark.parametrize(
+    ("part", "encoding"),
+    [("xl/worksheets/sheet1.xml", "utf-16"), ("xl/media/notes.bin", "utf-8")],
+)
+def test_a_declaration_is_found_in_utf_16_and_in_a_part_of_any_name(part, encoding):
+    text = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'
+    content = rewritten(workbook(), {part: text.encode(encoding)})
+
+    with pytest.raises(UnreadableFile, match="The workbook holds a document type declaration"):
+        file_rows("liste.xlsx", content)
+
+
 def test_a_legacy_excel_file_is_told_to_be_saved_as_xlsx():
     with pytest.raises(UnreadableFile, match=r"Excel 97-2003 \(.xls\)"):
         file_rows("liste.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000)

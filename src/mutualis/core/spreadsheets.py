@@ -17,7 +17,7 @@ replaced by U+FFFD: data stored before core.bounds refused them must not break a
 for the user, a file larger than MUTUALIS_IMPORT_MAX_BYTES; an encrypted workbook or an Excel
 97-2003 file (both OLE containers); an .xlsx that is not a sound zip, carries macros, unpacks
 to more than MUTUALIS_IMPORT_MAX_UNPACKED_BYTES or more than MUTUALIS_IMPORT_MAX_RATIO times its
-size (a zip bomb), or holds a DTD or an entity in any XML part (billion laughs, XXE); a CSV line
+size (a zip bomb), or holds a DTD or an entity in any part (billion laughs, XXE); a CSV line
 longer than MAX_LINE characters; and stops at MUTUALIS_IMPORT_MAX_ROWS rows. The zip checks use
 the sizes the archive declares, and Python's zipfile never inflates a member past its declared
 size (it stops there and fails the CRC), so they bound the work of everything that follows.
@@ -117,8 +117,15 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 # The content type of a macro-enabled workbook's parts, in [Content_Types].xml.
 MACRO_CONTENT_TYPE = b"macroEnabled"
-XML_PARTS = (".xml", ".rels", ".vml")
-DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+# The marks of a document type declaration and of an entity, as an XML parser reads them: in
+# UTF-8 (and the encodings that share its ASCII letters) and in UTF-16. Every part is searched,
+# whatever its name: the workbook's relations may send openpyxl to parse any of them.
+DECLARATIONS = tuple(
+    mark.encode(encoding)
+    for mark in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+OVERLAP = max(len(mark) for mark in DECLARATIONS)
 CHUNK = 1 << 20
 # What openpyxl raises on a workbook whose parts are damaged in ways the checks above cannot see
 # (an unexpected value in a part, a part missing): each was seen fuzzing the parts of a workbook.
@@ -195,8 +202,8 @@ def at_most(limit: int, rows: Iterator[tuple]) -> Iterator[tuple]:
 
 def workbook_checked(name: str, content: bytes) -> None:
     """Refuses an .xlsx file that is not a sound zip, carries macros, unpacks to too much, or
-    holds a DTD or an entity declaration in an XML part; inflates each part once, a chunk at a
-    time, to find out."""
+    holds a DTD or an entity declaration in a part; inflates each part once, a chunk at a time,
+    to find out, once the sizes its directory declares are known to be within the limits."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = archive.infolist()
@@ -214,30 +221,28 @@ def workbook_checked(name: str, content: bytes) -> None:
         )
     if unpacked > settings.MUTUALIS_IMPORT_MAX_RATIO * max(packed, 1):
         raise UnreadableFile(
-            _("The workbook unpacks to %(ratio)s times its size: it is not a real register.")
+            _(
+                "The workbook unpacks to %(ratio)s times its size, far more than a real one: "
+                "it is not read."
+            )
             % {"ratio": unpacked // max(packed, 1)}
         )
     try:
         for member in members:
-            xml = member.filename.lower().endswith(XML_PARTS)
             with archive.open(member) as part:
                 tail = b""
                 while chunk := part.read(CHUNK):
-                    if xml:
-                        # a declaration cut in two by the chunks is found in the joint
-                        window = tail + chunk
-                        if any(mark in window for mark in DECLARATIONS):
-                            raise UnreadableFile(
-                                _(
-                                    "The workbook holds a document type declaration, which is "
-                                    "not read: save it again from Excel or LibreOffice."
-                                )
+                    window = tail + chunk  # a mark cut in two by the chunks is in the joint
+                    if any(mark in window for mark in DECLARATIONS):
+                        raise UnreadableFile(
+                            _(
+                                "The workbook holds a document type declaration, which is not "
+                                "read: save it again from Excel or LibreOffice."
                             )
-                        if member.filename == "[Content_Types].xml" and (
-                            MACRO_CONTENT_TYPE in window
-                        ):
-                            raise UnreadableFile(macros())
-                        tail = chunk[-16:]
+                        )
+                    if member.filename == "[Content_Types].xml" and MACRO_CONTENT_TYPE in window:
+                        raise UnreadableFile(macros())
+                    tail = chunk[-OVERLAP:]
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as error:
         raise UnreadableFile(unreadable()) from error
 
