@@ -22,7 +22,7 @@ from mutualis.claims.choices import Channel, VisitType
 from mutualis.claims.models import Claim
 from mutualis.claims.queries import member_lookup_prefix
 from mutualis.claims.services import ClaimInput, LineInput, claims_submit
-from mutualis.core.spreadsheets import saved
+from mutualis.core.spreadsheets import data_row, saved
 from mutualis.federation.rules import CLAIM_CLERKS
 from mutualis.federation.services import require_role
 from mutualis.membership.imports import Column, Problem, cell_date, cell_text, text_problem
@@ -331,7 +331,7 @@ def template_xlsx(language: str = "fr") -> bytes:
         sheet.title = _("Claims")[:31]
         header_row(sheet, COLUMNS, language, {"member_number": 18, "provider_reference": 14})
         for row in EXAMPLE:
-            sheet.append(list(row))
+            sheet.append(data_row(sheet, row))
         descriptions = {
             "provider_code": _("The provider's code in the list of providers."),
             "provider_reference": _(

@@ -63,7 +63,7 @@ from mutualis.core.bulk import reserve_ids, write_cache
 from mutualis.core.identifiers import member_number
 from mutualis.core.ids import new_uid
 from mutualis.core.models import AuditEntry
-from mutualis.core.spreadsheets import UnreadableFile, file_rows, saved
+from mutualis.core.spreadsheets import UnreadableFile, data_row, file_rows, saved
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import REGISTER_WRITERS, Kind
 from mutualis.federation.services import require_in_scope_as
@@ -1119,7 +1119,7 @@ def register_template_xlsx(language: str = "fr", package_codes: Sequence[str] = 
             },
         ]
         for values in example:
-            sheet.append([values.get(column.key) for column in COLUMNS])
+            sheet.append(data_row(sheet, (values.get(column.key) for column in COLUMNS)))
         for index, column in enumerate(COLUMNS, start=1):
             letter = sheet.cell(row=1, column=index).column_letter
             sheet.column_dimensions[letter].width = TEMPLATE_WIDTHS.get(column.key, 14)

@@ -390,15 +390,18 @@ def items_template_xlsx(language: str = "fr") -> bytes:
         header_row(sheet, ITEM_COLUMNS, language, {"label": 45, "service_category": 20})
         for code, label, kind, category, level in ITEM_EXAMPLES:
             sheet.append(
-                [
-                    code,
-                    label,
-                    str(ItemKind(kind).label),
-                    str(ServiceCategory(category).label),
-                    str(LevelOfCare(level).label) if level else None,
-                    30 if kind == ItemKind.MEDICINE else max_quantity_for(kind, None),
-                    None,
-                ]
+                data_row(
+                    sheet,
+                    [
+                        code,
+                        label,
+                        str(ItemKind(kind).label),
+                        str(ServiceCategory(category).label),
+                        str(LevelOfCare(level).label) if level else None,
+                        30 if kind == ItemKind.MEDICINE else max_quantity_for(kind, None),
+                        None,
+                    ],
+                )
             )
         for letter, key in zip("ABCDEFG", (c.key for c in ITEM_COLUMNS), strict=True):
             if key in CODED:
