@@ -6,9 +6,13 @@ sent through the API or FHIR) may read `=HYPERLINK("http://…";"…")`; written
 would store it as a live formula, and text starting with `+`, `-`, `@`, a tab or a carriage
 return becomes one as soon as someone edits the cell (the OWASP rule on CSV injection). So
 `data_cell` writes such text as an explicit string cell with Excel's *quote prefix*: the
-"this is text" mark Excel itself stores when one types a leading apostrophe, which LibreOffice
-reads the same way. The text is kept exactly (no visible apostrophe in every "+221…" phone
-number, and an exported register imports back unchanged), and the cell stays text when edited.
+"this is text" mark Excel itself stores when one types a leading apostrophe (ECMA-376
+§18.8.45), so that the cell stays text when edited. A string cell is never computed on opening:
+LibreOffice 7.4 shows `=1+1` written so as `=1+1`, where openpyxl's default cell shows 2
+(LibreOffice drops the mark when it saves the file again). The text is kept exactly, rather
+than behind a visible apostrophe (the OWASP advice for CSV files, of which Mutualis writes
+none): every "+221…" phone number would carry one, and an exported register must import back
+unchanged.
 Numbers stay numbers: a negative amount is an int, not text. Characters XML cannot hold (C0
 controls but tab and line breaks), which openpyxl refuses with IllegalCharacterError, are
 replaced by U+FFFD: data stored before core.bounds refused them must not break an export.
