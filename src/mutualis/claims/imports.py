@@ -19,11 +19,14 @@ from openpyxl import Workbook
 
 from mutualis.claims import facts
 from mutualis.claims.choices import Channel, VisitType
+from mutualis.claims.models import Claim
 from mutualis.claims.queries import member_lookup_prefix
 from mutualis.claims.services import ClaimInput, LineInput, claims_submit
+from mutualis.core.spreadsheets import data_row, saved
 from mutualis.federation.rules import CLAIM_CLERKS
 from mutualis.federation.services import require_role
-from mutualis.membership.imports import Column, Problem, cell_date, cell_text
+from mutualis.membership.imports import Column, Problem, cell_date, cell_text, text_problem
+from mutualis.membership.models import Beneficiary
 from mutualis.membership.rules import normalize
 from mutualis.providers.imports import (
     LANGUAGES,
@@ -32,8 +35,8 @@ from mutualis.providers.imports import (
     instructions,
     read_table,
     vocabulary,
-    workbook_bytes,
 )
+from mutualis.providers.models import MedicalItem, Provider
 
 COLUMNS = (
     Column(
@@ -77,6 +80,14 @@ COLUMNS = (
     Column("quantity", "quantite", "quantity", ("qte", "qty"), required=True),
     Column("unit_price", "prix_unitaire", "unit_price", ("prix", "price"), required=True),
 )
+# The most characters each text column holds: the model's max_length.
+TEXT_LENGTHS = {
+    "provider_code": Provider._meta.get_field("code").max_length,
+    "provider_reference": Claim._meta.get_field("provider_reference").max_length,
+    "member_number": Beneficiary._meta.get_field("member_number").max_length,
+    "diagnosis": Claim._meta.get_field("diagnosis").max_length,
+    "item_code": MedicalItem._meta.get_field("code").max_length,
+}
 # What every row of one invoice repeats and must agree on.
 CLAIM_FIELDS = (
     "member_number",
@@ -136,6 +147,8 @@ def parsed(key: str, value: Any, visit_types: dict[str, str]) -> Any:
             )
         return code
     text = cell_text(value)
+    if message := text_problem(text, TEXT_LENGTHS[key]):
+        raise ValueError(message)
     return text.upper() if key in ("item_code", "member_number", "diagnosis") else text
 
 
@@ -152,7 +165,7 @@ def invoices_of(table, report: ClaimsImportReport) -> dict[tuple[str, str], Invo
             except ValueError as error:
                 problems.append(Problem(number, table.labels[column.key], str(error)))
         for key in ("provider_code", "provider_reference"):
-            if not row.get(key):
+            if key in row and not row[key]:
                 problems.append(Problem(number, table.labels[key], _("This cell is required.")))
         report.errors.extend(problems)
         key = (row.get("provider_code") or "", row.get("provider_reference") or "")
@@ -306,7 +319,7 @@ def template_xlsx(language: str = "fr") -> bytes:
         sheet.title = _("Claims")[:31]
         header_row(sheet, COLUMNS, language, {"member_number": 18, "provider_reference": 14})
         for row in EXAMPLE:
-            sheet.append(list(row))
+            sheet.append(data_row(sheet, row))
         descriptions = {
             "provider_code": _("The provider's code in the list of providers."),
             "provider_reference": _(
@@ -331,4 +344,4 @@ def template_xlsx(language: str = "fr") -> bytes:
             ),
         ]
         instructions(workbook, COLUMNS, language, descriptions, notes)
-        return workbook_bytes(workbook)
+        return saved(workbook)

@@ -28,9 +28,9 @@ from mutualis.core.access import access, scoped
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response
 from mutualis.core.signing import SCHEME, read_card
+from mutualis.core.spreadsheets import too_large
 from mutualis.federation.rules import CLAIM_CLERKS, CLAIM_REVIEWERS, LETTER_ISSUERS, Role
 from mutualis.membership.imports import describe
-from mutualis.membership.views import MAX_IMPORT_BYTES
 from mutualis.providers.models import Provider
 
 PAGE_SIZE = 50
@@ -174,8 +174,8 @@ def claims_upload(request):
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            form.add_error("file", _("The file is larger than 50 MB."))
+        if message := too_large(upload.size):
+            form.add_error("file", message)
         else:
             report = imports.claims_import(
                 by=request.user,

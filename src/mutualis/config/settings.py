@@ -15,6 +15,8 @@ Environment:
                           with the same Idempotency-Key (default: 24)
   MUTUALIS_FHIR_CHECK_ANSWERS  1 to validate the FHIR API's answers as they are built (default:
                           as MUTUALIS_DEBUG; the tests always do)
+  MUTUALIS_IMPORT_MAX_BYTES, MUTUALIS_IMPORT_MAX_UNPACKED_BYTES, MUTUALIS_IMPORT_MAX_RATIO,
+  MUTUALIS_IMPORT_MAX_ROWS  limits of an imported spreadsheet (docs/operations.md)
 """
 
 import os
@@ -267,3 +269,13 @@ MUTUALIS_QUERY_YEARS = int(os.environ.get("MUTUALIS_QUERY_YEARS") or 200)
 # How long the answer to an API or FHIR write sent with an Idempotency-Key is kept
 # (core.idempotency).
 MUTUALIS_IDEMPOTENCY_HOURS = int(os.environ.get("MUTUALIS_IDEMPOTENCY_HOURS") or 24)
+
+# Imports: what an uploaded spreadsheet may weigh, unpack to (all its parts together), unpack to
+# as a multiple of its size, and how many rows it may hold (core.spreadsheets). A register of
+# 124,000 people unpacks to 50 to 200 MB, about 10 times its size; a zip bomb, a thousand times.
+MUTUALIS_IMPORT_MAX_BYTES = int(os.environ.get("MUTUALIS_IMPORT_MAX_BYTES") or 50_000_000)
+MUTUALIS_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("MUTUALIS_IMPORT_MAX_UNPACKED_BYTES") or 500_000_000
+)
+MUTUALIS_IMPORT_MAX_RATIO = int(os.environ.get("MUTUALIS_IMPORT_MAX_RATIO") or 100)
+MUTUALIS_IMPORT_MAX_ROWS = int(os.environ.get("MUTUALIS_IMPORT_MAX_ROWS") or 200_000)

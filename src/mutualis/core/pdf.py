@@ -10,6 +10,8 @@ rather than drawn as black boxes.
 import io
 import re
 import unicodedata
+from bisect import bisect_right
+from itertools import accumulate
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -25,6 +27,8 @@ BRAND = colors.HexColor("#0b6e4f")  # the green of the web pages' header
 MUTED = colors.HexColor("#555555")
 RULE = colors.HexColor("#bbbbbb")
 ELLIPSIS = "…"
+# The width of the narrowest letter of the built-in fonts (Helvetica's '), in ems.
+NARROWEST = 0.191
 
 # Letters of West African spellings that Helvetica's encoding lacks and that do not decompose
 # into a Latin letter and an accent.
@@ -98,17 +102,24 @@ def fit_text(text: str, font: str, size: float, width: float, min_size: float) -
 
 
 def shorten(text: str, font: str, size: float, width: float) -> str:
-    """`text` cut at the end, with an ellipsis, to fit `width`."""
+    """`text` cut at the end, with an ellipsis, to fit `width`. The widths of the built-in
+    fonts add up letter by letter (they have no kerning), so the longest beginning that fits
+    is found on the running sum of its letters' widths: time linear in the text, where
+    measuring ever shorter beginnings took 10 s for a reference of 20,000 characters."""
     if stringWidth(text, font, size) <= width:
         return text
-    while text and stringWidth(text.rstrip() + ELLIPSIS, font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + ELLIPSIS
+    room = width - stringWidth(ELLIPSIS, font, size)
+    ends = list(accumulate(stringWidth(char, font, size) for char in text))
+    return text[: bisect_right(ends, room)].rstrip() + ELLIPSIS
 
 
 def wrap_text(text: str, font: str, size: float, width: float, max_lines: int) -> list[str]:
     """`text` in lines that fit `width`, at most `max_lines` (the last one cut if need be)."""
-    lines = simpleSplit(pdf_text(text), font, size, width) or [""]
+    text = pdf_text(text)
+    # No line holds more letters than the narrowest one allows: twice as many as all the lines
+    # could show are enough to fill them and still be cut, and the rest is not measured.
+    room = 2 * max_lines * int(width / (NARROWEST * size) + 1)
+    lines = simpleSplit(text[:room], font, size, width) or [""]
     lines = [shorten(line, font, size, width) for line in lines]  # a word wider than the box
     if len(lines) > max_lines:
         last = " ".join(lines[max_lines - 1 :])

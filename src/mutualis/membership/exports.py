@@ -3,7 +3,7 @@
 Both stream rows from one query into openpyxl's write-only workbook, so that a union's register
 of hundreds of thousands of people is written in memory proportional to one row. Dates are real
 Excel dates, amounts integers (in the smallest unit of the currency), the header row bold and
-frozen.
+frozen, and text written as data, never as a formula (core.spreadsheets).
 
 The register export uses the columns of the import template (membership.imports), in the same
 language, plus the member number and the dates people left or households resigned: an exported
@@ -11,19 +11,14 @@ register can be read back by `register_import` into another mutual. Coverage sta
 exported: it needs each household's payments and would cost queries per household.
 """
 
-import io
-from collections.abc import Iterable, Sequence
-
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from mutualis.benefits.choices import Relationship
 from mutualis.contributions.models import Allocation, AllocationKind, Method, Payment
+from mutualis.core.spreadsheets import saved, write_sheet
 from mutualis.membership.imports import COLUMNS, EXPORT_COLUMNS, SHEET_NAMES, WORDS
 from mutualis.membership.models import Beneficiary, Household
 
@@ -49,48 +44,6 @@ REGISTER_LAYOUT = (
 )
 REGISTER_DATES = ("birth_date", "enrolled_on", "left_on", "resigned_on")
 REGISTER_WIDTHS = {"last_name": 18, "first_name": 18, "member_number": 16, "address": 28}
-
-DATE_FORMAT = "DD/MM/YYYY"
-
-
-def header_cells(sheet, headers: Sequence[str]) -> list[WriteOnlyCell]:
-    cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    return cells
-
-
-def write_sheet(
-    workbook: Workbook,
-    title: str,
-    headers: Sequence[str],
-    widths: Sequence[int],
-    rows: Iterable[Sequence],
-    date_columns: Sequence[int],
-) -> None:
-    """One sheet of a write-only workbook: a bold, frozen header, then the rows; dates shown
-    day first."""
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append(header_cells(sheet, headers))
-    for row in rows:
-        values = list(row)
-        for index in date_columns:
-            if values[index] is not None:
-                cell = WriteOnlyCell(sheet, value=values[index])
-                cell.number_format = DATE_FORMAT
-                values[index] = cell
-        sheet.append(values)
-
-
-def saved(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def spans_mutuals(queryset: QuerySet) -> bool:

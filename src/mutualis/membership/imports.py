@@ -7,8 +7,9 @@ template offered for download; `register_import` reads a file, checks every row 
 
 How it goes, and why that way (100,000 rows in well under a minute on a laptop):
 
-1. read: openpyxl in read-only mode, values only, or the csv module (UTF-8 with or without BOM,
-   Windows-1252; `;`, `,` or tab separators detected on the header line);
+1. read: core.spreadsheets.file_rows, once the file has passed its checks (size, zip bombs,
+   macros, DTDs, number of rows): openpyxl in read-only mode, values only, or the csv module
+   (UTF-8 with or without BOM, Windows-1252; `;`, `,` or tab separators found on the header line);
 2. parse and check each row on its own, in plain Python over tuples (`parse_rows`);
 3. load what the checks need from the database in a few set-based queries: the packages the
    mutual may use with their versions, the households of the file already imported (found by
@@ -34,37 +35,35 @@ per person: at 100,000 rows those entries would take longer to write than the re
 The rows imported are found by their household's `external_ref`.
 """
 
-import csv
 import datetime
-import io
 import re
 import sqlite3
-import zipfile
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 from typing import Any, NamedTuple
-from xml.etree.ElementTree import ParseError
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from mutualis.benefits.choices import Category, Relationship
 from mutualis.benefits.queries import packages_available_to
 from mutualis.benefits.terms import Terms, package_terms
 from mutualis.core.audit import audit_record
+from mutualis.core.bounds import check_birth_date, check_care_date, check_line
 from mutualis.core.bulk import reserve_ids, write_cache
 from mutualis.core.identifiers import member_number
 from mutualis.core.ids import new_uid
 from mutualis.core.models import AuditEntry
+from mutualis.core.spreadsheets import UnreadableFile, data_row, file_rows, saved
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import REGISTER_WRITERS, Kind
 from mutualis.federation.services import require_in_scope_as
@@ -298,58 +297,6 @@ def summary(report: ImportReport) -> str:
 # --- reading --------------------------------------------------------------------------------
 
 
-class UnreadableFile(Exception):
-    pass
-
-
-def unreadable() -> str:
-    return _("The file is not a readable Excel (.xlsx) or CSV file.")
-
-
-def file_rows(file_name: str, content: bytes) -> Iterator[tuple]:
-    """The rows of the first sheet of an .xlsx file, or of a CSV file, as tuples of values."""
-    name = file_name.lower()
-    if content[:4] == b"\xd0\xcf\x11\xe0":
-        raise UnreadableFile(
-            _("Excel 97-2003 (.xls) files are not read: save the file as .xlsx or CSV.")
-        )
-    if name.endswith((".xlsx", ".xlsm")) or (not name.endswith(".csv") and content[:2] == b"PK"):
-        return xlsx_rows(content)
-    return csv_rows(content)
-
-
-def xlsx_rows(content: bytes) -> Iterator[tuple]:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise UnreadableFile(unreadable()) from error
-    sheet = workbook.worksheets[0]
-    # The dimensions written in the file may be wrong (some programs write A1:A1): read every
-    # row as it comes instead of trusting them.
-    sheet.reset_dimensions()
-
-    def rows() -> Iterator[tuple]:
-        try:
-            yield from sheet.iter_rows(values_only=True)
-        except (zipfile.BadZipFile, ParseError, KeyError, ValueError) as error:
-            raise UnreadableFile(unreadable()) from error
-        finally:
-            workbook.close()
-
-    return rows()
-
-
-def csv_rows(content: bytes) -> Iterator[tuple]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV (separator: semicolon)" in Windows-1252.
-        text = content.decode("cp1252", errors="replace")
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    return (tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-
-
 def cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -389,6 +336,19 @@ def cell_date(value: Any) -> datetime.date | None:
     else:
         raise ValueError(text)
     return datetime.date(int(year), int(month), int(day))
+
+
+def text_problem(text: str, limit: int) -> str | None:
+    """What is wrong with a cell's text for a one-line field of the model of `limit`
+    characters (its max_length): too long, or a control character (core.bounds); None when
+    nothing is. The imports write without `full_clean`, so they check here what it would."""
+    if len(text) > limit:
+        return _("At most %(count)s characters.") % {"count": limit}
+    try:
+        check_line(text)
+    except ValidationError as error:
+        return error.messages[0]
+    return None
 
 
 # --- parsing each row -----------------------------------------------------------------------
@@ -508,7 +468,6 @@ def parse_rows(
     }
     not_a_date = _("Not a date: write it dd/mm/yyyy or yyyy-mm-dd.")
     unknown = _("Unknown value %(value)s; allowed: %(allowed)s.")
-    too_long = _("At most %(count)s characters.")
     # The same few spellings come back on every row: each is looked up once.
     codes: dict[str, dict[Any, str | None]] = {column: {} for column in VOCABULARY}
 
@@ -537,6 +496,11 @@ def parse_rows(
                 errors.append((column, required))
         elif day > today:
             errors.append((column, future[column]))
+        else:
+            try:
+                (check_birth_date if column == "birth_date" else check_care_date)(day, today)
+            except ValidationError as error:
+                errors.append((column, error.messages[0]))
         return day
 
     def text(raw: Any) -> str:
@@ -563,11 +527,11 @@ def parse_rows(
             birth_date=dated("birth_date", values[i_birth], errors),
             birth_place=name(values[i_place]),
             national_id=name(values[i_id]),
-            phone=text(values[i_phone]),
+            phone=name(values[i_phone]),
             category=coded("category", values[i_category], errors),
             enrolled_on=dated("enrolled_on", values[i_enrolled], errors),
-            package=text(values[i_package]),
-            address=text(values[i_address]),
+            package=name(values[i_package]),
+            address=name(values[i_address]),
         )
         for key, value in (
             ("household_ref", row.ref),
@@ -577,8 +541,8 @@ def parse_rows(
             if not value:
                 errors.append((key, required))
         for key, limit in MAX_LENGTHS.items():
-            if len(getattr(row, ROW_FIELDS[key])) > limit:
-                errors.append((key, too_long % {"count": limit}))
+            if message := text_problem(getattr(row, ROW_FIELDS[key]), limit):
+                errors.append((key, message))
         if errors:
             row.valid = False
             problems.extend(Problem(number, labels[key], message) for key, message in errors)
@@ -1155,7 +1119,7 @@ def register_template_xlsx(language: str = "fr", package_codes: Sequence[str] = 
             },
         ]
         for values in example:
-            sheet.append([values.get(column.key) for column in COLUMNS])
+            sheet.append(data_row(sheet, (values.get(column.key) for column in COLUMNS)))
         for index, column in enumerate(COLUMNS, start=1):
             letter = sheet.cell(row=1, column=index).column_letter
             sheet.column_dimensions[letter].width = TEMPLATE_WIDTHS.get(column.key, 14)
@@ -1185,9 +1149,7 @@ def register_template_xlsx(language: str = "fr", package_codes: Sequence[str] = 
                 validation.add(f"{letter}2:{letter}100000")
                 sheet.add_data_validation(validation)
         instructions_sheet(workbook.create_sheet("Instructions"), language, package_codes)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        return saved(workbook)
 
 
 def instructions_sheet(sheet, language: str, package_codes: Sequence[str]) -> None:

@@ -13,6 +13,7 @@ from mutualis.core.access import access, scoped
 from mutualis.core.audit import audit_trail_rows
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response
+from mutualis.core.spreadsheets import too_large
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import REGISTER_WRITERS, Kind, Role
 from mutualis.membership import exports, imports, queries, services
@@ -306,9 +307,6 @@ def beneficiary_card(request, beneficiary):
     )
 
 
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
-
-
 @access(roles=REGISTER_WRITERS, writes=True)
 @require_http_methods(["GET", "POST"])
 def register_import(request):
@@ -316,8 +314,8 @@ def register_import(request):
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            form.add_error("file", _("The file is larger than 50 MB."))
+        if message := too_large(upload.size):
+            form.add_error("file", message)
         else:
             report = imports.register_import(
                 by=request.user,

@@ -10,12 +10,12 @@ label (`forfait par épisode`, `flat fee per episode`). Every problem names its 
 and the rule, in the user's language.
 """
 
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -24,14 +24,15 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from mutualis.benefits.choices import LevelOfCare, ServiceCategory
+from mutualis.core.bounds import MAX_COUNT, check_amount
+from mutualis.core.spreadsheets import UnreadableFile, data_row, file_rows, saved
 from mutualis.membership.imports import (
     Column,
     Problem,
-    UnreadableFile,
     blank,
     cell_text,
-    file_rows,
     header_key,
+    text_problem,
 )
 from mutualis.membership.rules import normalize
 from mutualis.providers.models import MedicalItem
@@ -76,6 +77,7 @@ ITEM_LENGTHS = {
     "code": MedicalItem._meta.get_field("code").max_length,
     "label": MedicalItem._meta.get_field("label").max_length,
 }
+GROUPED_MAX_COUNT = f"{MAX_COUNT:,}".replace(",", "\u202f")
 CODED = {"kind": ItemKind, "service_category": ServiceCategory, "level": LevelOfCare}
 
 
@@ -234,8 +236,8 @@ def item_rows(table: Table) -> tuple[list[ItemRow], list[Problem]]:
         for key, limit in ITEM_LENGTHS.items():
             if not text[key]:
                 errors.append((key, required))
-            elif len(text[key]) > limit:
-                errors.append((key, _("At most %(count)s characters.") % {"count": limit}))
+            elif message := text_problem(text[key], limit):
+                errors.append((key, message))
         code = text["code"]
         if code in first_row_of:
             errors.append(
@@ -271,6 +273,8 @@ def item_rows(table: Table) -> tuple[list[ItemRow], list[Problem]]:
             except ValueError:
                 numbers[key] = None
                 errors.append((key, _("Not a whole number.")))
+            if (numbers[key] or 0) > MAX_COUNT:
+                errors.append((key, _("At most %(count)s.") % {"count": GROUPED_MAX_COUNT}))
         if message := max_quantity_error(coded["kind"], numbers["max_quantity"]):
             errors.append(("max_quantity", message))
         problems.extend(Problem(number, table.labels[key], message) for key, message in errors)
@@ -322,6 +326,11 @@ def price_rows(table: Table) -> tuple[list[PriceRow], list[Problem]]:
             continue
         if price is None:
             continue
+        try:
+            check_amount(price)
+        except ValidationError as error:
+            problems.append(Problem(number, table.labels["price"], error.messages[0]))
+            continue
         if code in first_row_of:
             problems.append(
                 Problem(
@@ -338,12 +347,6 @@ def price_rows(table: Table) -> tuple[list[PriceRow], list[Problem]]:
 
 
 # --- the files to download --------------------------------------------------------------------
-
-
-def workbook_bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def header_row(sheet, columns: Sequence[Column], language: str, widths: dict[str, int]) -> None:
@@ -387,15 +390,18 @@ def items_template_xlsx(language: str = "fr") -> bytes:
         header_row(sheet, ITEM_COLUMNS, language, {"label": 45, "service_category": 20})
         for code, label, kind, category, level in ITEM_EXAMPLES:
             sheet.append(
-                [
-                    code,
-                    label,
-                    str(ItemKind(kind).label),
-                    str(ServiceCategory(category).label),
-                    str(LevelOfCare(level).label) if level else None,
-                    30 if kind == ItemKind.MEDICINE else max_quantity_for(kind, None),
-                    None,
-                ]
+                data_row(
+                    sheet,
+                    [
+                        code,
+                        label,
+                        str(ItemKind(kind).label),
+                        str(ServiceCategory(category).label),
+                        str(LevelOfCare(level).label) if level else None,
+                        30 if kind == ItemKind.MEDICINE else max_quantity_for(kind, None),
+                        None,
+                    ],
+                )
             )
         for letter, key in zip("ABCDEFG", (c.key for c in ITEM_COLUMNS), strict=True):
             if key in CODED:
@@ -423,7 +429,7 @@ def items_template_xlsx(language: str = "fr") -> bytes:
             ),
         ]
         instructions(workbook, ITEM_COLUMNS, language, descriptions, notes)
-        return workbook_bytes(workbook)
+        return saved(workbook)
 
 
 def price_list_xlsx(rows: Iterable[tuple[str, str, int | None]], language: str = "fr") -> bytes:
@@ -436,7 +442,7 @@ def price_list_xlsx(rows: Iterable[tuple[str, str, int | None]], language: str =
         sheet.title = _("Price list")[:31]
         header_row(sheet, TARIFF_COLUMNS, language, {"label": 50, "code": 16})
         for row in rows:
-            sheet.append(list(row))
+            sheet.append(data_row(sheet, row))
         descriptions = {
             "code": _("The code of the act, medicine or flat fee."),
             "label": _("For reading only: the import goes by the code."),
@@ -451,7 +457,7 @@ def price_list_xlsx(rows: Iterable[tuple[str, str, int | None]], language: str =
             ),
         ]
         instructions(workbook, TARIFF_COLUMNS, language, descriptions, notes)
-        return workbook_bytes(workbook)
+        return saved(workbook)
 
 
 def instructions(

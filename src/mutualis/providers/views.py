@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from mutualis.core.access import access, scoped
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import xlsx_response
+from mutualis.core.spreadsheets import too_large
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import (
     AGREEMENT_EDITORS,
@@ -40,7 +41,6 @@ from mutualis.providers.models import Agreement, Provider
 PAGE_SIZE = 50
 # Providers and the list of acts are the unions' reference data; an agreement is signed by a
 # mutual's manager or a union's officer (DOMAIN.md §5).
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
 # Each row of the tariff form is two fields, and Django refuses a request of more than 1,000
 # fields (DATA_UPLOAD_MAX_NUMBER_FIELDS): a longer list is changed by uploading a price list.
 TARIFF_ROWS_MAX = 450
@@ -208,8 +208,8 @@ def item_import(request):
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            form.add_error("file", _("The file is larger than 10 MB."))
+        if message := too_large(upload.size):
+            form.add_error("file", message)
         else:
             report = services.items_import(
                 by=request.user,
@@ -402,8 +402,8 @@ def agreement_tariffs_import(request, agreement):
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            form.add_error("file", _("The file is larger than 10 MB."))
+        if message := too_large(upload.size):
+            form.add_error("file", message)
         else:
             report = services.tariffs_import(
                 by=request.user,
