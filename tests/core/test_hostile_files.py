@@ -296,7 +296,7 @@ def test_the_register_reports_a_name_too_long_and_a_control_character(federation
     assert [(p.row, p.column, p.message) for p in report.errors] == [
         (2, "last_name", "At most 100 characters."),
         (2, "first_name", CONTROL_IN_LINE),
-        (3, "birth_date", "A birth date is not before 01/01/1900."),
+        (3, "birth_date", "The date of birth cannot be before 01/01/1900."),
         (3, "address", CONTROL_IN_LINE),
     ]
     assert not report.saved and Beneficiary.objects.count() == 0
