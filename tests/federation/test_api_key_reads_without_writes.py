@@ -1,0 +1,63 @@
+"""A key's read never depends on a write: when the database refuses writes (a full disk, a
+read-only file), noting a key's last use fails quietly and the read it signs still answers."""
+
+import datetime
+import logging
+from contextlib import contextmanager
+
+import pytest
+from django.db import connection
+
+from mutualis.contributions.services import payment_record
+from mutualis.federation.models import ApiToken
+from mutualis.federation.services import api_key_create
+
+
+@contextmanager
+def writes_refused():
+    """The database refuses every write, as on a full disk or a read-only file."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA query_only = ON")
+        else:
+            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA query_only = OFF")
+            else:
+                cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE")
+
+
+# Outside a test transaction, as a server runs: each statement commits by itself.
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_key_still_reads_coverage_when_the_database_refuses_writes(
+    client, family, cast, caplog
+):
+    payment_record(
+        by=None,
+        household=family,
+        amount=15000,
+        method="cash",
+        received_on=datetime.date(2025, 1, 10),
+    )
+    key = api_key_create(by=None, user=cast["mutual_manager"], name="guichet")
+    bearer = {"Authorization": f"Bearer {key}"}
+    awa = family.beneficiaries.get(first_name="Awa")
+    # a last use older than a minute: the next request notes it again
+    ApiToken.objects.update(last_used_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC))
+    with writes_refused(), caplog.at_level(logging.WARNING, "mutualis.config.api"):
+        coverage = client.get(
+            f"/api/beneficiaries/{awa.uid}/coverage", {"on": "2025-03-01"}, headers=bearer
+        )
+        patient = client.get(f"/fhir/r4/Patient/{awa.member_number}", headers=bearer)
+    assert coverage.status_code == 200, coverage.content
+    assert coverage.json()["covered"] is True
+    assert patient.status_code == 200, patient.content
+    assert "was not kept" in caplog.text
+    # nothing was written, and once writes are taken again the last use is noted
+    assert ApiToken.objects.get().last_used_at.year == 2025
+    assert client.get("/api/households", headers=bearer).status_code == 200
+    assert ApiToken.objects.get().last_used_at.year > 2025
