@@ -1,7 +1,9 @@
 """The JSON API at /api/, documented at /api/openapi.json (and browsable at /api/docs).
 
 Clients sign in with the site's session (and its CSRF token) or with an API key sent as
-`Authorization: Bearer <key>` (made with `mutualis api_key USERNAME NAME`)."""
+`Authorization: Bearer <key>` (made with `mutualis api_key USERNAME NAME`, listed and revoked on
+the page My API keys; a key dies with its user's password change, deactivation or sign-in lock
+unless an administrator kept it)."""
 
 import datetime
 import logging

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    # django-ninja's API documentation page, served from its own static files (ninja renders
+    # a page that loads them from a CDN, which our CSP refuses, unless it is an installed app)
+    "ninja",
     "mutualis.core",
     "mutualis.federation",
     "mutualis.benefits",
