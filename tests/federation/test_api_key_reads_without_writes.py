@@ -6,8 +6,9 @@ import logging
 from contextlib import contextmanager
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
+from mutualis.config.api import user_for_key
 from mutualis.contributions.services import payment_record
 from mutualis.federation.models import ApiToken
 from mutualis.federation.services import api_key_create
@@ -21,6 +22,8 @@ def writes_refused():
             cursor.execute("PRAGMA query_only = ON")
         else:
             cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+            if connection.in_atomic_block:  # the transaction begun already, too
+                cursor.execute("SET TRANSACTION READ ONLY")
     try:
         yield
     finally:
@@ -61,3 +64,15 @@ def test_a_stale_key_still_reads_coverage_when_the_database_refuses_writes(
     assert ApiToken.objects.get().last_used_at.year == 2025
     assert client.get("/api/households", headers=bearer).status_code == 200
     assert ApiToken.objects.get().last_used_at.year > 2025
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_transaction_a_refused_last_use_spoils_nothing(cast):
+    manager = cast["mutual_manager"]
+    key = api_key_create(by=None, user=manager, name="guichet")
+    ApiToken.objects.update(last_used_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC))
+    # (SQLite begins no transaction once writes are refused: the refusal comes after)
+    with transaction.atomic(), writes_refused():
+        assert user_for_key(key) == manager
+        # PostgreSQL refuses every statement after a failed one, unless it was in a savepoint
+        assert ApiToken.objects.filter(user=manager).count() == 1
