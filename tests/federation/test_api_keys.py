@@ -5,7 +5,9 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.management.commands import changepassword
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from mutualis.core.models import AuditEntry
@@ -231,3 +233,15 @@ def test_the_command_makes_lists_and_revokes_keys(client, moussa, capsys):
         call_command("api_key", "--revoke", uid)
     with pytest.raises(CommandError, match="No API key"):
         call_command("api_key", "--revoke", "not-a-key")
+
+
+def test_the_list_of_keys_costs_the_same_queries_for_one_key_or_many(client, moussa):
+    client.force_login(moussa)
+    api_key_create(by=None, user=moussa, name="clé 1")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/account/keys/")
+    for number in range(2, 6):
+        api_key_create(by=None, user=moussa, name=f"clé {number}")
+    with CaptureQueriesContext(connection) as many:
+        assert "clé 5" in client.get("/account/keys/").content.decode()
+    assert len(many) == len(one)
