@@ -430,7 +430,7 @@ def api_key_create(*, by: User | None, user: User, name: str, kept: bool = False
     return key
 
 
-def mark_revoked(*, by: User | None, keys: Collection[ApiToken], reason: str) -> None:
+def _mark_revoked(*, by: User | None, keys: Collection[ApiToken], reason: str) -> None:
     now = timezone.now()
     ApiToken.objects.filter(pk__in=[key.pk for key in keys]).update(
         revoked_at=now, revoked_reason=reason
@@ -454,7 +454,7 @@ def api_key_revoke(*, by: User | None, key: ApiToken) -> None:
     key = ApiToken.objects.select_for_update().get(pk=key.pk)
     if key.revoked_at is not None:
         raise ValidationError({"key": _("This key is already revoked.")})
-    mark_revoked(by=by, keys=[key], reason=ApiToken.Revocation.BY_HAND)
+    _mark_revoked(by=by, keys=[key], reason=ApiToken.Revocation.BY_HAND)
 
 
 @transaction.atomic
@@ -462,10 +462,11 @@ def api_keys_revoke_for(*, by: User | None, user: User, reason: str) -> int:
     """Revokes the keys of `user` when their credentials can no longer be trusted (a password
     change, a deactivation, a lock of their sign-in), except those an administrator kept.
     Returns how many died."""
+    require_in_scope_as(by, USER_ADMINISTRATORS, user.organisation, "user")
     keys = list(
         ApiToken.objects.select_for_update().filter(
             user=user, revoked_at__isnull=True, kept_by_administrator=False
         )
     )
-    mark_revoked(by=by, keys=keys, reason=reason)
+    _mark_revoked(by=by, keys=keys, reason=reason)
     return len(keys)
