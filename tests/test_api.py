@@ -50,7 +50,9 @@ def test_a_program_reads_coverage_with_an_api_key(client, family, cast, capsys):
 
 def test_a_revoked_or_wrong_key_is_refused(client, family, cast, capsys):
     key = make_key(cast["cashier"], capsys)
-    ApiToken.objects.update(revoked_at=datetime.datetime.now(datetime.UTC))
+    ApiToken.objects.update(
+        revoked_at=datetime.datetime.now(datetime.UTC), revoked_reason="by_hand"
+    )
     assert client.get("/api/households", headers=bearer(key)).status_code == 401
     assert client.get("/api/households", headers=bearer("nonsense")).status_code == 401
 

@@ -38,7 +38,7 @@ from mutualis.claims.queries import member_lookup_prefix
 from mutualis.contributions import services as contributions
 from mutualis.contributions.models import Payment
 from mutualis.federation import services as federation_services
-from mutualis.federation.models import Organisation, User
+from mutualis.federation.models import ApiToken, Organisation, User, key_digest
 from mutualis.federation.rules import Kind, Role
 from mutualis.membership import imports as register_imports
 from mutualis.membership import services as membership
@@ -97,6 +97,7 @@ def world(federation, mutual: Organisation, union: Organisation) -> SimpleNamesp
     package = BenefitPackage.objects.filter(owner=mutual).first() or benefits.package_create(
         by=None, owner=mutual, code=f"P{mutual.code}", name=f"Package {mutual.code}"
     )
+    user = sample(User, mutual)
     return SimpleNamespace(
         mutual=mutual,
         union=union,
@@ -104,7 +105,11 @@ def world(federation, mutual: Organisation, union: Organisation) -> SimpleNamesp
         household=sample(Household, mutual),
         beneficiary=sample(Beneficiary, mutual),
         payment=sample(Payment, mutual),
-        user=sample(User, mutual),
+        user=user,
+        key=ApiToken.objects.filter(user=user).first()
+        or ApiToken.objects.get(
+            digest=key_digest(federation_services.api_key_create(by=None, user=user, name="k"))
+        ),
         package=package,
         provider=sample(Provider, mutual),
         agreement=agreement,
@@ -203,6 +208,26 @@ CASES = [
         Role.SYSTEM_ADMIN,
         lambda w, by: federation_services.user_set_password(
             by=by, user=w.user, password="Un-Autre-Secret-77"
+        ),
+        "user",
+    ),
+    Case(
+        "api_key_create",
+        Role.SYSTEM_ADMIN,
+        lambda w, by: federation_services.api_key_create(by=by, user=w.user, name="intruder"),
+        "user",
+    ),
+    Case(
+        "api_key_revoke",
+        Role.SYSTEM_ADMIN,
+        lambda w, by: federation_services.api_key_revoke(by=by, key=w.key),
+        "key",
+    ),
+    Case(
+        "api_keys_revoke_for",
+        Role.SYSTEM_ADMIN,
+        lambda w, by: federation_services.api_keys_revoke_for(
+            by=by, user=w.user, reason=ApiToken.Revocation.DEACTIVATED
         ),
         "user",
     ),

@@ -33,7 +33,7 @@ def test_a_wrong_or_revoked_key_is_refused(client, paid, clerk):
     assert post(client, request, clerk).status_code == 200
     wrong = {"Authorization": "Bearer not-a-key"}
     assert outcome(post(client, asking(member(paid, "Awa")), wrong), 401).code == "login"
-    ApiToken.objects.update(revoked_at=timezone.now())
+    ApiToken.objects.update(revoked_at=timezone.now(), revoked_reason="by_hand")
     assert outcome(post(client, asking(member(paid, "Awa")), clerk), 401).code == "login"
 
 

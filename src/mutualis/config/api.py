@@ -1,14 +1,16 @@
 """The JSON API at /api/, documented at /api/openapi.json (and browsable at /api/docs).
 
 Clients sign in with the site's session (and its CSRF token) or with an API key sent as
-`Authorization: Bearer <key>` (made with `mutualis api_key USERNAME NAME`)."""
+`Authorization: Bearer <key>` (made with `mutualis api_key USERNAME NAME`, listed and revoked on
+the page My API keys; a key dies with its user's password change, deactivation or sign-in lock
+unless an administrator kept it)."""
 
 import datetime
-import hashlib
+import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,12 +21,9 @@ from ninja.security import HttpBearer, SessionAuth
 
 from mutualis.core.api_access import Forbidden
 from mutualis.core.api_types import invalid_fields
-from mutualis.federation.models import ApiToken, Organisation, RoleGrant, User
+from mutualis.federation.models import ApiToken, Organisation, RoleGrant, User, key_digest
 
-
-def key_digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
+log = logging.getLogger(__name__)
 
 # How precisely a key's last use is kept: writing it on every request would make every read of
 # the API (a clerk's eligibility checks, hundreds a second) a write that queues on SQLite's lock.
@@ -42,6 +41,18 @@ USER_FIELDS = loaded(
     User, {"id", "username", "first_name", "last_name", "email", "is_active", "organisation_id"}
 )
 ORGANISATION_FIELDS = loaded(Organisation, {"id", "kind", "code", "name", "parent_id", "path"})
+
+
+def note_last_use(token_id: int, now: datetime.datetime) -> None:
+    """Keeps when a key was last used, if the database takes the write: a full disk or a
+    read-only database must not stop the reads a key signs (a clerk's eligibility checks).
+    The savepoint keeps a failed write from spoiling a transaction the request is in
+    (PostgreSQL refuses every statement after a failed one)."""
+    try:
+        with transaction.atomic():
+            ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    except DatabaseError as error:
+        log.warning("The last use of API key %s was not kept: %s", token_id, error)
 
 
 def user_for_key(key: str):
@@ -73,7 +84,7 @@ def user_for_key(key: str):
     token_id, stale, _role, *values = rows[0]
     of_user, of_organisation = values[: len(USER_FIELDS)], values[len(USER_FIELDS) :]
     if stale:
-        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        note_last_use(token_id, now)
     found = User.from_db(connection.alias, USER_FIELDS, of_user)
     found.organisation = Organisation.from_db(
         connection.alias, ORGANISATION_FIELDS, of_organisation

@@ -13,12 +13,15 @@ Environment:
   MUTUALIS_CARD_SECRET    key of the member cards' signatures (default: derived from the secret key)
   MUTUALIS_IDEMPOTENCY_HOURS  how long an API write's answer is kept for a client resending it
                           with the same Idempotency-Key (default: 24)
+  MUTUALIS_TRUSTED_PROXIES  comma-separated addresses or networks (CIDR) of the reverse proxies
+                          whose X-Forwarded-For tells the client's address (default: none)
   MUTUALIS_FHIR_CHECK_ANSWERS  1 to validate the FHIR API's answers as they are built (default:
                           as MUTUALIS_DEBUG; the tests always do)
   MUTUALIS_IMPORT_MAX_BYTES, MUTUALIS_IMPORT_MAX_UNPACKED_BYTES, MUTUALIS_IMPORT_MAX_RATIO,
   MUTUALIS_IMPORT_MAX_ROWS  limits of an imported spreadsheet (docs/operations.md)
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -74,6 +77,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    # django-ninja's API documentation page, served from its own static files (ninja renders
+    # a page that loads them from a CDN, which our CSP refuses, unless it is an installed app)
+    "ninja",
     "mutualis.core",
     "mutualis.federation",
     "mutualis.benefits",
@@ -94,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mutualis.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -159,18 +166,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # not a rule: how a user's API keys learn that their password changed
+    {"NAME": "mutualis.federation.key_revocation.KeysDieWithThePassword"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Log-in throttling: five failures for one user name from one address lock it for 15 minutes.
+# Log-in throttling: five failures for one user name lock that name everywhere, and five from
+# one address lock that address, for 15 minutes. The address is the client's own even behind a
+# reverse proxy (core.client_address): people behind one proxy are not locked by one another.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "mutualis.core.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
+# none by default: the address of the connection is the client's.
+MUTUALIS_TRUSTED_PROXIES = [
+    ipaddress.ip_network(proxy.strip(), strict=False)
+    for proxy in os.environ.get("MUTUALIS_TRUSTED_PROXIES", "").split(",")
+    if proxy.strip()
+]
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class LanguageMiddleware:
@@ -21,4 +22,22 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Vary", "Cookie")
+        return response
+
+
+class NoStoreMiddleware:
+    """Nothing answered to a signed-in user is kept by the browser or a proxy: pages, PDFs,
+    exports and the APIs' answers hold members' data, and mutual offices share computers.
+    Static files never reach here (WhiteNoise serves them first) and the log-in page's anonymous
+    answers may be kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # read after the view: the APIs sign a program in by its key inside the view
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response

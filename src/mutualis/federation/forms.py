@@ -148,3 +148,17 @@ class PasswordForm(forms.Form):
         if data.get("password") and data.get("password") != data.get("confirmation"):
             raise ValidationError({"confirmation": _("The two passwords differ.")})
         return data
+
+
+class ApiKeyRevokeForm(forms.Form):
+    key = forms.ModelChoiceField(
+        label=_("API key"),
+        queryset=None,
+        to_field_name="uid",
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("This key is not one of the active keys listed.")},
+    )
+
+    def __init__(self, *args, keys, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].queryset = keys

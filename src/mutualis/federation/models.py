@@ -1,3 +1,4 @@
+import hashlib
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -289,23 +290,52 @@ class RoleGrant(models.Model):
         return self.get_role_display()
 
 
+def key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
 class ApiToken(models.Model):
     """A key that lets a program use the JSON API as a user (a mobile-money aggregator, a
-    union's server). Only a digest is stored: the key is shown once, when it is made."""
+    union's server). Only a digest is stored: the key is shown once, when it is made.
+
+    A key works only while its user is active, and dies with their password change, their
+    deactivation or a lock of their sign-in, unless an administrator kept it on purpose (a
+    server's key that must outlive its owner's password)."""
 
     SCOPE_PATH = "user__organisation__path"
+
+    class Revocation(models.TextChoices):
+        BY_HAND = "by_hand", _("revoked by hand")
+        PASSWORD_CHANGED = "password_changed", _("password changed")
+        DEACTIVATED = "deactivated", _("user deactivated")
+        LOCKED = "locked", _("sign-in locked")
 
     uid = uid_field()
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("made on"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    kept_by_administrator = models.BooleanField(
+        _("kept by the administrator"),
+        default=False,
+        help_text=_("The key survives its user's password change, deactivation and lock."),
+    )
+    revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
+    revoked_reason = models.CharField(
+        _("reason of revocation"), max_length=20, choices=Revocation.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("API key")
         verbose_name_plural = _("API keys")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, revoked_reason="")
+                | (Q(revoked_at__isnull=False) & ~Q(revoked_reason="")),
+                name="api_token_revoked_with_a_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name}"

@@ -2,6 +2,7 @@
 trail in one transaction: bad input raises ValidationError naming the field and changes nothing."""
 
 import datetime
+import secrets
 from collections.abc import Collection
 from typing import Any
 
@@ -23,7 +24,14 @@ from mutualis.core.audit import (
 )
 from mutualis.core.models import AuditEntry
 from mutualis.federation.iso import is_currency_code
-from mutualis.federation.models import Affiliation, Organisation, RoleGrant, User
+from mutualis.federation.models import (
+    Affiliation,
+    ApiToken,
+    Organisation,
+    RoleGrant,
+    User,
+    key_digest,
+)
 from mutualis.federation.rules import (
     ORGANISATION_CREATORS,
     ORGANISATION_EDITORS,
@@ -373,6 +381,8 @@ def user_update(
     check_user(user, new_roles, None)
     user.save()
     changes = audited_changes(before, snapshot(user))
+    if before["is_active"] and not user.is_active:
+        api_keys_revoke_for(by=by, user=user, reason=ApiToken.Revocation.DEACTIVATED)
     if new_roles != old_roles:
         RoleGrant.objects.filter(user=user).exclude(role__in=new_roles).delete()
         RoleGrant.objects.bulk_create(
@@ -402,3 +412,61 @@ def user_set_password(*, by: User | None, user: User, password: str) -> None:
         obj=user,
         changes={"password": [HIDDEN_VALUE, HIDDEN_VALUE]},
     )
+
+
+@transaction.atomic
+def api_key_create(*, by: User | None, user: User, name: str, kept: bool = False) -> str:
+    """Makes an API key acting as `user` and returns it: only its digest is kept, so it is
+    shown once. A key `kept` by the administrator survives its user's password change,
+    deactivation and lock (a server's key that must not stop with a person's password)."""
+    require_in_scope_as(by, USER_ADMINISTRATORS, user.organisation, "user")
+    if not user.is_active:
+        raise ValidationError({"user": _("An inactive user cannot have an API key.")})
+    key = secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, digest=key_digest(key), kept_by_administrator=kept)
+    token.full_clean()
+    token.save()
+    audit_created(actor=by, obj=token)
+    return key
+
+
+def _mark_revoked(*, by: User | None, keys: Collection[ApiToken], reason: str) -> None:
+    now = timezone.now()
+    ApiToken.objects.filter(pk__in=[key.pk for key in keys]).update(
+        revoked_at=now, revoked_reason=reason
+    )
+    for key in keys:
+        key.revoked_at, key.revoked_reason = now, reason
+        audit_record(
+            actor=by,
+            action=AuditEntry.Action.UPDATE,
+            obj=key,
+            changes={"revoked_at": [None, now.isoformat()], "revoked_reason": ["", reason]},
+        )
+
+
+@transaction.atomic
+def api_key_revoke(*, by: User | None, key: ApiToken) -> None:
+    """Revokes one key: the programs using it are refused from their next request. Users revoke
+    their own keys; an administrator those of the users in their scope."""
+    if by is None or by.pk != key.user_id:
+        require_in_scope_as(by, USER_ADMINISTRATORS, key.user.organisation, "key")
+    key = ApiToken.objects.select_for_update().get(pk=key.pk)
+    if key.revoked_at is not None:
+        raise ValidationError({"key": _("This key is already revoked.")})
+    _mark_revoked(by=by, keys=[key], reason=ApiToken.Revocation.BY_HAND)
+
+
+@transaction.atomic
+def api_keys_revoke_for(*, by: User | None, user: User, reason: str) -> int:
+    """Revokes the keys of `user` when their credentials can no longer be trusted (a password
+    change, a deactivation, a lock of their sign-in), except those an administrator kept.
+    Returns how many died."""
+    require_in_scope_as(by, USER_ADMINISTRATORS, user.organisation, "user")
+    keys = list(
+        ApiToken.objects.select_for_update().filter(
+            user=user, revoked_at__isnull=True, kept_by_administrator=False
+        )
+    )
+    _mark_revoked(by=by, keys=keys, reason=reason)
+    return len(keys)

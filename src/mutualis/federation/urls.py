@@ -17,6 +17,7 @@ urlpatterns = [
         access(writes=True)(auth_views.PasswordChangeView.as_view(success_url="/")),
         name="password_change",
     ),
+    path("account/keys/", views.own_api_keys, name="own_api_keys"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/tree/", views.organisation_tree, name="organisation_tree"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
@@ -37,4 +38,5 @@ urlpatterns = [
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/password/", views.user_password, name="user_password"),
     path("users/<int:pk>/history/", views.user_history, name="user_history"),
+    path("users/<int:pk>/keys/", views.user_api_keys, name="user_api_keys"),
 ]

@@ -11,6 +11,7 @@ from mutualis.core.audit import audit_trail_rows
 from mutualis.core.forms import attach_errors
 from mutualis.federation import queries, services
 from mutualis.federation.forms import (
+    ApiKeyRevokeForm,
     OrganisationForm,
     OrganisationMoveForm,
     OrganisationSearchForm,
@@ -319,3 +320,46 @@ def user_history(request, user):
             "back_url_name": "user_detail",
         },
     )
+
+
+def api_keys_page(request, person: User):
+    """A user's API keys, each with its state and a revoke button that asks to confirm first
+    (`?revoke=<key>` shows the question, its POST revokes)."""
+    keys = person.api_tokens.order_by("-created_at", "-id")
+    form = ApiKeyRevokeForm(request.POST or None, keys=keys.filter(revoked_at__isnull=True))
+    if request.method == "POST" and form.is_valid():
+        key = form.cleaned_data["key"]
+        try:
+            services.api_key_revoke(by=request.user, key=key)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The key %(name)s is revoked.") % {"name": key.name})
+            return redirect(request.path)
+    keys = list(keys)
+    asked = request.GET.get("revoke", "")
+    return render(
+        request,
+        "federation/api_keys.html",
+        {
+            "person": person,
+            "own": person.pk == request.user.pk,
+            "keys": keys,
+            "form": form,
+            "confirming": next(
+                (key for key in keys if str(key.uid) == asked and key.revoked_at is None), None
+            ),
+        },
+    )
+
+
+@access(writes=True)
+@require_http_methods(["GET", "POST"])
+def own_api_keys(request):
+    return api_keys_page(request, request.user)
+
+
+@access(roles=USER_ADMINISTRATORS, model=User, writes=True)
+@require_http_methods(["GET", "POST"])
+def user_api_keys(request, user):
+    return api_keys_page(request, user)
