@@ -1106,7 +1106,7 @@ def test_fhir_refuses_a_managers_claim_under_another_mutuals_agreement(client, n
     assert response.status_code == 400
     [issue] = response.json()["issue"]
     assert issue["expression"] == ["Claim.provider"]
-    assert "has no agreement in force" in issue["diagnostics"]
+    assert "n’a pas de convention en vigueur" in issue["diagnostics"]
     assert database() == before
 
 
@@ -1116,5 +1116,5 @@ def test_the_claim_form_refuses_a_provider_under_another_mutuals_agreement(clien
     before = database()
     response = client.post("/claims/new/", form, headers={"Accept-Language": "en"})
     assert response.status_code == 200
-    assert "has no agreement in force" in response.content.decode()
+    assert "n’a pas de convention en vigueur" in response.content.decode()
     assert database() == before

@@ -160,7 +160,7 @@ def test_a_payment_through_the_api_answers_503_in_json_and_saves_nothing(
 
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
-    assert "disk is full or its database is read-only" in response.json()["detail"]
+    assert "disque est plein" in response.json()["detail"]
     assert Payment.objects.count() == before
     assert caplog.records[-1].exc_info is not None  # logged with its traceback
 
@@ -182,7 +182,7 @@ def test_a_fhir_claim_answers_503_as_an_operation_outcome_and_saves_nothing(
     assert response["Content-Type"] == FHIR_JSON
     outcome = OperationOutcome.model_validate_json(response.content)
     assert outcome.issue[0].code == "no-store"
-    assert "Nothing was saved" in outcome.issue[0].diagnostics
+    assert "Rien n’a été enregistré" in outcome.issue[0].diagnostics
     assert not Claim.objects.exists()
 
 
@@ -288,7 +288,7 @@ def test_a_server_error_on_the_api_answers_json_and_is_logged(client, setting, d
         response = client.get(f"/api/beneficiaries/{awa.uid}", headers=setting["manager"])
 
     assert response.status_code == 500
-    assert response.json() == {"detail": "The server met an unexpected error; it has been logged."}
+    assert response.json() == {"detail": "Le serveur a rencontré une erreur inattendue ; elle a été journalisée."}
     record = caplog.records[-1]
     assert record.status_code == 500 and record.exc_info is not None
 
@@ -479,7 +479,7 @@ def test_a_server_on_a_full_disk_answers_reads_and_refuses_writes_saying_so(
     # and every write answers 503 in its caller's format, saying so
     api = server.request("POST", payments, cash().encode(), {**setting["manager"], **api_json})
     assert api[:2] == (503, "application/json")
-    assert "disk is full" in json.loads(api[2])["detail"]
+    assert "disque est plein" in json.loads(api[2])["detail"]
     claim = fhir_claim(number, setting["day"], [("CS-PS", 1, 1000)])
     fhir = server.request(
         "POST", "/fhir/r4/Claim", json.dumps(claim).encode(), {**setting["clerk"], **fhir_json}

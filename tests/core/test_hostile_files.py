@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import translation
 from openpyxl import Workbook
 
 from mutualis.claims.imports import claims_import
@@ -92,6 +93,13 @@ HOSTILE = {
         "A line of the file is longer than",
     ),
 }
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The services' messages in English (a page's answer is in French, as its user's)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -267,7 +275,7 @@ def test_every_upload_page_refuses_a_file_larger_than_the_limit(client, cast, ca
         answer = client.post(page, {**fields, "file": upload})
 
         assert answer.status_code == 200, page
-        assert answer.context["form"].errors["file"] == ["The file is larger than 0.001 MB."]
+        assert answer.context["form"].errors["file"] == ["Le fichier dépasse 0.001 Mo."]
         assert answer.context["report"] is None, page
 
 

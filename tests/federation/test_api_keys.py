@@ -229,7 +229,7 @@ def test_the_command_makes_lists_and_revokes_keys(client, moussa, capsys):
     assert not works(plain) and works(kept)
     call_command("api_key", "--list", "moussa")
     assert "revoked" in capsys.readouterr().out.splitlines()[0]
-    with pytest.raises(CommandError, match="already revoked"):
+    with pytest.raises(CommandError, match="déjà révoquée"):
         call_command("api_key", "--revoke", uid)
     with pytest.raises(CommandError, match="No API key"):
         call_command("api_key", "--revoke", "not-a-key")
