@@ -11,7 +11,14 @@ from mutualis.contributions import queries, services
 from mutualis.contributions.models import Method, Payment
 from mutualis.contributions.views import CASHIERS
 from mutualis.core.api_access import api_access, scoped_get
-from mutualis.core.api_types import Amount, CareDate, QueryDate, answers, text_of
+from mutualis.core.api_types import (
+    Amount,
+    CareDate,
+    QueryDate,
+    answers,
+    idempotent_write,
+    text_of,
+)
 from mutualis.membership.models import Beneficiary, Household
 from mutualis.membership.views import REGISTER_READERS
 
@@ -135,7 +142,11 @@ def payment_list(request, uid: uuid.UUID):
     )
 
 
-@router.post("/households/{uid}/payments", response=answers({201: PaymentOut}, 404, 413, 503))
+@router.post(
+    "/households/{uid}/payments",
+    response=answers({201: PaymentOut}, 404, 409, 413, 422, 503),
+    openapi_extra=idempotent_write(),
+)
 @api_access(roles=CASHIERS, model=Household, writes=True)
 def payment_create(request, uid: uuid.UUID, data: PaymentIn):
     """Records a member's payment; the same transaction reference is recorded once (400)."""

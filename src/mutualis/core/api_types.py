@@ -131,6 +131,33 @@ def answers(success: dict, *errors: int) -> dict:
     }
 
 
+def idempotent_write() -> dict:
+    """The `Idempotency-Key` header a write accepts (core.idempotency), for the OpenAPI
+    document: its answers 409 and 422 go in the operation's `answers`."""
+    from mutualis.core.idempotency import HEADER, MAX_KEY_LENGTH
+
+    return {
+        "parameters": [
+            {
+                "in": "header",
+                "name": HEADER,
+                "required": False,
+                "description": (
+                    "A string of the client's for this write: sent again with the same body, "
+                    "the first answer is given again and nothing is written twice (422 with "
+                    "another body, 409 while the first is still running)."
+                ),
+                "schema": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": MAX_KEY_LENGTH,
+                    "pattern": "^[!-~]+$",
+                },
+            }
+        ]
+    }
+
+
 # Pydantic's messages for the errors a client makes, in the user's language.
 MESSAGES = {
     "missing": lambda context: _("This field is required."),

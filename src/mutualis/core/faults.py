@@ -42,7 +42,8 @@ def is_storage_fault(error: BaseException | None) -> bool:
     return getattr(cause, "sqlstate", None) in POSTGRESQL_STORAGE_FAULTS
 
 
-def api_error(status: int, message: str) -> JsonResponse:
+def api_error(status: int, message: str | dict[str, list[str]]) -> JsonResponse:
+    """The JSON API's error: a message, or the messages by field of bad input (400)."""
     return JsonResponse({"detail": message}, status=status)
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.core.bounds import check_line
-from mutualis.core.faults import API_PREFIX, FHIR_PREFIX, error_answer
+from mutualis.core.faults import API_PREFIX, FHIR_PREFIX, api_error, error_answer
 from mutualis.core.models import IdempotentAnswer
 
 HEADER = "Idempotency-Key"
@@ -84,6 +84,8 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         problem = key_problem(key)
         if problem:
+            if request.path_info.startswith(API_PREFIX):  # bad input in the API's shape
+                return api_error(400, {HEADER: [problem]})
             return error_answer(request, 400, problem, "invalid")
         body_digest = hashlib.sha256(request.body).hexdigest()
         with transaction.atomic():

@@ -12,7 +12,14 @@ from mutualis.benefits.choices import Category, Relationship
 from mutualis.benefits.models import BenefitPackage
 from mutualis.benefits.queries import packages_available_to
 from mutualis.core.api_access import api_access, scoped_get
-from mutualis.core.api_types import BirthDate, CareDate, SearchWords, answers, text_of
+from mutualis.core.api_types import (
+    BirthDate,
+    CareDate,
+    SearchWords,
+    answers,
+    idempotent_write,
+    text_of,
+)
 from mutualis.federation.models import Organisation
 from mutualis.membership import queries, services
 from mutualis.membership.models import Beneficiary, Household, Sex
@@ -95,7 +102,11 @@ def household_read(request, uid: uuid.UUID):
     return scoped_get(with_members(Household.objects), request.user, uid=uid)
 
 
-@router.post("/households", response=answers({201: HouseholdOut}, 404, 413, 503))
+@router.post(
+    "/households",
+    response=answers({201: HouseholdOut}, 404, 409, 413, 422, 503),
+    openapi_extra=idempotent_write(),
+)
 @api_access(roles=REGISTER_WRITERS, writes=True)
 def household_create(request, data: HouseholdIn):
     """Enrols a household. Possible duplicates in the union are refused (400) unless
