@@ -46,18 +46,25 @@ def test_the_search_never_shows_a_household_outside_the_scope(
     assert response.context["households"] == []
 
 
-def test_an_agent_enrols_a_household_with_dependents_from_the_form(
-    client, federation, cast, cmu_package
-):
-    client.force_login(cast["enrolment_agent"])
-    form = {
+def enrolment(federation, package) -> dict:
+    """The enrolment form of the Sarr household, its head alone so far."""
+    return {
         "mutual": federation.m1.pk,
-        "package": cmu_package.pk,
+        "package": package.pk,
         "enrolled_on": "2025-03-01",
         "head-last_name": "Sarr",
         "head-first_name": "Ousmane",
         "head-sex": "M",
         "head-birth_date": "1975-05-05",
+    }
+
+
+def test_an_agent_enrols_a_household_with_dependents_from_the_form(
+    client, federation, cast, cmu_package
+):
+    client.force_login(cast["enrolment_agent"])
+    form = {
+        **enrolment(federation, cmu_package),
         "dependents-TOTAL_FORMS": "3",
         "dependents-INITIAL_FORMS": "0",
         "dependents-0-relationship": "spouse",
@@ -77,13 +84,7 @@ def test_a_dependent_born_in_the_future_is_shown_on_its_field_and_nothing_saved(
 ):
     client.force_login(cast["enrolment_agent"])
     form = {
-        "mutual": federation.m1.pk,
-        "package": cmu_package.pk,
-        "enrolled_on": "2025-03-01",
-        "head-last_name": "Sarr",
-        "head-first_name": "Ousmane",
-        "head-sex": "M",
-        "head-birth_date": "1975-05-05",
+        **enrolment(federation, cmu_package),
         "dependents-TOTAL_FORMS": "3",
         "dependents-INITIAL_FORMS": "0",
         "dependents-0-relationship": "child",
@@ -222,13 +223,7 @@ def test_what_no_one_could_type_is_refused_on_its_field_and_nothing_saved(
 ):
     client.force_login(cast["enrolment_agent"])
     form = {
-        "mutual": federation.m1.pk,
-        "package": cmu_package.pk,
-        "enrolled_on": "2025-03-01",
-        "head-last_name": "Sarr",
-        "head-first_name": "Ousmane",
-        "head-sex": "M",
-        "head-birth_date": "1975-05-05",
+        **enrolment(federation, cmu_package),
         "dependents-TOTAL_FORMS": "0",
         "dependents-INITIAL_FORMS": "0",
         field: typed,
