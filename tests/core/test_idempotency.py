@@ -171,5 +171,5 @@ def test_a_request_still_running_with_the_same_key_answers_409(client, family, c
         other.join()
 
     assert response.status_code == 409
-    assert "still running" in response.json()["detail"]
+    assert "encore en cours" in response.json()["detail"]
     assert not Payment.objects.exists()
