@@ -24,6 +24,27 @@ def sign_in(page, username):
     page.locator("main form button[type=submit]").click()
 
 
+# The inputs of a form table whose middle does not lie under its column's header.
+MISPLACED_INPUTS = """table => {
+  const heads = [...table.querySelectorAll('thead th')].map(th => th.getBoundingClientRect());
+  const wrong = [];
+  for (const row of table.querySelectorAll('tbody tr')) {
+    [...row.children].forEach((cell, column) => {
+      const input = cell.querySelector('input, select, textarea');
+      if (!input || !heads[column]) return;
+      const box = input.getBoundingClientRect();
+      const middle = box.left + box.width / 2;
+      if (middle < heads[column].left || middle > heads[column].right) wrong.push(input.name);
+    });
+  }
+  return wrong;
+}"""
+
+
+def misplaced_inputs(page) -> list[str]:
+    return page.locator("main form table").first.evaluate(MISPLACED_INPUTS)
+
+
 def test_a_clerk_checks_a_card_and_enters_the_claim_then_the_advisor_reviews_it(
     browser,
     live_server,
@@ -70,6 +91,8 @@ def test_a_clerk_checks_a_card_and_enters_the_claim_then_the_advisor_reviews_it(
 
     page.locator(".actions a.button").click()
     expect(page.locator("#id_member_number")).to_have_value(care.moussa.member_number)
+    assert misplaced_inputs(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.locator("#id_provider_reference").fill("PS-2026-0007")
     page.locator("#id_lines-0-item_code").fill("cs-ps")
     page.locator("#id_lines-0-quantity").fill("1")
@@ -89,6 +112,8 @@ def test_a_clerk_checks_a_card_and_enters_the_claim_then_the_advisor_reviews_it(
     page = context.new_page()
     page.set_default_timeout(15_000)
     sign_in(page, "dr-faye")
+    page.goto(f"/claims/{claim.pk}/review/")
+    assert misplaced_inputs(page) == []
     page.goto("/claims/review/")
     page.locator(f"input[name=claims][value='{claim.pk}']").check()
     page.locator("main form button[type=submit]").last.click()
