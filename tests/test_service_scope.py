@@ -785,7 +785,7 @@ def register_file(package_code: str) -> bytes:
 
 
 NOT_BILLED = "You do not enter claims for the provider"
-NO_AGREEMENT = "has no agreement in force on 03/10/2025 with the member's mutual or its unions"
+NO_AGREEMENT = "has no agreement in force on 10/03/2025 with the member's mutual or its unions"
 
 NAMED = [
     pytest.param(

@@ -51,7 +51,7 @@ def test_a_receipt_in_english(payment):
     text = extract_text(receipt_pdf(payment, language="en", compress=False))
     assert "Registration fee" in text
     assert "15,000 XOF" in text
-    assert "Contribution for the period 01/01/2025 – 12/31/2025" in text
+    assert "Contribution for the period 01/01/2025 – 31/12/2025" in text
 
 
 def test_the_allocations_shown_add_up_to_the_payment(payment):
@@ -59,8 +59,8 @@ def test_the_allocations_shown_add_up_to_the_payment(payment):
         lines = receipt_lines(payment)
     assert lines == [
         ("Registration fee", 1000),
-        ("Contribution for the period 01/01/2025 – 12/31/2025", 13652),
-        ("Contribution for the period 01/01/2026 – 12/31/2026", 348),
+        ("Contribution for the period 01/01/2025 – 31/12/2025", 13652),
+        ("Contribution for the period 01/01/2026 – 31/12/2026", 348),
     ]
     assert sum(amount for _label, amount in lines) == payment.amount
 
@@ -111,7 +111,7 @@ def test_a_third_payer_s_receipt_lists_the_households_it_pays_for(family, federa
     assert lines == [
         (
             f"Third payer's share for household no. {family.number}, "
-            "period 01/01/2025 – 12/31/2025",
+            "period 01/01/2025 – 31/12/2025",
             7000,
         )
     ]

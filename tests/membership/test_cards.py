@@ -67,7 +67,7 @@ def test_labels_follow_the_language(people):
     text = extract_text(cards_pdf(people, language="en", compress=False))
     assert "MEMBER CARD" in text
     assert "Head of household" in text
-    assert "03/02/1980" in text  # month first in English
+    assert "02/03/1980" in text  # day first in English too
 
 
 def test_a_card_is_valid_until_the_end_of_the_package_s_current_period(people):

@@ -194,6 +194,7 @@ MUTUALIS_TRUSTED_PROXIES = [
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["mutualis.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Africa/Dakar"
