@@ -75,6 +75,7 @@ bench: system-deps install
 
 messages: $(VENV)/.installed
 	cd src/mutualis && ../../$(MUTUALIS) makemessages -l fr -l en --no-obsolete --no-location --ignore 'static/*'
+	$(BIN)/python scripts/french_typography.py
 	$(BIN)/python scripts/compile_messages.py --fill-source-language en
 
 clean:

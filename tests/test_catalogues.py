@@ -1,6 +1,7 @@
 """French is the default language and English is complete (DESIGN.md rule 8): every string the
 code marks for translation is in the catalogues, translated, and nothing is left fuzzy."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -62,3 +63,17 @@ def test_the_english_catalogue_says_what_the_source_says():
         entry.msgid for entry in catalogue if not entry.msgid_plural and entry.msgstr != entry.msgid
     ]
     assert differing == []
+
+
+def test_the_french_catalogue_keeps_french_typography():
+    # One apostrophe, and a no-break space before : ; ! ? and inside « » so that the sign never
+    # starts a line (scripts/french_typography.py sets both).
+    catalogue = polib.pofile(str(CATALOGUES["fr"]))
+    wrong = [
+        text
+        for entry in catalogue
+        if not entry.obsolete
+        for text in (entry.msgstr, *entry.msgstr_plural.values())
+        if "'" in text or re.search(r"[ \t][:;!?»]|«[ \t]", text)
+    ]
+    assert wrong == []

@@ -289,7 +289,7 @@ def test_a_server_error_on_the_api_answers_json_and_is_logged(client, setting, d
 
     assert response.status_code == 500
     assert response.json() == {
-        "detail": "Le serveur a rencontré une erreur inattendue ; elle a été journalisée."
+        "detail": "Le serveur a rencontré une erreur inattendue\u00a0; elle a été journalisée."
     }
     record = caplog.records[-1]
     assert record.status_code == 500 and record.exc_info is not None
