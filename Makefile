@@ -47,7 +47,7 @@ install: $(VENV)/.installed node_modules/.installed | var
 
 run: install
 	$(MUTUALIS) demo --if-empty --mutuals $(DEMO_MUTUALS) --households-per-mutual $(DEMO_HOUSEHOLDS) --seed 1
-	MUTUALIS_DEBUG=1 $(MUTUALIS) serve --bind $(HOST):$(PORT)
+	MUTUALIS_DEBUG=0 MUTUALIS_HTTPS=0 $(MUTUALIS) serve --bind $(HOST):$(PORT)
 
 serve-production: install
 	MUTUALIS_HTTPS=0 $(MUTUALIS) serve --production --bind $(HOST):$(PORT)
