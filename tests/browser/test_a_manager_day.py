@@ -83,3 +83,32 @@ def test_a_form_with_a_mistake_keeps_what_was_typed(page, federation):
     expect(page.locator(".field.invalid .error")).to_contain_text("M1")
     expect(page.get_by_label("Nom")).to_have_value("Mutuelle en double")
     assert not Organisation.objects.filter(name="Mutuelle en double").exists()
+
+
+def test_on_a_phone_a_checkbox_stands_before_its_label_on_its_line(
+    browser, live_server, federation, cmu_package
+):
+    user_create(
+        by=None,
+        username="ousmane",
+        organisation=federation.national,
+        roles=["union_officer"],
+        password="Ousmane-Sarr-2026",
+    )
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/login/")
+    page.locator("#id_username").fill("ousmane")
+    page.locator("#id_password").fill("Ousmane-Sarr-2026")
+    page.get_by_role("button", name="Se connecter").click()
+
+    page.goto(f"/packages/{cmu_package.pk}/versions/new/")
+    fields = page.locator(".field.checkbox")
+    assert fields.count() >= 2
+    for index in range(fields.count()):
+        box = fields.nth(index).locator("input").bounding_box()
+        label = fields.nth(index).locator("label").bounding_box()
+        assert label["x"] >= box["x"] + box["width"]  # beside it, not under it
+        assert label["y"] < box["y"] + box["height"]
+        assert not fields.nth(index).locator("label").inner_text().endswith(":")
+    context.close()
