@@ -36,6 +36,8 @@ def test_the_project_has_forms_to_check():
 @pytest.mark.parametrize("form", list(project_forms()), ids=lambda form: form.__qualname__)
 def test_every_text_date_and_number_of_a_form_is_bounded(form):
     for name, field in form.base_fields.items():
+        if type(field) is forms.ModelChoiceField:
+            raise AssertionError(f"{name}: a core.forms.ModelChoiceField")
         if type(field) is forms.CharField:
             raise AssertionError(f"{name}: a core.forms.CharField")
         one_line = not isinstance(field.widget, forms.Textarea | forms.PasswordInput)

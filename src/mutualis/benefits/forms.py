@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.choices import Category, ServiceCategory
 from mutualis.benefits.models import BenefitPackage, CoverageRule, PackageVersion, Payer
-from mutualis.core.forms import AmountField, CountField, ModelForm
+from mutualis.core.forms import AmountField, CountField, ModelChoiceField, ModelForm
 
 
 class PackageForm(ModelForm):
@@ -58,7 +58,7 @@ class CategoryAmountsForm(forms.Form):
 
 
 class SubsidyForm(forms.Form):
-    payer = forms.ModelChoiceField(label=_("third payer"), queryset=Payer.objects.none())
+    payer = ModelChoiceField(label=_("third payer"), queryset=Payer.objects.none())
     category = forms.ChoiceField(
         label=_("category"), required=False, choices=[("", _("every category")), *Category.choices]
     )

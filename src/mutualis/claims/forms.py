@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.choices import ServiceCategory
 from mutualis.claims.choices import ClaimStatus, Outcome, ReasonCode, VisitType
-from mutualis.core.forms import AmountField, CharField, CountField, DateField
+from mutualis.core.forms import AmountField, CharField, CountField, DateField, ModelChoiceField
 
 
 class EligibilityForm(forms.Form):
@@ -13,7 +13,7 @@ class EligibilityForm(forms.Form):
         help_text=_("Scan the card's QR code with the reader, or type the member number."),
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
     )
-    provider = forms.ModelChoiceField(label=_("provider"), queryset=None)
+    provider = ModelChoiceField(label=_("provider"), queryset=None)
     on = DateField(label=_("date of care"))
 
     def __init__(self, *args, providers, **kwargs):
@@ -23,7 +23,7 @@ class EligibilityForm(forms.Form):
 
 class ClaimForm(forms.Form):
     member_number = CharField(label=_("member number"), max_length=40)
-    provider = forms.ModelChoiceField(label=_("provider"), queryset=None)
+    provider = ModelChoiceField(label=_("provider"), queryset=None)
     provider_reference = CharField(label=_("invoice number of the provider"), max_length=40)
     service_from = DateField(label=_("date of care"), past=True)
     service_to = DateField(
@@ -63,7 +63,7 @@ class ClaimFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("status"), required=False, choices=[("", _("all")), *ClaimStatus.choices]
     )
-    provider = forms.ModelChoiceField(label=_("provider"), required=False, queryset=None)
+    provider = ModelChoiceField(label=_("provider"), required=False, queryset=None)
     member_number = CharField(label=_("member number"), required=False, max_length=40)
     start = DateField(label=_("care from"), required=False)
     end = DateField(label=_("care until"), required=False)
@@ -100,7 +100,7 @@ class ApprovalForm(forms.Form):
 
 class LetterForm(forms.Form):
     member_number = CharField(label=_("member number"), max_length=40)
-    provider = forms.ModelChoiceField(label=_("provider"), queryset=None)
+    provider = ModelChoiceField(label=_("provider"), queryset=None)
     service_category = forms.ChoiceField(
         label=_("service category"),
         required=False,

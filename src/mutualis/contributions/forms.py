@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.contributions.models import Method
-from mutualis.core.forms import AmountField, CharField, DateField
+from mutualis.core.forms import AmountField, CharField, DateField, ModelChoiceField
 
 
 class PaymentForm(forms.Form):
@@ -34,7 +34,7 @@ class DayForm(forms.Form):
 
 
 class ContributionsExportForm(forms.Form):
-    mutual = forms.ModelChoiceField(label=_("mutual"), queryset=None)
+    mutual = ModelChoiceField(label=_("mutual"), queryset=None)
     start = DateField(label=_("from"))
     end = DateField(label=_("until"))
 
@@ -50,8 +50,8 @@ class ContributionsExportForm(forms.Form):
 
 
 class PayerPaymentForm(forms.Form):
-    mutual = forms.ModelChoiceField(label=_("mutual"), queryset=None)
-    payer = forms.ModelChoiceField(label=_("third payer"), queryset=None)
+    mutual = ModelChoiceField(label=_("mutual"), queryset=None)
+    payer = ModelChoiceField(label=_("third payer"), queryset=None)
     amount = AmountField(label=_("amount"), min_value=1)
     method = forms.ChoiceField(
         label=_("method"), choices=Method.choices, initial=Method.BANK_TRANSFER

@@ -41,6 +41,22 @@ class CharField(forms.CharField):
         self.validators.append(check_text if multiline else check_line)
 
 
+class OneChoiceIterator(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        choices = super().__iter__()
+        if not self.field.required or self.field.empty_label is None:
+            return choices  # lazily: a widget may read only the first choice
+        empty, *rows = choices
+        return iter(rows if len(rows) == 1 else [empty, *rows])  # the only answer, chosen
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """A choice among rows; a required one with a single possible row shows that row alone,
+    chosen, rather than "---------" to open first."""
+
+    iterator = OneChoiceIterator
+
+
 class DateField(forms.DateField):
     """A date within the window of dates; `past=True` for what has happened by today (care, a
     payment received), which also refuses a date to come."""
@@ -74,7 +90,9 @@ class CountField(forms.IntegerField):
 def bounded_formfield(field: models.Field, **kwargs) -> forms.Field | None:
     """The form field of a model field in a model form: text, dates and integers bounded as
     above."""
-    if isinstance(field, models.CharField | models.TextField) and not field.choices:
+    if isinstance(field, models.ForeignKey):
+        kwargs.setdefault("form_class", ModelChoiceField)
+    elif isinstance(field, models.CharField | models.TextField) and not field.choices:
         kwargs.setdefault("form_class", CharField)
     elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
         if not field.choices:

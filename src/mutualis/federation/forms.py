@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.core.forms import CharField, DateField, ModelForm
+from mutualis.core.forms import CharField, DateField, ModelChoiceField, ModelForm
 from mutualis.federation.iso import currency_choices
 from mutualis.federation.models import Location, Organisation, User
 from mutualis.federation.rules import Kind, Role
@@ -69,7 +69,7 @@ def location_label(location: Location) -> str:
 
 
 class OrganisationMoveForm(forms.Form):
-    new_parent = forms.ModelChoiceField(label=_("new parent organisation"), queryset=None)
+    new_parent = ModelChoiceField(label=_("new parent organisation"), queryset=None)
     on = DateField(
         label=_("effective date"),
         help_text=_("The date from which the organisation belongs to its new parent."),
@@ -151,7 +151,7 @@ class PasswordForm(forms.Form):
 
 
 class ApiKeyRevokeForm(forms.Form):
-    key = forms.ModelChoiceField(
+    key = ModelChoiceField(
         label=_("API key"),
         queryset=None,
         to_field_name="uid",

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.choices import Category, Relationship
-from mutualis.core.forms import CharField, DateField, ModelForm
+from mutualis.core.forms import CharField, DateField, ModelChoiceField, ModelForm
 from mutualis.membership.models import Beneficiary
 
 # A card's photo needs a few kilobytes; phones take megabytes.
@@ -76,8 +76,8 @@ DependentFormSet = forms.formset_factory(
 
 
 class HouseholdForm(forms.Form):
-    mutual = forms.ModelChoiceField(label=_("mutual"), queryset=None)
-    package = forms.ModelChoiceField(label=_("benefit package"), queryset=None)
+    mutual = ModelChoiceField(label=_("mutual"), queryset=None)
+    package = ModelChoiceField(label=_("benefit package"), queryset=None)
     enrolled_on = DateField(label=_("enrolment date"))
     address = CharField(label=_("address or village"), required=False, max_length=255)
     phone = CharField(label=_("phone"), required=False, max_length=40)
@@ -116,7 +116,7 @@ class SearchForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    mutual = forms.ModelChoiceField(label=_("mutual"), queryset=None)
+    mutual = ModelChoiceField(label=_("mutual"), queryset=None)
     file = forms.FileField(label=_("register file (.xlsx or .csv)"))
     only_valid = forms.BooleanField(
         label=_("Import the valid households and leave the others"),
@@ -132,7 +132,7 @@ class ImportForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    mutual = forms.ModelChoiceField(label=_("mutual"), queryset=None)
+    mutual = ModelChoiceField(label=_("mutual"), queryset=None)
 
     def __init__(self, *args, mutuals, **kwargs):
         super().__init__(*args, **kwargs)

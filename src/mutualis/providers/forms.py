@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.choices import LevelOfCare, ServiceCategory
-from mutualis.core.forms import AmountField, CharField, ModelForm
+from mutualis.core.forms import AmountField, CharField, ModelChoiceField, ModelForm
 from mutualis.federation.forms import location_label
 from mutualis.federation.models import Location
 from mutualis.providers.models import Agreement, AgreementVersion, MedicalItem, Provider
@@ -26,7 +26,7 @@ class ProviderSearchForm(forms.Form):
         required=False,
         choices=every(_("all levels"), LevelOfCare.choices),
     )
-    commune = forms.ModelChoiceField(
+    commune = ModelChoiceField(
         label=_("commune"), required=False, queryset=None, empty_label=_("all communes")
     )
 
@@ -112,7 +112,7 @@ class ItemForm(ModelForm):
 
 
 class ItemImportForm(forms.Form):
-    owner = forms.ModelChoiceField(
+    owner = ModelChoiceField(
         label=_("union"),
         queryset=None,
         help_text=_("The national union's is the national list; another union's extends it."),

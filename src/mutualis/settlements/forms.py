@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.contributions.models import Method
-from mutualis.core.forms import AmountField, CharField, DateField
+from mutualis.core.forms import AmountField, CharField, DateField, ModelChoiceField
 from mutualis.settlements.rules import StatementStatus
 
 
@@ -26,7 +26,7 @@ def month_field(label, **kwargs) -> DateField:
 
 
 class IssueForm(forms.Form):
-    payer = forms.ModelChoiceField(label=_("paid by"), queryset=None)
+    payer = ModelChoiceField(label=_("paid by"), queryset=None)
     period = month_field(
         _("period"),
         help_text=_(
@@ -70,7 +70,7 @@ def every(label, choices):
 
 
 class StatementSearchForm(forms.Form):
-    provider = forms.ModelChoiceField(
+    provider = ModelChoiceField(
         label=_("provider"), queryset=None, required=False, empty_label=_("all providers")
     )
     month = month_field(_("period"), required=False)
