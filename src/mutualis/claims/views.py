@@ -27,6 +27,7 @@ from mutualis.claims.models import Claim, GuaranteeLetter
 from mutualis.core.access import access, scoped
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response
+from mutualis.core.pdf import format_amount
 from mutualis.core.signing import SCHEME, read_card
 from mutualis.core.spreadsheets import too_large
 from mutualis.federation.rules import CLAIM_CLERKS, CLAIM_REVIEWERS, LETTER_ISSUERS, Role
@@ -160,7 +161,10 @@ def claim_create(request):
             messages.success(
                 request,
                 _("Claim %(reference)s recorded: %(amount)s paid by the mutual.")
-                % {"reference": saved.provider_reference, "amount": saved.mutual_share},
+                % {
+                    "reference": saved.provider_reference,
+                    "amount": format_amount(saved.mutual_share, saved.mutual.currency),
+                },
             )
             return redirect("claim_detail", pk=saved.pk)
         show_submission_errors(submission.errors[0], form, formset)
