@@ -228,6 +228,7 @@ def test_the_medical_advisor_approves_the_claims_ticked_as_adjudicated(client, c
     client.force_login(advisor)
     page = client.get("/claims/review/").content.decode()
     assert all(f">{reference}</a>" in page for reference in ("F-1", "F-2", "F-3"))
+    assert "Moussa Diop" in page  # people by name, their number beside
     # nothing ticked: nothing approved
     response = client.post("/claims/review/", {})
     assert response.status_code == 200 and response.context["form"].errors
