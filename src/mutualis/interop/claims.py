@@ -30,7 +30,7 @@ from fhir.resources.R4B.claimresponse import ClaimResponse
 
 from mutualis.claims.choices import Channel, ClaimStatus, Outcome, ReasonCode, VisitType, split
 from mutualis.claims.models import Claim, ClaimLine
-from mutualis.claims.queries import acting_providers, member_lookup_prefix
+from mutualis.claims.queries import member_lookup_prefix
 from mutualis.claims.services import ClaimInput, LineInput, Submission, claims_submit
 from mutualis.core.bounds import check_care_date
 from mutualis.interop import codes, inputs
@@ -208,15 +208,9 @@ def submission_issues(errors: dict[str, list[str]]) -> list[dict]:
 
 
 def submit(resource: FhirClaim, data: dict, user) -> Valid:
-    """Submits the claim as `user`, who must bill for its provider; the ClaimResponse, or
-    FhirError 400 with claims_submit's errors on the elements they concern."""
+    """Submits the claim as `user`; the ClaimResponse, or FhirError 400 with claims_submit's
+    errors (a provider the user may not bill for among them) on the elements they concern."""
     claim = read_claim(resource)
-    if not acting_providers(user).filter(code=claim.provider_code).exists():
-        raise bad(
-            "not-found",
-            _("You bill for no provider with the code %(code)s.") % {"code": claim.provider_code},
-            "provider",
-        )
     submission: Submission = claims_submit(
         [claim], channel=Channel.FHIR, actor=user, scope_prefix=member_lookup_prefix(user)
     )
