@@ -274,20 +274,26 @@ def test_an_advisor_cannot_pay_more_than_adjudication_allowed(client, cast, care
     assert claim.status == ClaimStatus.IN_REVIEW and claim.mutual_share == 800
 
 
+def letter_post(care, **changes) -> dict:
+    """The form of a guarantee letter for Awa's delivery at the Joal post in June 2025."""
+    return {
+        "member_number": care.awa.member_number,
+        "provider": care.post.pk,
+        "service_category": "childbirth",
+        "valid_from": "2025-06-01",
+        "valid_until": "2025-06-30",
+        "cap": "25000",
+        "reason": "Accouchement",
+        **changes,
+    }
+
+
 def test_a_manager_issues_and_cancels_a_guarantee_letter(client, cast, care):
     manager = cast[Role.MUTUAL_MANAGER]
     client.force_login(manager)
     response = client.post(
         "/letters/new/",
-        {
-            "member_number": care.awa.member_number,
-            "provider": care.post.pk,
-            "service_category": "childbirth",
-            "valid_from": "2025-06-01",
-            "valid_until": "2025-06-30",
-            "cap": "25000",
-            "reason": "Accouchement",
-        },
+        letter_post(care),
     )
     assert response.status_code == 302
     letter = GuaranteeLetter.objects.get()
@@ -308,13 +314,7 @@ def test_a_letter_that_ends_before_it_begins_is_refused(client, cast, care):
     client.force_login(cast[Role.MUTUAL_MANAGER])
     response = client.post(
         "/letters/new/",
-        {
-            "member_number": care.awa.member_number,
-            "provider": care.post.pk,
-            "valid_from": "2025-06-30",
-            "valid_until": "2025-06-01",
-            "cap": "25000",
-        },
+        letter_post(care, valid_from="2025-06-30", valid_until="2025-06-01"),
     )
     assert response.status_code == 200
     assert not GuaranteeLetter.objects.exists()
@@ -368,13 +368,11 @@ def test_a_letter_past_its_last_day_is_shown_as_expired(client, cast, care):
     for start, until in ((-30, -1), (-1, 30)):
         client.post(
             "/letters/new/",
-            {
-                "member_number": care.awa.member_number,
-                "provider": care.post.pk,
-                "valid_from": (today + datetime.timedelta(days=start)).isoformat(),
-                "valid_until": (today + datetime.timedelta(days=until)).isoformat(),
-                "cap": "25000",
-            },
+            letter_post(
+                care,
+                valid_from=(today + datetime.timedelta(days=start)).isoformat(),
+                valid_until=(today + datetime.timedelta(days=until)).isoformat(),
+            ),
         )
     expired, valid = GuaranteeLetter.objects.order_by("valid_from")
     assert "expirée" in client.get(f"/letters/{expired.pk}/").content.decode()
@@ -430,16 +428,7 @@ def test_a_guarantee_letter_no_one_could_issue_is_refused_on_its_field(
     client, cast, care, field, typed
 ):
     client.force_login(cast[Role.MUTUAL_MANAGER])
-    letter = {
-        "member_number": care.awa.member_number,
-        "provider": care.post.pk,
-        "service_category": "childbirth",
-        "valid_from": "2025-06-01",
-        "valid_until": "2025-06-30",
-        "cap": "25000",
-        "reason": "Accouchement",
-    }
-    response = client.post("/letters/new/", {**letter, field: typed})
+    response = client.post("/letters/new/", letter_post(care, **{field: typed}))
     assert response.status_code == 200
     assert response.context["form"].errors[field]
     assert not GuaranteeLetter.objects.exists()

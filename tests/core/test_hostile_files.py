@@ -10,7 +10,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import translation
-from openpyxl import Workbook
 
 from mutualis.claims.imports import claims_import
 from mutualis.claims.models import Claim
@@ -21,15 +20,10 @@ from mutualis.membership.models import Beneficiary, Household
 from mutualis.providers.models import MedicalItem, Tariff
 from mutualis.providers.services import items_import, tariffs_import
 from tests.claims.conftest import care  # noqa: F401  (the fixture)
+from tests.providers.conftest import workbook
 
-
-def workbook(rows=(("code", "label"), ("CS-PS", "Consultation"))) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(list(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+# A sound workbook, the hostile ones are made from.
+SOUND_ROWS = (("code", "label"), ("CS-PS", "Consultation"))
 
 
 def rewritten(content: bytes, changes: dict[str, bytes]) -> bytes:
@@ -57,7 +51,7 @@ def with_doctype(content: bytes) -> bytes:
 
 def bomb(size: int) -> bytes:
     """A workbook whose first sheet inflates to `size` bytes of spaces."""
-    return rewritten(workbook(), {"xl/worksheets/sheet1.xml": b" " * size})
+    return rewritten(workbook(*SOUND_ROWS), {"xl/worksheets/sheet1.xml": b" " * size})
 
 
 ENCRYPTED = (
@@ -72,18 +66,18 @@ ENCRYPTED = (
 HOSTILE = {
     "a damaged zip": (
         "liste.xlsx",
-        workbook()[:-200],
+        workbook(*SOUND_ROWS)[:-200],
         "The file is not a readable Excel (.xlsx) or CSV file.",
     ),
     "an encrypted workbook": ("liste.xlsx", ENCRYPTED, "The workbook is protected by a password"),
     "a DTD and entities": (
         "liste.xlsx",
-        with_doctype(workbook()),
+        with_doctype(workbook(*SOUND_ROWS)),
         "The workbook holds a document type declaration",
     ),
     "macros": (
         "liste.xlsx",
-        rewritten(workbook(), {"xl/vbaProject.bin": b"\0" * 64}),
+        rewritten(workbook(*SOUND_ROWS), {"xl/vbaProject.bin": b"\0" * 64}),
         "The workbook carries macros",
     ),
     "a zip bomb": ("liste.xlsx", bomb(5_000_000), "The workbook unpacks to more than 1 MB"),
@@ -181,7 +175,7 @@ def test_every_import_stops_at_the_most_rows_and_changes_nothing(entry_points, n
     if name.endswith(".csv"):
         content = "\n".join(";".join(row) for row in rows).encode()
     else:
-        content = workbook(rows)
+        content = workbook(*rows)
     for entry, (import_file, models) in entry_points.items():
         before = counts(models)
 
@@ -216,7 +210,7 @@ def declaring(content: bytes, name: str, size: int) -> bytes:
 def test_a_bomb_is_refused_by_the_sizes_it_declares_before_anything_is_inflated():
     """The directory says a sheet of four bytes unpacks to 4 GB: the refusal comes from the
     directory alone (inflating would have found four bytes and a bad size)."""
-    sound = rewritten(workbook(), {"xl/worksheets/sheet1.xml": b"<x/>"})
+    sound = rewritten(workbook(*SOUND_ROWS), {"xl/worksheets/sheet1.xml": b"<x/>"})
 
     content = declaring(sound, "xl/worksheets/sheet1.xml", 0xFFFFFFFE)
 
@@ -230,7 +224,7 @@ def test_a_bomb_is_refused_by_the_sizes_it_declares_before_anything_is_inflated(
 )
 def test_a_declaration_is_found_in_utf_16_and_in_a_part_of_any_name(part, encoding):
     text = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'
-    content = rewritten(workbook(), {part: text.encode(encoding)})
+    content = rewritten(workbook(*SOUND_ROWS), {part: text.encode(encoding)})
 
     with pytest.raises(UnreadableFile, match="The workbook holds a document type declaration"):
         file_rows("liste.xlsx", content)
@@ -243,19 +237,19 @@ def test_a_legacy_excel_file_is_told_to_be_saved_as_xlsx():
 
 def test_an_xlsm_workbook_is_refused_for_its_macros_even_without_a_macro_part():
     with pytest.raises(UnreadableFile, match="The workbook carries macros"):
-        file_rows("liste.xlsm", workbook())
+        file_rows("liste.xlsm", workbook(*SOUND_ROWS))
 
 
 @pytest.mark.parametrize("cut", [100, 1000, 3000, 4500])
 def test_a_workbook_cut_anywhere_is_unreadable_not_an_error(cut):
     with pytest.raises(UnreadableFile):
-        list(file_rows("liste.xlsx", workbook()[:cut]))
+        list(file_rows("liste.xlsx", workbook(*SOUND_ROWS)[:cut]))
 
 
 def test_a_sound_workbook_and_csv_file_are_read():
     rows = (("code", "label"), ("CS-PS", "Consultation"))
 
-    assert list(file_rows("liste.xlsx", workbook(rows))) == list(rows)
+    assert list(file_rows("liste.xlsx", workbook(*rows))) == list(rows)
     assert list(file_rows("liste.csv", b"code;label\nCS-PS;Consultation\n")) == list(rows)
 
 
@@ -270,7 +264,7 @@ def test_every_upload_page_refuses_a_file_larger_than_the_limit(client, cast, ca
     }
     for page, (role, fields) in pages.items():
         client.force_login(cast[role])
-        upload = SimpleUploadedFile("liste.xlsx", workbook() + b"\0" * 1000)
+        upload = SimpleUploadedFile("liste.xlsx", workbook(*SOUND_ROWS) + b"\0" * 1000)
 
         answer = client.post(page, {**fields, "file": upload})
 
@@ -344,7 +338,7 @@ def test_a_price_list_reports_a_price_beyond_any_amount(care):  # noqa: F811
     rows = [("code", "price"), ("CS-PS", 10**20)]
 
     report = tariffs_import(
-        by=None, version=version, file_name="p.xlsx", content=workbook(rows), language="en"
+        by=None, version=version, file_name="p.xlsx", content=workbook(*rows), language="en"
     )
 
     assert [(p.row, p.column) for p in report.errors] == [(2, "price")]
