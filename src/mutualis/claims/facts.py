@@ -10,12 +10,9 @@ shaped once and reused.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from itertools import islice
-
-from django.db import connection
 
 from mutualis.benefits.queries import package_rules
 from mutualis.claims.adjudication import (
@@ -32,31 +29,10 @@ from mutualis.claims.review import DEFAULT_POLICY, Policy
 from mutualis.contributions.queries import HouseholdState
 from mutualis.core.access import ancestor_paths
 from mutualis.core.periods import in_force
+from mutualis.core.sql import rows_in, table
 from mutualis.federation.models import Organisation
 from mutualis.membership.models import Beneficiary
 from mutualis.providers.models import Agreement, AgreementVersion, MedicalItem, Provider, Tariff
-
-# Values per IN (...) list: under SQLite's limit on parameters, large enough to amortise a query.
-CHUNK = 900
-
-
-def table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def chunks(values: Iterable, size: int = CHUNK) -> Iterator[list]:
-    iterator = iter(values)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-def rows_in(sql: str, values: Iterable, before: Sequence = ()) -> Iterator[tuple]:
-    """Runs `sql`, whose `{}` is replaced by a list of placeholders, for every chunk of
-    `values`; `before` are parameters that come first."""
-    with connection.cursor() as cursor:
-        for chunk in chunks(values):
-            cursor.execute(sql.format(", ".join(["%s"] * len(chunk))), [*before, *chunk])
-            yield from cursor.fetchall()
 
 
 @dataclass(frozen=True)

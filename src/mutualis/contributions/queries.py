@@ -34,12 +34,11 @@ from mutualis.contributions.rules import (
     Household as HouseholdFacts,
 )
 from mutualis.core.periods import in_force
+from mutualis.core.sql import rows_in, table
 from mutualis.membership.models import Beneficiary, Household
 
 # Members may pay ahead: up to the end of the period that starts a year after the payment.
 ADVANCE_DAYS = 366
-# Values per IN (...) list: under SQLite's limit on parameters, large enough to amortise a query.
-CHUNK = 900
 
 
 @dataclass(frozen=True)
@@ -62,30 +61,15 @@ def local_date(moment) -> datetime.date:
     return timezone.localdate(moment)
 
 
-def _rows(sql: str, ids: list[int]):
-    table = {
-        "beneficiary": Beneficiary._meta.db_table,
-        "household": Household._meta.db_table,
-        "allocation": Allocation._meta.db_table,
-        "payment": Payment._meta.db_table,
-        "package": BenefitPackage._meta.db_table,
-    }
-    with connection.cursor() as cursor:
-        for first in range(0, len(ids), CHUNK):
-            chunk = ids[first : first + CHUNK]
-            cursor.execute(sql.format(in_=", ".join(["%s"] * len(chunk)), **table), chunk)
-            yield from cursor.fetchall()
-
-
 def households_of(ids: Iterable[int], until: datetime.date) -> dict[int, HouseholdState]:
     """The facts of households (by id) with their dues to the period containing `until`, or to
     the last period their members paid ahead, whichever is later. A payment reversed and its
     reversal are left out: a reversal cancels a payment, whose money never came."""
     ids = sorted(set(ids))
     members: dict[int, list[Member]] = defaultdict(list)
-    for household, key, category, enrolled, left, relationship, birth in _rows(
+    for household, key, category, enrolled, left, relationship, birth in rows_in(
         "SELECT household_id, id, category, enrolled_on, left_on, relationship, birth_date"
-        " FROM {beneficiary} WHERE household_id IN ({in_})",
+        f" FROM {table(Beneficiary)} WHERE household_id IN ({{}})",
         ids,
     ):
         members[household].append(Member(key, category, enrolled, left, relationship, birth))
@@ -94,10 +78,10 @@ def households_of(ids: Iterable[int], until: datetime.date) -> dict[int, Househo
         lambda: defaultdict(int)
     )
     rows = list(
-        _rows(
+        rows_in(
             "SELECT a.household_id, a.kind, a.period_start, a.payer_id, a.amount, p.received_on,"
-            " p.recorded_at, p.recorded_by_id, p.id, p.reverses_id FROM {allocation} a"
-            " JOIN {payment} p ON p.id = a.payment_id WHERE a.household_id IN ({in_})",
+            f" p.recorded_at, p.recorded_by_id, p.id, p.reverses_id FROM {table(Allocation)} a"
+            f" JOIN {table(Payment)} p ON p.id = a.payment_id WHERE a.household_id IN ({{}})",
             ids,
         )
     )
@@ -114,9 +98,10 @@ def households_of(ids: Iterable[int], until: datetime.date) -> dict[int, Househo
             recorded_on = local_date(recorded) if recorder is not None else None
             settled[household].append(Settled(received, kind, start, amount, recorded_on))
     states = {}
-    for pk, enrolled, resigned, package, revision in _rows(
+    for pk, enrolled, resigned, package, revision in rows_in(
         "SELECT h.id, h.enrolled_on, h.resigned_on, h.package_id, p.rules_revision"
-        " FROM {household} h JOIN {package} p ON p.id = h.package_id WHERE h.id IN ({in_})",
+        f" FROM {table(Household)} h JOIN {table(BenefitPackage)} p ON p.id = h.package_id"
+        " WHERE h.id IN ({})",
         ids,
     ):
         versions = package_terms(package, revision)
