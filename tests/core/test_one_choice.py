@@ -22,3 +22,12 @@ def test_a_choice_of_several_or_an_optional_one_keeps_its_empty_choice(federatio
         queryset=Organisation.objects.filter(pk=federation.m1.pk), required=False
     )
     assert options(optional) == ["---------", str(federation.m1)]
+
+
+def test_a_required_choice_is_read_once_to_be_drawn(federation, django_assert_num_queries):
+    two = Organisation.objects.filter(pk__in=[federation.m1.pk, federation.m2.pk])
+    field = ModelChoiceField(queryset=two)
+    with django_assert_num_queries(1):
+        html = field.widget.render("mutual", None, attrs={"required": True})
+        assert field.widget.use_required_attribute(None)
+    assert str(federation.m2) in html

@@ -42,12 +42,19 @@ class CharField(forms.CharField):
 
 
 class OneChoiceIterator(forms.models.ModelChoiceIterator):
+    def __init__(self, field):
+        super().__init__(field)
+        # A select reads its first choice (for `required`), then all of them: the rows are
+        # read once. Each form has iterators of its own (ModelChoiceField.__deepcopy__).
+        self.read: list | None = None
+
     def __iter__(self):
-        choices = super().__iter__()
         if not self.field.required or self.field.empty_label is None:
-            return choices  # lazily: a widget may read only the first choice
-        empty, *rows = choices
-        return iter(rows if len(rows) == 1 else [empty, *rows])  # the only answer, chosen
+            return super().__iter__()  # lazily: a widget may read only the first choice
+        if self.read is None:
+            empty, *rows = super().__iter__()
+            self.read = rows if len(rows) == 1 else [empty, *rows]  # the only answer, chosen
+        return iter(self.read)
 
 
 class ModelChoiceField(forms.ModelChoiceField):
