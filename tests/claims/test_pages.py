@@ -123,7 +123,7 @@ def test_a_clerk_enters_a_claim_and_sees_its_decision(client, clerk, care):
     page = client.get(response.url).content.decode()
     assert "F-100" in page and "CS-PS" in page
     # the message names the amount with its currency: 80 % of 1,000
-    assert "la mutuelle paie 800\u00a0XOF." in page.replace("&nbsp;", "\u00a0")
+    assert "la mutuelle paie 800\u00a0FCFA." in page.replace("&nbsp;", "\u00a0")
 
 
 def test_a_bad_line_is_shown_on_its_line_and_nothing_is_saved(client, clerk, care):

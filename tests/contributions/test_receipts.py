@@ -12,7 +12,8 @@ from mutualis.contributions.services import (
     payment_record,
     payment_reverse,
 )
-from mutualis.core.pdf import extract_text, format_amount, page_count
+from mutualis.core.amounts import format_amount
+from mutualis.core.pdf import extract_text, page_count
 
 D = datetime.date
 
@@ -39,18 +40,18 @@ def test_a_receipt_shows_its_number_the_amount_and_what_it_pays(payment):
     text = extract_text(receipt_pdf(payment, compress=False))
     assert "Mutuelle de santé de Joal" in text
     assert payment.receipt_number in text
-    assert "15 000 XOF" in text
+    assert "15 000 FCFA" in text
     assert "Moussa DIOP" in text
     assert "10 janvier 2025" in text
     assert capfirst(french("registration fee")) in text
-    assert "1 000 XOF" in text
+    assert "1 000 FCFA" in text
     assert "01/01/2025 – 31/12/2025" in text
 
 
 def test_a_receipt_in_english(payment):
     text = extract_text(receipt_pdf(payment, language="en", compress=False))
     assert "Registration fee" in text
-    assert "15,000 XOF" in text
+    assert "15,000 FCFA" in text
     assert "Contribution for the period 01/01/2025 – 31/12/2025" in text
 
 
@@ -84,8 +85,8 @@ def test_a_reversal_names_the_receipt_it_cancels_with_negative_amounts(payment):
     assert "REVERSAL" in text
     assert f"Reversal of receipt no. {payment.receipt_number}" in text
     assert f"Receipt no. {reversal.receipt_number}" in text
-    assert "-15,000 XOF" in text
-    assert "-1,000 XOF" in text
+    assert "-15,000 FCFA" in text
+    assert "-1,000 FCFA" in text
     assert "Erreur de saisie" in text
     assert sum(amount for _label, amount in receipt_lines(reversal)) == -15000
 
@@ -126,16 +127,16 @@ def test_a_long_list_of_allocations_goes_on_to_more_pages(payment, monkeypatch):
     assert page_count(pdf) > 1
     text = extract_text(pdf)
     assert "household no. 150" in text
-    assert "15,000 XOF" in text  # the total, on the last page
+    assert "15,000 FCFA" in text  # the total, on the last page
 
 
 @pytest.mark.parametrize(
     ("language", "amount", "expected"),
     [
-        ("fr", 15000, "15\u00a0000\u00a0XOF"),
-        ("fr", -1234567, "-1\u00a0234\u00a0567\u00a0XOF"),
-        ("en", 15000, "15,000\u00a0XOF"),
-        ("en", 0, "0\u00a0XOF"),
+        ("fr", 15000, "15\u00a0000\u00a0FCFA"),
+        ("fr", -1234567, "-1\u00a0234\u00a0567\u00a0FCFA"),
+        ("en", 15000, "15,000\u00a0FCFA"),
+        ("en", 0, "0\u00a0FCFA"),
     ],
 )
 def test_amounts_are_grouped_by_thousands_in_the_language(language, amount, expected):

@@ -115,7 +115,7 @@ def test_the_clearing_pdf_shows_the_pairs_and_the_balances(away, federation, cas
     assert "Mutuelle de santé de Joal" in text
     assert "Clearing between mutuals, April 2025" in text
     assert "Union départementale de Vélingara" in text
-    assert "2,000 XOF" in text and "-2,000 XOF" in text
+    assert "2,000 FCFA" in text and "-2,000 FCFA" in text
 
 
 def workbook(user, month):

@@ -50,7 +50,7 @@ def test_the_statement_shows_payer_provider_period_claims_totals_and_due_date(
     assert "14/03/2025" in text
     # asked 1,250 each: 1,000 paid by the mutual, 250 of co-payment
     assert "Total (2 claims)\n2,500\n2,000\n500\n0\n" in text
-    assert "Amount due: 2,000 XOF" in text
+    assert "Amount due: 2,000 FCFA" in text
     assert "2 May 2025 (payment terms: 30 days)" in text
     assert "Agreement" in text and "C-1" in text
 
@@ -58,7 +58,7 @@ def test_the_statement_shows_payer_provider_period_claims_totals_and_due_date(
 def test_the_statement_in_french_groups_thousands_and_dates_day_first(statement):
     text = extract_text(statement_pdf(statement, compress=False)).replace("\xa0", " ")
     assert "\nPart de l’adhérent\nNon facturable\n" in text
-    assert "\n2 000\n" in text and "2 000 XOF" in text
+    assert "\n2 000\n" in text and "2 000 FCFA" in text
     assert "01/03/2025 – 31/03/2025" in text
     assert "2 mai 2025" in text
 
@@ -86,7 +86,7 @@ def test_a_long_statement_turns_the_page_and_keeps_its_totals(care, federation):
 
     assert page_count(pdf) > 1
     assert "Statement no. 1 (continued, page 2)" in text
-    assert "Total (62 claims)" in text and "Amount due: 49,600 XOF" in text
+    assert "Total (62 claims)" in text and "Amount due: 49,600 FCFA" in text
 
 
 def test_a_partly_paid_statement_says_what_is_still_owed(statement):
@@ -94,7 +94,7 @@ def test_a_partly_paid_statement_says_what_is_still_owed(statement):
         by=None, statement=statement, amount=1500, method="cash", paid_on=D(2025, 4, 10)
     )
     text = extract_text(statement_pdf(statement, language="en", compress=False))
-    assert "Paid so far: 1,500 XOF · still owed: 500 XOF" in text
+    assert "Paid so far: 1,500 FCFA · still owed: 500 FCFA" in text
 
 
 def test_a_cancelled_statement_says_so(statement):

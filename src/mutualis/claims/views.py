@@ -25,9 +25,9 @@ from mutualis.claims.forms import (
 from mutualis.claims.letters import letter_pdf
 from mutualis.claims.models import Claim, GuaranteeLetter
 from mutualis.core.access import access, scoped
+from mutualis.core.amounts import format_amount
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response
-from mutualis.core.pdf import format_amount
 from mutualis.core.signing import SCHEME, read_card
 from mutualis.core.spreadsheets import too_large
 from mutualis.federation.rules import CLAIM_CLERKS, CLAIM_REVIEWERS, LETTER_ISSUERS, Role

@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mutualis.core.context_processors.navigation",
             ],
+            "builtins": ["mutualis.core.templatetags.amounts"],
         },
     },
 ]

@@ -167,14 +167,6 @@ def letterhead(canvas, organisation, *, left: float, top: float, width: float) -
     return y - 2 * mm
 
 
-def format_amount(amount: int, currency: str) -> str:
-    """An amount in the smallest unit of its currency, grouped by thousands in the active
-    language ("15 000 XOF" in French, "15,000 XOF" in English). The currencies of the region
-    (XOF, XAF, GNF, BIF…) are kept without minor unit, so no decimals are shown."""
-    number = formats.number_format(int(amount), decimal_pos=0, use_l10n=True, force_grouping=True)
-    return f"{number}\u00a0{currency}".strip()
-
-
 def format_date(day) -> str:
     """A date in the short format of the active language (31/12/2025 in French)."""
     return formats.date_format(day, "SHORT_DATE_FORMAT")

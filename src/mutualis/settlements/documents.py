@@ -20,13 +20,13 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
+from mutualis.core.amounts import format_amount
 from mutualis.core.pdf import (
     FONT,
     FONT_BOLD,
     MUTED,
     RULE,
     fit_text,
-    format_amount,
     format_date,
     letterhead,
     new_canvas,

@@ -21,9 +21,9 @@ from mutualis.claims.choices import ClaimStatus
 from mutualis.claims.models import Claim
 from mutualis.contributions.models import Method
 from mutualis.contributions.services import METHODS_WITH_REFERENCE
+from mutualis.core.amounts import format_amount
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
 from mutualis.core.models import AuditEntry
-from mutualis.core.pdf import format_amount
 from mutualis.core.periods import PeriodUnit, in_force, period_end, period_start
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import PROVIDER_PAYERS, UNIONS, Kind

@@ -1,0 +1,33 @@
+"""Amounts as people read them: "12 500 FCFA" in French, "12,500 FCFA" in English.
+
+An amount is an integer in the smallest unit of its currency (core.money). The currencies of the
+region (XOF, XAF, GNF, BIF…) have no minor unit in use, so no decimals are shown. A currency is
+written with the symbol its users write, where it has one, else with its ISO 4217 code.
+"""
+
+from django.utils import formats
+
+LOCAL_SYMBOLS = {
+    "XOF": "FCFA",  # franc CFA of West Africa (UEMOA)
+    "XAF": "FCFA",  # franc CFA of Central Africa (CEMAC)
+    "GNF": "FG",
+    "CDF": "FC",
+    "BIF": "FBu",
+    "RWF": "FRw",
+    "KMF": "FC",
+    "MGA": "Ar",
+    "MRU": "UM",
+    "GHS": "GH₵",
+    "NGN": "₦",
+}
+
+
+def currency_symbol(currency: str) -> str:
+    return LOCAL_SYMBOLS.get(currency, currency)
+
+
+def format_amount(amount: int, currency: str = "") -> str:
+    """An amount grouped by thousands in the active language, a non-breaking space before its
+    currency's symbol (none when `currency` is empty)."""
+    number = formats.number_format(int(amount), decimal_pos=0, use_l10n=True, force_grouping=True)
+    return f"{number}\u00a0{currency_symbol(currency)}".strip()
