@@ -6,3 +6,9 @@ class ContributionsConfig(AppConfig):
     name = "mutualis.contributions"
     label = "contributions"
     verbose_name = _("Contributions")
+
+    def ready(self) -> None:
+        from mutualis.contributions import standing
+        from mutualis.membership.signals import households_changed
+
+        households_changed.connect(standing.on_households_changed, dispatch_uid="standing")

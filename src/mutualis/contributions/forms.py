@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.contributions.models import Method
-from mutualis.core.forms import AmountField, CharField, DateField, ModelChoiceField
+from mutualis.core.forms import AmountField, CharField, CountField, DateField, ModelChoiceField
 
 
 class PaymentForm(forms.Form):
@@ -70,3 +70,53 @@ class PayerPaymentForm(forms.Form):
         self.fields["payer"].queryset = payers
         if mutuals.count() == 1:
             self.fields["mutual"].initial = mutuals.first()
+
+
+class MutualFilterForm(forms.Form):
+    """The lists of a mutual's households and payments: a user of a union chooses the mutual,
+    a user of a mutual sees theirs (the only choice, shown chosen)."""
+
+    mutual = ModelChoiceField(label=_("mutual"), queryset=None, required=False)
+
+    def __init__(self, *args, mutuals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mutual"].queryset = mutuals
+
+    def chosen_mutual(self):
+        """The mutual chosen, or the user's only one; None until a user of several chooses."""
+        if self.is_bound and self.is_valid() and self.cleaned_data.get("mutual"):
+            return self.cleaned_data["mutual"]
+        mutuals = list(self.fields["mutual"].queryset[:2])
+        return mutuals[0] if len(mutuals) == 1 else None
+
+
+class PaymentFilterForm(MutualFilterForm):
+    start = DateField(label=_("from"), required=False)
+    end = DateField(label=_("until"), required=False)
+    method = forms.ChoiceField(
+        label=_("method"), choices=[("", _("all methods")), *Method.choices], required=False
+    )
+    cashier = ModelChoiceField(label=_("recorded by"), queryset=None, required=False)
+
+    def __init__(self, *args, cashiers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cashier"].queryset = cashiers
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end comes before the start."))
+        return data
+
+
+class ArrearsForm(MutualFilterForm):
+    ORDERS = [
+        ("amount", _("largest amount first")),
+        ("age", _("oldest first")),
+        ("number", _("household number")),
+    ]
+    order = forms.ChoiceField(label=_("order"), choices=ORDERS, required=False)
+
+
+class CoverEndingForm(MutualFilterForm):
+    days = CountField(label=_("within (days)"), min_value=1, required=False)

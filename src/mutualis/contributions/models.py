@@ -4,8 +4,9 @@ payer's share of a period.
 
 Financial records are never deleted or edited (DESIGN.md rule 5): a payment is cancelled or
 refunded by a reversal, a new payment of the opposite amount whose allocations mirror the
-original's. What is due is not stored: it follows from the register and the package
-(`rules.py`), so a late change of a household is never out of step with its dues.
+original's. What is due is not stored as a record: it follows from the register and the package
+(`rules.py`), so a late change of a household is never out of step with its dues. `Standing` and
+`Owed` keep that reading ready for the lists, rebuilt from the rules whenever it changes.
 """
 
 from django.conf import settings
@@ -163,3 +164,55 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_start or ''}: {self.amount}"
+
+
+class Standing(models.Model):
+    """Where a household stands, kept ready for the lists and the homes (issue 12): until when
+    its head is covered and from when. A read model, never a source: every decision (a
+    payment's allocation, cover at the point of care) reads the rules; `standing.refresh`
+    rebuilds a household's row from them whenever its payments, members or package change."""
+
+    household = models.OneToOneField(
+        Household, on_delete=models.CASCADE, primary_key=True, related_name="standing"
+    )
+    mutual = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # the package's rules revision it was worked out with, and the last day its dues reach
+    revision = models.UUIDField()
+    horizon = models.DateField()
+    resigned_on = models.DateField(null=True, blank=True)
+    # the head's first day of cover once the waiting period is over (None: never paid)
+    covered_from = models.DateField(null=True, blank=True)
+    # the head's last day of cover if nothing more is paid (None: never paid)
+    covered_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["mutual", "covered_until"], name="standing_cover_ends"),
+            models.Index(fields=["mutual", "covered_from"], name="standing_cover_starts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.covered_from} – {self.covered_until}"
+
+
+class Owed(models.Model):
+    """What a household's members still owe of one due (a period's member share, or the
+    registration fee, `due_on` its period's first day or the enrolment day), up to its
+    standing's horizon: arrears on a day are the rows due by then. Rebuilt with the standing."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    mutual = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    amount = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["mutual", "due_on"], name="owed_mutual_day"),
+            models.Index(fields=["household", "due_on"], name="owed_household_day"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="owed_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.amount} ({self.due_on})"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from mutualis.benefits.models import Payer
 from mutualis.benefits.services import pays_for
+from mutualis.contributions import standing
 from mutualis.contributions.models import Allocation, AllocationKind, Method, Payment
 from mutualis.contributions.queries import ADVANCE_DAYS, accounts_of, household_account
 from mutualis.contributions.rules import (
@@ -118,6 +119,7 @@ def save_payment(payment: Payment, allocations: list[Allocation]) -> Payment:
             for allocation in allocations:
                 allocation.payment = payment
             Allocation.objects.bulk_create(allocations)
+            standing.refresh({allocation.household_id for allocation in allocations})
     except IntegrityError:
         existing = Payment.objects.filter(
             mutual=payment.mutual,

@@ -1,5 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -8,19 +10,24 @@ from django.views.decorators.http import require_http_methods
 
 from mutualis.benefits.models import Payer
 from mutualis.contributions import queries, services
+from mutualis.contributions.arrears import ORDERS, arrears_xlsx, in_arrears, visit_list_pdf
 from mutualis.contributions.forms import (
+    ArrearsForm,
     ContributionsExportForm,
+    CoverEndingForm,
     DayForm,
     PayerPaymentForm,
+    PaymentFilterForm,
     PaymentForm,
     ReversalForm,
 )
 from mutualis.contributions.models import Payment
 from mutualis.contributions.receipts import receipt_pdf
+from mutualis.contributions.standing import Standings
 from mutualis.core.access import access, scoped
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response
-from mutualis.federation.models import Organisation
+from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import (
     PAYER_PAYMENT_RECORDERS,
     PAYMENT_RECORDERS,
@@ -212,5 +219,134 @@ def third_payers(request):
             "receivable": receivable,
             "mutual": mutual,
             "payer": payer,
+        },
+    )
+
+
+LIST_READERS = CASHIERS | {Role.ACCOUNTANT, Role.ENROLMENT_AGENT, Role.UNION_OFFICER}
+PAGE_SIZE = 50
+
+
+def mutuals_for(user):
+    return scoped(Organisation.objects.filter(kind=Kind.MUTUAL), user).order_by("name")
+
+
+def payments_filtered(request) -> tuple[PaymentFilterForm, Organisation | None, object]:
+    """The payments the list's filters choose: the month so far unless dates are given."""
+    mutuals = mutuals_for(request.user)
+    cashiers = scoped(User.objects.filter(role_grants__role__in=CASHIERS), request.user)
+    form = PaymentFilterForm(
+        request.GET or None, mutuals=mutuals, cashiers=cashiers.distinct().order_by("last_name")
+    )
+    mutual = form.chosen_mutual()
+    if mutual is None or (form.is_bound and not form.is_valid()):
+        return form, mutual, Payment.objects.none()
+    data = form.cleaned_data if form.is_bound else {}
+    today = timezone.localdate()
+    start = data.get("start") or today.replace(day=1)
+    end = data.get("end") or today
+    payments = Payment.objects.filter(mutual=mutual, received_on__range=(start, end))
+    if data.get("method"):
+        payments = payments.filter(method=data["method"])
+    if data.get("cashier"):
+        payments = payments.filter(recorded_by=data["cashier"])
+    return form, mutual, payments
+
+
+@access(roles=LIST_READERS)
+def payment_list(request):
+    form, mutual, payments = payments_filtered(request)
+    totals = payments.aggregate(count=Count("pk"), total=Sum("amount"))
+    listed = payments.select_related("household", "payer", "recorded_by", "reverses").order_by(
+        "-received_on", "-recorded_at", "-pk"
+    )
+    return render(
+        request,
+        "contributions/payment_list.html",
+        {
+            "form": form,
+            "mutual": mutual,
+            "page": Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page")),
+            "totals": totals,
+            "query": request.GET.copy(),
+        },
+    )
+
+
+@access(roles=LIST_READERS)
+def payment_list_export(request):
+    _form, mutual, payments = payments_filtered(request)
+    if mutual is None:
+        return redirect("payment_list")
+    name = f"{_('payments')}-{mutual.code}-{timezone.localdate()}.xlsx"
+    return xlsx_response(contributions_xlsx(payments, get_language()), name)
+
+
+def arrears_listed(request) -> tuple[ArrearsForm, Organisation | None, list]:
+    form = ArrearsForm(request.GET or None, mutuals=mutuals_for(request.user))
+    mutual = form.chosen_mutual()
+    order = form.cleaned_data.get("order") if form.is_bound and form.is_valid() else ""
+    found = in_arrears(mutual, timezone.localdate(), order or "amount") if mutual else []
+    return form, mutual, found
+
+
+@access(roles=LIST_READERS)
+def arrears(request):
+    form, mutual, found = arrears_listed(request)
+    return render(
+        request,
+        "contributions/arrears.html",
+        {
+            "form": form,
+            "mutual": mutual,
+            "total": sum(row.amount for row in found),
+            "count": len(found),
+            "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": request.GET.copy(),
+        },
+    )
+
+
+@access(roles=LIST_READERS)
+def arrears_export(request):
+    _form, mutual, found = arrears_listed(request)
+    if mutual is None:
+        return redirect("arrears")
+    name = f"{_('arrears')}-{mutual.code}-{timezone.localdate()}.xlsx"
+    return xlsx_response(arrears_xlsx(found, get_language()), name)
+
+
+@access(roles=LIST_READERS)
+def visit_list(request):
+    _form, mutual, found = arrears_listed(request)
+    if mutual is None:
+        return redirect("arrears")
+    today = timezone.localdate()
+    found.sort(key=ORDERS["address"])
+    name = f"{_('visits')}-{mutual.code}-{today}.pdf"
+    return pdf_response(visit_list_pdf(found, mutual, today, language=get_language()), name)
+
+
+@access(roles=LIST_READERS)
+def cover_ending(request):
+    form = CoverEndingForm(request.GET or None, mutuals=mutuals_for(request.user))
+    mutual = form.chosen_mutual()
+    days = (form.cleaned_data.get("days") if form.is_bound and form.is_valid() else None) or 30
+    today = timezone.localdate()
+    rows = []
+    if mutual is not None:
+        ending = list(Standings([mutual.pk], today).cover_ending(days))
+        households = Household.objects.in_bulk([row.household_id for row in ending])
+        rows = [(households[row.household_id], row.covered_until) for row in ending]
+    return render(
+        request,
+        "contributions/cover_ending.html",
+        {
+            "form": form,
+            "mutual": mutual,
+            "days": days,
+            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "count": len(rows),
+            "query": request.GET.copy(),
         },
     )

@@ -1,4 +1,5 @@
-"""Amounts as people read them: "12 500 FCFA" in French, "12,500 FCFA" in English.
+"""Amounts and rates as people read them: "12 500 FCFA" and "87,5 %" in French, "12,500 FCFA"
+and "87.5%" in English.
 
 An amount is an integer in the smallest unit of its currency (core.money). The currencies of the
 region (XOF, XAF, GNF, BIF…) have no minor unit in use, so no decimals are shown. A currency is
@@ -6,6 +7,7 @@ written with the symbol its users write, where it has one, else with its ISO 421
 """
 
 from django.utils import formats
+from django.utils.translation import get_language
 
 LOCAL_SYMBOLS = {
     "XOF": "FCFA",  # franc CFA of West Africa (UEMOA)
@@ -31,3 +33,10 @@ def format_amount(amount: int, currency: str = "") -> str:
     currency's symbol (none when `currency` is empty)."""
     number = formats.number_format(int(amount), decimal_pos=0, use_l10n=True, force_grouping=True)
     return f"{number}\u00a0{currency_symbol(currency)}".strip()
+
+
+def format_rate(basis_points: int) -> str:
+    """A rate in basis points (core.money) as a percentage with one decimal, written the way
+    the active language writes it."""
+    number = formats.number_format(basis_points / 100, decimal_pos=1, use_l10n=True)
+    return f"{number}\u00a0%" if (get_language() or "").startswith("fr") else f"{number}%"

@@ -55,3 +55,11 @@ def allocate_in_order(amount: int, dues: Sequence[int]) -> list[int]:
         paid.append(part)
         amount -= part
     return paid
+
+
+def ratio(part: int, whole: int) -> int | None:
+    """`part` of `whole` in basis points, rounded half up; None when `whole` is 0: a ratio
+    without a denominator is not computable, never 0."""
+    if whole == 0:
+        return None
+    return (2 * part * BASIS_POINTS + whole) // (2 * whole)

@@ -1,5 +1,6 @@
-"""What the PDF documents of Mutualis share (member cards, receipts): the canvas set-up, the
-fonts and colours, text that fits its box, amounts, and a reader of the text they contain.
+"""What the PDF documents of Mutualis share (member cards, receipts, statements, lists): the
+canvas set-up, the fonts and colours, text that fits its box, amounts, a page drawer with
+tables that turn the page, and a reader of the text they contain.
 
 The documents use ReportLab's built-in Helvetica: no font file to ship, and every Western
 European letter of French (é, è, ç, œ…) is in its encoding (WinAnsi). Letters outside it, such
@@ -11,15 +12,21 @@ import io
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import accumulate
 
 from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+
+from mutualis.core.amounts import format_amount
 
 FONT = "Helvetica"
 FONT_BOLD = "Helvetica-Bold"
@@ -170,6 +177,149 @@ def letterhead(canvas, organisation, *, left: float, top: float, width: float) -
 def format_date(day) -> str:
     """A date in the short format of the active language (31/12/2025 in French)."""
     return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+# --- pages: a document drawn top down ----------------------------------------------------
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 15 * mm
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+ROW = 5 * mm
+ALERT = colors.HexColor("#b00020")
+
+
+def number(amount: int) -> str:
+    """An amount without its currency (the document states the currency once)."""
+    return format_amount(amount)
+
+
+def long_date(day) -> str:
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    width: float  # a share of the content's width
+    right: bool = False  # amounts are aligned right
+
+
+class Page:
+    """Draws a document top down: a heading on every page, facts, tables that turn the page
+    and repeat their heads."""
+
+    def __init__(self, canvas, title: str, organisation):
+        self.canvas = canvas
+        self.title = title
+        self.organisation = organisation
+        self.page = 1
+        self.y = PAGE_HEIGHT - MARGIN
+        self.draw_heading()
+
+    def draw_heading(self) -> None:
+        self.y = letterhead(
+            self.canvas, self.organisation, left=MARGIN, top=self.y, width=CONTENT_WIDTH
+        )
+
+    def new_page(self) -> None:
+        self.canvas.showPage()
+        self.page += 1
+        self.y = PAGE_HEIGHT - MARGIN
+        self.draw_heading()
+        self.y -= 5 * mm
+        self.canvas.setFillColor(colors.black)
+        self.canvas.setFont(FONT_BOLD, 10)
+        continued = _("%(title)s (continued, page %(page)s)") % {
+            "title": self.title,
+            "page": self.page,
+        }
+        self.canvas.drawString(MARGIN, self.y, pdf_text(continued))
+        self.y -= 3 * mm
+
+    def room(self, height: float) -> None:
+        if self.y - height < MARGIN:
+            self.new_page()
+
+    def text(self, text: str, *, size: float = 10, bold: bool = False, color=colors.black) -> None:
+        font = FONT_BOLD if bold else FONT
+        for line in wrap_text(text, font, size, CONTENT_WIDTH, 4):
+            self.room(size + 3)
+            self.y -= size + 3
+            self.canvas.setFillColor(color)
+            self.canvas.setFont(font, size)
+            self.canvas.drawString(MARGIN, self.y, line)
+
+    def title_line(self, text: str, *, color=colors.black) -> None:
+        self.y -= 9 * mm
+        self.canvas.setFillColor(color)
+        line, size = fit_text(text, FONT_BOLD, 15, CONTENT_WIDTH, 10)
+        self.canvas.setFont(FONT_BOLD, size)
+        self.canvas.drawString(MARGIN, self.y, line)
+        self.y -= 2 * mm
+
+    def facts(self, facts: Sequence[tuple[str, str]]) -> None:
+        label_width = 45 * mm
+        for label, value in facts:
+            lines = wrap_text(value, FONT, 10, CONTENT_WIDTH - label_width, 3)
+            self.room(len(lines) * 4.5 * mm + 1.5 * mm)
+            self.y -= 5.5 * mm
+            self.canvas.setFillColor(MUTED)
+            text, size = fit_text(label, FONT, 9, label_width - 2 * mm, 7)
+            self.canvas.setFont(FONT, size)
+            self.canvas.drawString(MARGIN, self.y, text)
+            self.canvas.setFillColor(colors.black)
+            self.canvas.setFont(FONT, 10)
+            for index, line in enumerate(lines):
+                if index:
+                    self.y -= 4.5 * mm
+                self.canvas.drawString(MARGIN + label_width, self.y, line)
+
+    def table(
+        self,
+        columns: Sequence[Column],
+        rows: Sequence[Sequence[str]],
+        total: Sequence[str] | None = None,
+    ) -> None:
+        """Rows of cells cut to their column's width; the head again on each new page; the
+        total in bold under a rule."""
+        self.y -= 4 * mm
+        self.table_head(columns)
+        for row in rows:
+            if self.y - ROW < MARGIN:
+                self.new_page()
+                self.y -= 4 * mm
+                self.table_head(columns)
+            self.y -= ROW
+            self.cells(columns, row, FONT)
+            self.canvas.setStrokeColor(RULE)
+            self.canvas.setLineWidth(0.3)
+            self.canvas.line(MARGIN, self.y - 1.5 * mm, PAGE_WIDTH - MARGIN, self.y - 1.5 * mm)
+        if total is not None:
+            self.room(ROW + 2 * mm)
+            self.y -= ROW + 1 * mm
+            self.cells(columns, total, FONT_BOLD)
+        self.y -= 3 * mm
+
+    def table_head(self, columns: Sequence[Column]) -> None:
+        self.y -= ROW
+        self.canvas.setFillColor(MUTED)
+        self.cells(columns, [capfirst(c.label) for c in columns], FONT_BOLD, size=7.5)
+        self.canvas.setStrokeColor(colors.black)
+        self.canvas.setLineWidth(0.6)
+        self.canvas.line(MARGIN, self.y - 1.5 * mm, PAGE_WIDTH - MARGIN, self.y - 1.5 * mm)
+        self.canvas.setFillColor(colors.black)
+
+    def cells(self, columns: Sequence[Column], values: Sequence[str], font, size=8.5) -> None:
+        x = MARGIN
+        for column, value in zip(columns, values, strict=True):
+            width = column.width * CONTENT_WIDTH
+            text, fitted = fit_text(value, font, size, width - 2 * mm, 6)
+            self.canvas.setFont(font, fitted)
+            if column.right:
+                self.canvas.drawRightString(x + width - 1 * mm, self.y, text)
+            else:
+                self.canvas.drawString(x, self.y, text)
+            x += width
 
 
 # Reading back what these helpers wrote: tests and support use it on documents made with

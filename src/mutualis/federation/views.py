@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from mutualis.core.access import access
 from mutualis.core.audit import audit_trail_rows
 from mutualis.core.forms import attach_errors
+from mutualis.core.home import panels_for
 from mutualis.federation import queries, services
 from mutualis.federation.forms import (
     ApiKeyRevokeForm,
@@ -35,14 +37,21 @@ def is_htmx(request) -> bool:
 
 @access()
 def home(request):
-    user = request.user
+    """The work waiting for this user and the figures of their day, from the panels their
+    roles call for (core.home)."""
+    today = timezone.localdate()
+    drawn = []
+    for panel in panels_for(request.user):
+        context = panel.read(request, today)
+        if context is not None:
+            drawn.append(render_to_string(panel.template, {**context, "today": today}, request))
     return render(
         request,
         "federation/home.html",
         {
-            "organisation": user.organisation,
-            "counts": [(Kind(kind).label, n) for kind, n in queries.counts_by_kind(user).items()],
-            "can_create": user.has_any_role(ORGANISATION_CREATORS),
+            "organisation": request.user.organisation,
+            "panels": drawn,
+            "today": today,
         },
     )
 

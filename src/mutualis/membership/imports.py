@@ -77,6 +77,7 @@ from mutualis.membership.rules import (
     search_tokens,
 )
 from mutualis.membership.services import sequence_take, union_of
+from mutualis.membership.signals import households_changed
 
 LANGUAGES = ("fr", "en")
 
@@ -1061,6 +1062,11 @@ def register_write(*, mutual: Organisation, plans: Sequence[HouseholdPlan]) -> t
         bulk.households_insert(household_rows)
         bulk.beneficiaries_insert(beneficiary_rows)
         bulk.search_tokens_insert(token_rows)
+    # New households have no standing yet (contributions reads them before its lists); the
+    # known ones gained members, hence dues.
+    known = {plan.known.id for plan, _person in people if plan.known}
+    if known:
+        households_changed.send(sender=Household, household_ids=known)
     return len(new), len(people)
 
 

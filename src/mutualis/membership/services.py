@@ -31,6 +31,7 @@ from mutualis.membership.rules import (
     duplicate_key,
     search_tokens,
 )
+from mutualis.membership.signals import households_changed
 
 PERSON_FIELDS = frozenset(
     {
@@ -258,6 +259,7 @@ def household_enrol(
     audit_created(actor=by, obj=household)
     for beneficiary in beneficiaries:
         audit_created(actor=by, obj=beneficiary)
+    households_changed.send(sender=Household, household_ids=[household.pk])
     return household
 
 
@@ -302,6 +304,7 @@ def beneficiary_add(
     beneficiary.save()
     search_index([beneficiary])
     audit_created(actor=by, obj=beneficiary)
+    households_changed.send(sender=Household, household_ids=[household.pk])
     return beneficiary
 
 
@@ -344,6 +347,7 @@ def beneficiary_update(*, by, beneficiary: Beneficiary, **fields: Any) -> None:
     changes = changes_between(before, snapshot(beneficiary))
     if changes:
         audit_record(actor=by, action=AuditEntry.Action.UPDATE, obj=beneficiary, changes=changes)
+        households_changed.send(sender=Household, household_ids=[beneficiary.household_id])
 
 
 @transaction.atomic
@@ -366,6 +370,7 @@ def beneficiary_leave(*, by, beneficiary: Beneficiary, on: datetime.date) -> Non
         obj=beneficiary,
         changes=changes_between(before, snapshot(beneficiary)),
     )
+    households_changed.send(sender=Household, household_ids=[beneficiary.household_id])
 
 
 @transaction.atomic
@@ -391,3 +396,4 @@ def household_resign(*, by, household: Household, on: datetime.date, reason: str
         obj=household,
         changes=changes_between(before, snapshot(household)),
     )
+    households_changed.send(sender=Household, household_ids=[household.pk])

@@ -9,173 +9,26 @@ red, so that it cannot pass for one to pay.
 """
 
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 from django.utils import formats, translation
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
 from mutualis.core.amounts import format_amount
 from mutualis.core.pdf import (
-    FONT,
-    FONT_BOLD,
+    ALERT,
     MUTED,
-    RULE,
-    fit_text,
+    Column,
+    Page,
     format_date,
-    letterhead,
+    long_date,
     new_canvas,
-    pdf_text,
-    wrap_text,
+    number,
 )
 from mutualis.settlements.models import Statement
 from mutualis.settlements.queries import Clearing, standings_of, statement_lines
-
-PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN = 15 * mm
-CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
-ROW = 5 * mm
-ALERT = colors.HexColor("#b00020")
-
-
-def number(amount: int) -> str:
-    """An amount without its currency, grouped by thousands in the active language (the
-    document states the currency once)."""
-    return formats.number_format(int(amount), decimal_pos=0, use_l10n=True, force_grouping=True)
-
-
-def long_date(day) -> str:
-    return formats.date_format(day, "DATE_FORMAT")
-
-
-@dataclass(frozen=True)
-class Column:
-    label: str
-    width: float  # a share of the content's width
-    right: bool = False  # amounts are aligned right
-
-
-class Page:
-    """Draws a document top down: a heading on every page, facts, tables that turn the page
-    and repeat their heads."""
-
-    def __init__(self, canvas, title: str, organisation):
-        self.canvas = canvas
-        self.title = title
-        self.organisation = organisation
-        self.page = 1
-        self.y = PAGE_HEIGHT - MARGIN
-        self.draw_heading()
-
-    def draw_heading(self) -> None:
-        self.y = letterhead(
-            self.canvas, self.organisation, left=MARGIN, top=self.y, width=CONTENT_WIDTH
-        )
-
-    def new_page(self) -> None:
-        self.canvas.showPage()
-        self.page += 1
-        self.y = PAGE_HEIGHT - MARGIN
-        self.draw_heading()
-        self.y -= 5 * mm
-        self.canvas.setFillColor(colors.black)
-        self.canvas.setFont(FONT_BOLD, 10)
-        continued = _("%(title)s (continued, page %(page)s)") % {
-            "title": self.title,
-            "page": self.page,
-        }
-        self.canvas.drawString(MARGIN, self.y, pdf_text(continued))
-        self.y -= 3 * mm
-
-    def room(self, height: float) -> None:
-        if self.y - height < MARGIN:
-            self.new_page()
-
-    def text(self, text: str, *, size: float = 10, bold: bool = False, color=colors.black) -> None:
-        font = FONT_BOLD if bold else FONT
-        for line in wrap_text(text, font, size, CONTENT_WIDTH, 4):
-            self.room(size + 3)
-            self.y -= size + 3
-            self.canvas.setFillColor(color)
-            self.canvas.setFont(font, size)
-            self.canvas.drawString(MARGIN, self.y, line)
-
-    def title_line(self, text: str, *, color=colors.black) -> None:
-        self.y -= 9 * mm
-        self.canvas.setFillColor(color)
-        line, size = fit_text(text, FONT_BOLD, 15, CONTENT_WIDTH, 10)
-        self.canvas.setFont(FONT_BOLD, size)
-        self.canvas.drawString(MARGIN, self.y, line)
-        self.y -= 2 * mm
-
-    def facts(self, facts: Sequence[tuple[str, str]]) -> None:
-        label_width = 45 * mm
-        for label, value in facts:
-            lines = wrap_text(value, FONT, 10, CONTENT_WIDTH - label_width, 3)
-            self.room(len(lines) * 4.5 * mm + 1.5 * mm)
-            self.y -= 5.5 * mm
-            self.canvas.setFillColor(MUTED)
-            text, size = fit_text(label, FONT, 9, label_width - 2 * mm, 7)
-            self.canvas.setFont(FONT, size)
-            self.canvas.drawString(MARGIN, self.y, text)
-            self.canvas.setFillColor(colors.black)
-            self.canvas.setFont(FONT, 10)
-            for index, line in enumerate(lines):
-                if index:
-                    self.y -= 4.5 * mm
-                self.canvas.drawString(MARGIN + label_width, self.y, line)
-
-    def table(
-        self,
-        columns: Sequence[Column],
-        rows: Sequence[Sequence[str]],
-        total: Sequence[str] | None = None,
-    ) -> None:
-        """Rows of cells cut to their column's width; the head again on each new page; the
-        total in bold under a rule."""
-        self.y -= 4 * mm
-        self.table_head(columns)
-        for row in rows:
-            if self.y - ROW < MARGIN:
-                self.new_page()
-                self.y -= 4 * mm
-                self.table_head(columns)
-            self.y -= ROW
-            self.cells(columns, row, FONT)
-            self.canvas.setStrokeColor(RULE)
-            self.canvas.setLineWidth(0.3)
-            self.canvas.line(MARGIN, self.y - 1.5 * mm, PAGE_WIDTH - MARGIN, self.y - 1.5 * mm)
-        if total is not None:
-            self.room(ROW + 2 * mm)
-            self.y -= ROW + 1 * mm
-            self.cells(columns, total, FONT_BOLD)
-        self.y -= 3 * mm
-
-    def table_head(self, columns: Sequence[Column]) -> None:
-        self.y -= ROW
-        self.canvas.setFillColor(MUTED)
-        self.cells(columns, [capfirst(c.label) for c in columns], FONT_BOLD, size=7.5)
-        self.canvas.setStrokeColor(colors.black)
-        self.canvas.setLineWidth(0.6)
-        self.canvas.line(MARGIN, self.y - 1.5 * mm, PAGE_WIDTH - MARGIN, self.y - 1.5 * mm)
-        self.canvas.setFillColor(colors.black)
-
-    def cells(self, columns: Sequence[Column], values: Sequence[str], font, size=8.5) -> None:
-        x = MARGIN
-        for column, value in zip(columns, values, strict=True):
-            width = column.width * CONTENT_WIDTH
-            text, fitted = fit_text(value, font, size, width - 2 * mm, 6)
-            self.canvas.setFont(font, fitted)
-            if column.right:
-                self.canvas.drawRightString(x + width - 1 * mm, self.y, text)
-            else:
-                self.canvas.drawString(x, self.y, text)
-            x += width
 
 
 def statement_title(statement: Statement) -> str:

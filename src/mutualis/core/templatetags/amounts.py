@@ -1,9 +1,9 @@
-"""`{{ amount|money:currency }}`: an amount as people read it ("12 500 FCFA"), loaded in every
-template (settings.TEMPLATES builtins)."""
+"""`{{ amount|money:currency }}` and `{{ basis_points|rate }}`: amounts and rates as people read
+them ("12 500 FCFA", "87,5 %"), loaded in every template (settings.TEMPLATES builtins)."""
 
 from django import template
 
-from mutualis.core.amounts import format_amount
+from mutualis.core.amounts import format_amount, format_rate
 
 register = template.Library()
 
@@ -13,3 +13,10 @@ def money(amount, currency=""):
     if amount is None or amount == "":
         return ""
     return format_amount(amount, currency or "")
+
+
+@register.filter
+def rate(basis_points):
+    if basis_points is None or basis_points == "":
+        return ""
+    return format_rate(basis_points)

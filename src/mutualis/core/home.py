@@ -1,0 +1,56 @@
+"""A user's home: the work waiting for them and the figures of their day (issue 12), made of
+panels that each app declares for the roles it serves, in `<app>/home.py`:
+
+    PANELS = [Panel("contributions/home/arrears.html", arrears, {Role.MUTUAL_MANAGER})]
+
+`read(request, today)` returns the panel's context, or None when it has nothing to say to this
+user. Panels are drawn by `order`, then in the order of INSTALLED_APPS; core discovers them as
+it discovers menus, so that federation's home view never imports the apps above it.
+
+A union's home sets its mutuals side by side; each app adds its columns in the same way, with
+`MUTUAL_FIGURES = [Figure(...)]`: `read(mutual_ids, today)` returns each mutual's value.
+"""
+
+import datetime
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from functools import cache
+
+from django.http import HttpRequest
+from django.utils.functional import Promise
+
+from mutualis.core.declarations import declared_by_apps
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    read: Callable[[HttpRequest, datetime.date], dict | None]
+    roles: Collection[str]
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One column of the table of a union's mutuals; `kind` says how to show a value
+    ("count", "rate" in basis points, "amount" in the mutual's currency)."""
+
+    key: str
+    label: str | Promise
+    read: Callable[[list[int], datetime.date], dict[int, int | None]]
+    kind: str = "count"
+
+
+@cache
+def panels() -> tuple[Panel, ...]:
+    return tuple(declared_by_apps("home", "PANELS"))
+
+
+@cache
+def mutual_figures() -> tuple[Figure, ...]:
+    return tuple(declared_by_apps("home", "MUTUAL_FIGURES"))
+
+
+def panels_for(user) -> list[Panel]:
+    found = [panel for panel in panels() if user.has_any_role(panel.roles)]
+    return sorted(found, key=lambda panel: panel.order)
