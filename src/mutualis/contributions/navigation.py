@@ -1,10 +1,20 @@
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.contributions.views import CASHIERS
-from mutualis.core.navigation import MenuItem
+from mutualis.core.navigation import Group, MenuItem
 from mutualis.federation.rules import Role
 
 MENU = [
-    MenuItem(label=_("Cash report"), url_name="cash_report", roles=CASHIERS | {Role.ACCOUNTANT}),
-    MenuItem(label=_("Third payers"), url_name="third_payers", roles=CASHIERS | {Role.ACCOUNTANT}),
+    MenuItem(
+        label=_("Cash report"),
+        url_name="cash_report",
+        roles=CASHIERS | {Role.ACCOUNTANT},
+        group=Group.CONTRIBUTIONS,
+    ),
+    MenuItem(
+        label=_("Third payers"),
+        url_name="third_payers",
+        roles=CASHIERS | {Role.ACCOUNTANT},
+        group=Group.CONTRIBUTIONS,
+    ),
 ]
