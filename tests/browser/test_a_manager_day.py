@@ -39,7 +39,9 @@ def test_an_officer_signs_in_switches_language_browses_the_tree_and_creates_a_mu
     expect(page.locator("h1")).to_contain_text("Welcome, Aminata")
 
     # open the federation tree and a union's members, loaded with htmx
-    page.get_by_role("navigation").get_by_role("link", name="Federation", exact=True).click()
+    menu = page.get_by_role("navigation", name="Main menu")
+    menu.locator("summary", has_text="Federation").click()  # the group's drop-down
+    menu.get_by_role("link", name="Federation", exact=True).click()
     expect(page.locator("h1")).to_have_text("Federation")
     branch = page.locator("li", has_text="Union départementale de Mbour").first
     branch.get_by_role("button", name="show members").click()

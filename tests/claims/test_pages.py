@@ -81,7 +81,7 @@ def test_a_typed_number_in_the_waiting_period_says_until_when(client, clerk, car
     client.force_login(clerk)
     page = check(client, care.moussa.member_number, care.post, "2025-02-01").content.decode()
     assert "verdict not-covered" in page
-    assert "2025-02-09" in page
+    assert "09/02/2025" in page  # as the page writes dates, not ISO
 
 
 def test_an_unknown_number_is_said_so(client, clerk, care):

@@ -27,6 +27,7 @@ from mutualis.contributions.rules import (
     household_of,
     household_status,
 )
+from mutualis.contributions.templatetags.coverage import reason
 from mutualis.core.money import BASIS_POINTS
 from mutualis.core.periods import PeriodUnit
 from tests.contributions import reference
@@ -737,6 +738,14 @@ def test_a_reason_reads_as_a_sentence_with_its_date():
             "in the waiting period until 2026-02-09"
         )
         assert str(Because(Reason.NO_PACKAGE)) == "no benefit package in force"
+
+
+def test_a_reason_on_a_page_writes_its_date_as_the_page_writes_dates():
+    for language in ("fr", "en"):
+        with translation.override(language):
+            text = reason(Because(Reason.WAITING_PERIOD, D(2026, 2, 9)))
+            assert "09/02/2026" in text
+            assert "2026-02-09" not in text
 
 
 # household_status

@@ -6,11 +6,15 @@ from mutualis.claims.views import (
     LETTER_ISSUERS,
     REVIEWERS,
 )
-from mutualis.core.navigation import MenuItem
+from mutualis.core.navigation import Group, MenuItem
 
 MENU = [
-    MenuItem(label=_("Eligibility"), url_name="eligibility", roles=ELIGIBILITY_CHECKERS),
-    MenuItem(label=_("Claims"), url_name="claim_list", roles=CLAIM_READERS),
-    MenuItem(label=_("Medical review"), url_name="review_queue", roles=REVIEWERS),
-    MenuItem(label=_("Guarantee letters"), url_name="letter_list", roles=LETTER_ISSUERS),
+    MenuItem(
+        label=_("Eligibility"), url_name="eligibility", roles=ELIGIBILITY_CHECKERS, group=Group.CARE
+    ),
+    MenuItem(label=_("Claims"), url_name="claim_list", roles=CLAIM_READERS, group=Group.CARE),
+    MenuItem(label=_("Medical review"), url_name="review_queue", roles=REVIEWERS, group=Group.CARE),
+    MenuItem(
+        label=_("Guarantee letters"), url_name="letter_list", roles=LETTER_ISSUERS, group=Group.CARE
+    ),
 ]

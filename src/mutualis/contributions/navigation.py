@@ -1,12 +1,29 @@
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.contributions.views import CASHIERS, LIST_READERS
-from mutualis.core.navigation import MenuItem
+from mutualis.core.navigation import Group, MenuItem
 from mutualis.federation.rules import Role
 
 MENU = [
-    MenuItem(label=_("Payments"), url_name="payment_list", roles=LIST_READERS),
-    MenuItem(label=_("Arrears"), url_name="arrears", roles=LIST_READERS),
-    MenuItem(label=_("Cash report"), url_name="cash_report", roles=CASHIERS | {Role.ACCOUNTANT}),
-    MenuItem(label=_("Third payers"), url_name="third_payers", roles=CASHIERS | {Role.ACCOUNTANT}),
+    MenuItem(
+        label=_("Payments"), url_name="payment_list", roles=LIST_READERS, group=Group.CONTRIBUTIONS
+    ),
+    MenuItem(
+        label=_("Households in arrears"),
+        url_name="arrears",
+        roles=LIST_READERS,
+        group=Group.CONTRIBUTIONS,
+    ),
+    MenuItem(
+        label=_("Cash report"),
+        url_name="cash_report",
+        roles=CASHIERS | {Role.ACCOUNTANT},
+        group=Group.CONTRIBUTIONS,
+    ),
+    MenuItem(
+        label=_("Third payers"),
+        url_name="third_payers",
+        roles=CASHIERS | {Role.ACCOUNTANT},
+        group=Group.CONTRIBUTIONS,
+    ),
 ]

@@ -41,7 +41,7 @@ mutual: they never hold up a member's cover.
 import datetime
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -380,8 +380,13 @@ class Because(NamedTuple):
     date: datetime.date | None = None
 
     def __str__(self) -> str:
+        return self.text(datetime.date.isoformat)
+
+    def text(self, write_date: Callable[[datetime.date], str]) -> str:
+        """The reason as a sentence, its date written by `write_date`: ISO in the API's and
+        FHIR's messages, the reader's own format on pages (the `reason` template filter)."""
         label = Reason(self.reason).label
-        return str(label) % {"date": self.date.isoformat() if self.date else ""}
+        return str(label) % {"date": write_date(self.date) if self.date else ""}
 
 
 class Coverage(NamedTuple):
