@@ -214,6 +214,11 @@ class LineReviewForm(forms.Form):
     )
     comment = CharField(label=_("comment"), required=False, max_length=500)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # the column's header, for a screen reader
+            field.widget.attrs.setdefault("aria-label", field.label)
+
 
 class ApprovalForm(forms.Form):
     claims = forms.ModelMultipleChoiceField(

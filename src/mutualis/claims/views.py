@@ -440,6 +440,12 @@ def claim_review(request, claim):
             "claim": claim,
             "rows": list(zip(lines, forms, strict=True)),
             "open_for_review": open_for_review,
+            "currency": claim.mutual.currency,
+            "waiting": (
+                queries.review_queue(request.user).exclude(pk=claim.pk).count()
+                if open_for_review
+                else 0
+            ),
         },
     )
 
