@@ -1,6 +1,6 @@
 from django import forms
-from django.http import QueryDict
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.choices import ServiceCategory
