@@ -114,6 +114,7 @@
 
   function close() {
     listbox.hidden = true;
+    listbox.textContent = "";
     shown = [];
     active = -1;
     if (owner) {
