@@ -23,7 +23,7 @@
   var shown = [];      // the items of the list open
   var active = -1;     // the item chosen by the arrow keys
   var owner = null;    // the code input the list belongs to
-  var pending = null;  // the request in flight, aborted by the next keystroke
+  var pending = {};    // the request in flight of each kind, aborted by the next of its kind
   var timer = null;
 
   function money(amount) {
@@ -47,10 +47,12 @@
   }
 
   function lookup(query, done) {
-    if (pending) pending.abort();
-    pending = new AbortController();
+    // a completion never aborts the check of a code left, nor the reverse
+    var kind = query.split("=")[0];
+    if (pending[kind]) pending[kind].abort();
+    pending[kind] = new AbortController();
     fetch(url + "?" + care() + "&" + query, {
-      signal: pending.signal,
+      signal: pending[kind].signal,
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     })
@@ -225,6 +227,7 @@
       }
     });
     code.addEventListener("blur", function () {
+      clearTimeout(timer);  // a completion asked after the clerk left would open for nothing
       if (owner === code) close();
     });
     code.addEventListener("change", function () { check(row); });
