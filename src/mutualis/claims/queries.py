@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from mutualis.benefits.choices import ServiceCategory
@@ -16,9 +16,10 @@ from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter
 from mutualis.contributions.queries import households_of
 from mutualis.contributions.rules import Coverage, coverage_at, coverage_by_service
 from mutualis.core.access import ancestor_paths, scoped
-from mutualis.federation.rules import Role
+from mutualis.federation.models import Organisation
+from mutualis.federation.rules import Kind, Role
 from mutualis.membership.models import Beneficiary
-from mutualis.providers.models import Provider
+from mutualis.providers.models import Agreement, AgreementVersion, Provider, Tariff
 
 
 def paid_in_year(beneficiary_id: int, year: int) -> dict[str, int]:
@@ -189,3 +190,95 @@ def claims_visible(user) -> QuerySet[Claim]:
 def review_queue(user) -> QuerySet[Claim]:
     """The claims waiting for the medical advisor, oldest first."""
     return claims_visible(user).filter(status=ClaimStatus.IN_REVIEW).order_by("submitted_on", "pk")
+
+
+@dataclass(frozen=True)
+class PricedItem:
+    """An act or medicine of a provider's price list: its agreed tariff."""
+
+    code: str
+    label: str
+    price: int
+
+
+@dataclass(frozen=True)
+class PriceList:
+    """What a provider may bill on a day of care, by code, and the currency it is paid in.
+    `items` holds every priced code when built with no `text`, else the first matches."""
+
+    items: dict[str, PricedItem]
+    currency: str
+
+    def get(self, code: str) -> PricedItem | None:
+        return self.items.get(code.strip().upper())
+
+
+def price_list(
+    provider: Provider,
+    day: datetime.date,
+    *,
+    mutual_path: str = "",
+    text: str = "",
+    limit: int | None = None,
+) -> PriceList:
+    """The acts and medicines priced by the provider's agreements in force on `day`, with their
+    agreed tariffs: what the claim form completes and checks a code against.
+
+    With the member's mutual known (`mutual_path`), the one agreement their claim falls under,
+    as claims.facts.AgreementBook chooses it (the mutual's own, else its nearest union's, else
+    another's: portability); without, every agreement in force, the best placed pricing a code
+    first. `text` keeps the codes that start with it and the labels that contain it. Three
+    queries whatever the size of the list."""
+    agreements = list(
+        Agreement.objects.filter(provider=provider, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .order_by("pk")
+        .values_list("pk", "party__path")
+    )
+    ancestors = ancestor_paths(mutual_path) if mutual_path else []
+
+    def rank(entry):
+        return -len(entry[1]) if entry[1] in ancestors else 0
+
+    agreements.sort(key=rank)
+    latest: dict[int, tuple[datetime.date, int]] = {}
+    for pk, agreement, valid_from in AgreementVersion.objects.filter(
+        agreement_id__in=[pk for pk, _path in agreements], valid_from__lte=day
+    ).values_list("pk", "agreement_id", "valid_from"):
+        if agreement not in latest or valid_from > latest[agreement][0]:
+            latest[agreement] = (valid_from, pk)
+    in_force = [(pk, path) for pk, path in agreements if pk in latest]
+    if mutual_path:
+        in_force = in_force[:1]  # the agreement that pays this member's claim
+    order = {latest[pk][1]: position for position, (pk, _path) in enumerate(in_force)}
+    tariffs = Tariff.objects.filter(version_id__in=list(order))
+    if text:
+        tariffs = tariffs.filter(
+            Q(item__code__istartswith=text.strip()) | Q(item__label__icontains=text.strip())
+        )
+    tariffs = tariffs.order_by("item__code", "version_id").values_list(
+        "version_id", "item__code", "item__label", "price"
+    )
+    if limit is not None:
+        tariffs = tariffs[: limit * max(len(order), 1)]
+    ranked = sorted(tariffs, key=lambda row: (row[1], order[row[0]]))
+    items: dict[str, PricedItem] = {}
+    for _version, code, label, price in ranked:
+        items.setdefault(code.upper(), PricedItem(code, label, price))
+    if limit is not None:
+        items = dict(list(items.items())[:limit])
+    return PriceList(items, currency_of(mutual_path or (in_force[0][1] if in_force else "")))
+
+
+def currency_of(path: str) -> str:
+    """The currency of the mutual at `path`, or of the first mutual under the union there."""
+    if not path:
+        return ""
+    return (
+        Organisation.objects.filter(path__startswith=path, kind=Kind.MUTUAL)
+        .exclude(currency="")
+        .order_by("path")
+        .values_list("currency", flat=True)
+        .first()
+        or ""
+    )

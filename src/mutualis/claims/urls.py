@@ -6,6 +6,7 @@ urlpatterns = [
     path("eligibility/", views.eligibility, name="eligibility"),
     path("claims/", views.claim_list, name="claim_list"),
     path("claims/new/", views.claim_create, name="claim_create"),
+    path("claims/new/items/", views.claim_items, name="claim_items"),
     path("claims/review/", views.review_queue, name="review_queue"),
     path("claims/upload/", views.claims_upload, name="claims_upload"),
     path("claims/upload/template.xlsx", views.claims_template, name="claims_template"),

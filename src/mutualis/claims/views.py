@@ -3,8 +3,9 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -19,13 +20,15 @@ from mutualis.claims.forms import (
     ClaimLineFormSet,
     ClaimsUploadForm,
     EligibilityForm,
+    ItemLookupForm,
     LetterForm,
     LineReviewForm,
+    with_another_line,
 )
 from mutualis.claims.letters import letter_pdf
 from mutualis.claims.models import Claim, GuaranteeLetter
 from mutualis.core.access import access, scoped
-from mutualis.core.amounts import format_amount
+from mutualis.core.amounts import currency_symbol, format_amount
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response
 from mutualis.core.signing import SCHEME, read_card
@@ -35,6 +38,8 @@ from mutualis.membership.imports import describe
 from mutualis.providers.models import Provider
 
 PAGE_SIZE = 50
+STAND_IN_LINE = services.LineInput("-", 1, 0)
+ITEMS_SHOWN = 12  # the completion of a code: a short list, the clerk types on to narrow it
 # Health data: those who care, pay, enter or control claims, and no one else.
 CLAIM_READERS = {
     Role.PROVIDER_CLERK,
@@ -99,12 +104,11 @@ def eligibility(request):
 def lines_of(formset) -> list[services.LineInput]:
     return [
         services.LineInput(
-            form.cleaned_data["item_code"].strip().upper(),
+            form.cleaned_data["item_code"],
             form.cleaned_data["quantity"],
             form.cleaned_data["unit_price"],
         )
-        for form in formset
-        if form.has_changed() and form.cleaned_data
+        for form in formset.filled()
     ]
 
 
@@ -114,8 +118,7 @@ def show_submission_errors(errors: dict[str, list[str]], form, formset) -> None:
     for key, texts in errors.items():
         if key.startswith("lines."):
             _lines, number, field = key.split(".")
-            filled = [line for line in formset if line.has_changed()]
-            filled[int(number)].add_error(field, texts)
+            formset.filled()[int(number)].add_error(field, texts)
         elif key == "lines":
             formset.forms[0].add_error(None, texts)
         else:
@@ -123,12 +126,31 @@ def show_submission_errors(errors: dict[str, list[str]], form, formset) -> None:
             form.add_error(name if name in form.fields else None, texts)
 
 
+def prices_for(user, care: dict, **search) -> queries.PriceList | None:
+    """The price list of the provider chosen, on the day of care (today until one is given),
+    for the member's agreement once their number is known; `search` as queries.price_list."""
+    provider = care.get("provider")
+    if provider is None:
+        return None
+    mutual_path = ""
+    if number := (care.get("member") or "").strip():
+        beneficiary, _problem = queries.beneficiary_numbered(user, number)
+        mutual_path = beneficiary.mutual.path if beneficiary is not None else ""
+    return queries.price_list(
+        provider, care.get("on") or timezone.localdate(), mutual_path=mutual_path, **search
+    )
+
+
 @access(roles=CLAIM_CLERKS, writes=True)
 @require_http_methods(["GET", "POST"])
 def claim_create(request):
+    """A clerk's claim: one row per line; the code is checked against the provider's price
+    list and an empty price is its tariff. Without JavaScript, "add a line" posts the form and
+    gets it back as typed with one more line (and without the lines ticked for removal)."""
     providers = queries.acting_providers(request.user)
+    posted = request.POST if request.method == "POST" else None
     form = ClaimForm(
-        request.POST or None,
+        posted,
         providers=providers,
         initial={
             "service_from": timezone.localdate(),
@@ -136,16 +158,41 @@ def claim_create(request):
             "member_number": request.GET.get("member", ""),
         },
     )
-    formset = ClaimLineFormSet(request.POST or None, prefix="lines")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    prices = None
+    if posted is not None:
+        form.is_valid()
         data = form.cleaned_data
+        prices = prices_for(
+            request.user,
+            {
+                "provider": data.get("provider"),
+                "on": data.get("service_from"),
+                "member": data.get("member_number"),
+            },
+        )
+    if posted is not None and "add_line" in posted:
+        # the values as typed, the lines checked against the price list (an unknown code is
+        # flagged at once), and the visit's fields without errors: nothing is submitted yet
+        form = ClaimForm(providers=providers, initial=posted.dict())
+        formset = ClaimLineFormSet(
+            with_another_line(posted, "lines"), prefix="lines", form_kwargs={"prices": prices}
+        )
+        formset.is_valid()
+        formset.forms[-1].fields["item_code"].widget.attrs["autofocus"] = True
+        return render_claim_form(request, form, formset, prices)
+    formset = ClaimLineFormSet(posted, prefix="lines", form_kwargs={"prices": prices})
+    if posted is not None and form.is_valid():
+        data = form.cleaned_data
+        lines_valid = formset.is_valid()
         claim = services.ClaimInput(
             member_number=data["member_number"].strip().upper(),
             provider_code=data["provider"].code,
             provider_reference=data["provider_reference"],
             service_from=data["service_from"],
             service_to=data["service_to"],
-            lines=tuple(lines_of(formset)),
+            # with lines in error, the visit is still checked (every error shows at once),
+            # and a stand-in line keeps the service from stopping at "no line"
+            lines=tuple(lines_of(formset)) if lines_valid else (STAND_IN_LINE,),
             visit_type=data["visit_type"],
             diagnosis=data["diagnosis"].strip().upper(),
             letter_number=data["letter_number"],
@@ -155,6 +202,7 @@ def claim_create(request):
             channel=Channel.CLERK,
             actor=request.user,
             scope_prefix=queries.member_lookup_prefix(request.user),
+            check_only=not lines_valid,
         )
         if submission.saved:
             (saved,) = submission.claims
@@ -167,8 +215,69 @@ def claim_create(request):
                 },
             )
             return redirect("claim_detail", pk=saved.pk)
-        show_submission_errors(submission.errors[0], form, formset)
-    return render(request, "claims/claim_form.html", {"form": form, "formset": formset})
+        errors = submission.errors.get(0, {})
+        if not lines_valid:
+            errors = {key: texts for key, texts in errors.items() if not key.startswith("lines")}
+        show_submission_errors(errors, form, formset)
+    return render_claim_form(request, form, formset, prices)
+
+
+def render_claim_form(request, form, formset, prices):
+    if formset.is_bound:
+        formset.is_valid()  # the lines' checks and amounts, also when the visit's fields fail
+    currency = prices.currency if prices and prices.currency else ""
+    if not currency:
+        currency = queries.currency_of(request.user.organisation.path)
+    return render(
+        request,
+        "claims/claim_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "currency": currency,
+            "currency_symbol": currency_symbol(currency),
+            "separator": formats.get_format("THOUSAND_SEPARATOR"),
+            "total": formset.total(),
+        },
+    )
+
+
+@access(roles=CLAIM_CLERKS)
+def claim_items(request):
+    """The acts and medicines of a provider's price list whose code starts with the text typed
+    or whose label contains it, with their agreed tariffs (JSON): the completion of the claim
+    form's codes. `code` asks for one code exactly. Only for a provider the user enters claims
+    for: any other answers 404."""
+    if not request.GET.get("provider"):
+        return JsonResponse({"items": []})
+    form = ItemLookupForm(request.GET, providers=queries.acting_providers(request.user))
+    if not form.is_valid():
+        if "provider" in form.errors:
+            raise Http404
+        return JsonResponse({"errors": form.errors}, status=400)
+    data = form.cleaned_data
+    code = data["code"].strip().upper()
+    if code:
+        prices = prices_for(request.user, data, text=code)
+        found = [prices.get(code)] if prices.get(code) else []
+    elif text := data["q"].strip():
+        prices = prices_for(request.user, data, text=text, limit=ITEMS_SHOWN)
+        found = list(prices.items.values())
+    else:
+        prices, found = None, []
+    return JsonResponse(
+        {
+            "items": [
+                {
+                    "code": item.code,
+                    "label": item.label,
+                    "price": item.price,
+                    "price_text": format_amount(item.price, prices.currency),
+                }
+                for item in found
+            ]
+        }
+    )
 
 
 @access(roles=CLAIM_CLERKS, writes=True)
@@ -323,8 +432,7 @@ def claim_review(request, claim):
                 _lines, index, field = key.split(".")
                 forms[int(index)].add_error(field, texts)
         else:
-            messages.success(request, _("Review recorded: the claim is decided."))
-            return redirect("claim_detail", pk=claim.pk)
+            return after_review(request, claim)
     return render(
         request,
         "claims/claim_review.html",
@@ -332,8 +440,33 @@ def claim_review(request, claim):
             "claim": claim,
             "rows": list(zip(lines, forms, strict=True)),
             "open_for_review": open_for_review,
+            "currency": claim.mutual.currency,
+            "waiting": (
+                queries.review_queue(request.user).exclude(pk=claim.pk).count()
+                if open_for_review
+                else 0
+            ),
         },
     )
+
+
+def after_review(request, claim: Claim):
+    """Straight on to the oldest claim still waiting that the advisor may review, or back to
+    the queue when none is left: an advisor reviews claims one after the other."""
+    following = queries.review_queue(request.user).exclude(pk=claim.pk).first()
+    if following is None:
+        messages.success(
+            request,
+            _("Review of %(reference)s recorded. No claim is left to review.")
+            % {"reference": claim.provider_reference},
+        )
+        return redirect("review_queue")
+    messages.success(
+        request,
+        _("Review of %(reference)s recorded. Next claim to review: %(next)s.")
+        % {"reference": claim.provider_reference, "next": following.provider_reference},
+    )
+    return redirect("claim_review", pk=following.pk)
 
 
 @access(roles=CLAIM_READERS | LETTER_ISSUERS)
