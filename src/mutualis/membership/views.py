@@ -119,7 +119,7 @@ def household_create(request):
                 attach_errors(form, error)
         else:
             messages.success(
-                request, _("Household %(number)s enrolled.") % {"number": household.number}
+                request, _("Household enrolled: %(household)s.") % {"household": household}
             )
             return redirect("household_detail", pk=household.pk)
     return render(
@@ -270,7 +270,7 @@ def household_resign(request, household):
         "membership/simple_form.html",
         {
             "form": form,
-            "title": _("Resignation of household %(number)s") % {"number": household.number},
+            "title": _("Resignation: %(household)s") % {"household": household},
             "back": household,
         },
     )
