@@ -42,6 +42,8 @@ class Sequence(models.Model):
 
 class Household(models.Model):
     SCOPE_PATH = "mutual__path"
+    # named by its head (core.history reads many names at once)
+    LABEL_PREFETCH = ("beneficiaries",)
 
     uid = uid_field()
     mutual = models.ForeignKey(

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods
 from mutualis.benefits.queries import packages_visible
 from mutualis.contributions.queries import household_overview
 from mutualis.core.access import access, scoped
-from mutualis.core.audit import audit_trail_rows
 from mutualis.core.forms import attach_errors
+from mutualis.core.history import history
 from mutualis.core.http import pdf_response, xlsx_response
 from mutualis.core.spreadsheets import too_large
 from mutualis.federation.models import Organisation
@@ -283,7 +283,11 @@ def household_history(request, household):
         "core/audit_trail.html",
         {
             "object": household,
-            "rows": audit_trail_rows(household),
+            "entries": history(
+                household,
+                related=household.beneficiaries.all(),
+                currency=household.mutual.currency,
+            ),
             "back_url_name": "household_detail",
         },
     )
