@@ -17,6 +17,7 @@ from mutualis.contributions.rules import (
     allocate_member_payment,
     allocate_payer_payment,
 )
+from mutualis.core.amounts import format_amount
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
@@ -193,7 +194,7 @@ def payment_record(
                     "The household owes %(most)s in all, up to a year ahead: the payment cannot be "
                     "larger."
                 )
-                % {"most": error.most}
+                % {"most": format_amount(error.most, household.mutual.currency)}
             }
         ) from None
     payment = Payment(
@@ -275,7 +276,7 @@ def payer_payment_record(
                     "%(payer)s owes %(most)s for these households and periods: the payment "
                     "cannot be larger."
                 )
-                % {"payer": payer.name, "most": error.most}
+                % {"payer": payer.name, "most": format_amount(error.most, mutual.currency)}
             }
         ) from None
     payment = Payment(
