@@ -22,6 +22,7 @@ from mutualis.benefits.models import BenefitPackage, Payer
 from mutualis.core.access import access, ancestor_paths, scoped
 from mutualis.core.forms import attach_errors
 from mutualis.federation.models import Organisation
+from mutualis.federation.queries import currency_of
 from mutualis.federation.rules import PACKAGE_EDITORS, UNIONS, Kind, is_within
 
 
@@ -58,6 +59,7 @@ def package_detail(request, package):
         {
             "package": package,
             "versions": versions,
+            "currency": currency_of(package.owner),
             "can_edit": can_change(request.user, package),
         },
     )

@@ -23,6 +23,7 @@ from mutualis.claims.models import Claim
 from mutualis.claims.queries import member_lookup_prefix
 from mutualis.claims.services import ClaimInput, LineInput, claims_submit
 from mutualis.core.spreadsheets import data_row, saved
+from mutualis.federation.models import Organisation
 from mutualis.federation.rules import CLAIM_CLERKS
 from mutualis.federation.services import require_role
 from mutualis.membership.imports import Column, Problem, cell_date, cell_text, text_problem
@@ -110,6 +111,7 @@ class ClaimsImportReport:
     asked: int = 0
     mutual_share: int = 0
     in_review: int = 0
+    currency: str = ""  # of the mutuals whose claims were saved, when they share one
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     saved: bool = False
@@ -261,6 +263,12 @@ def claims_import(
         report.asked = sum(claim.asked for claim in saved)
         report.mutual_share = sum(claim.mutual_share for claim in saved)
         report.in_review = sum(claim.status == "in_review" for claim in saved)
+        currencies = set(
+            Organisation.objects.filter(pk__in={claim.mutual_id for claim in saved})
+            .values_list("currency", flat=True)
+            .distinct()
+        )
+        report.currency = currencies.pop() if len(currencies) == 1 else ""
         return report
 
 

@@ -36,6 +36,7 @@ from mutualis.contributions.rules import (
 from mutualis.core.periods import in_force
 from mutualis.core.sql import rows_in, table
 from mutualis.membership.models import Beneficiary, Household
+from mutualis.membership.queries import with_heads
 
 # Members may pay ahead: up to the end of the period that starts a year after the payment.
 ADVANCE_DAYS = 366
@@ -265,7 +266,8 @@ def cash_report(mutual, day: datetime.date, cashier=None) -> dict:
     """A cashier's day: every payment and reversal received that day, totals by method."""
     payments = (
         Payment.objects.filter(mutual=mutual, received_on=day)
-        .select_related("household", "payer", "recorded_by", "reverses")
+        .select_related("mutual", "household", "payer", "recorded_by", "reverses")
+        .prefetch_related(with_heads("household__beneficiaries"))
         .order_by("recorded_at", "pk")
     )
     if cashier is not None:

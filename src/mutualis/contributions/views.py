@@ -37,6 +37,7 @@ from mutualis.federation.rules import (
 )
 from mutualis.membership.exports import contributions_xlsx
 from mutualis.membership.models import Household
+from mutualis.membership.queries import with_heads
 from mutualis.membership.views import REGISTER_READERS
 
 CASHIERS = PAYMENT_RECORDERS
@@ -86,9 +87,9 @@ def payment_detail(request, payment):
         "contributions/payment_detail.html",
         {
             "payment": payment,
-            "allocations": payment.allocations.select_related("household", "payer").order_by(
-                "period_start", "pk"
-            ),
+            "allocations": payment.allocations.select_related("household", "payer")
+            .prefetch_related(with_heads("household__beneficiaries"))
+            .order_by("period_start", "pk"),
             "can_reverse": (
                 request.user.has_any_role(REVERSERS)
                 and payment.reverses_id is None

@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
@@ -84,39 +83,3 @@ def audit_trail(obj: models.Model) -> models.QuerySet[AuditEntry]:
 
 # Names the services record in the trail that are not fields of the model.
 RECORDED_NAMES = {"roles": _("roles"), "on": _("effective date"), "backdated": _("back-dated")}
-
-
-def audit_trail_rows(obj) -> list[tuple[AuditEntry, list[tuple[str, object, object]]]]:
-    """The audit trail of an object, newest first, each entry with its changes as
-    (field label, before, after) and foreign keys shown by the name of the row they point to."""
-    entries = list(audit_trail(obj))
-    model = type(obj)
-    related: dict[str, type] = {
-        f.name: f.related_model for f in model._meta.concrete_fields if f.is_relation
-    }
-    wanted: dict[type, set] = {}
-    for entry in entries:
-        for name, values in entry.changes.items():
-            if name in related:
-                wanted.setdefault(related[name], set()).update(v for v in values if v)
-    names = {
-        target: {o.pk: str(o) for o in target._default_manager.filter(pk__in=pks)}
-        for target, pks in wanted.items()
-    }
-
-    def label(name: str) -> str:
-        try:
-            return str(model._meta.get_field(name).verbose_name)
-        except FieldDoesNotExist:  # a recorded name that is not a field, such as "roles"
-            return str(RECORDED_NAMES.get(name, name))
-
-    rows = []
-    for entry in entries:
-        changes = []
-        for name, (before, after) in sorted(entry.changes.items()):
-            if name in related:
-                before = names[related[name]].get(before, before) if before else before
-                after = names[related[name]].get(after, after) if after else after
-            changes.append((label(name), before, after))
-        rows.append((entry, changes))
-    return rows

@@ -7,6 +7,15 @@ from mutualis.federation.models import Affiliation, Organisation, User
 from mutualis.federation.rules import UNIONS, Kind
 
 
+def currency_of(organisation: Organisation) -> str:
+    """The currency amounts of an organisation are in: a mutual's own; a union's, that of its
+    mutuals (a union stays within one monetary zone)."""
+    if organisation.currency:
+        return organisation.currency
+    below = Organisation.objects.filter(path__startswith=organisation.path, kind=Kind.MUTUAL)
+    return below.exclude(currency="").values_list("currency", flat=True).first() or ""
+
+
 def organisations_visible(user) -> QuerySet[Organisation]:
     return scoped(Organisation.objects.select_related("parent", "location"), user)
 

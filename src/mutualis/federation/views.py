@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mutualis.core.access import access
-from mutualis.core.audit import audit_trail_rows
 from mutualis.core.forms import attach_errors
+from mutualis.core.history import history
 from mutualis.core.home import panels_for
 from mutualis.federation import queries, services
 from mutualis.federation.forms import (
@@ -26,6 +26,7 @@ from mutualis.federation.rules import (
     ORGANISATION_EDITORS,
     USER_ADMINISTRATORS,
     Kind,
+    Role,
 )
 
 PAGE_SIZE = 50
@@ -232,7 +233,7 @@ def organisation_history(request, organisation):
         "core/audit_trail.html",
         {
             "object": organisation,
-            "rows": audit_trail_rows(organisation),
+            "entries": history(organisation, currency=organisation.currency),
             "back_url_name": "organisation_detail",
         },
     )
@@ -325,7 +326,7 @@ def user_history(request, user):
         "core/audit_trail.html",
         {
             "object": user,
-            "rows": audit_trail_rows(user),
+            "entries": history(user, choices={"roles": dict(Role.choices)}),
             "back_url_name": "user_detail",
         },
     )

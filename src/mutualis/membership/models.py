@@ -6,12 +6,15 @@ mutual all rest on it.
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.choices import Category, Relationship
 from mutualis.benefits.models import BenefitPackage
 from mutualis.core.ids import uid_field
 from mutualis.federation.models import Location, Organisation
+from mutualis.membership.rules import age_label, age_on, beneficiary_label, household_label
 
 
 class Sex(models.TextChoices):
@@ -39,6 +42,8 @@ class Sequence(models.Model):
 
 class Household(models.Model):
     SCOPE_PATH = "mutual__path"
+    # named by its head (core.history reads many names at once)
+    LABEL_PREFETCH = ("beneficiaries",)
 
     uid = uid_field()
     mutual = models.ForeignKey(
@@ -91,7 +96,21 @@ class Household(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{_('Household')} {self.number}"
+        head = self.head
+        return household_label(head.full_name if head else "", self.number)
+
+    @cached_property
+    def head(self) -> "Beneficiary | None":
+        """The head of household. Lists load it for all their households at once
+        (membership.queries.with_heads, or the beneficiaries prefetched); else one query."""
+        if hasattr(self, "heads"):
+            return self.heads[0] if self.heads else None
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("beneficiaries")
+        if prefetched is not None:
+            return next((person for person in prefetched if person.is_head), None)
+        if self.pk is None:
+            return None
+        return self.beneficiaries.filter(relationship=Relationship.HEAD).first()
 
 
 class Beneficiary(models.Model):
@@ -152,7 +171,20 @@ class Beneficiary(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return beneficiary_label(self.full_name, self.member_number, self.age)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def age(self) -> int | None:
+        """In whole years, today."""
+        return age_on(self.birth_date, timezone.localdate()) if self.birth_date else None
+
+    @property
+    def age_label(self) -> str:
+        return age_label(self.age) if self.age is not None else ""
 
     @property
     def is_head(self) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mutualis.benefits.choices import Category, Relationship
 from mutualis.core.bounds import check_birth_date
@@ -79,6 +80,25 @@ def birthday(birth_date: datetime.date, years: int) -> datetime.date:
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
     years = day.year - birth_date.year
     return years - 1 if birthday(birth_date, years) > day else years
+
+
+# How people are named on every page and paper (issue 12 part 4): a household by its head and
+# its number, a beneficiary by name, member number and age, never by a bare number.
+def household_label(head_name: str, number: int) -> str:
+    """ "Aminata Diop · n° 31"; "n° 31" alone while the household has no head yet."""
+    if not head_name.strip():
+        return _("no. %(number)s") % {"number": number}
+    return _("%(name)s · no. %(number)s") % {"name": head_name.strip(), "number": number}
+
+
+def age_label(years: int) -> str:
+    return ngettext("%(years)d year", "%(years)d years", years) % {"years": years}
+
+
+def beneficiary_label(name: str, member_number: str, age: int | None) -> str:
+    """ "Awa Ndiaye · 0031-02 · 7 ans"."""
+    years = age_label(age) if age is not None else ""
+    return " · ".join(part for part in (name.strip(), member_number, years) if part)
 
 
 def default_category(birth_date: datetime.date, day: datetime.date) -> str:

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods
 from mutualis.benefits.queries import packages_visible
 from mutualis.contributions.queries import household_overview
 from mutualis.core.access import access, scoped
-from mutualis.core.audit import audit_trail_rows
 from mutualis.core.forms import attach_errors
+from mutualis.core.history import history
 from mutualis.core.http import pdf_response, xlsx_response
 from mutualis.core.spreadsheets import too_large
 from mutualis.federation.models import Organisation
@@ -119,7 +119,7 @@ def household_create(request):
                 attach_errors(form, error)
         else:
             messages.success(
-                request, _("Household %(number)s enrolled.") % {"number": household.number}
+                request, _("Household enrolled: %(household)s.") % {"household": household}
             )
             return redirect("household_detail", pk=household.pk)
     return render(
@@ -270,7 +270,7 @@ def household_resign(request, household):
         "membership/simple_form.html",
         {
             "form": form,
-            "title": _("Resignation of household %(number)s") % {"number": household.number},
+            "title": _("Resignation: %(household)s") % {"household": household},
             "back": household,
         },
     )
@@ -283,7 +283,11 @@ def household_history(request, household):
         "core/audit_trail.html",
         {
             "object": household,
-            "rows": audit_trail_rows(household),
+            "entries": history(
+                household,
+                related=household.beneficiaries.all(),
+                currency=household.mutual.currency,
+            ),
             "back_url_name": "household_detail",
         },
     )

@@ -14,6 +14,7 @@ from mutualis.core.forms import attach_errors
 from mutualis.core.http import xlsx_response
 from mutualis.core.spreadsheets import too_large
 from mutualis.federation.models import Organisation
+from mutualis.federation.queries import currency_of
 from mutualis.federation.rules import (
     AGREEMENT_EDITORS,
     ITEM_EDITORS,
@@ -275,6 +276,7 @@ def agreement_detail(request, agreement):
             "versions": versions,
             "shown": shown,
             "tariffs": tariffs,
+            "currency": currency_of(agreement.party),
             "services_covered": services_covered,
             "can_edit": may_change(request.user, AGREEMENT_EDITORS, agreement.party),
         },

@@ -147,6 +147,7 @@ class ProviderBalance:
     oldest_unpaid_due_on: datetime.date | None
     days_late: int  # of the oldest unpaid statement, today
     promptness: Promptness
+    currency: str = ""  # of its statements, else of the payer
 
     @property
     def outstanding(self) -> int:
@@ -171,8 +172,18 @@ def provider_balances(
         statements_visible(user)
         .filter(cancelled_on__isnull=True)
         .order_by("due_on", "pk")
-        .only("pk", "mutual_id", "provider_id", "total", "issued_on", "due_on", "cancelled_on")
+        .only(
+            "pk",
+            "mutual_id",
+            "provider_id",
+            "total",
+            "issued_on",
+            "due_on",
+            "cancelled_on",
+            "currency",
+        )
     )
+    currencies = {(s.mutual_id, s.provider_id): s.currency for s in statements}
     standings = standings_of(statements, today)
     grouped: dict[tuple[int, int], list[Standing]] = defaultdict(list)
     for statement in statements:
@@ -199,6 +210,7 @@ def provider_balances(
                 oldest_unpaid_due_on=unpaid[0].due_on if unpaid else None,
                 days_late=max((s.days_late for s in unpaid), default=0),
                 promptness=promptness(found, today),
+                currency=currencies.get((payer_id, provider_id), payers[payer_id].currency),
             )
         )
     rows.sort(key=BALANCE_ORDERS.get(order, BALANCE_ORDERS["delay"]))
