@@ -12,7 +12,7 @@ from mutualis.contributions.services import (
     payment_record,
     payment_reverse,
 )
-from mutualis.core.amounts import format_amount
+from mutualis.core.formats import format_amount
 from mutualis.core.pdf import extract_text, page_count
 
 D = datetime.date

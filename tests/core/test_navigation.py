@@ -23,7 +23,12 @@ def test_a_cashier_sees_the_groups_of_their_pages_in_the_menu_s_order(cast):
     assert Group.CONTRIBUTIONS in groups
     assert groups == sorted(groups, key=list(Group).index)
     contributions = next(group for group in menu.groups if group.key == Group.CONTRIBUTIONS)
-    assert [item.url_name for item in contributions.items] == ["cash_report", "third_payers"]
+    assert [item.url_name for item in contributions.items] == [
+        "payment_list",
+        "arrears",
+        "cash_report",
+        "third_payers",
+    ]
     assert all(item.url_name != "user_list" for group in menu.groups for item in group.items)
 
 

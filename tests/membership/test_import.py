@@ -536,7 +536,7 @@ def test_no_one_joins_a_household_that_resigned(federation, cmu_package):
 
     report = imported(federation, xlsx([*GOOD, newborn]), language="en")
 
-    assert report.errors == [Problem(7, "ref_menage", "The household resigned on 2025-05-01.")]
+    assert report.errors == [Problem(7, "ref_menage", "The household resigned on 01/05/2025.")]
     assert not Beneficiary.objects.filter(first_name="Rama").exists()
 
 

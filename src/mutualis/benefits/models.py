@@ -18,6 +18,7 @@ from mutualis.benefits.choices import (
     PeriodAnchor,
     ServiceCategory,
 )
+from mutualis.core.formats import format_date
 from mutualis.core.ids import new_uid, uid_field
 from mutualis.core.money import BASIS_POINTS
 from mutualis.core.periods import PeriodUnit
@@ -170,7 +171,7 @@ class PackageVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.package} ({self.valid_from})"
+        return f"{self.package} ({format_date(self.valid_from)})"
 
 
 class CategoryContribution(models.Model):

@@ -21,6 +21,7 @@ from mutualis.benefits.models import (
 )
 from mutualis.core.access import ancestor_paths
 from mutualis.core.audit import audit_created
+from mutualis.core.formats import format_date
 from mutualis.core.ids import new_uid
 from mutualis.core.money import BASIS_POINTS
 from mutualis.federation.models import Organisation
@@ -108,7 +109,7 @@ def package_version_add(
         if valid_from <= latest.valid_from:
             errors.setdefault("valid_from", []).append(
                 _("A new version must start after the current one (%(date)s).")
-                % {"date": latest.valid_from.isoformat()}
+                % {"date": format_date(latest.valid_from)}
             )
         elif valid_from < timezone.localdate() and not allow_past:
             errors.setdefault("valid_from", []).append(

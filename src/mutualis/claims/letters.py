@@ -11,13 +11,12 @@ from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 
 from mutualis.claims.models import GuaranteeLetter
-from mutualis.core.amounts import format_amount
+from mutualis.core.formats import format_amount, format_date
 from mutualis.core.pdf import (
     FONT,
     FONT_BOLD,
     MUTED,
     fit_text,
-    format_date,
     letterhead,
     new_canvas,
     pdf_text,

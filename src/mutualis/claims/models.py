@@ -17,6 +17,7 @@ from django.utils.translation import pgettext
 
 from mutualis.benefits.choices import ServiceCategory
 from mutualis.claims.choices import Channel, ClaimStatus, Outcome, ReviewReason, VisitType, labels
+from mutualis.core.formats import format_date
 from mutualis.core.ids import uid_field
 from mutualis.core.money import BASIS_POINTS
 from mutualis.federation.models import Organisation
@@ -182,7 +183,7 @@ class Claim(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.provider_reference} ({self.service_from})"
+        return f"{self.provider_reference} ({format_date(self.service_from)})"
 
     @property
     def review_labels(self) -> list[str]:

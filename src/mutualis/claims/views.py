@@ -28,7 +28,7 @@ from mutualis.claims.forms import (
 from mutualis.claims.letters import letter_pdf
 from mutualis.claims.models import Claim, GuaranteeLetter
 from mutualis.core.access import access, scoped
-from mutualis.core.amounts import currency_symbol, format_amount
+from mutualis.core.formats import currency_symbol, format_amount
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response
 from mutualis.core.signing import SCHEME, read_card

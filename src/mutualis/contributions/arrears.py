@@ -14,8 +14,13 @@ from reportlab.lib.pagesizes import A4
 
 from mutualis.benefits.choices import Relationship
 from mutualis.contributions.standing import Standings
-from mutualis.core.amounts import format_amount
-from mutualis.core.pdf import Column, Page, format_date, long_date, new_canvas, number
+from mutualis.core.formats import format_amount, format_date, long_date
+from mutualis.core.pdf import (
+    Column,
+    Page,
+    new_canvas,
+    number,
+)
 from mutualis.core.spreadsheets import saved, write_sheet
 from mutualis.federation.models import Organisation
 from mutualis.membership.models import Beneficiary, Household

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.models import Payer
+from mutualis.core.formats import format_amount, format_date
 from mutualis.core.ids import uid_field
 from mutualis.federation.models import Organisation
 from mutualis.membership.models import Household
@@ -163,7 +164,8 @@ class Allocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.period_start or ''}: {self.amount}"
+        period = format_date(self.period_start) if self.period_start else ""
+        return f"{self.get_kind_display()} {period}: {format_amount(self.amount)}"
 
 
 class Standing(models.Model):

@@ -22,14 +22,13 @@ from reportlab.lib.units import mm
 from mutualis.benefits.models import BenefitPackage
 from mutualis.benefits.queries import package_rules
 from mutualis.contributions.models import Allocation, AllocationKind, Method, Payment
-from mutualis.core.amounts import format_amount
+from mutualis.core.formats import format_amount, format_date
 from mutualis.core.pdf import (
     FONT,
     FONT_BOLD,
     MUTED,
     RULE,
     fit_text,
-    format_date,
     letterhead,
     new_canvas,
     pdf_text,

@@ -18,8 +18,8 @@ from mutualis.contributions.rules import (
     allocate_member_payment,
     allocate_payer_payment,
 )
-from mutualis.core.amounts import format_amount
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.formats import format_amount, format_date
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import (
@@ -176,7 +176,7 @@ def payment_record(
         raise ValidationError(
             {
                 "household": _("The household resigned on %(date)s.")
-                % {"date": household.resigned_on.isoformat()}
+                % {"date": format_date(household.resigned_on)}
             }
         )
     account = household_account(

@@ -22,8 +22,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from mutualis.core.formats import format_date
 
 # 10^12 of the smallest unit (a thousand billion francs CFA): far above any real amount, and
 # 10^6 of them add up to 10^18, below the 9.2 × 10^18 of a 64-bit integer.
@@ -54,7 +55,7 @@ def check_birth_date(value: datetime.date, today: datetime.date | None = None) -
     if value < earliest_birth():
         raise ValidationError(
             _("The date of birth cannot be before %(date)s.")
-            % {"date": date_format(earliest_birth(), "SHORT_DATE_FORMAT")},
+            % {"date": format_date(earliest_birth())},
             code="too_early",
         )
     if value > today:
@@ -75,8 +76,8 @@ def check_query_date(value: datetime.date, today: datetime.date | None = None) -
         raise ValidationError(
             _("A date lies between %(earliest)s and %(latest)s.")
             % {
-                "earliest": date_format(earliest, "SHORT_DATE_FORMAT"),
-                "latest": date_format(latest, "SHORT_DATE_FORMAT"),
+                "earliest": format_date(earliest),
+                "latest": format_date(latest),
             },
             code="out_of_window",
         )

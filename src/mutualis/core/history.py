@@ -23,8 +23,8 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 
-from mutualis.core.amounts import format_amount
 from mutualis.core.audit import HIDDEN_FIELDS, HIDDEN_VALUE, RECORDED_NAMES
+from mutualis.core.formats import format_amount
 from mutualis.core.models import AuditEntry
 
 # Kept for the machines (exchange, search, tree walks), meaningless to a reader.
@@ -150,10 +150,14 @@ def when(at: datetime.datetime) -> dict[str, str]:
 
 def creation_sentence(model_label: str, actor: str, subject: str, moment: dict) -> str:
     words = {"actor": actor, "subject": subject, **moment}
+    if model_label == "membership.beneficiary" or (
+        subject and model_label == "membership.household"
+    ):
+        return _("%(actor)s enrolled %(subject)s on %(date)s at %(time)s.") % words
     if model_label == "membership.household":
         return _("%(actor)s enrolled the household on %(date)s at %(time)s.") % words
-    if model_label == "membership.beneficiary":
-        return _("%(actor)s enrolled %(subject)s on %(date)s at %(time)s.") % words
+    if subject:
+        return _("%(actor)s created %(subject)s on %(date)s at %(time)s.") % words
     if model_label == "federation.user":
         return _("%(actor)s created the account on %(date)s at %(time)s.") % words
     if model_label == "federation.organisation":
@@ -257,6 +261,19 @@ def history(
         AuditEntry.objects.filter(wanted_entries).select_related("actor").order_by("-at", "-id")
     )
     model_of = {content_type.pk: model for model, content_type in types.items()}
+    return told(entries, model_of, subjects, choices=choices, currency=currency)
+
+
+def told(
+    entries: list[AuditEntry],
+    model_of: Mapping[int, type[models.Model]],
+    subjects: Mapping[tuple[type, Any], str],
+    *,
+    choices: Mapping[str, Mapping[str, str]] | None = None,
+    currency: str = "",
+) -> list[Told]:
+    """Entries in words, the rows their foreign keys point to read by name in one query per
+    model; `subjects` names the row of each entry (by model and id) where the sentence must."""
     wanted: dict[type, set] = defaultdict(set)
     for entry in entries:
         model = model_of[entry.content_type_id]
@@ -270,9 +287,30 @@ def history(
             entry,
             model_of[entry.content_type_id],
             names=names,
-            subject=subjects[(model_of[entry.content_type_id], entry.object_id)],
+            subject=subjects.get((model_of[entry.content_type_id], entry.object_id), ""),
             choices=choices,
             currency=currency,
         )
         for entry in entries
     ]
+
+
+def recent_changes(limit: int) -> list[Told]:
+    """The last changes of every kind of row, each naming its row as it is named today (as it
+    was, if it is gone)."""
+    entries = list(AuditEntry.objects.select_related("actor").order_by("-at", "-id")[:limit])
+    model_of = {
+        entry.content_type_id: ContentType.objects.get_for_id(entry.content_type_id).model_class()
+        for entry in entries
+    }
+    wanted: dict[type, set] = defaultdict(set)
+    for entry in entries:
+        wanted[model_of[entry.content_type_id]].add(entry.object_id)
+    names = names_of(wanted)
+    subjects = {
+        (model_of[entry.content_type_id], entry.object_id): names.get(
+            (model_of[entry.content_type_id], entry.object_id), entry.object_repr
+        )
+        for entry in entries
+    }
+    return told(entries, model_of, subjects)

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
-from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -26,7 +25,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from mutualis.core.amounts import format_amount
+from mutualis.core.formats import format_amount
 
 FONT = "Helvetica"
 FONT_BOLD = "Helvetica-Bold"
@@ -174,11 +173,6 @@ def letterhead(canvas, organisation, *, left: float, top: float, width: float) -
     return y - 2 * mm
 
 
-def format_date(day) -> str:
-    """A date in the short format of the active language (31/12/2025 in French)."""
-    return formats.date_format(day, "SHORT_DATE_FORMAT")
-
-
 # --- pages: a document drawn top down ----------------------------------------------------
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -191,10 +185,6 @@ ALERT = colors.HexColor("#b00020")
 def number(amount: int) -> str:
     """An amount without its currency (the document states the currency once)."""
     return format_amount(amount)
-
-
-def long_date(day) -> str:
-    return formats.date_format(day, "DATE_FORMAT")
 
 
 @dataclass(frozen=True)

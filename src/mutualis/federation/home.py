@@ -10,8 +10,8 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 
 from mutualis.core.access import scoped
+from mutualis.core.history import recent_changes
 from mutualis.core.home import Panel, mutual_figures
-from mutualis.core.models import AuditEntry
 from mutualis.federation import queries
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import UNIONS, Kind, Role
@@ -34,9 +34,7 @@ def administration(request, today: datetime.date) -> dict:
         "active_users": users.filter(is_active=True).count(),
         "inactive_users": users.filter(is_active=False).count(),
         "locked": locked,
-        "changes": AuditEntry.objects.select_related("actor", "content_type").order_by(
-            "-at", "-pk"
-        )[:RECENT_CHANGES],
+        "changes": recent_changes(RECENT_CHANGES),
     }
 
 

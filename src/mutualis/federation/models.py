@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.core.formats import format_date
 from mutualis.core.ids import uid_field
 from mutualis.federation.rules import Kind, Role
 
@@ -221,7 +222,8 @@ class Affiliation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.parent} ({self.start} – {self.end or '…'})"
+        end = format_date(self.end) if self.end else "…"
+        return f"{self.parent} ({format_date(self.start)} – {end})"
 
 
 class ScopedUserManager(UserManager):

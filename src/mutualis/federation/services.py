@@ -22,6 +22,7 @@ from mutualis.core.audit import (
     changes_between,
     snapshot,
 )
+from mutualis.core.formats import format_date
 from mutualis.core.models import AuditEntry
 from mutualis.federation.iso import is_currency_code
 from mutualis.federation.models import (
@@ -267,7 +268,7 @@ def organisation_move(
                         "The move cannot take effect before the current affiliation began "
                         "(%(date)s)."
                     )
-                    % {"date": current.start.isoformat()}
+                    % {"date": format_date(current.start)}
                 }
             )
         current.end = on

@@ -38,6 +38,7 @@ from mutualis.claims.facts import benefits_of
 from mutualis.claims.queries import member_lookup_prefix, paid_in_year
 from mutualis.contributions.queries import HouseholdState, households_of
 from mutualis.contributions.rules import Because, Coverage, coverage_at, coverage_by_service
+from mutualis.core.formats import format_date
 from mutualis.core.money import BASIS_POINTS
 from mutualis.core.periods import in_force
 from mutualis.interop import codes, inputs
@@ -342,16 +343,16 @@ def category_reasons(
 
 
 def disposition(coverage: Coverage, on: datetime.date) -> str:
-    day = formats.date_format(on, "SHORT_DATE_FORMAT")
+    day = format_date(on)
     if coverage.covered and coverage.grace_until is not None:
         return _("Covered on %(day)s, in the grace period until %(until)s.") % {
             "day": day,
-            "until": formats.date_format(coverage.grace_until, "SHORT_DATE_FORMAT"),
+            "until": format_date(coverage.grace_until),
         }
     if coverage.covered and coverage.covered_until is not None:
         return _("Covered on %(day)s, until %(until)s if nothing more is paid.") % {
             "day": day,
-            "until": formats.date_format(coverage.covered_until, "SHORT_DATE_FORMAT"),
+            "until": format_date(coverage.covered_until),
         }
     if coverage.covered:
         return _("Covered on %(day)s.") % {"day": day}

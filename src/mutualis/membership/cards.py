@@ -26,6 +26,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from mutualis.benefits.models import BenefitPackage
 from mutualis.benefits.queries import package_rules
+from mutualis.core.formats import format_date
 from mutualis.core.pdf import (
     BRAND,
     ELLIPSIS,
@@ -34,7 +35,6 @@ from mutualis.core.pdf import (
     MUTED,
     RULE,
     fit_text,
-    format_date,
     new_canvas,
     pdf_text,
     wrap_text,

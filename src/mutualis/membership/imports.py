@@ -60,6 +60,7 @@ from mutualis.benefits.terms import Terms, package_terms
 from mutualis.core.audit import audit_record
 from mutualis.core.bounds import check_birth_date, check_care_date, check_line
 from mutualis.core.bulk import reserve_ids, write_cache
+from mutualis.core.formats import format_date
 from mutualis.core.identifiers import member_number
 from mutualis.core.ids import new_uid
 from mutualis.core.models import AuditEntry
@@ -668,7 +669,7 @@ def plan_households(
                         row,
                         "household_ref",
                         _("The household resigned on %(date)s.")
-                        % {"date": plan.known.resigned_on.isoformat()},
+                        % {"date": format_date(plan.known.resigned_on)},
                     )
                 if new:
                     plan.valid = False
@@ -739,7 +740,7 @@ def plan_households(
                     row,
                     "enrolled_on",
                     _("The enrolment date comes before the household's (%(date)s).")
-                    % {"date": enrolled_on.isoformat()},
+                    % {"date": format_date(enrolled_on)},
                 )
                 plan.valid = False
             version = package.version_on(joins) if package else None
@@ -748,7 +749,7 @@ def plan_households(
                     row,
                     "enrolled_on",
                     _("The package has no version in force on %(date)s.")
-                    % {"date": joins.isoformat()},
+                    % {"date": format_date(joins)},
                 )
                 plan.valid = False
             if version is not None:

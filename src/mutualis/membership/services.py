@@ -18,6 +18,7 @@ from mutualis.benefits.models import BenefitPackage, PackageVersion
 from mutualis.benefits.queries import packages_available_to
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
 from mutualis.core.bounds import check_birth_date, check_query_date
+from mutualis.core.formats import format_date
 from mutualis.core.identifiers import member_number
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
@@ -225,7 +226,7 @@ def household_enrol(
         raise ValidationError(
             {
                 "package": _("The package has no version in force on %(date)s.")
-                % {"date": enrolled_on.isoformat()}
+                % {"date": format_date(enrolled_on)}
             }
         )
     head = {**head, "relationship": Relationship.HEAD}
@@ -280,7 +281,7 @@ def beneficiary_add(
         raise ValidationError(
             {
                 "household": _("The household resigned on %(date)s.")
-                % {"date": household.resigned_on.isoformat()}
+                % {"date": format_date(household.resigned_on)}
             }
         )
     version = version_on(household.package, enrolled_on)
@@ -381,7 +382,7 @@ def household_resign(*, by, household: Household, on: datetime.date, reason: str
         raise ValidationError(
             {
                 "resigned_on": _("The household already resigned on %(date)s.")
-                % {"date": household.resigned_on.isoformat()}
+                % {"date": format_date(household.resigned_on)}
             }
         )
     if on < household.enrolled_on:

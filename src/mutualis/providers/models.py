@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.choices import LevelOfCare, ServiceCategory
+from mutualis.core.formats import format_amount, format_date
 from mutualis.core.ids import uid_field
 from mutualis.core.periods import PeriodUnit
 from mutualis.federation.models import Location, Organisation
@@ -187,7 +188,7 @@ class AgreementVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.agreement} ({self.valid_from})"
+        return f"{self.agreement} ({format_date(self.valid_from)})"
 
 
 class Tariff(models.Model):
@@ -209,4 +210,4 @@ class Tariff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.item.code}: {self.price}"
+        return f"{self.item.code}: {format_amount(self.price)}"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from mutualis.core.access import ancestor_paths
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.formats import format_date
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Location, Organisation, RoleGrant, User
 from mutualis.federation.rules import (
@@ -391,15 +392,15 @@ def agreement_version_add(
     if latest is not None and valid_from <= latest.valid_from:
         errors["valid_from"] = [
             _("A new version starts after the latest one (%(date)s): the past is not rewritten.")
-            % {"date": latest.valid_from.isoformat()}
+            % {"date": format_date(latest.valid_from)}
         ]
     elif valid_from < agreement.starts_on:
         errors["valid_from"] = [
-            _("The agreement starts on %(date)s.") % {"date": agreement.starts_on.isoformat()}
+            _("The agreement starts on %(date)s.") % {"date": format_date(agreement.starts_on)}
         ]
     elif agreement.ends_on is not None and valid_from > agreement.ends_on:
         errors["valid_from"] = [
-            _("The agreement ended on %(date)s.") % {"date": agreement.ends_on.isoformat()}
+            _("The agreement ended on %(date)s.") % {"date": format_date(agreement.ends_on)}
         ]
     inherited = {name: getattr(latest, name) for name in VERSION_TERMS} if latest else {}
     version = AgreementVersion(agreement=agreement, valid_from=valid_from, **{**inherited, **terms})

@@ -16,14 +16,12 @@ from django.utils.translation import gettext_lazy
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
-from mutualis.core.amounts import format_amount
+from mutualis.core.formats import format_amount, format_date, long_date
 from mutualis.core.pdf import (
     ALERT,
     MUTED,
     Column,
     Page,
-    format_date,
-    long_date,
     new_canvas,
     number,
 )

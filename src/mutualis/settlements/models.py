@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualis.claims.models import Claim
 from mutualis.contributions.models import Method
+from mutualis.core.formats import format_amount, format_date
 from mutualis.core.ids import uid_field
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import Role
@@ -172,4 +173,4 @@ class ProviderPayment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} ({self.paid_on})"
+        return f"{format_amount(self.amount)} ({format_date(self.paid_on)})"

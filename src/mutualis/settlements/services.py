@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.claims.choices import ClaimStatus
 from mutualis.claims.models import Claim
 from mutualis.contributions.models import Method
 from mutualis.contributions.services import METHODS_WITH_REFERENCE
-from mutualis.core.amounts import format_amount
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.formats import format_amount, format_date
 from mutualis.core.models import AuditEntry
 from mutualis.core.periods import PeriodUnit, in_force, period_end, period_start
 from mutualis.federation.models import Organisation
@@ -37,10 +37,6 @@ SERIES = "provider_statement"
 # an agreement without any version yet is taken at the versions' defaults (monthly, 30 days)
 DEFAULT_UNIT = AgreementVersion._meta.get_field("invoicing_period").default
 DEFAULT_PAYMENT_DAYS = AgreementVersion._meta.get_field("payment_days").default
-
-
-def short(day: datetime.date) -> str:
-    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 @dataclass(frozen=True)
@@ -144,7 +140,7 @@ def statements_issue(
                     "%(provider)s: the invoicing period ends on %(end)s; its statement can be "
                     "issued from the next day."
                 )
-                % {"provider": provider.name, "end": short(end)}
+                % {"provider": provider.name, "end": format_date(end)}
             )
             continue
         currencies = {c[3] for c in claims}
@@ -236,7 +232,8 @@ def statement_cancel(
     errors: dict[str, list[str]] = {}
     if statement.cancelled_on is not None:
         errors["statement"] = [
-            _("This statement was cancelled on %(date)s.") % {"date": short(statement.cancelled_on)}
+            _("This statement was cancelled on %(date)s.")
+            % {"date": format_date(statement.cancelled_on)}
         ]
     elif paid_on_statement(statement):
         errors["statement"] = [
@@ -309,7 +306,7 @@ def provider_payment_record(
     elif paid_on < statement.issued_on:
         errors["paid_on"] = [
             _("A payment cannot precede the statement, issued on %(date)s.")
-            % {"date": short(statement.issued_on)}
+            % {"date": format_date(statement.issued_on)}
         ]
     if errors:
         raise ValidationError(errors)

@@ -5,13 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mutualis.core.access import access, scoped
+from mutualis.core.formats import format_date
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response
 from mutualis.core.periods import PeriodUnit, period_start
@@ -223,8 +224,7 @@ def payment_reverse(request, payment):
         request,
         payment.statement,
         partial(services.provider_payment_reverse, payment=payment),
-        title=_("Reverse the payment of %(date)s")
-        % {"date": formats.date_format(payment.paid_on, "SHORT_DATE_FORMAT")},
+        title=_("Reverse the payment of %(date)s") % {"date": format_date(payment.paid_on)},
         explanation=_(
             "A negative payment of the same amount cancels it; the original stays, as the "
             "books require."

@@ -2,11 +2,12 @@
 page's other dates (05/12/2026), not as the API's ISO date."""
 
 from django import template
-from django.utils import formats
+
+from mutualis.core.formats import format_date
 
 register = template.Library()
 
 
 @register.filter
 def reason(because) -> str:
-    return because.text(lambda day: formats.date_format(day, "SHORT_DATE_FORMAT"))
+    return because.text(format_date)

@@ -3,7 +3,7 @@ them ("12 500 FCFA", "87,5 %"), loaded in every template (settings.TEMPLATES bui
 
 from django import template
 
-from mutualis.core.amounts import format_amount, format_rate
+from mutualis.core.formats import format_amount, format_rate
 
 register = template.Library()
 

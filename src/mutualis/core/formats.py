@@ -1,5 +1,7 @@
-"""Amounts and rates as people read them: "12 500 FCFA" and "87,5 %" in French, "12,500 FCFA"
-and "87.5%" in English.
+"""Amounts, rates and dates as people read them: "12 500 FCFA", "87,5 %" and 05/12/2026 or
+"5 décembre 2026" in French; "12,500 FCFA", "87.5%" and 05/12/2026 or "5 December 2026" in
+English (formats/en: day first, as West African English readers write dates). Never an ISO date
+in a sentence.
 
 An amount is an integer in the smallest unit of its currency (core.money). The currencies of the
 region (XOF, XAF, GNF, BIF…) have no minor unit in use, so no decimals are shown. A currency is
@@ -40,3 +42,13 @@ def format_rate(basis_points: int) -> str:
     the active language writes it."""
     number = formats.number_format(basis_points / 100, decimal_pos=1, use_l10n=True)
     return f"{number}\u00a0%" if (get_language() or "").startswith("fr") else f"{number}%"
+
+
+def format_date(day) -> str:
+    """A date in the short format of the active language (05/12/2026)."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+def long_date(day) -> str:
+    """A date in words ("5 décembre 2026", "5 December 2026")."""
+    return formats.date_format(day, "DATE_FORMAT")
