@@ -150,3 +150,24 @@ def test_a_change_says_set_changed_or_cleared():
         assert change_part("phone", "77", "78", hidden=False) == "changed the phone from 77 to 78"
         assert change_part("phone", "77", "", hidden=False) == "cleared the phone (was 77)"
         assert change_part("password", "x", "y", hidden=True) == "changed the password"
+
+
+def test_a_bulk_paths_one_entry_counts_what_it_recorded(federation):
+    from django.utils import translation
+
+    from mutualis.core.audit import audit_record
+    from mutualis.core.history import history
+    from mutualis.core.models import AuditEntry
+
+    audit_record(
+        actor=None,
+        action=AuditEntry.Action.CREATE,
+        obj=federation.m1,
+        changes={
+            "import": [None, {"file": "registre.xlsx", "households": 12, "beneficiaries": 54}]
+        },
+    )
+    with translation.override("en"):
+        told = history(federation.m1)[0]
+    assert told.sentence.startswith("The system recorded 12 households, 54 beneficiaries")
+    assert "(registre.xlsx)" in told.sentence

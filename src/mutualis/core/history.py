@@ -12,14 +12,16 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 
@@ -190,6 +192,15 @@ def tell(
             raw, field_of(model, name), names=names, choices=choices.get(name), currency=currency
         )
 
+    if (
+        entry.action == AuditEntry.Action.CREATE
+        and shown
+        and not any(field_of(model, name) for name, _values in shown)
+    ):
+        # a bulk path's one entry for many rows (an import, a batch of claims)
+        details = "; ".join(batch_details(after) for _name, (_before, after) in shown)
+        words = {"actor": actor, "details": details, **moment}
+        return Told(entry.at, _("%(actor)s recorded %(details)s on %(date)s at %(time)s.") % words)
     if entry.action == AuditEntry.Action.CREATE:
         listed = [
             (capfirst(field_label(model, name)), value(name, after))
@@ -220,6 +231,32 @@ def tell(
     else:
         sentence = _("%(actor)s %(changes)s on %(date)s at %(time)s.") % words
     return Told(entry.at, sentence)
+
+
+@cache
+def models_by_plural() -> dict[str, type[models.Model]]:
+    """Models by the plural a bulk path's entry counts them under ("claims", "households")."""
+    found = {}
+    for model in apps.get_models():
+        name = model._meta.model_name
+        found[name + "s"] = model
+        if name.endswith("y"):
+            found[name[:-1] + "ies"] = model
+    return found
+
+
+def batch_details(value: Any) -> str:
+    """What a bulk path's entry counts: "8 claims", "12 households, 54 beneficiaries (file)"."""
+    if not isinstance(value, Mapping):
+        return str(value)
+    plurals = models_by_plural()
+    counted = [
+        f"{number_format(count, force_grouping=True)} {plurals[key]._meta.verbose_name_plural}"
+        for key, count in value.items()
+        if key in plurals and isinstance(count, int)
+    ]
+    text = ", ".join(counted)
+    return f"{text} ({value['file']})" if value.get("file") else text
 
 
 def names_of(wanted: Mapping[type, set]) -> dict[tuple[type, Any], str]:
