@@ -198,3 +198,15 @@ def test_a_standing_whose_dues_reach_too_little_ahead_is_rebuilt(family, federat
         household_account(family, later).arrears
     )
     assert Standing.objects.get(household=family).horizon > later
+
+
+@pytest.mark.django_db
+def test_the_standings_command_builds_what_is_missing(family):
+    from django.core.management import call_command
+
+    Owed.objects.all().delete()
+    Standing.objects.all().delete()
+    call_command("standings", verbosity=0)
+    assert Standing.objects.filter(household=family).exists()
+    today = timezone.localdate()
+    assert arrears_on(family, today) == household_account(family, today).arrears
