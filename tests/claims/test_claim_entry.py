@@ -5,7 +5,6 @@ of codes, limited to the clerk's provider."""
 import datetime
 
 import pytest
-from django.utils import translation
 
 from mutualis.claims.models import Claim
 from mutualis.federation.rules import Role
@@ -35,8 +34,9 @@ def test_an_unknown_code_is_refused_on_its_lines_code_field_and_nothing_is_saved
     first, second = response.context["formset"].forms[:2]
     assert first.errors == {}
     assert list(second.errors) == ["item_code"]
-    with translation.override("en"):
-        assert "“XX-999” is not in the price list" in str(second.errors["item_code"][0])
+    assert (
+        "«\u00a0XX-999\u00a0» n’est pas dans la liste des tarifs" in second.errors["item_code"][0]
+    )
     assert not Claim.objects.exists()
 
 

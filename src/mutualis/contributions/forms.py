@@ -80,14 +80,21 @@ class MutualFilterForm(forms.Form):
 
     def __init__(self, *args, mutuals, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mutual"].queryset = mutuals
+        found = list(mutuals[:2])
+        # a user of one mutual has nothing to choose
+        self.only = found[0] if len(found) == 1 else None
+        if len(found) < 2:
+            del self.fields["mutual"]
+        else:
+            self.fields["mutual"].queryset = mutuals
 
     def chosen_mutual(self):
         """The mutual chosen, or the user's only one; None until a user of several chooses."""
-        if self.is_bound and self.is_valid() and self.cleaned_data.get("mutual"):
-            return self.cleaned_data["mutual"]
-        mutuals = list(self.fields["mutual"].queryset[:2])
-        return mutuals[0] if len(mutuals) == 1 else None
+        if self.only is not None or "mutual" not in self.fields:
+            return self.only
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data.get("mutual")
+        return None
 
 
 class PaymentFilterForm(MutualFilterForm):

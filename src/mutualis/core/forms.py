@@ -5,6 +5,7 @@ never a server error deeper down (a year 9999 overflowing a period, 10^19 a data
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from mutualis.core.bounds import (
     MAX_AMOUNT,
@@ -26,10 +27,22 @@ def attach_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A date typed day first (05/12/2026), as every page writes dates. The browser's own date
+    picker writes dates as the browser's language does: 12/05/2026 for 5 December on a French
+    page read in an English browser, which a clerk reads as 12 May. An ISO date is accepted too
+    (Django adds it to every language's input formats)."""
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    input_type = "text"
+
+    def __init__(self, attrs=None, **kwargs):
+        attrs = {
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "placeholder": _("dd/mm/yyyy"),
+            "size": 10,
+            **(attrs or {}),
+        }
+        super().__init__(attrs=attrs, format="%d/%m/%Y", **kwargs)
 
 
 class CharField(forms.CharField):
