@@ -243,3 +243,19 @@ def test_a_user_of_another_mutual_never_sees_these_households(client, federation
     chosen = client.get("/arrears/", {"mutual": federation.m1.pk})
     assert chosen.context["mutual"] == federation.m2
     assert chosen.context["page"].object_list == []
+
+
+def test_the_union_table_counts_each_mutual_and_never_shows_a_ratio_without_households(
+    federation, cmu_package, family
+):
+    from mutualis.contributions.home import paid_up_rate
+    from mutualis.membership.home import active_beneficiaries, active_households
+
+    today = timezone.localdate()
+    fall = enrol(federation, cmu_package, "Fall", "Mariama")
+    pay(fall, household_account(fall, today).arrears, day=today.isoformat())
+    mutuals = [federation.m1.pk, federation.m2.pk]
+    assert active_households(mutuals, today) == {federation.m1.pk: 2}
+    assert active_beneficiaries(mutuals, today) == {federation.m1.pk: 5}
+    # the Diops owe, the Falls paid: one household of two is paid up; M2 has none: not computable
+    assert paid_up_rate(mutuals, today) == {federation.m1.pk: 5_000, federation.m2.pk: None}

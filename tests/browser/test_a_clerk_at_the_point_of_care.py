@@ -45,13 +45,10 @@ def misplaced_inputs(page) -> list[str]:
     return page.locator("main form table").first.evaluate(MISPLACED_INPUTS)
 
 
-def test_a_clerk_checks_a_card_and_enters_the_claim_then_the_advisor_reviews_it(
-    browser,
-    live_server,
-    federation,
-    family,
-    care,  # noqa: F811
-):
+@pytest.fixture
+def point_of_care(federation, family, care):  # noqa: F811
+    """Moussa's household paid up to this year; Binta, the clerk of the health post; Dr Faye, the
+    advisor of the department; every claim sampled for review."""
     today = timezone.localdate()
     if today.year > 2025:  # the care fixture pays 2025; pay up to this year
         payment_record(
@@ -77,6 +74,16 @@ def test_a_clerk_checks_a_card_and_enters_the_claim_then_the_advisor_reviews_it(
         roles=["medical_advisor"],
         password=PASSWORD,
     )
+
+
+@pytest.mark.usefixtures("point_of_care")
+def test_a_clerk_checks_a_card_and_enters_the_claim_then_the_advisor_reviews_it(
+    browser,
+    live_server,
+    federation,
+    family,
+    care,  # noqa: F811
+):
     context = browser.new_context(viewport=PHONE, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -2,14 +2,15 @@
 typing, the arrow keys and Enter to pick a code from the completion."""
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from mutualis.claims.choices import ClaimStatus, Outcome
-from mutualis.claims.models import Claim, ReviewPolicy
-from mutualis.contributions.services import payment_record
-from mutualis.federation.services import user_create
-from tests.browser.test_a_clerk_at_the_point_of_care import PASSWORD, misplaced_inputs
+from mutualis.claims.models import Claim
+from tests.browser.test_a_clerk_at_the_point_of_care import (  # noqa: F401  (fixtures)
+    PASSWORD,
+    misplaced_inputs,
+    point_of_care,
+)
 from tests.claims.conftest import care  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.browser
@@ -31,39 +32,10 @@ def focused(page) -> str:
     return page.evaluate("document.activeElement.id || document.activeElement.name")
 
 
-@pytest.fixture
-def people(federation, family, care):  # noqa: F811
-    today = timezone.localdate()
-    if today.year > 2025:  # the care fixture pays 2025; pay up to this year
-        payment_record(
-            by=None,
-            household=family,
-            amount=14000 * (today.year - 2025),
-            method="cash",
-            received_on=today,
-        )
-    ReviewPolicy.objects.create(owner=federation.national, sample_bp=10_000)
-    clerk = user_create(
-        by=None,
-        username="binta",
-        organisation=federation.m1,
-        roles=["provider_clerk"],
-        password=PASSWORD,
-    )
-    care.post.staff.add(clerk)
-    user_create(
-        by=None,
-        username="dr-faye",
-        organisation=federation.d1,
-        roles=["medical_advisor"],
-        password=PASSWORD,
-    )
-
-
+@pytest.mark.usefixtures("point_of_care")
 def test_a_clerk_enters_and_an_advisor_reviews_a_claim_with_the_keyboard_alone(
     page,
     live_server,
-    people,
     care,  # noqa: F811
 ):
     sign_in_by_keyboard(page, live_server, "binta")

@@ -13,7 +13,7 @@ from mutualis.claims.choices import ClaimStatus, Outcome
 from mutualis.claims.forms import EligibilityForm
 from mutualis.claims.models import Claim, ClaimLine
 from mutualis.core.access import scoped
-from mutualis.core.home import Figure, Panel
+from mutualis.core.home import Figure, Panel, by_mutual
 from mutualis.core.money import ratio
 from mutualis.core.periods import PeriodUnit, period_start
 from mutualis.federation.rules import CLAIM_REVIEWERS, Role
@@ -99,32 +99,20 @@ def medical_review(request, today: datetime.date) -> dict:
     }
 
 
-def month_claims(mutual_ids: list[int], today: datetime.date) -> dict[int, int]:
-    rows = (
-        Claim.objects.filter(
-            mutual_id__in=mutual_ids,
-            submitted_on__gte=period_start(today, PeriodUnit.MONTH),
-            submitted_on__lte=today,
-        )
-        .values("mutual_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+def claims_of_month(mutual_ids: list[int], today: datetime.date):
+    return Claim.objects.filter(
+        mutual_id__in=mutual_ids,
+        submitted_on__gte=period_start(today, PeriodUnit.MONTH),
+        submitted_on__lte=today,
     )
-    return {row["mutual_id"]: row["n"] for row in rows}
+
+
+def month_claims(mutual_ids: list[int], today: datetime.date) -> dict[int, int]:
+    return by_mutual(claims_of_month(mutual_ids, today), Count("pk"))
 
 
 def month_paid(mutual_ids: list[int], today: datetime.date) -> dict[int, int]:
-    rows = (
-        Claim.objects.filter(
-            mutual_id__in=mutual_ids,
-            submitted_on__gte=period_start(today, PeriodUnit.MONTH),
-            submitted_on__lte=today,
-        )
-        .values("mutual_id")
-        .annotate(total=Sum("mutual_share"))
-        .order_by()
-    )
-    return {row["mutual_id"]: row["total"] for row in rows}
+    return by_mutual(claims_of_month(mutual_ids, today), Sum("mutual_share"))
 
 
 PANELS = [

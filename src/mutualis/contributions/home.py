@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from mutualis.contributions.models import Method, Payment
 from mutualis.contributions.standing import Standings
 from mutualis.core.access import scoped
-from mutualis.core.home import Figure, Panel
+from mutualis.core.home import Figure, Panel, by_mutual
 from mutualis.core.money import ratio
 from mutualis.core.periods import PeriodUnit, period_start
 from mutualis.federation.models import Organisation
@@ -121,17 +121,12 @@ def paid_up_rate(mutual_ids: list[int], today: datetime.date) -> dict[int, int |
 
 
 def collected_this_month(mutual_ids: list[int], today: datetime.date) -> dict[int, int]:
-    rows = (
-        Payment.objects.filter(
-            mutual_id__in=mutual_ids,
-            received_on__gte=period_start(today, PeriodUnit.MONTH),
-            received_on__lte=today,
-        )
-        .values("mutual_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
+    month = Payment.objects.filter(
+        mutual_id__in=mutual_ids,
+        received_on__gte=period_start(today, PeriodUnit.MONTH),
+        received_on__lte=today,
     )
-    return {row["mutual_id"]: row["total"] for row in rows}
+    return by_mutual(month, Sum("amount"))
 
 
 PANELS = [

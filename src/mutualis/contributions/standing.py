@@ -20,6 +20,7 @@ from mutualis.benefits.choices import Relationship
 from mutualis.contributions.models import Owed, Standing
 from mutualis.contributions.queries import households_of
 from mutualis.contributions.rules import DAY, Household
+from mutualis.core.home import by_mutual
 from mutualis.core.periods import in_force
 from mutualis.core.sql import chunks
 from mutualis.membership.models import Household as HouseholdRow
@@ -181,13 +182,7 @@ class Standings:
         return {"households": found["households"], "amount": found["amount"] or 0}
 
     def in_arrears_by_mutual(self) -> dict[int, int]:
-        rows = (
-            self.owed_by()
-            .values("mutual_id")
-            .annotate(n=Count("household_id", distinct=True))
-            .order_by()
-        )
-        return {row["mutual_id"]: row["n"] for row in rows}
+        return by_mutual(self.owed_by(), Count("household_id", distinct=True))
 
     def falling_due(self, days: int):
         """What households will owe for the periods beginning in the next `days` days."""

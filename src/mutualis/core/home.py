@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cache
 
+from django.db.models import Aggregate, QuerySet
 from django.http import HttpRequest
 from django.utils.functional import Promise
 
@@ -39,6 +40,14 @@ class Figure:
     label: str | Promise
     read: Callable[[list[int], datetime.date], dict[int, int | None]]
     kind: str = "count"
+
+
+def by_mutual(rows: QuerySet, value: Aggregate) -> dict[int, int]:
+    """`value` (an aggregate) over each mutual's `rows`, in one grouped query: what a Figure
+    reads."""
+    return dict(
+        rows.values("mutual_id").annotate(value=value).order_by().values_list("mutual_id", "value")
+    )
 
 
 @cache

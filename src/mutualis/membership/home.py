@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.core.home import Figure, Panel
+from mutualis.core.home import Figure, Panel, by_mutual
 from mutualis.core.periods import PeriodUnit, period_start
 from mutualis.federation.rules import Role
 from mutualis.membership.models import Beneficiary, Household
@@ -51,26 +51,19 @@ def enrolments(request, today: datetime.date) -> dict:
 
 
 def active_households(mutual_ids: list[int], today: datetime.date) -> dict[int, int]:
-    rows = (
-        Household.objects.filter(mutual_id__in=mutual_ids, enrolled_on__lte=today)
-        .filter(Q(resigned_on__isnull=True) | Q(resigned_on__gt=today))
-        .values("mutual_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+    households = Household.objects.filter(mutual_id__in=mutual_ids, enrolled_on__lte=today).filter(
+        Q(resigned_on__isnull=True) | Q(resigned_on__gt=today)
     )
-    return {row["mutual_id"]: row["n"] for row in rows}
+    return by_mutual(households, Count("pk"))
 
 
 def active_beneficiaries(mutual_ids: list[int], today: datetime.date) -> dict[int, int]:
-    rows = (
+    people = (
         Beneficiary.objects.filter(mutual_id__in=mutual_ids, enrolled_on__lte=today)
         .filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
         .filter(Q(household__resigned_on__isnull=True) | Q(household__resigned_on__gt=today))
-        .values("mutual_id")
-        .annotate(n=Count("pk"))
-        .order_by()
     )
-    return {row["mutual_id"]: row["n"] for row in rows}
+    return by_mutual(people, Count("pk"))
 
 
 PANELS = [
