@@ -19,6 +19,9 @@ NOT_OPERATIONAL = {
     "benefits.waitingperiod",
     "benefits.coveragerule",
     "core.auditentry",
+    # the event log is kept per organisation (a mutual, or a union for its own events), by id
+    "core.event",
+    "core.eventsequence",
     # a user's recent API answers, kept a day for the client resending a write
     "core.idempotentanswer",
     "federation.location",

@@ -76,3 +76,50 @@ class IdempotentAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.key})"
+
+
+class Event(models.Model):
+    """One thing that happened in an organisation's operations (issue 13), appended in the
+    transaction of the change it records: the books, the indicators, the sync and the messages
+    learn what happened by reading the log in order, never by reaching into the apps that wrote
+    it. Numbered per organisation without gaps (`sequence`); never updated or deleted, which the
+    database itself refuses (triggers of migration core 0004)."""
+
+    uid = uid_field()
+    # the organisation whose log it is (a mutual, or a union for the federation's own events),
+    # by id: the log outlives any reading of the federation
+    organisation_id = models.BigIntegerField()
+    sequence = models.BigIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # a stable name ("payment.recorded") and the version of its payload's schema
+    kind = models.CharField(max_length=60)
+    version = models.PositiveSmallIntegerField(default=1)
+    # the uid of what it is about
+    subject = models.UUIDField()
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation_id", "sequence"], name="event_sequence_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["subject"], name="event_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}#{self.sequence} {self.kind}"
+
+
+class EventSequence(models.Model):
+    """The last sequence number given in an organisation's log; its row lock queues the
+    writers of one organisation, so that numbers follow one another without gaps."""
+
+    uid = uid_field()
+    organisation_id = models.BigIntegerField(unique=True)
+    last = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.last}"
