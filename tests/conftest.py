@@ -8,6 +8,7 @@ Union roles sit in D1, mutual roles in M1: for every one of them M1 is inside th
 outside it.
 """
 
+import importlib
 from types import SimpleNamespace
 
 import pytest
@@ -52,6 +53,27 @@ def static_files_without_manifest():
     }
     with override_settings(STORAGES=storages):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def event_log_emptied_after_transactional_tests():
+    """Transactional tests (the browser's) leave an empty database with Django's flush, which on
+    SQLite deletes every row: the event log's triggers refuse it. For the tests only, the flush
+    drops them and puts them back (PostgreSQL's flush truncates, which row triggers let pass)."""
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    log = importlib.import_module("mutualis.core.migrations.0004_event_log")
+    flush = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = flush(self, style, tables, **kwargs)
+        if "core_event" not in tables:
+            return statements
+        return [*log.SQLITE_UNDO, *statements, *log.SQLITE]
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = flush
 
 
 @pytest.fixture(autouse=True, scope="session")

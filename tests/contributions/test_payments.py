@@ -265,3 +265,34 @@ def test_the_point_of_care_check_knows_no_stranger(db):
     from mutualis.contributions.queries import coverage_by_id
 
     assert coverage_by_id(987654, D(2025, 1, 1)) is None
+
+
+def test_every_payment_and_reversal_appends_its_event_with_its_parts(family, cast):
+    from mutualis.core.models import Event
+    from mutualis.federation.rules import Role
+
+    payment = pay(family, 16000, day="2025-02-01")
+    reversal = payment_reverse(
+        by=cast[Role.MUTUAL_MANAGER], payment=payment, reason="erreur de saisie", on=D(2025, 2, 2)
+    )
+    recorded, reversed_ = Event.objects.filter(organisation_id=family.mutual_id).order_by(
+        "sequence"
+    )
+    assert (recorded.kind, recorded.sequence, recorded.subject) == (
+        "payment.recorded",
+        1,
+        payment.uid,
+    )
+    assert recorded.payload["household"] == str(family.uid)
+    assert sum(part["amount"] for part in recorded.payload["parts"]) == 16000
+    assert {part["kind"] for part in recorded.payload["parts"]} == {
+        "registration_fee",
+        "contribution",
+    }
+    assert (reversed_.kind, reversed_.sequence, reversed_.payload["reverses"]) == (
+        "payment.reversed",
+        2,
+        str(payment.uid),
+    )
+    assert reversed_.payload["amount"] == reversal.amount == -16000
+    assert reversed_.actor == cast[Role.MUTUAL_MANAGER]

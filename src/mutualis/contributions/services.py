@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from mutualis.benefits.models import Payer
 from mutualis.benefits.services import pays_for
 from mutualis.contributions import standing
+from mutualis.contributions.events import payment_event
 from mutualis.contributions.models import Allocation, AllocationKind, Method, Payment
 from mutualis.contributions.queries import ADVANCE_DAYS, accounts_of, household_account
 from mutualis.contributions.rules import (
@@ -19,6 +20,7 @@ from mutualis.contributions.rules import (
     allocate_payer_payment,
 )
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.events import append
 from mutualis.core.formats import format_amount, format_date
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
@@ -120,6 +122,7 @@ def save_payment(payment: Payment, allocations: list[Allocation]) -> Payment:
             for allocation in allocations:
                 allocation.payment = payment
             Allocation.objects.bulk_create(allocations)
+            append(payment.mutual_id, payment_event(payment, allocations), payment.recorded_by)
             standing.refresh({allocation.household_id for allocation in allocations})
     except IntegrityError:
         existing = Payment.objects.filter(

@@ -1,0 +1,70 @@
+"""The events contributions append to the log (core.events), in the transaction of the payment
+they record: what the books and the indicators need, without reading the tables back.
+
+`payment.recorded` (a member's or a third payer's payment) and `payment.reversed` (its
+reversal, every amount negative), version 1, about the payment's uid:
+
+    {"payment", "receipt_number", "household" | None, "payer" | None, "method", "reference",
+     "received_on", "amount", "reverses" | None,
+     "parts": [{"kind", "household", "payer" | None, "period_start" | None, "amount"}]}
+
+Uids as strings, dates ISO, amounts integers in the currency's unit; the parts add up to the
+amount.
+"""
+
+from mutualis.benefits.models import Payer
+from mutualis.contributions.models import Allocation, Payment
+from mutualis.core.events import NewEvent
+from mutualis.membership.models import Household
+
+PAYMENT_RECORDED = "payment.recorded"
+PAYMENT_REVERSED = "payment.reversed"
+
+
+def uid_text(value) -> str | None:
+    return str(value) if value is not None else None
+
+
+def payment_event(payment: Payment, allocations: list[Allocation]) -> NewEvent:
+    households = dict(
+        Household.objects.filter(
+            pk__in={a.household_id for a in allocations} | {payment.household_id}
+        ).values_list("pk", "uid")
+    )
+    payers = dict(
+        Payer.objects.filter(
+            pk__in={a.payer_id for a in allocations if a.payer_id} | {payment.payer_id}
+        ).values_list("pk", "uid")
+    )
+    reverses = (
+        Payment.objects.filter(pk=payment.reverses_id).values_list("uid", flat=True).first()
+        if payment.reverses_id
+        else None
+    )
+    return NewEvent(
+        PAYMENT_REVERSED if payment.reverses_id else PAYMENT_RECORDED,
+        payment.uid,
+        {
+            "payment": str(payment.uid),
+            "receipt_number": payment.receipt_number,
+            "household": uid_text(households.get(payment.household_id)),
+            "payer": uid_text(payers.get(payment.payer_id)),
+            "method": payment.method,
+            "reference": payment.reference,
+            "received_on": payment.received_on.isoformat(),
+            "amount": payment.amount,
+            "reverses": uid_text(reverses),
+            "parts": [
+                {
+                    "kind": allocation.kind,
+                    "household": uid_text(households.get(allocation.household_id)),
+                    "payer": uid_text(payers.get(allocation.payer_id)),
+                    "period_start": (
+                        allocation.period_start.isoformat() if allocation.period_start else None
+                    ),
+                    "amount": allocation.amount,
+                }
+                for allocation in allocations
+            ],
+        },
+    )
