@@ -275,12 +275,13 @@ def test_every_payment_and_reversal_appends_its_event_with_its_parts(family, cas
     reversal = payment_reverse(
         by=cast[Role.MUTUAL_MANAGER], payment=payment, reason="erreur de saisie", on=D(2025, 2, 2)
     )
-    recorded, reversed_ = Event.objects.filter(organisation_id=family.mutual_id).order_by(
+    enrolled, recorded, reversed_ = Event.objects.filter(organisation_id=family.mutual_id).order_by(
         "sequence"
     )
+    assert enrolled.kind == "household.enrolled"
     assert (recorded.kind, recorded.sequence, recorded.subject) == (
         "payment.recorded",
-        1,
+        2,
         payment.uid,
     )
     assert recorded.payload["household"] == str(family.uid)
@@ -291,7 +292,7 @@ def test_every_payment_and_reversal_appends_its_event_with_its_parts(family, cas
     }
     assert (reversed_.kind, reversed_.sequence, reversed_.payload["reverses"]) == (
         "payment.reversed",
-        2,
+        3,
         str(payment.uid),
     )
     assert reversed_.payload["amount"] == reversal.amount == -16000

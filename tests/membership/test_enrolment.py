@@ -153,3 +153,44 @@ def test_a_resigned_household_takes_no_new_dependent(family):
         beneficiary_add(
             by=None, household=family, person=person("Aminata", "Diop", "F", "2025-05-01")
         )
+
+
+def test_every_change_of_the_register_appends_its_event(family, cast):
+    import datetime
+
+    from mutualis.core.models import Event
+    from mutualis.federation.rules import Role
+    from mutualis.membership.services import (
+        beneficiary_add,
+        beneficiary_leave,
+        beneficiary_update,
+        household_resign,
+    )
+    from tests.conftest import person
+
+    manager = cast[Role.MUTUAL_MANAGER]
+    newborn = beneficiary_add(
+        by=manager,
+        household=family,
+        person=person("Khady", "Diop", "F", "2025-02-20"),
+        enrolled_on=datetime.date(2025, 2, 25),
+    )
+    beneficiary_update(by=manager, beneficiary=newborn, phone="+221 77 000 00 00")
+    beneficiary_leave(by=manager, beneficiary=newborn, on=datetime.date(2025, 6, 1))
+    household_resign(by=manager, household=family, on=datetime.date(2025, 12, 1))
+    events = list(Event.objects.filter(organisation_id=family.mutual_id).order_by("sequence"))
+    assert [(e.sequence, e.kind) for e in events] == [
+        (1, "household.enrolled"),
+        (2, "beneficiary.added"),
+        (3, "beneficiary.changed"),
+        (4, "beneficiary.left"),
+        (5, "household.resigned"),
+    ]
+    enrolled, added, changed, left, resigned = events
+    assert len(enrolled.payload["members"]) == 4
+    assert enrolled.payload["household"] == str(family.uid) == resigned.payload["household"]
+    assert added.subject == newborn.uid and added.payload["birth_date"] == "2025-02-20"
+    assert changed.payload["changes"]["phone"] == ["", "+221 77 000 00 00"]
+    assert left.payload["left_on"] == "2025-06-01"
+    assert resigned.payload["resigned_on"] == "2025-12-01"
+    assert all(e.actor == manager for e in events[1:])

@@ -18,12 +18,14 @@ from mutualis.benefits.models import BenefitPackage, PackageVersion
 from mutualis.benefits.queries import packages_available_to
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
 from mutualis.core.bounds import check_birth_date, check_query_date
+from mutualis.core.events import append
 from mutualis.core.formats import format_date
 from mutualis.core.identifiers import member_number
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import REGISTER_WRITERS, Kind
 from mutualis.federation.services import require_in_scope_as
+from mutualis.membership import events
 from mutualis.membership.models import Beneficiary, Household, SearchToken
 from mutualis.membership.models import Sequence as Series
 from mutualis.membership.rules import (
@@ -260,6 +262,7 @@ def household_enrol(
     audit_created(actor=by, obj=household)
     for beneficiary in beneficiaries:
         audit_created(actor=by, obj=beneficiary)
+    append(mutual.pk, events.enrolled(household, beneficiaries), by)
     households_changed.send(sender=Household, household_ids=[household.pk])
     return household
 
@@ -305,6 +308,7 @@ def beneficiary_add(
     beneficiary.save()
     search_index([beneficiary])
     audit_created(actor=by, obj=beneficiary)
+    append(household.mutual_id, events.added(beneficiary), by)
     households_changed.send(sender=Household, household_ids=[household.pk])
     return beneficiary
 
@@ -348,6 +352,7 @@ def beneficiary_update(*, by, beneficiary: Beneficiary, **fields: Any) -> None:
     changes = changes_between(before, snapshot(beneficiary))
     if changes:
         audit_record(actor=by, action=AuditEntry.Action.UPDATE, obj=beneficiary, changes=changes)
+        append(beneficiary.mutual_id, events.changed(beneficiary, changes), by)
         households_changed.send(sender=Household, household_ids=[beneficiary.household_id])
 
 
@@ -371,6 +376,7 @@ def beneficiary_leave(*, by, beneficiary: Beneficiary, on: datetime.date) -> Non
         obj=beneficiary,
         changes=changes_between(before, snapshot(beneficiary)),
     )
+    append(beneficiary.mutual_id, events.left(beneficiary), by)
     households_changed.send(sender=Household, household_ids=[beneficiary.household_id])
 
 
@@ -397,4 +403,5 @@ def household_resign(*, by, household: Household, on: datetime.date, reason: str
         obj=household,
         changes=changes_between(before, snapshot(household)),
     )
+    append(household.mutual_id, events.resigned(household), by)
     households_changed.send(sender=Household, household_ids=[household.pk])

@@ -1,0 +1,85 @@
+"""The events the register appends to the log (core.events), in the transaction of the change,
+about the household's or the beneficiary's uid, version 1:
+
+- `household.enrolled`: {"household", "number", "package", "enrolled_on", "members": [member]}
+- `beneficiary.added`: {"household", **member}
+- `beneficiary.changed`: {"household", "beneficiary", "changes": {field: [before, after]}}
+- `beneficiary.left`: {"household", "beneficiary", "left_on"}
+- `household.resigned`: {"household", "resigned_on", "reason"}
+
+where a member is {"beneficiary", "member_number", "relationship", "category", "sex",
+"birth_date", "enrolled_on"}. Uids as strings, dates ISO.
+"""
+
+from mutualis.core.events import NewEvent
+from mutualis.membership.models import Beneficiary, Household
+
+
+def member(beneficiary: Beneficiary) -> dict:
+    return {
+        "beneficiary": str(beneficiary.uid),
+        "member_number": beneficiary.member_number,
+        "relationship": beneficiary.relationship,
+        "category": beneficiary.category,
+        "sex": beneficiary.sex,
+        "birth_date": beneficiary.birth_date.isoformat(),
+        "enrolled_on": beneficiary.enrolled_on.isoformat(),
+    }
+
+
+def enrolled(household: Household, beneficiaries: list[Beneficiary]) -> NewEvent:
+    return NewEvent(
+        "household.enrolled",
+        household.uid,
+        {
+            "household": str(household.uid),
+            "number": household.number,
+            "package": str(household.package.uid),
+            "enrolled_on": household.enrolled_on.isoformat(),
+            "members": [member(b) for b in beneficiaries],
+        },
+    )
+
+
+def added(beneficiary: Beneficiary) -> NewEvent:
+    return NewEvent(
+        "beneficiary.added",
+        beneficiary.uid,
+        {"household": str(beneficiary.household.uid), **member(beneficiary)},
+    )
+
+
+def changed(beneficiary: Beneficiary, changes: dict) -> NewEvent:
+    return NewEvent(
+        "beneficiary.changed",
+        beneficiary.uid,
+        {
+            "household": str(beneficiary.household.uid),
+            "beneficiary": str(beneficiary.uid),
+            "changes": changes,
+        },
+    )
+
+
+def left(beneficiary: Beneficiary) -> NewEvent:
+    return NewEvent(
+        "beneficiary.left",
+        beneficiary.uid,
+        {
+            "household": str(beneficiary.household.uid),
+            "beneficiary": str(beneficiary.uid),
+            "left_on": beneficiary.left_on.isoformat(),
+        },
+    )
+
+
+def resigned(household: Household) -> NewEvent:
+    return NewEvent(
+        "household.resigned",
+        household.uid,
+        {
+            "household": str(household.uid),
+            "resigned_on": household.resigned_on.isoformat(),
+            "reason": household.resignation_reason,
+        },
+    )
