@@ -167,3 +167,30 @@ def test_a_payment_is_recorded_with_who_recorded_it_and_audited(statement, cast)
     assert payment.note == "first part"
     (entry,) = audit_trail(payment)
     assert entry.actor == accountant and entry.changes["amount"] == [None, 300]
+
+
+def test_a_statement_and_its_payments_append_their_events_to_the_payers_log(statement, federation):
+    from mutualis.core.models import Event
+
+    payment = pay(statement, 2000)
+    provider_payment_reverse(by=None, payment=payment, reason="mauvais compte", on=PAID)
+    statement_cancel(by=None, statement=statement, reason="envoyé par erreur", on=PAID)
+    found = list(
+        Event.objects.filter(
+            organisation_id=federation.m1.pk, kind__regex=r"^(statement|provider)"
+        ).order_by("sequence")
+    )
+    assert [e.kind for e in found] == [
+        "statement.issued",
+        "provider_payment.recorded",
+        "provider_payment.reversed",
+        "statement.cancelled",
+    ]
+    issued, recorded, reversed_, cancelled = found
+    assert issued.payload["total"] == 2000 == sum(c["amount"] for c in issued.payload["claims"])
+    assert {c["mutual"] for c in issued.payload["claims"]} == {str(federation.m1.uid)}
+    assert recorded.payload["amount"] == -reversed_.payload["amount"] == 2000
+    assert reversed_.payload["reverses"] == str(payment.uid)
+    assert cancelled.payload["reason"] == "envoyé par erreur"
+    sequences = [e.sequence for e in found]
+    assert sequences == sorted(sequences)

@@ -22,6 +22,7 @@ from mutualis.claims.models import Claim
 from mutualis.contributions.models import Method
 from mutualis.contributions.services import METHODS_WITH_REFERENCE
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.events import append
 from mutualis.core.formats import format_amount, format_date
 from mutualis.core.models import AuditEntry
 from mutualis.core.periods import PeriodUnit, in_force, period_end, period_start
@@ -30,6 +31,7 @@ from mutualis.federation.rules import PROVIDER_PAYERS, UNIONS, Kind
 from mutualis.federation.services import require_in_scope_as
 from mutualis.membership.services import sequence_take
 from mutualis.providers.models import Agreement, AgreementVersion, Provider
+from mutualis.settlements import events
 from mutualis.settlements.models import ProviderPayment, Statement, StatementClaim
 
 PAYER_KINDS = UNIONS | {Kind.MUTUAL}
@@ -212,6 +214,8 @@ def statement_write(
             {"period": _("These claims were just put on another statement: issue again.")}
         ) from None
     audit_created(actor=by, obj=statement)
+    listed = [(pk, share) for pk, _day, share, _currency in claims]
+    append(payer.pk, events.issued(statement, listed), by)
     return statement
 
 
@@ -259,6 +263,7 @@ def statement_cancel(
         obj=statement,
         changes=changes_between(before, snapshot(statement)),
     )
+    append(statement.mutual_id, events.cancelled(statement), by)
     return statement
 
 
@@ -321,6 +326,7 @@ def provider_payment_record(
         recorded_by=by if by else None,
     )
     audit_created(actor=by, obj=payment)
+    append(payment.mutual_id, events.paid(payment), by)
     return payment
 
 
@@ -359,4 +365,5 @@ def provider_payment_reverse(
         recorded_by=by if by else None,
     )
     audit_created(actor=by, obj=reversal)
+    append(reversal.mutual_id, events.paid(reversal), by)
     return reversal
