@@ -187,3 +187,28 @@ def test_a_batch_is_audited_once_per_mutual(care, federation):
     assert len([pk for pk in submission.claim_ids if pk]) == 2
     entry = audit_trail(federation.m1).get(action="create", changes__has_key="claims")
     assert entry.changes["claims"][1] == {"channel": "clerk", "claims": 2}
+
+
+def test_a_decision_appends_the_claims_event_with_parts_that_add_up(care, federation):
+    from mutualis.core.models import Event
+
+    ReviewPolicy.objects.filter(owner=federation.national).update(amount_threshold=1000)
+    first, _second = submit(
+        consultation(care.moussa, reference="R-1"), consultation(care.awa, reference="R-2")
+    ).claims
+    with pytest.raises(ValidationError):
+        claims_approve(by=None, claims=[first, first])  # the second time: already decided
+    assert not Event.objects.filter(kind="claim.reviewed").exists()  # nothing half-written
+    claims_approve(by=None, claims=[first])
+    (event,) = Event.objects.filter(kind="claim.reviewed")
+    assert (event.organisation_id, event.subject) == (first.mutual_id, first.uid)
+    parts = ("mutual_share", "member_share", "provider_loss")
+    assert sum(event.payload[part] for part in parts) == event.payload["asked"]
+    # approved as adjudicated: each line's outcome as the engine decided it
+    assert [line["outcome"] for line in event.payload["lines"]] == list(
+        first.lines.order_by("position").values_list("outcome", flat=True)
+    )
+    assert (
+        sum(line["mutual_share"] for line in event.payload["lines"])
+        == (event.payload["mutual_share"])
+    )

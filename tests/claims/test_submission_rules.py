@@ -191,3 +191,26 @@ def test_what_was_paid_in_a_year_counts_the_lines_dated_in_it_whenever_their_sta
         )
     assert paid_in_year(care.moussa.pk, 2024) == {"consultation": 800}
     assert paid_in_year(care.moussa.pk, 2025) == {"consultation": 1600}
+
+
+def test_a_letter_issued_and_cancelled_appends_its_events(care, cast):
+    from mutualis.core.models import Event
+
+    manager = cast[Role.MUTUAL_MANAGER]
+    letter = letter_issue(
+        by=manager,
+        beneficiary=care.moussa,
+        provider=care.post,
+        valid_from=D(2025, 3, 1),
+        valid_until=D(2025, 3, 31),
+        cap=5000,
+    )
+    letter_cancel(by=manager, letter=letter, on=D(2025, 3, 12))
+    issued, cancelled = Event.objects.filter(subject=letter.uid).order_by("sequence")
+    assert (issued.kind, issued.payload["cap"], issued.payload["valid_until"]) == (
+        "letter.issued",
+        5000,
+        "2025-03-31",
+    )
+    assert (cancelled.kind, cancelled.payload["cancelled_on"]) == ("letter.cancelled", "2025-03-12")
+    assert issued.organisation_id == care.moussa.mutual_id

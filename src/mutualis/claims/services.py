@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualis.claims import events
 from mutualis.claims import facts as read
 from mutualis.claims.adjudication import ClaimFacts, Letter, Line, adjudicate
 from mutualis.claims.choices import ClaimStatus, Outcome, ReasonCode, VisitType, joined, split
@@ -34,6 +35,7 @@ from mutualis.contributions.queries import households_of
 from mutualis.contributions.rules import coverage_by_service
 from mutualis.core import bulk
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.events import append
 from mutualis.core.formats import format_date
 from mutualis.core.ids import new_bulk_uid
 from mutualis.core.models import AuditEntry
@@ -588,6 +590,7 @@ def claim_review(*, by, claim: Claim, reviews: Sequence[LineReview]) -> Claim:
             obj=claim,
             changes=changes_between(before, snapshot(claim)),
         )
+        append(claim.mutual_id, events.reviewed(claim), by)
     return claim
 
 
@@ -646,6 +649,7 @@ def letter_issue(
             issued_by=by if getattr(by, "pk", None) else None,
         )
         audit_created(actor=by, obj=letter)
+        append(letter.mutual_id, events.letter_issued(letter), by)
     return letter
 
 
@@ -664,4 +668,5 @@ def letter_cancel(*, by, letter: GuaranteeLetter, on: datetime.date) -> Guarante
             obj=letter,
             changes=changes_between(before, snapshot(letter)),
         )
+        append(letter.mutual_id, events.letter_cancelled(letter), by)
     return letter
