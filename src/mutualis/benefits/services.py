@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualis.benefits import events
 from mutualis.benefits.models import (
     BenefitPackage,
     CategoryContribution,
@@ -21,6 +22,7 @@ from mutualis.benefits.models import (
 )
 from mutualis.core.access import ancestor_paths
 from mutualis.core.audit import audit_created
+from mutualis.core.events import append
 from mutualis.core.formats import format_date
 from mutualis.core.ids import new_uid
 from mutualis.core.money import BASIS_POINTS
@@ -78,6 +80,7 @@ def package_create(
     full_clean_or_raise(package)
     package.save()
     audit_created(actor=by, obj=package)
+    append(owner.pk, events.package_created(package), by)
     return package
 
 
@@ -166,4 +169,5 @@ def package_version_add(
     BenefitPackage.objects.filter(pk=package.pk).update(rules_revision=new_uid())
     package.refresh_from_db(fields=["rules_revision"])
     audit_created(actor=by, obj=version)
+    append(package.owner_id, events.version_added(version), by)
     return version

@@ -22,8 +22,10 @@ from mutualis.core.audit import (
     changes_between,
     snapshot,
 )
+from mutualis.core.events import append
 from mutualis.core.formats import format_date
 from mutualis.core.models import AuditEntry
+from mutualis.federation import events
 from mutualis.federation.iso import is_currency_code
 from mutualis.federation.models import (
     Affiliation,
@@ -191,11 +193,12 @@ def organisation_create(
     organisation.save()
     organisation.path = f"{parent.path if parent else '/'}{organisation.pk}/"
     organisation.save(update_fields=["path"])
+    affiliated_on = None
     if parent is not None:
-        Affiliation.objects.create(
-            organisation=organisation, parent=parent, start=on or timezone.localdate()
-        )
+        affiliated_on = on or timezone.localdate()
+        Affiliation.objects.create(organisation=organisation, parent=parent, start=affiliated_on)
     audit_created(actor=by, obj=organisation)
+    append(organisation.pk, events.created(organisation, affiliated_on), by)
     return organisation
 
 
@@ -214,6 +217,7 @@ def organisation_update(*, by: User | None, organisation: Organisation, **fields
     changes = audited_changes(before, snapshot(organisation))
     if changes:
         audit_record(actor=by, action=AuditEntry.Action.UPDATE, obj=organisation, changes=changes)
+        append(organisation.pk, events.changed(organisation, changes), by)
 
 
 @transaction.atomic
@@ -293,6 +297,8 @@ def organisation_move(
             "on": [None, on.isoformat()],
         },
     )
+    old_parent = Organisation.objects.filter(pk=old_parent_id).first() if old_parent_id else None
+    append(organisation.pk, events.moved(organisation, old_parent, on), by)
 
 
 def check_roles(roles: Collection[str], organisation: Organisation | None) -> list[str]:
