@@ -115,7 +115,8 @@ def reads(client, s) -> dict:
 
 
 def test_every_read_answers_when_the_database_cannot_be_written(client, setting, unwritable):
-    # the keys' last use is kept to the minute (config.api): signed in before the disk filled
+    # the keys' last use is kept to the minute (federation.api_sign_in): signed in before the
+    # disk filled
     reads(client, setting)
     unwritable()
 

@@ -10,11 +10,12 @@ from openpyxl import Workbook, load_workbook
 
 from mutualis.claims.models import Claim
 from mutualis.claims.services import ClaimInput, LineInput, claims_submit
+from mutualis.contributions.exports import contributions_xlsx
 from mutualis.contributions.models import Payment
 from mutualis.contributions.services import payment_record
 from mutualis.core.spreadsheets import REPLACEMENT, data_cell
 from mutualis.federation.services import organisation_update
-from mutualis.membership.exports import contributions_xlsx, register_xlsx
+from mutualis.membership.exports import register_xlsx
 from mutualis.membership.models import Beneficiary, Household
 from mutualis.providers.models import Agreement, MedicalItem, Provider
 from mutualis.providers.services import item_create

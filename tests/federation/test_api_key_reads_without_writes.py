@@ -8,8 +8,8 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection, transaction
 
-from mutualis.config.api import user_for_key
 from mutualis.contributions.services import payment_record
+from mutualis.federation.api_sign_in import user_for_key
 from mutualis.federation.models import ApiToken
 from mutualis.federation.services import api_key_create
 
@@ -51,7 +51,7 @@ def test_a_stale_key_still_reads_coverage_when_the_database_refuses_writes(
     awa = family.beneficiaries.get(first_name="Awa")
     # a last use older than a minute: the next request notes it again
     ApiToken.objects.update(last_used_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC))
-    with writes_refused(), caplog.at_level(logging.WARNING, "mutualis.config.api"):
+    with writes_refused(), caplog.at_level(logging.WARNING, "mutualis.federation.api_sign_in"):
         coverage = client.get(
             f"/api/beneficiaries/{awa.uid}/coverage", {"on": "2025-03-01"}, headers=bearer
         )

@@ -5,9 +5,10 @@ import io
 
 from openpyxl import load_workbook
 
+from mutualis.contributions.exports import contributions_xlsx
 from mutualis.contributions.models import Allocation, Payment
 from mutualis.contributions.services import payment_record, payment_reverse
-from mutualis.membership.exports import contributions_xlsx, register_xlsx
+from mutualis.membership.exports import register_xlsx
 from mutualis.membership.imports import register_import
 from mutualis.membership.models import Beneficiary, Household
 from mutualis.membership.services import beneficiary_leave, household_enrol

@@ -19,8 +19,8 @@ from mutualis.core.api_types import (
     idempotent_write,
     text_of,
 )
+from mutualis.federation.rules import REGISTER_READERS
 from mutualis.membership.models import Beneficiary, Household
-from mutualis.membership.views import REGISTER_READERS
 
 router = Router(tags=["contributions"])
 

@@ -3,6 +3,7 @@ from django.urls import path
 from mutualis.contributions import views
 
 urlpatterns = [
+    path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/pay/", views.payment_create, name="payment_create"),
     path("payments/", views.payment_list, name="payment_list"),
     path("payments/payments.xlsx", views.payment_list_export, name="payment_list_export"),

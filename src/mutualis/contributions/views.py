@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, Prefetch, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from mutualis.benefits.models import Payer
 from mutualis.contributions import queries, services
 from mutualis.contributions.arrears import ORDERS, arrears_xlsx, in_arrears, visit_list_pdf
+from mutualis.contributions.exports import contributions_xlsx
 from mutualis.contributions.forms import (
     ArrearsForm,
     ContributionsExportForm,
@@ -32,13 +33,13 @@ from mutualis.federation.rules import (
     PAYER_PAYMENT_RECORDERS,
     PAYMENT_RECORDERS,
     PAYMENT_REVERSERS,
+    REGISTER_READERS,
+    REGISTER_WRITERS,
     Kind,
     Role,
 )
-from mutualis.membership.exports import contributions_xlsx
-from mutualis.membership.models import Household
+from mutualis.membership.models import Beneficiary, Household
 from mutualis.membership.queries import with_heads
-from mutualis.membership.views import REGISTER_READERS
 
 CASHIERS = PAYMENT_RECORDERS
 REVERSERS = PAYMENT_REVERSERS
@@ -349,5 +350,33 @@ def cover_ending(request):
             "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
             "count": len(rows),
             "query": request.GET.copy(),
+        },
+    )
+
+
+# A household's page: its people with each one's coverage today, its dues and its payments.
+# Here, not in membership, since coverage is contributions' (docs/architecture.md).
+@access(roles=REGISTER_READERS, model=Household)
+def household_detail(request, household):
+    household = (
+        Household.objects.select_related("mutual", "package")
+        .prefetch_related(Prefetch("beneficiaries", queryset=Beneficiary.objects.order_by("pk")))
+        .get(pk=household.pk)
+    )
+    overview = queries.household_overview(household)
+    payments = household.payments.select_related("reverses").order_by("-received_on", "-pk")[:20]
+    return render(
+        request,
+        "contributions/household_detail.html",
+        {
+            "household": household,
+            "overview": overview,
+            "payments": payments,
+            "periods": [
+                (due, due.total - due.member, overview.account.member_outstanding(due.period_start))
+                for due in overview.account.dues
+            ],
+            "can_edit": request.user.has_any_role(REGISTER_WRITERS),
+            "can_pay": request.user.has_any_role({Role.MUTUAL_MANAGER, Role.CASHIER}),
         },
     )

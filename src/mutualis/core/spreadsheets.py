@@ -35,6 +35,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import Cell, WriteOnlyCell
@@ -149,6 +150,16 @@ DAMAGED = (
 
 class UnreadableFile(Exception):
     """A file refused before or while it is read; the message is for the user."""
+
+
+def spans_mutuals(queryset: QuerySet) -> bool:
+    """Whether the rows belong to several mutuals: an export then names each row's mutual."""
+    return queryset.order_by().values("mutual_id").distinct()[:2].count() > 1
+
+
+def label(model, name: str) -> str:
+    """A model field's name as a column header."""
+    return str(model._meta.get_field(name).verbose_name).capitalize()
 
 
 def unreadable() -> str:

@@ -13,8 +13,8 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from mutualis.config.api import user_for_key
 from mutualis.core.access import EVERY_ROLE, AccessPolicy, scoped
+from mutualis.federation.api_sign_in import user_for_key
 from mutualis.federation.rules import Role
 from mutualis.interop.inputs import fits
 from mutualis.interop.outcomes import FhirError, issue

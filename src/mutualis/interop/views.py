@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from fhir.resources.R4B.claim import Claim
 from fhir.resources.R4B.coverageeligibilityrequest import CoverageEligibilityRequest
 
-from mutualis.claims.views import CLAIM_CLERKS
 from mutualis.core.access import public
+from mutualis.federation.rules import CLAIM_CLERKS
 from mutualis.interop import claims as claiming
 from mutualis.interop import eligibility as eligibility_check
 from mutualis.interop import resources

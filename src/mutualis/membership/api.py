@@ -21,9 +21,9 @@ from mutualis.core.api_types import (
     text_of,
 )
 from mutualis.federation.models import Organisation
+from mutualis.federation.rules import REGISTER_READERS, REGISTER_WRITERS
 from mutualis.membership import queries, services
 from mutualis.membership.models import Beneficiary, Household, Sex
-from mutualis.membership.views import REGISTER_READERS, REGISTER_WRITERS
 
 router = Router(tags=["register"])
 

@@ -65,6 +65,7 @@ from mutualis.core.identifiers import member_number
 from mutualis.core.ids import new_uid
 from mutualis.core.models import AuditEntry
 from mutualis.core.spreadsheets import UnreadableFile, data_row, file_rows, saved
+from mutualis.core.text import normalize
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import REGISTER_WRITERS, Kind
 from mutualis.federation.services import require_in_scope_as
@@ -74,7 +75,6 @@ from mutualis.membership.rules import (
     default_category,
     dependent_errors,
     duplicate_key,
-    normalize,
     search_tokens,
 )
 from mutualis.membership.services import sequence_take, union_of

@@ -3,7 +3,6 @@ duplicates are recognised (DOMAIN.md §2)."""
 
 import datetime
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -13,22 +12,11 @@ from django.utils.translation import ngettext
 from mutualis.benefits.choices import Category, Relationship
 from mutualis.core.bounds import check_birth_date
 from mutualis.core.identifiers import compact_form
+from mutualis.core.text import normalize
 
 ADULT_AGE = 18
 # Phone numbers are found by their last digits: the national number without the country code.
 PHONE_DIGITS = 9
-
-
-# An apostrophe joins (N'Diaye, N’Diaye as a phone keyboard types it: "ndiaye"); the letters that
-# Unicode does not decompose are spelled out (Lætitia: "laetitia").
-SPELLED_OUT = str.maketrans({"'": "", "’": "", "‘": "", "ʼ": "", "æ": "ae", "œ": "oe", "ß": "ss"})
-
-
-def normalize(text: str) -> str:
-    """Lower case, without accents or punctuation: "N'Diaye Aïssatou" → "ndiaye aissatou"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.lower().translate(SPELLED_OUT)).split())
 
 
 def search_tokens(

@@ -8,7 +8,6 @@ urlpatterns = [
     path("register/template.xlsx", views.register_template, name="register_template"),
     path("register/export/", views.register_export, name="register_export"),
     path("households/new/", views.household_create, name="household_create"),
-    path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/dependents/new/", views.dependent_add, name="dependent_add"),
     path("households/<int:pk>/resign/", views.household_resign, name="household_resign"),
     path("households/<int:pk>/history/", views.household_history, name="household_history"),

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -8,14 +7,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mutualis.benefits.queries import packages_visible
-from mutualis.contributions.queries import household_overview
 from mutualis.core.access import access, scoped
 from mutualis.core.forms import attach_errors
 from mutualis.core.history import history
 from mutualis.core.http import pdf_response, xlsx_response
 from mutualis.core.spreadsheets import too_large
 from mutualis.federation.models import Organisation
-from mutualis.federation.rules import REGISTER_WRITERS, Kind, Role
+from mutualis.federation.rules import REGISTER_READERS, REGISTER_WRITERS, Kind
 from mutualis.membership import exports, imports, queries, services
 from mutualis.membership.cards import cards_pdf
 from mutualis.membership.forms import (
@@ -30,16 +28,6 @@ from mutualis.membership.forms import (
     SearchForm,
 )
 from mutualis.membership.models import Beneficiary, Household
-
-# Personal and health data: only the roles that work with the register see it.
-REGISTER_READERS = {
-    Role.SYSTEM_ADMIN,
-    Role.UNION_OFFICER,
-    Role.MUTUAL_MANAGER,
-    Role.ENROLMENT_AGENT,
-    Role.CASHIER,
-    Role.ACCOUNTANT,
-}
 
 
 def attach_person_errors(forms_by_prefix: dict, error: ValidationError) -> bool:
@@ -130,32 +118,6 @@ def household_create(request):
             "head": head,
             "dependents": dependents,
             "duplicates": duplicates,
-        },
-    )
-
-
-@access(roles=REGISTER_READERS, model=Household)
-def household_detail(request, household):
-    household = (
-        Household.objects.select_related("mutual", "package")
-        .prefetch_related(Prefetch("beneficiaries", queryset=Beneficiary.objects.order_by("pk")))
-        .get(pk=household.pk)
-    )
-    overview = household_overview(household)
-    payments = household.payments.select_related("reverses").order_by("-received_on", "-pk")[:20]
-    return render(
-        request,
-        "membership/household_detail.html",
-        {
-            "household": household,
-            "overview": overview,
-            "payments": payments,
-            "periods": [
-                (due, due.total - due.member, overview.account.member_outstanding(due.period_start))
-                for due in overview.account.dues
-            ],
-            "can_edit": request.user.has_any_role(REGISTER_WRITERS),
-            "can_pay": request.user.has_any_role({Role.MUTUAL_MANAGER, Role.CASHIER}),
         },
     )
 

@@ -57,9 +57,9 @@ from mutualis.core.bulk import indexes_built_after, insert, reserve_ids, write_c
 from mutualis.core.demo import Demo
 from mutualis.core.ids import new_uid
 from mutualis.core.periods import PeriodUnit
+from mutualis.core.text import normalize
 from mutualis.federation.demo import contact, mobile_phone, of, office_phone
 from mutualis.federation.models import Location, Organisation
-from mutualis.membership.rules import normalize
 from mutualis.providers.models import Agreement, AgreementVersion, MedicalItem, Provider, Tariff
 from mutualis.providers.rules import DEFAULT_LEVEL, ItemKind, ProviderKind, Sector
 

@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from mutualis.benefits.choices import LevelOfCare, ServiceCategory
 from mutualis.core.bounds import MAX_COUNT, check_amount
 from mutualis.core.spreadsheets import UnreadableFile, data_row, file_rows, saved
+from mutualis.core.text import normalize
 from mutualis.membership.imports import (
     Column,
     Problem,
@@ -34,7 +35,6 @@ from mutualis.membership.imports import (
     header_key,
     text_problem,
 )
-from mutualis.membership.rules import normalize
 from mutualis.providers.models import MedicalItem
 from mutualis.providers.rules import ItemKind, max_quantity_error, max_quantity_for
 

@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from mutualis.claims.models import Claim
-from mutualis.core.spreadsheets import saved, write_sheet
-from mutualis.membership.exports import label
+from mutualis.core.spreadsheets import label, saved, write_sheet
 from mutualis.membership.models import Beneficiary
 from mutualis.settlements.models import Statement, StatementClaim
 from mutualis.settlements.queries import Clearing, standings_of, statement_lines
