@@ -115,12 +115,9 @@ def test_a_stay_billed_on_two_invoices_shares_its_episode_ceiling(care, cmu_pack
     assert third.mutual_share == 800
 
 
-def test_a_cancelled_letter_still_covers_the_care_given_before_its_cancellation(
-    care, cmu_package, cast
-):
-    change_consultations(cmu_package, guarantee_letter_required=True)
-    manager = cast[Role.MUTUAL_MANAGER]
-    letter = letter_issue(
+def march_letter(care, manager):
+    """A letter of 5,000 for Moussa at the health post, for March 2025."""
+    return letter_issue(
         by=manager,
         beneficiary=care.moussa,
         provider=care.post,
@@ -128,6 +125,14 @@ def test_a_cancelled_letter_still_covers_the_care_given_before_its_cancellation(
         valid_until=D(2025, 3, 31),
         cap=5000,
     )
+
+
+def test_a_cancelled_letter_still_covers_the_care_given_before_its_cancellation(
+    care, cmu_package, cast
+):
+    change_consultations(cmu_package, guarantee_letter_required=True)
+    manager = cast[Role.MUTUAL_MANAGER]
+    letter = march_letter(care, manager)
     letter_cancel(by=manager, letter=letter, on=D(2025, 3, 12))
     before = bill(care.moussa, "L-1", D(2025, 3, 11), (consultation(),))
     assert before.guarantee_letter == letter and before.mutual_share == 800
@@ -197,14 +202,7 @@ def test_a_letter_issued_and_cancelled_appends_its_events(care, cast):
     from mutualis.core.models import Event
 
     manager = cast[Role.MUTUAL_MANAGER]
-    letter = letter_issue(
-        by=manager,
-        beneficiary=care.moussa,
-        provider=care.post,
-        valid_from=D(2025, 3, 1),
-        valid_until=D(2025, 3, 31),
-        cap=5000,
-    )
+    letter = march_letter(care, manager)
     letter_cancel(by=manager, letter=letter, on=D(2025, 3, 12))
     issued, cancelled = Event.objects.filter(subject=letter.uid).order_by("sequence")
     assert (issued.kind, issued.payload["cap"], issued.payload["valid_until"]) == (
