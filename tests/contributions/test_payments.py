@@ -275,13 +275,13 @@ def test_every_payment_and_reversal_appends_its_event_with_its_parts(family, cas
     reversal = payment_reverse(
         by=cast[Role.MUTUAL_MANAGER], payment=payment, reason="erreur de saisie", on=D(2025, 2, 2)
     )
-    enrolled, recorded, reversed_ = Event.objects.filter(organisation_id=family.mutual_id).order_by(
-        "sequence"
-    )
+    enrolled, recorded, reversed_ = Event.objects.filter(
+        organisation_id=family.mutual_id, subject__in=[family.uid, payment.uid, reversal.uid]
+    ).order_by("sequence")
     assert enrolled.kind == "household.enrolled"
     assert (recorded.kind, recorded.sequence, recorded.subject) == (
         "payment.recorded",
-        2,
+        enrolled.sequence + 1,
         payment.uid,
     )
     assert recorded.payload["household"] == str(family.uid)
@@ -292,7 +292,7 @@ def test_every_payment_and_reversal_appends_its_event_with_its_parts(family, cas
     }
     assert (reversed_.kind, reversed_.sequence, reversed_.payload["reverses"]) == (
         "payment.reversed",
-        3,
+        recorded.sequence + 1,
         str(payment.uid),
     )
     assert reversed_.payload["amount"] == reversal.amount == -16000
