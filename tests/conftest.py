@@ -60,10 +60,14 @@ def event_log_emptied_after_transactional_tests():
     """Transactional tests (the browser's) leave an empty database with Django's flush, which on
     SQLite deletes every row: the event log's triggers refuse it. For the tests only, the flush
     drops them and puts them back (PostgreSQL's flush truncates, which row triggers let pass)."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    from django.db import connection
 
+    if connection.vendor != "sqlite":
+        yield
+        return
+    operations = type(connection.ops)
     log = importlib.import_module("mutualis.core.migrations.0004_event_log")
-    flush = DatabaseOperations.sql_flush
+    flush = operations.sql_flush
 
     def sql_flush(self, style, tables, **kwargs):
         statements = flush(self, style, tables, **kwargs)
@@ -71,9 +75,9 @@ def event_log_emptied_after_transactional_tests():
             return statements
         return [*log.SQLITE_UNDO, *statements, *log.SQLITE]
 
-    DatabaseOperations.sql_flush = sql_flush
+    operations.sql_flush = sql_flush
     yield
-    DatabaseOperations.sql_flush = flush
+    operations.sql_flush = flush
 
 
 @pytest.fixture(autouse=True, scope="session")
