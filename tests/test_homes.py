@@ -214,18 +214,20 @@ def test_the_payments_list_filters_by_method_and_exports_what_it_shows(client, c
 def test_the_cover_ending_list_names_the_households_covered_today_and_no_more_soon(
     client, cast, federation, cmu_package
 ):
+    # enrolled 60 days ago and paid up to the end of this year that day: past its 30 days of
+    # waiting, covered until the end of the year and its 30 days of grace
     today = timezone.localdate()
-    household = enrol(federation, cmu_package, "Faye", "Ndeye", enrolled_on=today.replace(day=1))
-    pay(
-        household, household_account(household, today).arrears, day=today.replace(day=1).isoformat()
-    )
-    until = household_account(household, today)
+    enrolled_on = today - datetime.timedelta(days=60)
+    household = enrol(federation, cmu_package, "Faye", "Ndeye", enrolled_on=enrolled_on)
+    pay(household, household_account(household, today).arrears, day=enrolled_on.isoformat())
+    end_of_grace = datetime.date(today.year, 12, 31) + datetime.timedelta(days=30)
     client.force_login(cast[Role.MUTUAL_MANAGER])
     found = client.get("/cover-ending/", {"days": 400}).context["page"].object_list
-    covered = household.standing.covered_until
-    if household.standing.covered_from <= today:
-        assert [(h.pk, day) for h, day in found] == [(household.pk, covered)]
-    assert until is not None
+    assert [(h.pk, day) for h, day in found] == [(household.pk, end_of_grace)]
+    # within the next week only when the grace ends in it
+    soon = client.get("/cover-ending/", {"days": 7}).context["page"].object_list
+    ends_this_week = end_of_grace < today + datetime.timedelta(days=7)
+    assert [h.pk for h, _day in soon] == ([household.pk] if ends_this_week else [])
 
 
 def test_a_user_of_another_mutual_never_sees_these_households(client, federation, arrears):
