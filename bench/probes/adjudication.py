@@ -4,8 +4,9 @@ claims of about three lines, then
 
 1. times `claims_submit` on all of them at once: resolving member numbers, providers and acts,
    reading coverage, agreements and histories, adjudicating and writing claims and lines;
-2. times the floor: the very rows it wrote, inserted with plain `executemany` into a copy of
-   the database taken just before (same schema, indexes and pragmas, one transaction).
+2. times the floor: the very rows it wrote (claims, lines and their events), inserted with plain
+   `executemany` into a copy of the database taken just before (same schema, indexes, triggers
+   and pragmas, one transaction).
 
 Prints the figures as JSON on its last line."""
 
@@ -129,9 +130,14 @@ def checkpoint() -> None:
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def rows(database: Path, table: str) -> list[tuple]:
+def rows(database: Path, table: str, after: int = 0) -> list[tuple]:
     with sqlite3.connect(database) as db:
-        return db.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+        return db.execute(f"SELECT * FROM {table} WHERE id > ? ORDER BY id", [after]).fetchall()
+
+
+def last_id(database: Path, table: str) -> int:
+    with sqlite3.connect(database) as db:
+        return db.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
 
 
 def executemany_seconds(database: Path, tables: dict[str, list[tuple]]) -> float:
@@ -167,6 +173,7 @@ def main() -> None:
     checkpoint()
     copy = database.with_name("before-claims.sqlite3")
     shutil.copyfile(database, copy)
+    events_before = last_id(copy, "core_event")
 
     started = time.perf_counter()
     cpu = time.process_time()
@@ -178,7 +185,9 @@ def main() -> None:
 
     checkpoint()
     written = {table: rows(database, table) for table in ("claims_claim", "claims_claimline")}
-    if len(written["claims_claim"]) != CLAIMS or len(written["claims_claimline"]) != lines:
+    # the events are part of the change: the floor writes them too
+    written["core_event"] = rows(database, "core_event", after=events_before)
+    if [len(rows) for rows in written.values()] != [CLAIMS, lines, CLAIMS]:
         raise SystemExit(f"wrote {[len(v) for v in written.values()]}, not {CLAIMS}, {lines}")
     floor = executemany_seconds(copy, written)
     copy.unlink()

@@ -212,3 +212,40 @@ def test_a_decision_appends_the_claims_event_with_parts_that_add_up(care, federa
         sum(line["mutual_share"] for line in event.payload["lines"])
         == (event.payload["mutual_share"])
     )
+
+
+def test_every_claim_of_a_batch_appends_one_event_to_its_mutuals_log(care, federation):
+    from mutualis.core.models import Event
+
+    ReviewPolicy.objects.filter(owner=federation.national).update(amount_threshold=1000)
+    cheap = consultation(care.moussa, reference="E-1", lines=(LineInput("CS-PS", 1, 1000),))
+    dear = consultation(care.awa, reference="E-2")
+    decided, waiting = submit(cheap, dear).claims
+    assert (decided.status, waiting.status) == (ClaimStatus.DECIDED, ClaimStatus.IN_REVIEW)
+    logged = {
+        event.subject: event
+        for event in Event.objects.filter(kind__in=["claim.adjudicated", "claim.submitted"])
+    }
+    assert set(logged) == {decided.uid, waiting.uid}
+    assert logged[decided.uid].kind == "claim.adjudicated"
+    assert logged[waiting.uid].kind == "claim.submitted"
+    for claim in (decided, waiting):
+        event = logged[claim.uid]
+        assert event.organisation_id == claim.mutual_id
+        payload = event.payload
+        assert (payload["beneficiary"], payload["provider"], payload["payer"]) == (
+            str(claim.beneficiary.uid),
+            str(claim.provider.uid),
+            str(claim.payer.uid),
+        )
+        assert payload["service_from"] == claim.service_from.isoformat()
+        parts = ("mutual_share", "member_share", "provider_loss")
+        assert [payload[part] for part in parts] == [getattr(claim, part) for part in parts]
+        assert [line["mutual_share"] for line in payload["lines"]] == list(
+            claim.lines.order_by("position").values_list("mutual_share", flat=True)
+        )
+    # numbered after whatever the mutual's log held, without gaps
+    numbers = sorted(
+        Event.objects.filter(organisation_id=decided.mutual_id).values_list("sequence", flat=True)
+    )
+    assert numbers == list(range(1, len(numbers) + 1))

@@ -171,6 +171,44 @@ def test_the_import_is_audited_once(federation, cmu_package):
     ]
 
 
+def test_the_import_logs_what_the_services_would_log(federation, cmu_package):
+    from mutualis.core.models import Event
+
+    household_enrol(
+        by=None,
+        mutual=federation.m1,
+        package=cmu_package,
+        enrolled_on=datetime.date(2025, 1, 5),
+        head=person("Awa", "Sy", "F", "1985-04-04", relationship="head"),
+    )
+    by_service = Event.objects.get(kind="household.enrolled")
+    imported(federation, xlsx(GOOD))
+    newborn = row("A1", "enfant", "Ndiaye", "Khady", "F", "2025-06-01", enrolled_on="2025-06-15")
+    imported(federation, xlsx([*GOOD, newborn]), name="registre-juin.xlsx")
+
+    logged = list(Event.objects.filter(organisation_id=federation.m1.pk).order_by("sequence"))
+    kinds = [event.kind for event in logged if event.pk > by_service.pk]
+    assert kinds == ["household.enrolled", "household.enrolled", "beneficiary.added"]
+    assert [event.sequence for event in logged] == list(range(1, len(logged) + 1))
+    ndiaye = Household.objects.get(external_ref="A1")
+    enrolled = Event.objects.get(kind="household.enrolled", subject=ndiaye.uid)
+    assert set(enrolled.payload) == set(by_service.payload)
+    assert set(enrolled.payload["members"][0]) == set(by_service.payload["members"][0])
+    assert enrolled.payload["package"] == str(cmu_package.uid)
+    assert enrolled.payload["enrolled_on"] == "2025-02-01"
+    assert [
+        (m["beneficiary"], m["member_number"], m["category"], m["birth_date"])
+        for m in enrolled.payload["members"]
+    ] == [
+        (str(b.uid), b.member_number, b.category, b.birth_date.isoformat())
+        for b in ndiaye.beneficiaries.exclude(first_name="Khady").order_by("pk")
+    ]
+    khady = Beneficiary.objects.get(first_name="Khady")
+    added = Event.objects.get(kind="beneficiary.added")
+    assert (added.subject, added.payload["household"]) == (khady.uid, str(ndiaye.uid))
+    assert added.payload["enrolled_on"] == "2025-06-15"
+
+
 def bad_file(future):
     return xlsx(
         [

@@ -1,10 +1,21 @@
 """The events of claims appended to the log (core.events) of the member's mutual, in the
-transaction of the change, version 1:
+transaction of the change, version 1.
 
-- `claim.reviewed`, about the claim, when the medical advisor decides it: {"claim", "payer",
-  "provider", "beneficiary", "service_from", "asked", "mutual_share", "member_share",
-  "provider_loss", "copay", "lines": [{"line", "outcome", "mutual_share", "member_share",
-  "provider_loss", "copay"}]} — the parts of each line and of the claim add up to what was asked;
+Every claim submitted gets exactly one of
+- `claim.adjudicated`, when adjudication decided it at once: its parts are final;
+- `claim.submitted`, when adjudication sent it to the medical advisor: its parts are the
+  adjudication's proposal, and `review_reasons` says why;
+and a claim sent for review then gets
+- `claim.reviewed`, when the medical advisor decides it: its parts are final.
+
+The three carry the same payload: {"claim", "payer", "provider", "beneficiary", "service_from",
+"service_to", "submitted_on", "asked", "mutual_share", "member_share", "provider_loss",
+"copay", "review_reasons", "lines": [{"position", "service_category", "outcome", "asked",
+"mutual_share", "member_share", "provider_loss", "copay"}]}. The parts of each line and of the
+claim add up to what was asked; `payer` is the party to the agreement the claim falls under
+(another mutual's or a union's for portability), or null without one.
+
+Guarantee letters:
 - `letter.issued`, about the letter: {"letter", "number", "beneficiary", "provider",
   "service_category", "valid_from", "valid_until", "cap"};
 - `letter.cancelled`: {"letter", "cancelled_on"}.
@@ -12,33 +23,72 @@ transaction of the change, version 1:
 Uids as strings, dates ISO, amounts integers in the mutual's currency.
 """
 
+import datetime
+from typing import Any
+
 from mutualis.claims.models import Claim, GuaranteeLetter
 from mutualis.core.events import NewEvent
 
 PARTS = ("mutual_share", "member_share", "provider_loss", "copay")
+SUBMITTED = "claim.submitted"
+ADJUDICATED = "claim.adjudicated"
+REVIEWED = "claim.reviewed"
 
 
-def reviewed(claim: Claim) -> NewEvent:
+def claim_event(
+    kind: str,
+    claim: Any,
+    *,
+    payer: str | None,
+    provider: str,
+    beneficiary: str,
+    lines: list[dict[str, Any]],
+) -> NewEvent:
+    """An event about a claim, from anything holding its fields (a model or the batch's row);
+    the parties by uid."""
+    service_from: datetime.date = claim.service_from
     return NewEvent(
-        "claim.reviewed",
+        kind,
         claim.uid,
         {
             "claim": str(claim.uid),
-            "payer": str(claim.payer.uid) if claim.payer_id else None,
-            "provider": str(claim.provider.uid),
-            "beneficiary": str(claim.beneficiary.uid),
-            "service_from": claim.service_from.isoformat(),
+            "payer": payer,
+            "provider": provider,
+            "beneficiary": beneficiary,
+            "service_from": service_from.isoformat(),
+            "service_to": (claim.service_to or service_from).isoformat(),
+            "submitted_on": claim.submitted_on.isoformat(),
             "asked": claim.asked,
             **{part: getattr(claim, part) for part in PARTS},
-            "lines": [
-                {
-                    "line": str(line.uid),
-                    "outcome": line.outcome,
-                    **{part: getattr(line, part) for part in PARTS},
-                }
-                for line in claim.lines.order_by("position")
-            ],
+            "review_reasons": claim.review_reasons,
+            "lines": lines,
         },
+    )
+
+
+def line_payload(position: int, service_category: str, decided: Any) -> dict[str, Any]:
+    """A line of a claim's event; `decided` holds its outcome, amount asked and parts (the line
+    itself, or adjudication's decision on it)."""
+    return {
+        "position": position,
+        "service_category": service_category,
+        "outcome": decided.outcome,
+        "asked": decided.asked,
+        **{part: getattr(decided, part) for part in PARTS},
+    }
+
+
+def reviewed(claim: Claim) -> NewEvent:
+    return claim_event(
+        REVIEWED,
+        claim,
+        payer=str(claim.payer.uid) if claim.payer_id else None,
+        provider=str(claim.provider.uid),
+        beneficiary=str(claim.beneficiary.uid),
+        lines=[
+            line_payload(line.position, line.service_category, line)
+            for line in claim.lines.order_by("position")
+        ],
     )
 
 

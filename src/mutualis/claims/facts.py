@@ -28,6 +28,7 @@ from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter, ReviewPoli
 from mutualis.claims.review import DEFAULT_POLICY, Policy
 from mutualis.contributions.queries import HouseholdState
 from mutualis.core.access import ancestor_paths
+from mutualis.core.ids import uid_text
 from mutualis.core.periods import in_force
 from mutualis.core.sql import rows_in, table
 from mutualis.federation.models import Organisation
@@ -41,6 +42,7 @@ class Person:
     mutual_id: int
     mutual_path: str
     household_id: int
+    uid: str
 
 
 def beneficiaries_by_number(numbers: Iterable[str], scope_prefix: str) -> dict[str, list[Person]]:
@@ -48,14 +50,14 @@ def beneficiaries_by_number(numbers: Iterable[str], scope_prefix: str) -> dict[s
     happen to share a code)."""
     found: dict[str, list[Person]] = defaultdict(list)
     sql = (
-        f"SELECT b.member_number, b.id, b.mutual_id, o.path, b.household_id"
+        f"SELECT b.member_number, b.id, b.mutual_id, o.path, b.household_id, b.uid"
         f" FROM {table(Beneficiary)} b"
         f" JOIN {table(Organisation)} o ON o.id = b.mutual_id"
         f" WHERE o.path LIKE %s AND b.member_number IN ({{}})"
     )
     prefix = scope_prefix + "%"  # paths are digits and slashes: nothing to escape
-    for number, pk, mutual, path, household in rows_in(sql, set(numbers), [prefix]):
-        found[number].append(Person(pk, mutual, path, household))
+    for number, pk, mutual, path, household, uid in rows_in(sql, set(numbers), [prefix]):
+        found[number].append(Person(pk, mutual, path, household, uid_text(uid)))
     return found
 
 
@@ -63,11 +65,14 @@ def beneficiaries_by_number(numbers: Iterable[str], scope_prefix: str) -> dict[s
 class Place:
     id: int
     level: str
+    uid: str
 
 
 def providers_by_code(codes: Iterable[str]) -> dict[str, Place]:
-    sql = f"SELECT code, id, level FROM {table(Provider)} WHERE active AND code IN ({{}})"
-    return {code: Place(pk, level) for code, pk, level in rows_in(sql, set(codes))}
+    sql = f"SELECT code, id, level, uid FROM {table(Provider)} WHERE active AND code IN ({{}})"
+    return {
+        code: Place(pk, level, uid_text(uid)) for code, pk, level, uid in rows_in(sql, set(codes))
+    }
 
 
 def references_used(pairs: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:

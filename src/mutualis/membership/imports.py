@@ -43,6 +43,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -55,11 +56,13 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from mutualis.benefits.choices import Category, Relationship
+from mutualis.benefits.models import BenefitPackage
 from mutualis.benefits.queries import packages_available_to
 from mutualis.benefits.terms import Terms, package_terms
 from mutualis.core.audit import audit_record
 from mutualis.core.bounds import check_birth_date, check_care_date, check_line
 from mutualis.core.bulk import reserve_ids, write_cache
+from mutualis.core.events import append_all
 from mutualis.core.formats import format_date
 from mutualis.core.identifiers import member_number
 from mutualis.core.ids import new_uid
@@ -69,7 +72,7 @@ from mutualis.core.text import normalize
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import REGISTER_WRITERS, Kind
 from mutualis.federation.services import require_in_scope_as
-from mutualis.membership import bulk
+from mutualis.membership import bulk, events
 from mutualis.membership.models import Beneficiary, Household
 from mutualis.membership.rules import (
     default_category,
@@ -578,6 +581,7 @@ class KnownHousehold:
     """A household of the mutual already imported with the same reference."""
 
     id: int
+    uid: str
     number: int
     package_id: int
     enrolled_on: datetime.date
@@ -815,7 +819,13 @@ def known_households(mutual: Organisation, refs: Sequence[str]) -> dict[str, Kno
                 for *row, ref in Household.objects.filter(
                     mutual=mutual, external_ref__in=chunk
                 ).values_list(
-                    "id", "number", "package_id", "enrolled_on", "resigned_on", "external_ref"
+                    "id",
+                    "uid",
+                    "number",
+                    "package_id",
+                    "enrolled_on",
+                    "resigned_on",
+                    "external_ref",
                 )
             }
         )
@@ -834,6 +844,7 @@ def known_households(mutual: Organisation, refs: Sequence[str]) -> dict[str, Kno
     return {
         ref: KnownHousehold(
             id=household_id,
+            uid=str(uid),
             number=number,
             package_id=package_id,
             enrolled_on=enrolled_on,
@@ -841,7 +852,7 @@ def known_households(mutual: Organisation, refs: Sequence[str]) -> dict[str, Kno
             keys=frozenset(keys.get(household_id, ())),
             relationships=tuple(relationships.get(household_id, ())),
         )
-        for ref, (household_id, number, package_id, enrolled_on, resigned_on) in found.items()
+        for ref, (household_id, uid, number, package_id, enrolled_on, resigned_on) in found.items()
     }
 
 
@@ -945,7 +956,7 @@ def register_import(
             if report.errors and not only_valid:
                 return report
             households, beneficiaries = register_write(
-                mutual=mutual, plans=[plan for plan in plans if plan.valid]
+                mutual=mutual, plans=[plan for plan in plans if plan.valid], by=by
             )
             report.households_created = households
             report.beneficiaries_created = beneficiaries
@@ -989,9 +1000,11 @@ def name_tokens(first_name: str, last_name: str) -> frozenset[str]:
     )
 
 
-def register_write(*, mutual: Organisation, plans: Sequence[HouseholdPlan]) -> tuple[int, int]:
+def register_write(*, mutual: Organisation, plans: Sequence[HouseholdPlan], by) -> tuple[int, int]:
     """Writes the households and people of valid plans with the bulk writers: numbers from the
-    mutual's series reserved at once, search words and duplicate keys for everyone."""
+    mutual's series reserved at once, search words and duplicate keys for everyone; and their
+    events, as the services write them: `household.enrolled` for a new household, with its
+    members, `beneficiary.added` for a member joining a known one (membership.events)."""
     new = [plan for plan in plans if plan.known is None and plan.joining]
     people = [(plan, person) for plan in plans for person in plan.joining]
     if not people:
@@ -1001,13 +1014,16 @@ def register_write(*, mutual: Organisation, plans: Sequence[HouseholdPlan]) -> t
     first_household = sequence_take(mutual=mutual, name="household", count=len(new)) if new else 0
     ids_numbers: dict[str, tuple[int, int]] = {}
     household_rows = []
+    enrolled = {}
     for offset, (plan, household_id) in enumerate(zip(new, household_ids, strict=True)):
         number = first_household + offset
         ids_numbers[plan.ref] = (household_id, number)
+        uid = new_uid()
+        enrolled[plan.ref] = (SimpleNamespace(uid=uid, number=number), plan, [])
         household_rows.append(
             (
                 household_id,
-                new_uid(),
+                uid,
                 mutual_id,
                 number,
                 plan.package_id,
@@ -1022,6 +1038,7 @@ def register_write(*, mutual: Organisation, plans: Sequence[HouseholdPlan]) -> t
     first_member = sequence_take(mutual=mutual, name="member", count=len(people))
     beneficiary_rows = []
     token_rows = []
+    joined_known = []
     for offset, ((plan, person), beneficiary_id) in enumerate(
         zip(people, beneficiary_ids, strict=True)
     ):
@@ -1030,10 +1047,24 @@ def register_write(*, mutual: Organisation, plans: Sequence[HouseholdPlan]) -> t
         )
         row = person.row
         number = member_number(mutual.code, first_member + offset)
+        uid = new_uid()
+        logged = SimpleNamespace(
+            uid=uid,
+            member_number=number,
+            relationship=row.relationship,
+            category=person.category,
+            sex=row.sex,
+            birth_date=row.birth_date,
+            enrolled_on=person.enrolled_on,
+        )
+        if plan.known:
+            joined_known.append(events.added(logged, plan.known.uid))
+        else:
+            enrolled[plan.ref][2].append(logged)
         beneficiary_rows.append(
             (
                 beneficiary_id,
-                new_uid(),
+                uid,
                 mutual_id,
                 household_id,
                 number,
@@ -1063,6 +1094,22 @@ def register_write(*, mutual: Organisation, plans: Sequence[HouseholdPlan]) -> t
         bulk.households_insert(household_rows)
         bulk.beneficiaries_insert(beneficiary_rows)
         bulk.search_tokens_insert(token_rows)
+    package_uids = dict(
+        BenefitPackage.objects.filter(pk__in={plan.package_id for plan in new}).values_list(
+            "pk", "uid"
+        )
+    )
+    household_events = [
+        events.enrolled(
+            SimpleNamespace(
+                uid=household.uid, number=household.number, enrolled_on=plan.enrolled_on
+            ),
+            str(package_uids[plan.package_id]),
+            members,
+        )
+        for household, plan, members in enrolled.values()
+    ]
+    append_all(mutual_id, household_events + joined_known, by)
     # New households have no standing yet (contributions reads them before its lists); the
     # known ones gained members, hence dues.
     known = {plan.known.id for plan, _person in people if plan.known}

@@ -262,7 +262,7 @@ def household_enrol(
     audit_created(actor=by, obj=household)
     for beneficiary in beneficiaries:
         audit_created(actor=by, obj=beneficiary)
-    append(mutual.pk, events.enrolled(household, beneficiaries), by)
+    append(mutual.pk, events.enrolled(household, str(household.package.uid), beneficiaries), by)
     households_changed.send(sender=Household, household_ids=[household.pk])
     return household
 
@@ -308,7 +308,7 @@ def beneficiary_add(
     beneficiary.save()
     search_index([beneficiary])
     audit_created(actor=by, obj=beneficiary)
-    append(household.mutual_id, events.added(beneficiary), by)
+    append(household.mutual_id, events.added(beneficiary, str(household.uid)), by)
     households_changed.send(sender=Household, household_ids=[household.pk])
     return beneficiary
 
