@@ -47,6 +47,8 @@ install: $(VENV)/.installed node_modules/.installed | var
 
 run: install
 	$(MUTUALIS) demo --if-empty --mutuals $(DEMO_MUTUALS) --households-per-mutual $(DEMO_HOUSEHOLDS) --seed 1
+	# the consumers of the event log work beside the server, and stop with it
+	$(MUTUALIS) work & trap 'kill $$!' EXIT; \
 	MUTUALIS_DEBUG=0 MUTUALIS_HTTPS=0 $(MUTUALIS) serve --bind $(HOST):$(PORT)
 
 serve-production: install

@@ -22,6 +22,8 @@ NOT_OPERATIONAL = {
     # the event log is kept per organisation (a mutual, or a union for its own events), by id
     "core.event",
     "core.eventsequence",
+    # where each consumer stands in each organisation's log, local to an installation
+    "core.cursor",
     # a user's recent API answers, kept a day for the client resending a write
     "core.idempotentanswer",
     "federation.location",

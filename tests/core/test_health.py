@@ -5,3 +5,5 @@ def test_health_reports_the_database_state(client, db):
     assert body["status"] == "ok"
     assert body["database"]["reachable"] is True
     assert body["database"]["pending_migrations"] == 0
+    # each consumer of the event log, how far behind it is (none is declared yet)
+    assert body["consumers"] == []

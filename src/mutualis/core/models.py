@@ -123,3 +123,36 @@ class EventSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}: {self.last}"
+
+
+class Cursor(models.Model):
+    """How far a consumer of the event log (core.consumers) has read an organisation's log.
+    Moved in the transaction of what the consumer did with the events, so that each event is
+    handled exactly once whatever stops the worker; a failing event stops the consumer there
+    for that organisation, with the error, until a later run handles it."""
+
+    uid = uid_field()
+    consumer = models.CharField(max_length=60)
+    organisation_id = models.BigIntegerField()
+    # the sequence number of the last event handled (0: none yet)
+    position = models.BigIntegerField(default=0)
+    failed_at = models.BigIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    failed_since = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consumer", "organisation_id"], name="cursor_consumer_organisation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consumer} {self.organisation_id}#{self.position}"
+
+    @property
+    def problem(self) -> str:
+        """What went wrong, in one line: the last line of the recorded traceback."""
+        lines = [line for line in self.error.splitlines() if line.strip()]
+        return lines[-1] if lines else ""

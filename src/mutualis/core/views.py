@@ -3,10 +3,12 @@ import time
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from mutualis.core.access import public
+from mutualis.core.consumers import lags
 
 _schema_known_current = False
 
@@ -33,6 +35,8 @@ def health(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         pending = pending_migrations()
+        # a consumer behind or stopped does not take the site down: it is reported
+        work = lags() if pending == 0 else []
     except DatabaseError as error:
         return JsonResponse(
             {"status": "error", "database": {"vendor": connection.vendor, "error": str(error)}},
@@ -49,6 +53,17 @@ def health(request):
                 "latency_ms": latency_ms,
                 "pending_migrations": pending,
             },
+            "consumers": [
+                {
+                    "name": lag.consumer,
+                    "events_waiting": lag.events,
+                    "oldest_waiting_seconds": (
+                        round((timezone.now() - lag.oldest).total_seconds()) if lag.oldest else 0
+                    ),
+                    "stopped_logs": len(lag.failing),
+                }
+                for lag in work
+            ],
         },
         status=200 if pending == 0 else 503,
     )

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 
 from mutualis.core.access import scoped
+from mutualis.core.consumers import lags
 from mutualis.core.history import recent_changes
 from mutualis.core.home import Panel, mutual_figures
 from mutualis.federation import queries
@@ -30,11 +31,21 @@ def administration(request, today: datetime.date) -> dict:
         .order_by("-attempt_time")
         .values_list("username", "attempt_time")[:RECENT_CHANGES]
     )
+    work = lags()
+    stopped = [cursor for lag in work for cursor in lag.failing]
+    names = dict(
+        Organisation.objects.filter(pk__in={c.organisation_id for c in stopped}).values_list(
+            "pk", "name"
+        )
+    )
+    for cursor in stopped:
+        cursor.organisation_name = names.get(cursor.organisation_id, cursor.organisation_id)
     return {
         "active_users": users.filter(is_active=True).count(),
         "inactive_users": users.filter(is_active=False).count(),
         "locked": locked,
         "changes": recent_changes(RECENT_CHANGES),
+        "work": work,
     }
 
 

@@ -1,0 +1,246 @@
+"""Consumers of the event log (issue 13): the books, the indicators, the sync and the messages
+learn what happened by reading each organisation's log in order, never by calling into the apps
+that wrote it.
+
+An app declares `CONSUMERS = [Consumer(...)]` in its `consumers.py`; `mutualis work` runs them.
+A consumer keeps a cursor per organisation (core.models.Cursor), moved in the same transaction
+as what it wrote for the events it read: killed at any point, it starts again after the last
+event whose effects were kept, and so handles each event once. A consumer that acts outside the
+database (an e-mail, an SMS) names what it did by the event's uid, so that doing it again after
+a crash can be recognised.
+
+When handling an event fails, everything done for it is rolled back, the cursor stays on the
+event before, and the error is recorded with the event's number; that organisation waits
+there, the others go on, and the next run tries the event again (after the fix).
+"""
+
+import datetime
+import json
+import traceback
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from mutualis.core.declarations import declared_by_apps
+from mutualis.core.models import Cursor, Event, EventSequence
+from mutualis.core.sql import table
+
+# Events read per transaction: large enough that a consumer with little to do reads hundreds of
+# thousands a second, small enough that the worker never holds a long write lock.
+BATCH = 2000
+
+
+class Logged:
+    """An event as a consumer reads it; the payload and the time are decoded when first read, so
+    that events a consumer passes over cost almost nothing."""
+
+    def __init__(self, organisation_id: int, row: Sequence[Any]):
+        self.organisation_id = organisation_id
+        (
+            self.sequence,
+            self._uid,
+            self._at,
+            self.actor_id,
+            self.kind,
+            self.version,
+            self._subject,
+            self._payload,
+        ) = row
+
+    @cached_property
+    def uid(self) -> uuid.UUID:
+        return as_uuid(self._uid)
+
+    @cached_property
+    def subject(self) -> uuid.UUID:
+        return as_uuid(self._subject)
+
+    @cached_property
+    def at(self) -> datetime.datetime:
+        return moment(self._at)
+
+    @cached_property
+    def payload(self) -> dict[str, Any]:
+        return self._payload if isinstance(self._payload, dict) else json.loads(self._payload)
+
+    def __repr__(self) -> str:
+        return f"<Logged {self.organisation_id}#{self.sequence} {self.kind}>"
+
+
+def moment(value: datetime.datetime | str) -> datetime.datetime:
+    """A time read by raw SQL, aware: SQLite gives it naive in UTC, or as text."""
+    if not isinstance(value, datetime.datetime):
+        parsed = parse_datetime(value)
+        assert parsed is not None, value
+        value = parsed
+    return value if timezone.is_aware(value) else value.replace(tzinfo=datetime.UTC)
+
+
+def as_uuid(value: uuid.UUID | str) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """`handle` is called with each event of `kinds` (every kind when None), in the order of
+    each organisation's log, inside the transaction that moves the cursor."""
+
+    name: str
+    handle: Callable[[Logged], None]
+    kinds: frozenset[str] | None = None
+
+
+def declared() -> list[Consumer]:
+    return declared_by_apps("consumers", "CONSUMERS")
+
+
+@dataclass
+class Run:
+    handled: int = 0
+    read: int = 0
+    failed: int = 0  # organisations stopped on a failing event
+
+
+def read_after(organisation_id: int, position: int, limit: int) -> list[Logged]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT sequence, uid, at, actor_id, kind, version, subject, payload"
+            f" FROM {table(Event)} WHERE organisation_id = %s AND sequence > %s"
+            f" ORDER BY sequence LIMIT %s",
+            [organisation_id, position, limit],
+        )
+        return [Logged(organisation_id, row) for row in cursor.fetchall()]
+
+
+def logs_behind(consumer: Consumer) -> Iterator[int]:
+    """The organisations whose log holds events past the consumer's cursor."""
+    positions = dict(
+        Cursor.objects.filter(consumer=consumer.name).values_list("organisation_id", "position")
+    )
+    for organisation_id, last in EventSequence.objects.values_list("organisation_id", "last"):
+        if last > positions.get(organisation_id, 0):
+            yield organisation_id
+
+
+def drain(consumer: Consumer, *, batch: int = BATCH) -> Run:
+    """Hands every event not yet handled to the consumer; returns what it did."""
+    run = Run()
+    for organisation_id in list(logs_behind(consumer)):
+        Cursor.objects.get_or_create(consumer=consumer.name, organisation_id=organisation_id)
+        while (read := drain_batch(consumer, organisation_id, batch, run)) is not None:
+            if read < batch:
+                break
+        if read is None:
+            run.failed += 1
+    return run
+
+
+def drain_batch(consumer: Consumer, organisation_id: int, batch: int, run: Run) -> int | None:
+    """Handles the next events of one organisation in one transaction; returns how many were
+    read, or None when one failed (recorded on the cursor)."""
+    with transaction.atomic():
+        cursor = Cursor.objects.select_for_update().get(
+            consumer=consumer.name, organisation_id=organisation_id
+        )
+        events = read_after(organisation_id, cursor.position, batch)
+        if not events:
+            return 0
+        wanted = [e for e in events if consumer.kinds is None or e.kind in consumer.kinds]
+        try:
+            with transaction.atomic():
+                for event in wanted:
+                    consumer.handle(event)
+        except Exception:
+            # Rolled back as a whole; handle them again one at a time to keep the good ones
+            # and stop on the first that fails.
+            return handle_one_by_one(consumer, cursor, events, run)
+        move(cursor, events[-1].sequence)
+        run.read += len(events)
+        run.handled += len(wanted)
+        return len(events)
+
+
+def handle_one_by_one(consumer: Consumer, cursor: Cursor, events: list[Logged], run: Run) -> None:
+    position = cursor.position
+    for event in events:
+        if consumer.kinds is None or event.kind in consumer.kinds:
+            try:
+                with transaction.atomic():
+                    consumer.handle(event)
+            except Exception:
+                Cursor.objects.filter(pk=cursor.pk).update(
+                    position=position,
+                    failed_at=event.sequence,
+                    error=traceback.format_exc(limit=8)[-4000:],
+                    failed_since=cursor.failed_since
+                    if cursor.failed_at == event.sequence
+                    else timezone.now(),
+                    updated_at=timezone.now(),
+                )
+                return None
+            run.handled += 1
+        run.read += 1
+        position = event.sequence
+    move(cursor, position)
+    return None
+
+
+def move(cursor: Cursor, position: int) -> None:
+    Cursor.objects.filter(pk=cursor.pk).update(
+        position=position, failed_at=None, error="", failed_since=None, updated_at=timezone.now()
+    )
+
+
+def drain_all(consumers: Sequence[Consumer] | None = None) -> dict[str, Run]:
+    return {consumer.name: drain(consumer) for consumer in consumers or declared()}
+
+
+@dataclass(frozen=True)
+class Lag:
+    """How far behind the log a consumer is: events not yet handled, the time of the oldest,
+    and the organisations stopped on a failing event."""
+
+    consumer: str
+    events: int
+    oldest: datetime.datetime | None
+    failing: list[Cursor]
+
+
+def lag(consumer: Consumer) -> Lag:
+    positions = dict(
+        Cursor.objects.filter(consumer=consumer.name).values_list("organisation_id", "position")
+    )
+    behind = {
+        organisation_id: last - positions.get(organisation_id, 0)
+        for organisation_id, last in EventSequence.objects.values_list("organisation_id", "last")
+        if last > positions.get(organisation_id, 0)
+    }
+    oldest = None
+    if behind:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT min(e.at) FROM {table(Event)} e"
+                f" LEFT JOIN {table(Cursor)} c"
+                f" ON c.organisation_id = e.organisation_id AND c.consumer = %s"
+                f" WHERE e.sequence = coalesce(c.position, 0) + 1",
+                [consumer.name],
+            )
+            (first,) = cursor.fetchone()
+        oldest = moment(first) if first else None
+    failing = list(
+        Cursor.objects.filter(consumer=consumer.name, failed_at__isnull=False).order_by(
+            F("failed_since").asc(nulls_last=True)
+        )
+    )
+    return Lag(consumer.name, sum(behind.values()), oldest, failing)
+
+
+def lags(consumers: Sequence[Consumer] | None = None) -> list[Lag]:
+    return [lag(consumer) for consumer in consumers or declared()]
