@@ -14,6 +14,7 @@ amount.
 
 from mutualis.benefits.models import Payer
 from mutualis.contributions.models import Allocation, Payment
+from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
 from mutualis.membership.models import Household
 
@@ -68,3 +69,13 @@ def payment_event(payment: Payment, allocations: list[Allocation]) -> NewEvent:
             ],
         },
     )
+
+
+TRACES = [
+    Trace("payments", lambda: Payment.objects.filter(reverses__isnull=True), (PAYMENT_RECORDED,)),
+    Trace(
+        "payments reversed",
+        lambda: Payment.objects.filter(reverses__isnull=False),
+        (PAYMENT_REVERSED,),
+    ),
+]
