@@ -109,6 +109,10 @@ REGISTER_READERS = frozenset(
     }
 )
 REGISTER_WRITERS = frozenset({Role.MUTUAL_MANAGER, Role.ENROLMENT_AGENT})
+# who reads an organisation's journal of events (the audit trail of its operations)
+JOURNAL_READERS = frozenset(
+    {Role.SYSTEM_ADMIN, Role.UNION_OFFICER, Role.MUTUAL_MANAGER, Role.ACCOUNTANT}
+)
 PAYMENT_RECORDERS = frozenset({Role.MUTUAL_MANAGER, Role.CASHIER})
 PAYER_PAYMENT_RECORDERS = PAYMENT_RECORDERS | {Role.ACCOUNTANT}
 PAYMENT_REVERSERS = frozenset({Role.MUTUAL_MANAGER, Role.ACCOUNTANT})
