@@ -37,7 +37,7 @@ def numbers_take(organisation_id: int, count: int) -> int:
     return sequence.last + 1
 
 
-def append_all(organisation_id: int, events: Sequence[NewEvent], actor=None) -> list[Event]:
+def append_all(organisation_id: int, events: Sequence[NewEvent], actor: Any = None) -> list[Event]:
     """Appends events to an organisation's log, numbered in the order given."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events are appended in the transaction of the change they record")
@@ -63,5 +63,5 @@ def append_all(organisation_id: int, events: Sequence[NewEvent], actor=None) -> 
     )
 
 
-def append(organisation_id: int, event: NewEvent, actor=None) -> Event:
+def append(organisation_id: int, event: NewEvent, actor: Any = None) -> Event:
     return append_all(organisation_id, [event], actor)[0]

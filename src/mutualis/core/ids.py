@@ -20,7 +20,7 @@ def new_bulk_uid() -> uuid_utils.UUID:
     return uuid_utils.uuid7()
 
 
-def uid_field() -> models.UUIDField:
+def uid_field() -> "models.UUIDField[uuid.UUID, uuid.UUID]":
     """The `uid` column every model carries (DESIGN.md rule 3): exchange packages, the sync
     between a laptop and its union's server, and external APIs name rows by it."""
     return models.UUIDField(default=new_uid, unique=True, editable=False)
