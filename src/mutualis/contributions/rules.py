@@ -44,7 +44,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from mutualis.benefits.choices import Category, NewcomerBilling, PeriodAnchor, Relationship
 from mutualis.benefits.terms import Terms
@@ -60,6 +60,8 @@ NEWBORN_DAYS = 90
 # After a year without paying, a household is no longer "suspended" but "lapsed": unions count
 # it out of their active membership (DOMAIN.md §3, enrolled vs up to date).
 LAPSE_AFTER_DAYS = 365
+# What a receivable is known by (a household and a period).
+K = TypeVar("K")
 
 
 # --- the facts --------------------------------------------------------------------------------
@@ -362,8 +364,8 @@ def allocate_member_payment(
 
 
 def allocate_payer_payment(
-    amount: int, outstanding: Sequence[tuple[object, int]]
-) -> list[tuple[object, int]]:
+    amount: int, outstanding: Sequence[tuple[K, int]]
+) -> list[tuple[K, int]]:
     """Splits a third payer's payment over its receivables (any keys: household and period),
     in the order given; raises Overpayment when the amount exceeds them all."""
     most = sum(due for _key, due in outstanding)
