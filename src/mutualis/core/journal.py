@@ -116,7 +116,9 @@ def details_of(payload: dict[str, Any], currency: str) -> list[tuple[str, str]]:
     return shown
 
 
-def changes_of(payload: dict[str, Any], model: type[models.Model] | None, currency: str) -> list:
+def changes_of(
+    payload: dict[str, Any], model: type[models.Model] | None, currency: str
+) -> list[str]:
     changes = payload.get("changes")
     if not isinstance(changes, dict):
         return []
