@@ -24,6 +24,8 @@ NOT_OPERATIONAL = {
     "core.eventsequence",
     # where each consumer stands in each organisation's log, local to an installation
     "core.cursor",
+    # the series of numbers of each organisation on this installation (core.numbering), by id
+    "core.numberseries",
     # a user's recent API answers, kept a day for the client resending a write
     "core.idempotentanswer",
     "federation.location",

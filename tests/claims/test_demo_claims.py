@@ -19,8 +19,9 @@ from django.utils import timezone
 from mutualis.claims.choices import ClaimStatus, Outcome, ReasonCode
 from mutualis.claims.demo import age_on
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter, ReviewPolicy
+from mutualis.core.models import NumberSeries
 from mutualis.federation.models import User
-from mutualis.membership.models import Beneficiary, Sequence
+from mutualis.membership.models import Beneficiary
 from mutualis.settlements.models import ProviderPayment, Statement, StatementClaim
 
 MONTHS = 12
@@ -138,7 +139,9 @@ class TestDemoClaims(TestCase):
         assert all(
             ReasonCode.LETTER_MISSING in r for r in unlettered.values_list("reasons", flat=True)
         )
-        last = dict(Sequence.objects.filter(name="letters").values_list("mutual_id", "last_value"))
+        last = dict(
+            NumberSeries.objects.filter(name="letters").values_list("organisation_id", "last_value")
+        )
         numbers = GuaranteeLetter.objects.values("mutual_id").annotate(Max("number"))
         assert last == {row["mutual_id"]: row["number__max"] for row in numbers}
 

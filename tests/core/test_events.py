@@ -74,3 +74,44 @@ def test_concurrent_writers_of_one_organisation_never_share_a_number():
         writer.join()
     numbers = sorted(Event.objects.filter(organisation_id=7).values_list("sequence", flat=True))
     assert numbers == list(range(1, 81))
+
+
+def foreign(sequence: int, origin: str = "laptop") -> dict:
+    return {
+        "uid": str(new_uid()),
+        "organisation_id": 5,
+        "sequence": sequence,
+        "origin": origin,
+        "origin_sequence": sequence,
+        "at": "2025-03-01T10:00:00+00:00",
+        "actor": None,
+        "kind": "payment.recorded",
+        "version": 1,
+        "subject": str(new_uid()),
+        "payload": {"amount": 1000},
+    }
+
+
+@pytest.mark.django_db
+def test_events_of_another_installation_are_numbered_here_once_in_their_order(settings):
+    from mutualis.core.events import ForeignLogError, receive
+
+    with transaction.atomic():
+        append(5, paid())
+        sent = [foreign(1), foreign(4)]
+        assert receive(sent) == 2
+        assert receive(sent) == 0  # received twice: nothing new
+    log = list(
+        Event.objects.filter(organisation_id=5)
+        .order_by("sequence")
+        .values_list("sequence", "origin", "origin_sequence")
+    )
+    assert log == [
+        (1, settings.MUTUALIS_INSTALLATION, 1),
+        (2, "laptop", 1),
+        (3, "laptop", 4),
+    ]
+    for refused in ([foreign(3)], [foreign(9, origin=settings.MUTUALIS_INSTALLATION)]):
+        with pytest.raises(ForeignLogError), transaction.atomic():
+            receive(refused)  # out of the laptop's order; or claiming to come from here
+    assert Event.objects.filter(organisation_id=5).count() == 3

@@ -26,9 +26,10 @@ from mutualis.contributions.rules import (
     household_status,
 )
 from mutualis.core.identifiers import is_valid
+from mutualis.core.models import NumberSeries
 from mutualis.federation import demo as federation_demo
 from mutualis.membership import demo as membership_demo
-from mutualis.membership.models import Beneficiary, Household, SearchToken, Sequence
+from mutualis.membership.models import Beneficiary, Household, SearchToken
 from mutualis.membership.rules import duplicate_key, search_tokens
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +140,7 @@ def test_member_numbers_are_valid_unique_in_their_mutual_and_continue_the_series
     numbers = list(Beneficiary.objects.values_list("mutual_id", "member_number"))
     assert all(is_valid(number) for _mutual, number in numbers)
     assert len(set(numbers)) == len(numbers)
-    series = {(s.mutual_id, s.name): s.last_value for s in Sequence.objects.all()}
+    series = {(s.organisation_id, s.name): s.last_value for s in NumberSeries.objects.all()}
     for mutual_id, count in Counter(mutual for mutual, _number in numbers).items():
         highest = max(int(n.split("-")[1]) for m, n in numbers if m == mutual_id)
         assert series[(mutual_id, "member")] == highest == count
@@ -215,7 +216,7 @@ def test_every_payment_is_allocated_exactly_and_has_a_receipt_number_unique_in_i
     assert all(payment.allocated == payment.amount for payment in payments)
     receipts = list(Payment.objects.values_list("mutual_id", "receipt_number"))
     assert len(set(receipts)) == len(receipts)
-    series = {s.mutual_id: s.last_value for s in Sequence.objects.filter(name="receipt")}
+    series = {s.organisation_id: s.last_value for s in NumberSeries.objects.filter(name="receipt")}
     assert series == dict(Counter(mutual for mutual, _receipt in receipts))
 
 

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from mutualis.core.identifiers import is_valid
-from mutualis.core.models import AuditEntry
-from mutualis.membership.models import Beneficiary, Household, Sequence
+from mutualis.core.models import AuditEntry, NumberSeries
+from mutualis.membership.models import Beneficiary, Household
 from mutualis.membership.services import (
     PossibleDuplicates,
     beneficiary_add,
@@ -21,7 +21,7 @@ def test_enrolment_gives_each_member_a_number_that_checks_itself(family):
     numbers = list(family.beneficiaries.values_list("member_number", flat=True))
     assert len(numbers) == 4
     assert all(is_valid(n) and n.startswith("M1-") for n in numbers)
-    assert Sequence.objects.get(mutual=family.mutual, name="member").last_value == 4
+    assert NumberSeries.objects.get(organisation_id=family.mutual_id, name="member").last_value == 4
 
 
 def test_the_head_is_recorded_as_such_and_children_get_the_child_category(family):

@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from mutualis.cli import main
 from mutualis.core.identifiers import is_valid
-from mutualis.core.models import AuditEntry
+from mutualis.core.models import AuditEntry, NumberSeries
 from mutualis.membership.imports import (
     COLUMNS,
     Problem,
@@ -21,7 +21,7 @@ from mutualis.membership.imports import (
     register_import,
     register_template_xlsx,
 )
-from mutualis.membership.models import Beneficiary, Household, SearchToken, Sequence
+from mutualis.membership.models import Beneficiary, Household, SearchToken
 from mutualis.membership.queries import household_search
 from mutualis.membership.rules import search_tokens
 from mutualis.membership.services import household_enrol, household_resign
@@ -127,8 +127,10 @@ def test_member_numbers_check_themselves_and_follow_the_mutuals_series(federatio
     assert len(set(numbers)) == 5
     assert all(is_valid(n) and n.startswith("M1-") for n in numbers)
     assert numbers[0] == "M1-000001-" + numbers[0][-1]
-    assert Sequence.objects.get(mutual=federation.m1, name="member").last_value == 5
-    assert Sequence.objects.get(mutual=federation.m1, name="household").last_value == 2
+    assert NumberSeries.objects.get(organisation_id=federation.m1.pk, name="member").last_value == 5
+    assert (
+        NumberSeries.objects.get(organisation_id=federation.m1.pk, name="household").last_value == 2
+    )
 
 
 def test_rows_written_in_bulk_read_back_through_the_orm(federation, cmu_package):
@@ -296,7 +298,7 @@ def test_each_bad_row_is_reported_with_its_row_and_column_and_nothing_is_saved(
     assert not Household.objects.exists()
     assert not Beneficiary.objects.exists()
     assert not SearchToken.objects.exists()
-    assert not Sequence.objects.exists()
+    assert not NumberSeries.objects.exists()
 
 
 def test_messages_are_in_the_language_asked_for(federation, cmu_package):
@@ -341,7 +343,7 @@ def test_importing_the_same_file_twice_changes_nothing(federation, cmu_package):
         Beneficiary.objects.count(),
         SearchToken.objects.count(),
         AuditEntry.objects.count(),
-        list(Sequence.objects.order_by("name").values_list("last_value", flat=True)),
+        list(NumberSeries.objects.order_by("name").values_list("last_value", flat=True)),
     )
 
     again = imported(federation, content)
@@ -355,7 +357,7 @@ def test_importing_the_same_file_twice_changes_nothing(federation, cmu_package):
         Beneficiary.objects.count(),
         SearchToken.objects.count(),
         AuditEntry.objects.count(),
-        list(Sequence.objects.order_by("name").values_list("last_value", flat=True)),
+        list(NumberSeries.objects.order_by("name").values_list("last_value", flat=True)),
     )
 
 

@@ -82,10 +82,10 @@ from mutualis.contributions.rules import coverage_at
 from mutualis.core.bulk import insert
 from mutualis.core.demo import Demo
 from mutualis.core.ids import new_uid
+from mutualis.core.models import NumberSeries as Series
 from mutualis.core.periods import PeriodUnit, period_start, shift
 from mutualis.federation.models import Organisation, User
 from mutualis.membership.models import Beneficiary, Sex
-from mutualis.membership.models import Sequence as Series
 from mutualis.providers.demo import PlannedItem, ProvidersPlan
 from mutualis.providers.rules import ProviderKind
 
@@ -789,7 +789,7 @@ def write_claims(
     for letter in plan.letters:
         last_letters[beneficiaries[letter.member_number][1]] = letter.number
     Series.objects.bulk_create(
-        Series(mutual_id=mutual, name="letters", last_value=last)
+        Series(organisation_id=mutual, name="letters", last_value=last)
         for mutual, last in last_letters.items()
     )
 

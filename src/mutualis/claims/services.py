@@ -41,11 +41,11 @@ from mutualis.core.events import NewEvent, append, append_all
 from mutualis.core.formats import format_date
 from mutualis.core.ids import new_bulk_uid
 from mutualis.core.models import AuditEntry
+from mutualis.core.numbering import series_take
 from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import CLAIM_CLERKS, CLAIM_REVIEWERS, LETTER_ISSUERS
 from mutualis.federation.services import require_in_scope_as, require_role, require_visible
 from mutualis.membership.models import Beneficiary
-from mutualis.membership.services import sequence_take
 from mutualis.providers.models import Provider
 
 # Beyond these a figure is a typing error, and their product still fits a 64-bit integer.
@@ -690,7 +690,7 @@ def letter_issue(
     with transaction.atomic():
         letter = GuaranteeLetter.objects.create(
             mutual=beneficiary.mutual,
-            number=sequence_take(mutual=beneficiary.mutual, name="letters"),
+            number=series_take(beneficiary.mutual_id, "letters"),
             beneficiary=beneficiary,
             provider=provider,
             service_category=service_category,

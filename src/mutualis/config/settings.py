@@ -11,6 +11,10 @@ Environment:
   MUTUALIS_EMAIL_URL      smtp://user:pass@host:port (default: e-mails printed on the console)
   MUTUALIS_DEFAULT_FROM_EMAIL  sender of e-mails
   MUTUALIS_CARD_SECRET    key of the member cards' signatures (default: derived from the secret key)
+  MUTUALIS_INSTALLATION   this installation's code among those that exchange events (default: made
+                          at random once and kept in var/installation)
+  MUTUALIS_NUMBERS_FROM_BLOCKS  1 on an installation that numbers members, receipts… only from the
+                          blocks its server reserved for it (a mutual's laptop)
   MUTUALIS_IDEMPOTENCY_HOURS  how long an API write's answer is kept for a client resending it
                           with the same Idempotency-Key (default: 24)
   MUTUALIS_TRUSTED_PROXIES  comma-separated addresses or networks (CIDR) of the reverse proxies
@@ -63,6 +67,23 @@ def read_or_create_secret_key() -> str:
 
 
 SECRET_KEY = os.environ.get("MUTUALIS_SECRET_KEY") or read_or_create_secret_key()
+
+
+def read_or_create_installation() -> str:
+    # What this installation writes is told apart from what it receives from others (a union's
+    # server, a mutual's laptops) by this code, made once at random and kept beside the database
+    # like the secret key (docs/architecture.md, "Numbers across installations").
+    code_file = VAR_DIR / "installation"
+    if not code_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        code_file.write_text(secrets.token_hex(6))
+    return code_file.read_text().strip()
+
+
+MUTUALIS_INSTALLATION = os.environ.get("MUTUALIS_INSTALLATION") or read_or_create_installation()
+# an installation working offline for its mutuals (a laptop) numbers only from the blocks its
+# server reserved for it (core.numbering)
+MUTUALIS_NUMBERS_FROM_BLOCKS = env_flag("MUTUALIS_NUMBERS_FROM_BLOCKS", False)
 ALLOWED_HOSTS = [
     host.strip()
     for host in os.environ.get("MUTUALIS_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")

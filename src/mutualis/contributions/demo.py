@@ -61,10 +61,10 @@ from mutualis.contributions.rules import (
 from mutualis.core.bulk import indexes_built_after, insert, reserve_ids, write_cache
 from mutualis.core.demo import Demo
 from mutualis.core.ids import new_uid
+from mutualis.core.models import NumberSeries as Series
 from mutualis.core.periods import in_force, period_start
 from mutualis.federation.models import Organisation
 from mutualis.membership.demo import RegisterPlan
-from mutualis.membership.models import Sequence as Series
 
 ON_TIME, LATE, STOPS = "on_time", "late", "stops"
 STOP_SHARE = 0.10
@@ -549,7 +549,7 @@ def write_contributions(
                 flush()
         flush()
     Series.objects.bulk_create(
-        Series(mutual_id=mutual_ids[code], name="receipt", last_value=last)
+        Series(organisation_id=mutual_ids[code], name="receipt", last_value=last)
         for code, last in plan.receipts.items()
     )
     return {

@@ -25,6 +25,7 @@ from mutualis.core.audit import audit_created, audit_record, changes_between, sn
 from mutualis.core.events import append
 from mutualis.core.formats import format_amount, format_date
 from mutualis.core.models import AuditEntry
+from mutualis.core.numbering import series_take
 from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import (
     PAYER_PAYMENT_RECORDERS,
@@ -34,13 +35,12 @@ from mutualis.federation.rules import (
 )
 from mutualis.federation.services import require_in_scope_as
 from mutualis.membership.models import Household
-from mutualis.membership.services import sequence_take
 
 METHODS_WITH_REFERENCE = {Method.MOBILE_MONEY, Method.SAVINGS, Method.BANK_TRANSFER}
 
 
 def receipt_number_next(mutual: Organisation, day: datetime.date) -> str:
-    return f"{day.year}-{sequence_take(mutual=mutual, name='receipt'):06d}"
+    return f"{day.year}-{series_take(mutual.pk, 'receipt'):06d}"
 
 
 def check_payment(

@@ -100,11 +100,20 @@ class Event(models.Model):
     # the uid of what it is about
     subject = models.UUIDField()
     payload = models.JSONField(default=dict)
+    # The installation that wrote it (settings.MUTUALIS_INSTALLATION) and its number there:
+    # `sequence` is this installation's order of the log, in which it received the events of
+    # the others too (core.events.receive), so numbers never collide between installations.
+    origin = models.CharField(max_length=40)
+    origin_sequence = models.BigIntegerField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation_id", "sequence"], name="event_sequence_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation_id", "origin", "origin_sequence"],
+                name="event_origin_sequence_unique",
             ),
         ]
         indexes = [models.Index(fields=["subject"], name="event_subject")]
@@ -156,3 +165,26 @@ class Cursor(models.Model):
         """What went wrong, in one line: the last line of the recorded traceback."""
         lines = [line for line in self.error.splitlines() if line.strip()]
         return lines[-1] if lines else ""
+
+
+class NumberSeries(models.Model):
+    """The last number handed out in one series of an organisation (members, households,
+    receipts, letters, statements), and on an installation that numbers from a block reserved
+    for it by the series' authority (a mutual's laptop, from its union's server), the end of
+    that block (core.numbering). The row lock queues the writers, so no number is given twice."""
+
+    uid = uid_field()
+    organisation_id = models.BigIntegerField()
+    name = models.CharField(max_length=30)
+    last_value = models.PositiveBigIntegerField(default=0)
+    # the last number of the block this installation may use; None: the installation is the
+    # series' authority and numbers on without end
+    block_end = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation_id", "name"], name="number_series"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.name}: {self.last_value}"

@@ -61,12 +61,12 @@ from mutualis.core.bulk import indexes_built_after, insert, reserve_ids, write_c
 from mutualis.core.demo import Demo
 from mutualis.core.identifiers import compact_form, member_number
 from mutualis.core.ids import new_uid
+from mutualis.core.models import NumberSeries as Series
 from mutualis.federation.demo import FederationPlan, mobile_phone, village_name
 from mutualis.federation.demo import load_data as federation_data
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import Kind
 from mutualis.membership.models import Beneficiary, Household, SearchToken, Sex
-from mutualis.membership.models import Sequence as Series
 from mutualis.membership.rules import default_category, duplicate_key, search_tokens
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -764,7 +764,7 @@ def write_register(
         flush()
 
     Series.objects.bulk_create(
-        Series(mutual_id=mutual_ids[code], name=name, last_value=value)
+        Series(organisation_id=mutual_ids[code], name=name, last_value=value)
         for code, (last_household, last_member) in plan.sequences.items()
         for name, value in (("household", last_household), ("member", last_member))
     )

@@ -19,7 +19,7 @@ How it goes, and why that way (100,000 rows in well under a minute on a laptop):
    enrolment date, with membership.rules.dependent_errors (the same rules as an enrolment at
    the counter), in `plan_households` — pure, no database;
 5. write with the bulk writers of membership.bulk, member and household numbers reserved at
-   once from the mutual's series (membership.services.sequence_take), search words and duplicate
+   once from the mutual's series (core.numbering.series_take), search words and duplicate
    keys written for every beneficiary.
 
 Rules: nothing is saved from a file with errors unless `only_valid` is chosen, and then the
@@ -67,6 +67,7 @@ from mutualis.core.formats import format_date
 from mutualis.core.identifiers import member_number
 from mutualis.core.ids import new_uid
 from mutualis.core.models import AuditEntry
+from mutualis.core.numbering import series_take
 from mutualis.core.spreadsheets import UnreadableFile, data_row, file_rows, saved
 from mutualis.core.text import normalize
 from mutualis.federation.models import Organisation
@@ -80,7 +81,7 @@ from mutualis.membership.rules import (
     duplicate_key,
     search_tokens,
 )
-from mutualis.membership.services import sequence_take, union_of
+from mutualis.membership.services import union_of
 from mutualis.membership.signals import households_changed
 
 LANGUAGES = ("fr", "en")
@@ -1014,7 +1015,7 @@ def register_write(
         return 0, 0
     mutual_id = mutual.pk
     household_ids = reserve_ids(Household, len(new))
-    first_household = sequence_take(mutual=mutual, name="household", count=len(new)) if new else 0
+    first_household = series_take(mutual.pk, "household", len(new)) if new else 0
     ids_numbers: dict[str, tuple[int, int]] = {}
     household_rows = []
     enrolled = {}
@@ -1038,7 +1039,7 @@ def register_write(
         )
 
     beneficiary_ids = reserve_ids(Beneficiary, len(people))
-    first_member = sequence_take(mutual=mutual, name="member", count=len(people))
+    first_member = series_take(mutual.pk, "member", len(people))
     beneficiary_rows = []
     token_rows = []
     joined_known = []

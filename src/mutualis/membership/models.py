@@ -22,24 +22,6 @@ class Sex(models.TextChoices):
     MALE = "M", _("male")
 
 
-class Sequence(models.Model):
-    """The last number handed out in one series of a mutual (members, households, receipts).
-    Services take the row's lock, so two agents never get the same number."""
-
-    uid = uid_field()
-    mutual = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(max_length=30)
-    last_value = models.PositiveBigIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["mutual", "name"], name="sequence_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name}: {self.last_value}"
-
-
 class Household(models.Model):
     SCOPE_PATH = "mutual__path"
     # named by its head (core.history reads many names at once)

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,12 +21,12 @@ from mutualis.core.events import append
 from mutualis.core.formats import format_date
 from mutualis.core.identifiers import member_number
 from mutualis.core.models import AuditEntry
+from mutualis.core.numbering import series_take
 from mutualis.federation.models import Location, Organisation, User
 from mutualis.federation.rules import REGISTER_WRITERS, Kind
 from mutualis.federation.services import require_in_scope_as
 from mutualis.membership import events
 from mutualis.membership.models import Beneficiary, Household, SearchToken
-from mutualis.membership.models import Sequence as Series
 from mutualis.membership.rules import (
     default_category,
     dependent_errors,
@@ -65,16 +64,6 @@ class PossibleDuplicates(ValidationError):
             _("Possible duplicate of people already registered: %(names)s.") % {"names": names},
             code="possible_duplicate",
         )
-
-
-def sequence_take(*, mutual: Organisation, name: str, count: int = 1) -> int:
-    """Reserves `count` numbers of a mutual's series and returns the first. The row lock makes
-    concurrent agents queue, so no number is handed out twice."""
-    Series.objects.get_or_create(mutual=mutual, name=name)
-    series = Series.objects.select_for_update().get(mutual=mutual, name=name)
-    first = series.last_value + 1
-    Series.objects.filter(pk=series.pk).update(last_value=F("last_value") + count)
-    return first
 
 
 def version_on(package: BenefitPackage, day: datetime.date) -> PackageVersion | None:
@@ -245,11 +234,11 @@ def household_enrol(
         address=address,
         phone=phone,
         location=location,
-        number=sequence_take(mutual=mutual, name="household"),
+        number=series_take(mutual.pk, "household"),
     )
     household.full_clean(validate_constraints=False)
     household.save()
-    first = sequence_take(mutual=mutual, name="member", count=len(people))
+    first = series_take(mutual.pk, "member", len(people))
     beneficiaries = [
         beneficiary_build(
             household=household, person=person, number=first + index, enrolled_on=enrolled_on
@@ -298,7 +287,7 @@ def beneficiary_add(
         matches = possible_duplicates(household.mutual, [person])
         if matches:
             raise PossibleDuplicates(matches)
-    number = sequence_take(mutual=household.mutual, name="member")
+    number = series_take(household.mutual_id, "member")
     beneficiary = beneficiary_build(
         household=household,
         person=person,

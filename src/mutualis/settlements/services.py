@@ -26,11 +26,11 @@ from mutualis.core.audit import audit_created, audit_record, changes_between, sn
 from mutualis.core.events import append
 from mutualis.core.formats import format_amount, format_date
 from mutualis.core.models import AuditEntry
+from mutualis.core.numbering import series_take
 from mutualis.core.periods import PeriodUnit, in_force, period_end, period_start
 from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import PROVIDER_PAYERS, UNIONS, Kind
 from mutualis.federation.services import require_in_scope_as
-from mutualis.membership.services import sequence_take
 from mutualis.providers.models import Agreement, AgreementVersion, Provider
 from mutualis.settlements import events
 from mutualis.settlements.models import ProviderPayment, Statement, StatementClaim
@@ -163,7 +163,7 @@ def statements_issue(
             continue
         to_write.append((provider, terms, start, end, claims))
     if to_write:
-        first = sequence_take(mutual=payer, name=SERIES, count=len(to_write))
+        first = series_take(payer.pk, SERIES, len(to_write))
         for number, (provider, terms, start, end, claims) in enumerate(to_write, start=first):
             issue.statements.append(
                 statement_write(by, payer, number, provider, terms, start, end, issued_on, claims)

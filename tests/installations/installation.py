@@ -1,0 +1,118 @@
+"""One installation of the two-installation tests (tests/installations/test_two.py): it works
+on the database DATABASE_URL names, as MUTUALIS_INSTALLATION.
+
+    installation.py setup            a union and a mutual with its package (the union's server)
+    installation.py enrol N          enrols N households in the mutual and takes a payment of
+                                     each: numbers from the mutual's series, and events
+    installation.py export FILE      writes the mutual's log (JSON) for the other installation
+    installation.py receive FILE     takes in the other installation's events
+    installation.py show             prints the member and receipt numbers and the log, as JSON
+"""
+
+import datetime
+import json
+import os
+import sys
+from pathlib import Path
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualis.config.settings")
+django.setup()
+
+from django.db import transaction  # noqa: E402
+
+from mutualis.benefits.services import package_create, package_version_add  # noqa: E402
+from mutualis.contributions.models import Payment  # noqa: E402
+from mutualis.contributions.services import payment_record  # noqa: E402
+from mutualis.core.events import exported, receive  # noqa: E402
+from mutualis.core.models import Event  # noqa: E402
+from mutualis.federation.models import Organisation  # noqa: E402
+from mutualis.federation.rules import Kind  # noqa: E402
+from mutualis.federation.services import organisation_create  # noqa: E402
+from mutualis.membership.models import Beneficiary  # noqa: E402
+from mutualis.membership.services import household_enrol  # noqa: E402
+
+D = datetime.date
+
+
+def setup() -> None:
+    union = organisation_create(
+        by=None, kind=Kind.NATIONAL_UNION, parent=None, code="UN", name="Union nationale"
+    )
+    organisation_create(
+        by=None,
+        kind=Kind.MUTUAL,
+        parent=union,
+        code="M1",
+        name="Mutuelle de Joal",
+        currency="XOF",
+        mutual_type="community",
+    )
+    package = package_create(by=None, owner=union, code="CMU", name="Paquet CMU")
+    package_version_add(
+        by=None,
+        package=package,
+        valid_from=D(2024, 1, 1),
+        period="year",
+        contribution=7000,
+        registration_fee=1000,
+        waiting_days=30,
+        grace_days=30,
+    )
+
+
+def enrol(count: int) -> None:
+    mutual = Organisation.objects.get(code="M1")
+    package = mutual.parent.packages.get()
+    here = os.environ["MUTUALIS_INSTALLATION"]
+    for n in range(count):
+        household = household_enrol(
+            by=None,
+            mutual=mutual,
+            package=package,
+            enrolled_on=D(2025, 1, 10),
+            head={
+                "first_name": f"{here}{n}",
+                "last_name": "Diop",
+                "sex": "F",
+                "birth_date": D(1980, 1, 1) + datetime.timedelta(days=n),
+                "relationship": "head",
+            },
+            acknowledge_duplicates=True,
+        )
+        payment_record(
+            by=None, household=household, amount=8000, method="cash", received_on=D(2025, 1, 10)
+        )
+
+
+def main(mode: str, *args: str) -> None:
+    mutual_id = Organisation.objects.filter(code="M1").values_list("pk", flat=True).first()
+    if mode == "setup":
+        setup()
+    elif mode == "enrol":
+        enrol(int(args[0]))
+    elif mode == "export":
+        Path(args[0]).write_text(json.dumps(exported(mutual_id)))
+    elif mode == "receive":
+        with transaction.atomic():
+            print(receive(json.loads(Path(args[0]).read_text())))
+    elif mode == "show":
+        print(
+            json.dumps(
+                {
+                    "members": list(Beneficiary.objects.values_list("member_number", flat=True)),
+                    "receipts": list(Payment.objects.values_list("receipt_number", flat=True)),
+                    "log": list(
+                        Event.objects.filter(organisation_id=mutual_id)
+                        .order_by("sequence")
+                        .values_list("sequence", "origin", "origin_sequence", "uid")
+                    ),
+                },
+                default=str,
+            )
+        )
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
