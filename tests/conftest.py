@@ -164,7 +164,8 @@ def state(federation):
 
 @pytest.fixture
 def cmu_package(federation, state):
-    """Senegal CMU (DOMAIN.md §3–4): 7,000 XOF per beneficiary per year, 1,000 XOF to register,
+    """Senegal CMU (domain-rules.md §3–4): 7,000 XOF per beneficiary per year, 1,000 XOF to
+    register,
     the State pays half, all of it for the indigent; 30 days of waiting, 270 for childbirth."""
     import datetime
 

@@ -1,4 +1,4 @@
-"""French is the default language and English is complete (DESIGN.md rule 8): every string the
+"""French is the default language and English is complete (design-rules.md rule 8): every string the
 code marks for translation is in the catalogues, translated, and nothing is left fuzzy."""
 
 import re

@@ -1,4 +1,4 @@
-"""DESIGN.md rule 3, checked on every model of the project.
+"""design-rules.md rule 3, checked on every model of the project.
 
 Every table has a `uid`. Operational tables (everything but the reference and federation tables
 listed below) carry their `mutual`, and each of their unique constraints includes it, which is

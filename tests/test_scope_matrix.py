@@ -1,4 +1,4 @@
-"""Every route × every role × inside and outside the scope (DESIGN.md rule 4).
+"""Every route × every role × inside and outside the scope (design-rules.md rule 4).
 
 Routes join this test by existing: it walks the URL configuration, so a new view is checked the
 day it is added. A view that is neither `access(...)` nor `public` fails the first test; a view

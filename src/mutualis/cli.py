@@ -6,7 +6,7 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     """Runs a sub-command. A Django command is named after its module, so it cannot contain a
-    dash; `mutualis import-members` is spelled like the other commands of DESIGN.md: a
+    dash; `mutualis import-members` is spelled like the other commands of design-rules.md: a
     sub-command with dashes runs the command of the same name with underscores, when one
     exists (`import-members` → `import_members`)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualis.config.settings")

@@ -1,9 +1,8 @@
-"""What a household owes and what its payments settle (contributions/rules.py, DOMAIN.md §3):
-the parts of every contribution — member and each third payer — add up exactly to the amount
-due (DESIGN.md rule 2); each period is owed under issue 10's rules 3-6 (a first calendar period
-prorated, newcomers from their enrolment, dues following the people covered, a household's
-shares by its head's category), as the plain reference (tests/contributions/reference.py)
-reads them."""
+"""What a household owes and what its payments settle (contributions/rules.py, domain-rules.md §4):
+the parts of every contribution — member and each third payer — add up exactly to the amount due
+(design-rules.md rule 2); each period is owed under issue 10's rules 3-6 (a first calendar period
+prorated, newcomers from their enrolment, dues following the people covered, a household's shares by
+its head's category), as the plain reference (tests/contributions/reference.py) reads them."""
 
 import datetime
 import itertools

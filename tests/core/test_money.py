@@ -1,4 +1,4 @@
-"""Exact money (DESIGN.md rule 2): integer amounts, shares rounded once, parts add up to the
+"""Exact money (design-rules.md rule 2): integer amounts, shares rounded once, parts add up to the
 whole."""
 
 from fractions import Fraction

@@ -1,4 +1,5 @@
-"""The clearing between mutuals (portability, DOMAIN.md §5): what an organisation paid providers
+"""The clearing between mutuals (portability, domain-rules.md §5–8): what an organisation paid
+providers
 for the members of another mutual, which that mutual owes it back, month by month."""
 
 import io

@@ -1,5 +1,6 @@
 """What is owed to providers and how late it is paid: the pure rules, then the figures per
-provider against the agreements' terms and the 4-week reference of Ghana's NHIS (DOMAIN.md §5)."""
+provider against the agreements' terms and the 4-week reference of Ghana's NHIS (domain-rules.md
+§5–8)."""
 
 import pytest
 

@@ -1,6 +1,6 @@
 """Whatever the sequence of issues, cancellations, payments and reversals: a claim is never on
 two statements at once, a statement's total is the sum of its claims' shares, and what is paid
-on a statement never exceeds it (DESIGN.md rules 2 and 5)."""
+on a statement never exceeds it (design-rules.md rules 2 and 5)."""
 
 import contextlib
 

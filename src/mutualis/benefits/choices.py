@@ -1,5 +1,5 @@
 """The vocabulary of benefit packages: who may be enrolled in which category, which services at
-which level of care (DOMAIN.md §4). Codes are stable strings; labels are translated."""
+which level of care (domain-rules.md §3). Codes are stable strings; labels are translated."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

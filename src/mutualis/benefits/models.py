@@ -1,4 +1,5 @@
-"""Benefit packages (DOMAIN.md §2–4), defined by a mutual or by a union for all its mutuals and
+"""Benefit packages (domain-rules.md §2–4), defined by a mutual or by a union for all its mutuals
+and
 versioned by validity dates: a change adds a version from a date and never rewrites the past.
 
 Packages, their versions and third payers are reference data of the federation (like package
@@ -251,7 +252,7 @@ class CoverageRule(models.Model):
     )
     level = models.CharField(_("level of care"), max_length=20, choices=LevelOfCare.choices)
     rate_bp = models.PositiveIntegerField(_("coverage rate (basis points)"), default=8000)
-    # The rate by the claim's visit type (DOMAIN.md §4, openIMIS's product model); blank where
+    # The rate by the claim's visit type (domain-rules.md §3, openIMIS's product model); blank where
     # the rate above applies.
     referral_rate_bp = models.PositiveIntegerField(
         _("coverage rate on referral (basis points)"), null=True, blank=True

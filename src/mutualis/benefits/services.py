@@ -1,4 +1,5 @@
-"""The only writers of benefit packages (DOMAIN.md §4). A package changes by a new version from
+"""The only writers of benefit packages (domain-rules.md §3). A package changes by a new version
+from
 a date: the past is never rewritten."""
 
 import datetime

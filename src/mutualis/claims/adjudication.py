@@ -1,5 +1,5 @@
 """Adjudication: what the mutual pays for each line of a claim, and who owes the rest
-(DOMAIN.md §4–5; the rules in words are in docs/claims.md).
+(domain-rules.md §3–8; the rules in words are in docs/claims.md).
 
 `adjudicate` is a pure function over plain facts: the claim and its lines, the beneficiary's
 coverage on the day of care (membership.coverage, by service category), the package's rules at

@@ -1,5 +1,5 @@
 """The vocabulary of claims: channels, outcomes and the reason codes of every decision
-(DOMAIN.md §5). Codes are stable strings that the FHIR ClaimResponse and the exports carry;
+(domain-rules.md §5–8). Codes are stable strings that the FHIR ClaimResponse and the exports carry;
 docs/claims.md maps them to openIMIS's rejection numbers."""
 
 from django.db import models

@@ -1,4 +1,4 @@
-"""Guarantee letters, claims and their lines, and the medical review policy (DOMAIN.md §5).
+"""Guarantee letters, claims and their lines, and the medical review policy (domain-rules.md §5–8).
 
 A claim belongs to the mutual of its beneficiary, whoever pays the provider: under portability
 the agreement's party (another mutual, or a union) pays, and the claim is charged back to the

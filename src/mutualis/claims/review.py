@@ -1,4 +1,4 @@
-"""Which claims the medical advisor reviews before they are paid (DOMAIN.md §5): a pure rule
+"""Which claims the medical advisor reviews before they are paid (domain-rules.md §5–8): a pure rule
 over the adjudicated claim, how often the beneficiary and the provider claimed, and the
 mutual's or union's policy."""
 

@@ -1,8 +1,9 @@
-"""Contributions (DOMAIN.md §3): payments with their receipts, and how each payment is allocated
+"""Contributions (domain-rules.md §4): payments with their receipts, and how each payment is
+allocated
 to what it pays — a household's registration fee, its member share of a period, or a third
 payer's share of a period.
 
-Financial records are never deleted or edited (DESIGN.md rule 5): a payment is cancelled or
+Financial records are never deleted or edited (design-rules.md rule 5): a payment is cancelled or
 refunded by a reversal, a new payment of the opposite amount whose allocations mirror the
 original's. What is due is not stored as a record: it follows from the register and the package
 (`rules.py`), so a late change of a household is never out of step with its dues. `Standing` and

@@ -1,4 +1,5 @@
-"""Receipts (DOMAIN.md §3): the numbered A5 paper a cashier hands over for every payment, and for
+"""Receipts (domain-rules.md §4): the numbered A5 paper a cashier hands over for every payment, and
+for
 every reversal, which cancels or refunds a payment and carries its own number.
 
 A receipt shows the mutual and how to reach it, the receipt's number, who paid, when and how,

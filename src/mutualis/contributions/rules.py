@@ -1,12 +1,12 @@
 """What a household owes, what its payments settled and when, and who it covers on a date: pure
-functions over plain data (DOMAIN.md §2–4; issue 10's rules, numbered as there).
+functions over plain data (domain-rules.md §2–4; issue 10's rules, numbered as there).
 
 **Dues.** A household owes, for each period from the one of its enrolment, one line per
 beneficiary active in the period at the amount of their category (or one line for the
 household, as the package says). Third payers take their share of each line by its category
 (rule 6: a household line by the head's category, so that the State pays 100 % for an indigent
 household); the share is rounded once and the member share is the remainder, so that the parts
-always add up to the line (DESIGN.md rule 2).
+always add up to the line (design-rules.md rule 2).
 - Rule 5, the first period: on a package whose periods follow the calendar, a household that
   enrols during a period owes the days left of it (each line prorated by days and rounded once,
   half up); on a package whose periods follow each household's enrolment, the first period is
@@ -58,7 +58,7 @@ CHILD = Relationship.CHILD.value  # a plain string: read for every member of eve
 # A child enrolled within this many days of their birth is a newborn (rule 2's exemption).
 NEWBORN_DAYS = 90
 # After a year without paying, a household is no longer "suspended" but "lapsed": unions count
-# it out of their active membership (DOMAIN.md §3, enrolled vs up to date).
+# it out of their active membership (domain-rules.md §4, enrolled vs up to date).
 LAPSE_AFTER_DAYS = 365
 # What a receivable is known by (a household and a period).
 K = TypeVar("K")

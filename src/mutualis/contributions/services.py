@@ -1,4 +1,4 @@
-"""The only writers of contributions (DOMAIN.md §3): payments, third payers' payments,
+"""The only writers of contributions (domain-rules.md §4): payments, third payers' payments,
 reversals. Money is never deleted: a cancellation or a refund is a reversal."""
 
 import datetime

@@ -1,8 +1,8 @@
 """Who may open which page, and which rows they may see: enforced here and nowhere else.
 
-DESIGN.md rule 4. A user belongs to an organisation and sees its whole subtree: every organisation
-carries its materialised path (`/1/7/42/`), and a user's *scope prefix* is the path of their
-organisation. A model that views may show declares where its path is found::
+design-rules.md rule 4. A user belongs to an organisation and sees its whole subtree: every
+organisation carries its materialised path (`/1/7/42/`), and a user's *scope prefix* is the path of
+their organisation. A model that views may show declares where its path is found::
 
     class Organisation(models.Model):
         SCOPE_PATH = "path"            # its own path

@@ -1,4 +1,4 @@
-"""The audit trail: services record every change of business data here (DESIGN.md rule 5)."""
+"""The audit trail: services record every change of business data here (design-rules.md rule 5)."""
 
 import datetime
 import decimal

@@ -27,6 +27,6 @@ def uid_text(value: uuid.UUID | str) -> str:
 
 
 def uid_field() -> "models.UUIDField[uuid.UUID, uuid.UUID]":
-    """The `uid` column every model carries (DESIGN.md rule 3): exchange packages, the sync
+    """The `uid` column every model carries (design-rules.md rule 3): exchange packages, the sync
     between a laptop and its union's server, and external APIs name rows by it."""
     return models.UUIDField(default=new_uid, unique=True, editable=False)

@@ -10,7 +10,7 @@ from mutualis.core.ids import uid_field
 class AuditEntry(models.Model):
     """One change to business data: who, when, which object, each changed field before and after.
 
-    Entries are only ever added (DESIGN.md rule 5); the actor is protected so that a user who
+    Entries are only ever added (design-rules.md rule 5); the actor is protected so that a user who
     made changes can be deactivated but never erased from the trail.
     """
 

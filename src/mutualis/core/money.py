@@ -1,4 +1,4 @@
-"""Exact money: integers in the smallest unit of the currency (DESIGN.md rule 2).
+"""Exact money: integers in the smallest unit of the currency (design-rules.md rule 2).
 
 A share is rounded once; the remainder goes to the other side, so that the parts always add up
 to the whole.

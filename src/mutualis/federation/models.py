@@ -58,7 +58,7 @@ class Location(models.Model):
 class Organisation(models.Model):
     """A node of the federation: a union, a mutual or a support structure.
 
-    The federation is a tree (DOMAIN.md §1). `path` is the materialised path of primary keys
+    The federation is a tree (domain-rules.md §1). `path` is the materialised path of primary keys
     (`/1/7/42/`): a user sees the subtree of their organisation, found with one indexed prefix
     match, and operational rows reach it through their `mutual`.
     """

@@ -1,7 +1,7 @@
 """Pure rules of the federation: which organisation may sit under which, and who holds what role.
 
-DOMAIN.md §1: a mutual belongs to a departmental union, which belongs to a regional union, under
-the national union. Countries without a departmental (or regional) level attach mutuals to the
+domain-rules.md §1: a mutual belongs to a departmental union, which belongs to a regional union,
+under the national union. Countries without a departmental (or regional) level attach mutuals to the
 next union up, so a union of any higher level is an allowed parent.
 """
 

@@ -181,7 +181,7 @@ def organisation_create(
     on: datetime.date | None = None,
     **fields: Any,
 ) -> Organisation:
-    """Adds an organisation under `parent` (DOMAIN.md §1) and opens its first affiliation."""
+    """Adds an organisation under `parent` (domain-rules.md §1) and opens its first affiliation."""
     unknown = set(fields) - ORGANISATION_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"not an editable field: {', '.join(sorted(unknown))}")

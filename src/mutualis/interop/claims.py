@@ -1,4 +1,5 @@
-"""Claiming, the FHIR way (OpenHIE "claiming"): a Claim in, a ClaimResponse out (DOMAIN.md §5).
+"""Claiming, the FHIR way (OpenHIE "claiming"): a Claim in, a ClaimResponse out (domain-rules.md
+§5–8).
 
 A provider's software sends one invoice as a Claim; `claims.services.claims_submit`, the one
 way claims come in (a clerk's screen, an Excel batch), checks, adjudicates and saves it. The

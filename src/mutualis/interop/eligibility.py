@@ -1,5 +1,5 @@
 """Eligibility at the point of care, the FHIR way (OpenHIE "check coverage eligibility"): a
-CoverageEligibilityRequest in, a CoverageEligibilityResponse out (DOMAIN.md §2, §4, §5).
+CoverageEligibilityRequest in, a CoverageEligibilityResponse out (domain-rules.md §2, §4, §5).
 
 Whether the patient is covered is `contributions.rules.coverage_at`, the one coverage rule, over
 the facts `contributions.queries.households_of` reads, as every other path does;

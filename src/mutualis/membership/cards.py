@@ -1,4 +1,4 @@
-"""Member cards (DOMAIN.md §2: care requires a member card): a PDF of credit-card-sized cards
+"""Member cards (domain-rules.md §2: care requires a member card): a PDF of credit-card-sized cards
 (ISO/IEC 7810 ID-1, 85.6 × 54 mm), ten to an A4 sheet, to print, cut and laminate.
 
 Each card shows the mutual, the beneficiary (name, member number, date of birth, sex, place in

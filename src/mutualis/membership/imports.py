@@ -1,4 +1,5 @@
-"""Importing a mutual's member register from a spreadsheet (.xlsx) or a CSV file (DOMAIN.md §2).
+"""Importing a mutual's member register from a spreadsheet (.xlsx) or a CSV file (domain-rules.md
+§2).
 
 The register a mutual kept on paper or in a spreadsheet comes in as one row per person: the rows
 of a household share its reference (its number in the source register), and the head's row

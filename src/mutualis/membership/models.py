@@ -1,6 +1,6 @@
-"""The register of a mutual: households, their head (adhérent) and dependents (DOMAIN.md §2).
+"""The register of a mutual: households, their head (adhérent) and dependents (domain-rules.md §2).
 
-Every row carries its `mutual` (DESIGN.md rule 3): scoping, unique numbers and distribution by
+Every row carries its `mutual` (design-rules.md rule 3): scoping, unique numbers and distribution by
 mutual all rest on it.
 """
 

@@ -1,5 +1,5 @@
 """Pure rules of the register: who may join a household, how people are found and how possible
-duplicates are recognised (DOMAIN.md §2)."""
+duplicates are recognised (domain-rules.md §2)."""
 
 import datetime
 import re

@@ -1,4 +1,4 @@
-"""The only writers of the register (DOMAIN.md §2): enrolment, changes, departures,
+"""The only writers of the register (domain-rules.md §2): enrolment, changes, departures,
 resignations. Each validates, writes and records the audit trail in one transaction; bad input
 raises ValidationError naming the field (`head.birth_date`, `dependents.1.relationship`…)
 and nothing is saved."""

@@ -1,4 +1,5 @@
-"""The spreadsheets of the providers app (DOMAIN.md §5): the list of acts, medicines and flat
+"""The spreadsheets of the providers app (domain-rules.md §5–8): the list of acts, medicines and
+flat
 fees, and an agreement's price list. This module reads and checks files and makes the templates
 to download; it writes nothing: `services.items_import` and `services.tariffs_import` save.
 

@@ -1,5 +1,5 @@
 """Health providers, the national list of what they bill, and their agreements (conventions)
-with mutuals and unions (DOMAIN.md §5).
+with mutuals and unions (domain-rules.md §5–8).
 
 Providers, acts and agreements are reference data of the federation, like benefit packages: each
 belongs to the organisation that registered or signed it and applies to everything below it. A

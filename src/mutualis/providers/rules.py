@@ -1,4 +1,4 @@
-"""The vocabulary of health providers and of what they bill (DOMAIN.md §5)."""
+"""The vocabulary of health providers and of what they bill (domain-rules.md §5–8)."""
 
 from django.db import models
 from django.utils.translation import gettext
@@ -50,7 +50,7 @@ DEFAULT_LEVEL: dict[str, LevelOfCare] = {
 
 def max_quantity_error(kind: str, max_quantity: int | None) -> str | None:
     """Why a maximum quantity per claim does not suit an item of this kind, or None. It is at
-    least one; a flat fee pays a whole episode at one price (DOMAIN.md §5, the glossary's
+    least one; a flat fee pays a whole episode at one price (domain-rules.md §5–8, the glossary's
     *forfait*), so it is billed once per claim, as the database also requires."""
     if max_quantity is not None and max_quantity < 1:
         return gettext("A maximum quantity is at least 1; leave it empty for no limit.")

@@ -1,4 +1,5 @@
-"""The only writers of providers, the list of acts and medicines, and agreements (DOMAIN.md §5).
+"""The only writers of providers, the list of acts and medicines, and agreements (domain-rules.md
+§5–8).
 
 Each service validates, writes and records the audit trail in one transaction: bad input raises
 ValidationError naming the field, in the user's language, and changes nothing. The two imports

@@ -41,7 +41,7 @@ from mutualis.providers.models import Agreement, Provider
 
 PAGE_SIZE = 50
 # Providers and the list of acts are the unions' reference data; an agreement is signed by a
-# mutual's manager or a union's officer (DOMAIN.md §5).
+# mutual's manager or a union's officer (domain-rules.md §5–8).
 # Each row of the tariff form is two fields, and Django refuses a request of more than 1,000
 # fields (DATA_UPLOAD_MAX_NUMBER_FIELDS): a longer list is changed by uploading a price list.
 TARIFF_ROWS_MAX = 450

@@ -1,4 +1,4 @@
-"""The PDF documents of provider payments (DOMAIN.md §5), on A4 paper: the statement a payer
+"""The PDF documents of provider payments (domain-rules.md §5–8), on A4 paper: the statement a payer
 sends a provider, and the clearing between mutuals of a month.
 
 A statement shows who pays and whom, the period, every claim (the beneficiary's member number,

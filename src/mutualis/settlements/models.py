@@ -1,13 +1,13 @@
 """What is paid to providers: statements of approved claims per provider and invoicing period,
-and payments against them (DOMAIN.md §5).
+and payments against them (domain-rules.md §5–8).
 
-The organisation that pays the provider is the statement's tenant: the agreement's party, a
-mutual or a union. It sits in the `mutual` column that every operational table carries (DESIGN.md
+The organisation that pays the provider is the statement's tenant: the agreement's party, a mutual
+or a union. It sits in the `mutual` column that every operational table carries (design-rules.md
 rule 3) although it may be a union, which pays for its mutuals.
 
-Nothing here is deleted (DESIGN.md rule 5): a statement is cancelled, which releases its claims
-for a later statement while its lines stay, marked with the day they were released; a payment is
-reversed by a negative payment that names it.
+Nothing here is deleted (design-rules.md rule 5): a statement is cancelled, which releases its
+claims for a later statement while its lines stay, marked with the day they were released; a payment
+is reversed by a negative payment that names it.
 """
 
 from django.conf import settings

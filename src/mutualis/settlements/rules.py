@@ -1,4 +1,5 @@
-"""Pure rules of provider payments (DOMAIN.md §5): where a statement stands, how late it is paid,
+"""Pure rules of provider payments (domain-rules.md §5–8): where a statement stands, how late it is
+paid,
 the share of statements paid within terms, and the balances of the clearing between mutuals.
 No ORM, no I/O: the queries load plain values and ask these functions."""
 
@@ -12,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # Ghana's NHIS must settle providers' claims within four weeks, and in one district 99 % of
-# claims were paid later than that (DOMAIN.md §5): the reference the screens compare with.
+# claims were paid later than that (domain-rules.md §5–8): the reference the screens compare with.
 REFERENCE_SETTLEMENT_DAYS = 28
 
 
@@ -106,7 +107,7 @@ def standing(
 class Promptness:
     """How many statements were paid within the agreements' terms, and within the reference
     period after their issue, out of those whose outcome is known: paid, or unpaid past the
-    limit. A ratio without any known outcome is not computable (DOMAIN.md §7): None."""
+    limit. A ratio without any known outcome is not computable (domain-rules.md §9): None."""
 
     known_terms: int
     within_terms: int

@@ -1,6 +1,6 @@
-"""The only writers of provider payments (DOMAIN.md §5): issuing and cancelling statements,
+"""The only writers of provider payments (domain-rules.md §5–8): issuing and cancelling statements,
 recording and reversing payments. Nothing is deleted: a statement is cancelled, a payment
-reversed (DESIGN.md rule 5).
+reversed (design-rules.md rule 5).
 
 Locks are taken in one order everywhere, the paying organisation's row before a statement's, a
 statement's before a payment's, so that two clerks working on the same statements queue instead

@@ -33,7 +33,7 @@ from mutualis.settlements.models import ProviderPayment, Statement
 
 PAGE_SIZE = 50
 # Who pays providers: the paying organisation's manager, accountant or union officer
-# (DOMAIN.md §5); the medical advisor reads. A provider's clerks read their provider's
+# (domain-rules.md §5–8); the medical advisor reads. A provider's clerks read their provider's
 # statements and what was paid on them (Statement.SCOPE_FOR_ROLES), not other providers' figures.
 PAYERS = PROVIDER_PAYERS
 READERS = PAYERS | {Role.MEDICAL_ADVISOR}
