@@ -22,12 +22,9 @@ django.setup()
 from django.db import connection  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
-from mutualis.benefits.services import package_create, package_version_add  # noqa: E402
 from mutualis.claims.services import ClaimInput, LineInput, claims_submit  # noqa: E402
 from mutualis.core.consumers import Consumer, drain  # noqa: E402
 from mutualis.federation.models import Organisation  # noqa: E402
-from mutualis.federation.rules import Kind  # noqa: E402
-from mutualis.federation.services import organisation_create  # noqa: E402
 from mutualis.membership.imports import COLUMNS, register_import  # noqa: E402
 from mutualis.membership.models import Beneficiary  # noqa: E402
 from mutualis.membership.services import household_enrol  # noqa: E402
@@ -38,35 +35,14 @@ from mutualis.providers.models import (  # noqa: E402
     Provider,
     Tariff,
 )
+from tests.network import small_network  # noqa: E402
 
 D = datetime.date
 
 
 def setup() -> None:
-    union = organisation_create(
-        by=None, kind=Kind.NATIONAL_UNION, parent=None, code="UN", name="Union nationale"
-    )
-    mutual = organisation_create(
-        by=None,
-        kind=Kind.MUTUAL,
-        parent=union,
-        code="M1",
-        name="Mutuelle de Joal",
-        currency="XOF",
-        mutual_type="community",
-    )
-    package = package_create(by=None, owner=union, code="CMU", name="Paquet CMU")
-    package_version_add(
-        by=None,
-        package=package,
-        valid_from=D(2024, 1, 1),
-        period="year",
-        contribution=7000,
-        registration_fee=1000,
-        waiting_days=0,
-        grace_days=30,
-        coverage=[{"service_category": "consultation", "level": "health_post", "rate_bp": 8000}],
-    )
+    mutual, package = small_network()
+    union = mutual.parent
     for n in range(200):
         household_enrol(
             by=None,

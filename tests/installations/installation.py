@@ -1,7 +1,7 @@
 """One installation of the two-installation tests (tests/installations/test_two.py): it works
 on the database DATABASE_URL names, as MUTUALIS_INSTALLATION.
 
-    installation.py setup            a union and a mutual with its package (the union's server)
+    installation.py setup            tests/network.py's mutual and package (the union's server)
     installation.py enrol N          enrols N households in the mutual and takes a payment of
                                      each: numbers from the mutual's series, and events
     installation.py export FILE      writes the mutual's log (JSON) for the other installation
@@ -22,44 +22,20 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 
-from mutualis.benefits.services import package_create, package_version_add  # noqa: E402
 from mutualis.contributions.models import Payment  # noqa: E402
 from mutualis.contributions.services import payment_record  # noqa: E402
 from mutualis.core.events import exported, receive  # noqa: E402
 from mutualis.core.models import Event  # noqa: E402
 from mutualis.federation.models import Organisation  # noqa: E402
-from mutualis.federation.rules import Kind  # noqa: E402
-from mutualis.federation.services import organisation_create  # noqa: E402
 from mutualis.membership.models import Beneficiary  # noqa: E402
 from mutualis.membership.services import household_enrol  # noqa: E402
+from tests.network import small_network  # noqa: E402
 
 D = datetime.date
 
 
 def setup() -> None:
-    union = organisation_create(
-        by=None, kind=Kind.NATIONAL_UNION, parent=None, code="UN", name="Union nationale"
-    )
-    organisation_create(
-        by=None,
-        kind=Kind.MUTUAL,
-        parent=union,
-        code="M1",
-        name="Mutuelle de Joal",
-        currency="XOF",
-        mutual_type="community",
-    )
-    package = package_create(by=None, owner=union, code="CMU", name="Paquet CMU")
-    package_version_add(
-        by=None,
-        package=package,
-        valid_from=D(2024, 1, 1),
-        period="year",
-        contribution=7000,
-        registration_fee=1000,
-        waiting_days=30,
-        grace_days=30,
-    )
+    small_network()
 
 
 def enrol(count: int) -> None:
