@@ -13,14 +13,9 @@ from openpyxl import Workbook, load_workbook
 
 from mutualis.cli import main
 from mutualis.core.identifiers import is_valid
+from mutualis.core.imports import Problem, describe
 from mutualis.core.models import AuditEntry, NumberSeries
-from mutualis.membership.imports import (
-    COLUMNS,
-    Problem,
-    describe,
-    register_import,
-    register_template_xlsx,
-)
+from mutualis.membership.imports import COLUMNS, register_import, register_template_xlsx
 from mutualis.membership.models import Beneficiary, Household, SearchToken
 from mutualis.membership.queries import household_search
 from mutualis.membership.rules import search_tokens

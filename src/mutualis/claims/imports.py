@@ -22,12 +22,12 @@ from mutualis.claims.choices import Channel, VisitType
 from mutualis.claims.models import Claim
 from mutualis.claims.queries import member_lookup_prefix
 from mutualis.claims.services import ClaimInput, LineInput, claims_submit
+from mutualis.core.imports import Column, Problem, cell_date, cell_text, text_problem
 from mutualis.core.spreadsheets import data_row, saved
 from mutualis.core.text import normalize
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import CLAIM_CLERKS
 from mutualis.federation.services import require_role
-from mutualis.membership.imports import Column, Problem, cell_date, cell_text, text_problem
 from mutualis.membership.models import Beneficiary
 from mutualis.providers.imports import (
     LANGUAGES,

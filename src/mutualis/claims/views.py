@@ -31,10 +31,10 @@ from mutualis.core.access import access, scoped
 from mutualis.core.formats import currency_symbol, format_amount
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import pdf_response, xlsx_response
+from mutualis.core.imports import describe
 from mutualis.core.signing import SCHEME, read_card
 from mutualis.core.spreadsheets import too_large
 from mutualis.federation.rules import CLAIM_CLERKS, CLAIM_REVIEWERS, LETTER_ISSUERS, Role
-from mutualis.membership.imports import describe
 from mutualis.providers.models import Provider
 
 PAGE_SIZE = 50

@@ -37,7 +37,6 @@ The rows imported are found by their household's `external_ref`.
 """
 
 import datetime
-import re
 import sqlite3
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -45,7 +44,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 from types import SimpleNamespace
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -53,7 +52,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from mutualis.benefits.choices import Category, Relationship
@@ -61,12 +59,21 @@ from mutualis.benefits.models import BenefitPackage
 from mutualis.benefits.queries import packages_available_to
 from mutualis.benefits.terms import Terms, package_terms
 from mutualis.core.audit import audit_record
-from mutualis.core.bounds import check_birth_date, check_care_date, check_line
+from mutualis.core.bounds import check_birth_date, check_care_date
 from mutualis.core.bulk import reserve_ids, write_cache
 from mutualis.core.events import append_all
 from mutualis.core.formats import format_date
 from mutualis.core.identifiers import member_number
 from mutualis.core.ids import new_uid
+from mutualis.core.imports import (
+    Column,
+    Problem,
+    blank,
+    cell_date,
+    cell_text,
+    header_key,
+    text_problem,
+)
 from mutualis.core.models import AuditEntry
 from mutualis.core.numbering import series_take
 from mutualis.core.spreadsheets import UnreadableFile, data_row, file_rows, saved
@@ -89,18 +96,6 @@ LANGUAGES = ("fr", "en")
 
 
 # --- the columns ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # what the code calls it
-    fr: str  # the header of the French template (data, not a translated string)
-    en: str  # the header of the English template
-    aliases: tuple[str, ...] = ()  # other headers accepted, written as header_key() makes them
-    required: bool = False  # the file must have the column
-
-    def header(self, language: str) -> str:
-        return self.en if language == "en" else self.fr
 
 
 COLUMNS = (
@@ -163,11 +158,6 @@ EXPORT_COLUMNS = (
     Column("resigned_on", "date_demission", "resigned_on"),
     Column("mutual", "mutuelle", "mutual"),
 )
-
-
-def header_key(text: Any) -> str:
-    """A header as it is looked up: "Date de naissance" → "date_de_naissance"."""
-    return normalize(str(text)).replace(" ", "_")
 
 
 HEADERS = {
@@ -254,15 +244,6 @@ def allowed_words(column: str, language: str) -> str:
 # --- the report -----------------------------------------------------------------------------
 
 
-class Problem(NamedTuple):
-    """What is wrong with one cell: the row's number in the file (1 is the header; None for the
-    whole file), the column's header and the message in the user's language."""
-
-    row: int | None
-    column: str
-    message: str
-
-
 @dataclass
 class ImportReport:
     file_name: str
@@ -276,19 +257,6 @@ class ImportReport:
     saved: bool = False  # the file's valid households are in the database
 
 
-def describe(problem: Problem) -> str:
-    """One problem as a sentence for the user ("Row 3, column nom: …")."""
-    if problem.row is None:
-        return str(problem.message)
-    if not problem.column:
-        return _("Row %(row)s: %(message)s") % {"row": problem.row, "message": problem.message}
-    return _("Row %(row)s, column %(column)s: %(message)s") % {
-        "row": problem.row,
-        "column": problem.column,
-        "message": problem.message,
-    }
-
-
 def summary(report: ImportReport) -> str:
     return _(
         "%(households)s households created, %(beneficiaries)s beneficiaries created, "
@@ -299,63 +267,6 @@ def summary(report: ImportReport) -> str:
         "skipped": report.skipped,
         "rejected": report.rejected,
     }
-
-
-# --- reading --------------------------------------------------------------------------------
-
-
-def cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a number typed in a text column: 12 rather than 12.0
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    return str(value).strip()
-
-
-DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-YEAR_FIRST = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:[ T]00:00(?::00)?)?")
-
-
-def cell_date(value: Any) -> datetime.date | None:
-    """A date cell, a text dd/mm/yyyy or yyyy-mm-dd, or the serial number of a date in a cell
-    without a date format; None when empty. Raises ValueError otherwise."""
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 2958466:  # Excel's serial numbers: 1900-01-01 to 9999-12-31
-            return from_excel(value).date()
-        raise ValueError(value)
-    text = str(value).strip()
-    if not text:
-        return None
-    if match := DAY_FIRST.fullmatch(text):
-        day, month, year = match.groups()
-    elif match := YEAR_FIRST.fullmatch(text):
-        year, month, day = match.groups()
-    else:
-        raise ValueError(text)
-    return datetime.date(int(year), int(month), int(day))
-
-
-def text_problem(text: str, limit: int) -> str | None:
-    """What is wrong with a cell's text for a one-line field of the model of `limit`
-    characters (its max_length): too long, or a control character (core.bounds); None when
-    nothing is. The imports write without `full_clean`, so they check here what it would."""
-    if len(text) > limit:
-        return _("At most %(count)s characters.") % {"count": limit}
-    try:
-        check_line(text)
-    except ValidationError as error:
-        return error.messages[0]
-    return None
 
 
 # --- parsing each row -----------------------------------------------------------------------
@@ -399,10 +310,6 @@ class HeaderFound:
     missing: list[Problem]  # required columns absent: nothing can be imported
     unused: list[Problem]  # columns that are not the template's: ignored, a warning
     rows_after: list[tuple[int, tuple]]  # rows read past the header while looking for it
-
-
-def blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def recognised(values: tuple) -> set[str]:

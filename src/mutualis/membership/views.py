@@ -11,6 +11,7 @@ from mutualis.core.access import access, scoped
 from mutualis.core.forms import attach_errors
 from mutualis.core.history import history
 from mutualis.core.http import pdf_response, xlsx_response
+from mutualis.core.imports import describe
 from mutualis.core.spreadsheets import too_large
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import REGISTER_READERS, REGISTER_WRITERS, Kind
@@ -297,8 +298,8 @@ def register_import(request):
         {
             "form": form,
             "report": report,
-            "problems": [imports.describe(p) for p in report.errors] if report else [],
-            "warnings": [imports.describe(p) for p in report.warnings] if report else [],
+            "problems": [describe(p) for p in report.errors] if report else [],
+            "warnings": [describe(p) for p in report.warnings] if report else [],
             "summary": imports.summary(report) if report else "",
         },
     )

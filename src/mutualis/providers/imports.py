@@ -26,9 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from mutualis.benefits.choices import LevelOfCare, ServiceCategory
 from mutualis.core.bounds import MAX_COUNT, check_amount
-from mutualis.core.spreadsheets import UnreadableFile, data_row, file_rows, saved
-from mutualis.core.text import normalize
-from mutualis.membership.imports import (
+from mutualis.core.imports import (
     Column,
     Problem,
     blank,
@@ -36,6 +34,8 @@ from mutualis.membership.imports import (
     header_key,
     text_problem,
 )
+from mutualis.core.spreadsheets import UnreadableFile, data_row, file_rows, saved
+from mutualis.core.text import normalize
 from mutualis.providers.models import MedicalItem
 from mutualis.providers.rules import ItemKind, max_quantity_error, max_quantity_for
 

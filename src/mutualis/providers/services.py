@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from mutualis.core.access import ancestor_paths
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
 from mutualis.core.formats import format_date
+from mutualis.core.imports import Column, Problem
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Location, Organisation, RoleGrant, User
 from mutualis.federation.rules import (
@@ -34,7 +35,6 @@ from mutualis.federation.rules import (
     is_within,
 )
 from mutualis.federation.services import require_in_scope_as
-from mutualis.membership.imports import Column, Problem
 from mutualis.providers import imports
 from mutualis.providers.models import Agreement, AgreementVersion, MedicalItem, Provider, Tariff
 from mutualis.providers.queries import items_available_to

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from mutualis.core.access import access, scoped
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import xlsx_response
+from mutualis.core.imports import describe
 from mutualis.core.spreadsheets import too_large
 from mutualis.federation.models import Organisation
 from mutualis.federation.queries import currency_of
@@ -22,7 +23,6 @@ from mutualis.federation.rules import (
     UNIONS,
     is_within,
 )
-from mutualis.membership.imports import describe
 from mutualis.providers import imports, queries, services
 from mutualis.providers.forms import (
     AgreementForm,

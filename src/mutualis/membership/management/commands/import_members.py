@@ -13,9 +13,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from mutualis.core.imports import describe
 from mutualis.federation.queries import organisation_coded
 from mutualis.federation.rules import Kind
-from mutualis.membership.imports import describe, register_import, summary
+from mutualis.membership.imports import register_import, summary
 
 
 class Command(BaseCommand):

@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from mutualis.core.imports import describe
 from mutualis.federation.queries import organisation_coded
 from mutualis.federation.rules import UNIONS
-from mutualis.membership.imports import describe
 from mutualis.providers.services import import_summary, items_import
 
 
