@@ -10,14 +10,14 @@ about the household's or the beneficiary's uid, version 1:
 where a member is {"beneficiary", "member_number", "relationship", "category", "sex",
 "birth_date", "enrolled_on"}. Uids as strings, dates ISO.
 
-The services pass their models; the import passes the rows it writes, holding the same fields.
+The services pass their models; the import and the demo pass the rows they write, holding the
+same fields (a beneficiary's `household` anything with its `uid`).
 """
 
 from collections.abc import Iterable
 from typing import Any
 
 from mutualis.core.events import NewEvent
-from mutualis.membership.models import Beneficiary, Household
 
 
 def member(beneficiary: Any) -> dict:
@@ -52,7 +52,7 @@ def added(beneficiary: Any, household_uid: str) -> NewEvent:
     )
 
 
-def changed(beneficiary: Beneficiary, changes: dict) -> NewEvent:
+def changed(beneficiary: Any, changes: dict) -> NewEvent:
     return NewEvent(
         "beneficiary.changed",
         beneficiary.uid,
@@ -64,7 +64,7 @@ def changed(beneficiary: Beneficiary, changes: dict) -> NewEvent:
     )
 
 
-def left(beneficiary: Beneficiary) -> NewEvent:
+def left(beneficiary: Any) -> NewEvent:
     return NewEvent(
         "beneficiary.left",
         beneficiary.uid,
@@ -76,7 +76,7 @@ def left(beneficiary: Beneficiary) -> NewEvent:
     )
 
 
-def resigned(household: Household) -> NewEvent:
+def resigned(household: Any) -> NewEvent:
     return NewEvent(
         "household.resigned",
         household.uid,
