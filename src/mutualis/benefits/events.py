@@ -1,6 +1,7 @@
-"""The events of benefit packages, in the log (core.events) of the package's owner (a mutual,
-or a union for all its mutuals), in the transaction of the change, version 1:
+"""The events of third payers and benefit packages, in the log (core.events) of their owner (a
+mutual, or a union for all its mutuals), in the transaction of the change, version 1:
 
+- `payer.created`, about the third payer: {"payer", "code", "name", "kind"};
 - `package.created`: {"package", "code", "name"};
 - `package.version_added`, about the version: {"package", "version", "terms": the version's own
   fields, "amounts_by_category": {category: amount}, "subsidies": [{"payer", "category",
@@ -10,8 +11,9 @@ or a union for all its mutuals), in the transaction of the change, version 1:
 Uids as strings, dates ISO, amounts integers in the owner's currency, rates in basis points.
 """
 
-from mutualis.benefits.models import BenefitPackage, PackageVersion
+from mutualis.benefits.models import BenefitPackage, PackageVersion, Payer
 from mutualis.core.audit import snapshot
+from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
 
 # what identifies a row, not what it says
@@ -20,6 +22,14 @@ IDENTITY = {"id", "uid", "version", "package"}
 
 def own_fields(row) -> dict:
     return {name: value for name, value in snapshot(row).items() if name not in IDENTITY}
+
+
+def payer_created(payer: Payer) -> NewEvent:
+    return NewEvent(
+        "payer.created",
+        payer.uid,
+        {"payer": str(payer.uid), "code": payer.code, "name": payer.name, "kind": payer.kind},
+    )
 
 
 def package_created(package: BenefitPackage) -> NewEvent:
@@ -51,3 +61,10 @@ def version_added(version: PackageVersion) -> NewEvent:
             "coverage": [own_fields(rule) for rule in version.coverage_rules.all()],
         },
     )
+
+
+TRACES = [
+    Trace("third payers", Payer.objects.all, ("payer.created",)),
+    Trace("benefit packages", BenefitPackage.objects.all, ("package.created",)),
+    Trace("package versions", PackageVersion.objects.all, ("package.version_added",)),
+]

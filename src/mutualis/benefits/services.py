@@ -54,6 +54,7 @@ def pays_for(payer: Payer, organisation: Organisation) -> bool:
 
 
 @transaction.atomic
+@transaction.atomic
 def payer_create(*, by, owner: Organisation, code: str, name: str, kind: str) -> Payer:
     """Adds a third payer (the State, a commune, an NGO, a microfinance social fund)."""
     require_in_scope_as(by, PACKAGE_EDITORS, owner, "owner")
@@ -63,6 +64,7 @@ def payer_create(*, by, owner: Organisation, code: str, name: str, kind: str) ->
     full_clean_or_raise(payer)
     payer.save()
     audit_created(actor=by, obj=payer)
+    append(owner.pk, events.payer_created(payer), by)
     return payer
 
 

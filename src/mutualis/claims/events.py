@@ -27,7 +27,8 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from mutualis.claims.models import Claim
+from mutualis.claims.models import Claim, GuaranteeLetter
+from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
 
 PARTS = ("mutual_share", "member_share", "provider_loss", "copay")
@@ -129,3 +130,15 @@ def letter_cancelled(letter: Any) -> NewEvent:
         letter.uid,
         {"letter": str(letter.uid), "cancelled_on": letter.cancelled_on.isoformat()},
     )
+
+
+TRACES = [
+    Trace("claims", Claim.objects.all, (ADJUDICATED, SUBMITTED)),
+    Trace("claims reviewed", lambda: Claim.objects.filter(reviewed_at__isnull=False), (REVIEWED,)),
+    Trace("guarantee letters", GuaranteeLetter.objects.all, ("letter.issued",)),
+    Trace(
+        "guarantee letters cancelled",
+        lambda: GuaranteeLetter.objects.filter(cancelled_on__isnull=False),
+        ("letter.cancelled",),
+    ),
+]

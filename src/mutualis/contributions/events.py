@@ -17,6 +17,7 @@ from typing import Any
 
 from mutualis.benefits.models import Payer
 from mutualis.contributions.models import Allocation, Payment
+from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
 from mutualis.membership.models import Household
 
@@ -88,3 +89,13 @@ def payment_from(
             ],
         },
     )
+
+
+TRACES = [
+    Trace("payments", lambda: Payment.objects.filter(reverses__isnull=True), (PAYMENT_RECORDED,)),
+    Trace(
+        "payments reversed",
+        lambda: Payment.objects.filter(reverses__isnull=False),
+        (PAYMENT_REVERSED,),
+    ),
+]

@@ -12,6 +12,7 @@ Uids as strings, dates ISO.
 
 import datetime
 
+from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
 from mutualis.federation.models import Organisation
 
@@ -54,3 +55,6 @@ def moved(
             "on": on.isoformat(),
         },
     )
+
+
+TRACES = [Trace("organisations", Organisation.objects.all, ("organisation.created",))]

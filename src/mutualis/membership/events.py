@@ -14,10 +14,13 @@ The services pass their models; the import and the demo pass the rows they write
 same fields (a beneficiary's `household` anything with its `uid`).
 """
 
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
+from mutualis.membership.models import Beneficiary, Household
 
 
 def member(beneficiary: Any) -> dict:
@@ -86,3 +89,32 @@ def resigned(household: Any) -> NewEvent:
             "reason": household.resignation_reason,
         },
     )
+
+
+def registered(subject, payload: dict) -> list:
+    """The beneficiaries an event registers: an enrolment's members, or the one added."""
+    if "members" in payload:
+        return [uuid.UUID(member["beneficiary"]) for member in payload["members"]]
+    return [subject]
+
+
+TRACES = [
+    Trace("households enrolled", Household.objects.all, ("household.enrolled",)),
+    Trace(
+        "beneficiaries registered",
+        Beneficiary.objects.all,
+        ("household.enrolled", "beneficiary.added"),
+        subjects=registered,
+        needs_payload=True,
+    ),
+    Trace(
+        "beneficiaries who left",
+        lambda: Beneficiary.objects.filter(left_on__isnull=False),
+        ("beneficiary.left",),
+    ),
+    Trace(
+        "households resigned",
+        lambda: Household.objects.filter(resigned_on__isnull=False),
+        ("household.resigned",),
+    ),
+]

@@ -14,6 +14,7 @@ Uids as strings, dates ISO, amounts integers in the statement's currency.
 """
 
 from mutualis.claims.models import Claim
+from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
 from mutualis.settlements.models import ProviderPayment, Statement
 
@@ -76,3 +77,23 @@ def paid(payment: ProviderPayment) -> NewEvent:
             "reverses": str(payment.reverses.uid) if payment.reverses_id else None,
         },
     )
+
+
+TRACES = [
+    Trace("provider statements", Statement.objects.all, ("statement.issued",)),
+    Trace(
+        "provider statements cancelled",
+        lambda: Statement.objects.filter(cancelled_on__isnull=False),
+        ("statement.cancelled",),
+    ),
+    Trace(
+        "provider payments",
+        lambda: ProviderPayment.objects.filter(reverses__isnull=True),
+        ("provider_payment.recorded",),
+    ),
+    Trace(
+        "provider payments reversed",
+        lambda: ProviderPayment.objects.filter(reverses__isnull=False),
+        ("provider_payment.reversed",),
+    ),
+]

@@ -1,0 +1,108 @@
+"""Kill -9 at random points during a register import, an adjudication batch and a consumer run
+(issue 13, faults): afterwards no change lacks its event and no event lacks its change
+(`mutualis check-events` finds them in agreement), the work done again completes, and the
+consumer, started again, has handled every event exactly once.
+
+The processes work on a database of their own (a SQLite file, or a PostgreSQL database beside
+the test one), set up through the services by tests/faults/crash_worker.py."""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+WORKER = Path(__file__).with_name("crash_worker.py")
+MUTUALIS = Path(sys.executable).with_name("mutualis")
+SEED = int(os.environ.get("CRASH_SEED", random.randrange(10**6)))
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory, django_db_blocker):
+    folder = tmp_path_factory.mktemp("crash")
+    env = {**os.environ, "MUTUALIS_VAR_DIR": str(folder), "PYTHONPATH": str(WORKER.parents[2])}
+    dropped = None
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            settings = connection.settings_dict
+            name = f"crash_{os.getpid()}"
+            with connection.cursor() as cursor:
+                cursor.execute(f"CREATE DATABASE {name}")
+            env["DATABASE_URL"] = (
+                f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@"
+                f"{settings['HOST'] or 'localhost'}:{settings['PORT'] or 5432}/{name}"
+            )
+            dropped = name
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{folder / 'crash.sqlite3'}"
+    run(env, str(MUTUALIS), "migrate", "--noinput", "--verbosity", "0")
+    run(env, sys.executable, str(WORKER), "setup")
+    yield env
+    if dropped:
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE {dropped}")
+
+
+def run(env, *command) -> subprocess.CompletedProcess:
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def killed_during(env, mode: str, rng: random.Random, within: float) -> bool:
+    """Starts the worker, kills it with SIGKILL at a random moment of its work; True when it
+    was killed before it finished."""
+    worker = subprocess.Popen(
+        [sys.executable, str(WORKER), mode], env=env, stdout=subprocess.PIPE, text=True
+    )
+    assert worker.stdout.readline().strip() == "working"
+    time.sleep(rng.uniform(0.0, within))
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait()
+    rest = worker.stdout.read()
+    worker.stdout.close()
+    return "done" not in rest
+
+
+def agree(env) -> None:
+    done = run(env, str(MUTUALIS), "check-events")
+    assert "The event log and the tables agree." in done.stdout
+
+
+def count(env, sql: str) -> int:
+    done = run(
+        env,
+        sys.executable,
+        "-c",
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE',"
+        " 'mutualis.config.settings'); django.setup();"
+        "from django.db import connection; c = connection.cursor();"
+        f"c.execute({sql!r}); print(c.fetchone()[0])",
+    )
+    return int(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("mode, within", [("import", 4.0), ("claims", 6.0)])
+def test_a_batch_killed_anywhere_leaves_no_change_without_its_event(database, mode, within):
+    rng = random.Random(f"{SEED}-{mode}")
+    kills = sum(killed_during(database, mode, rng, within) for _ in range(3))
+    agree(database)
+    run(database, sys.executable, str(WORKER), mode)  # done again, to the end
+    agree(database)
+    print(f"seed {SEED}: {kills} of 3 {mode} runs killed before the end")
+
+
+def test_a_consumer_killed_anywhere_handles_every_event_once(database):
+    rng = random.Random(f"{SEED}-consume")
+    for _ in range(4):
+        killed_during(database, "consume", rng, 1.5)
+    run(database, sys.executable, str(WORKER), "consume")
+    events = count(database, "SELECT count(*) FROM core_event")
+    assert count(database, "SELECT count(*) FROM tally") == events
+    assert count(database, "SELECT count(*) FROM core_cursor WHERE failed_at IS NOT NULL") == 0
+    agree(database)

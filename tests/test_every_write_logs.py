@@ -1,0 +1,304 @@
+"""Every write path appends its events (issue 13): the services and bulk paths of the
+operations are listed here, each with a scenario that runs it; each must append at least one
+event, and afterwards `mutualis check-events` finds the log and the tables in agreement. A new
+service that changes data fails the listing until it is given its scenario (or, with a reason,
+a place among the writes that are not the operations' history)."""
+
+import datetime
+import inspect
+import re
+from importlib import import_module
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from mutualis.benefits.services import package_create, package_version_add, payer_create
+from mutualis.claims.choices import Outcome
+from mutualis.claims.imports import claims_import
+from mutualis.claims.services import (
+    ClaimInput,
+    LineInput,
+    LineReview,
+    claim_review,
+    claims_approve,
+    claims_submit,
+    letter_cancel,
+    letter_issue,
+)
+from mutualis.contributions.services import payer_payment_record, payment_record, payment_reverse
+from mutualis.core.event_check import check
+from mutualis.core.models import Event
+from mutualis.federation.rules import Kind, Role
+from mutualis.federation.services import (
+    organisation_create,
+    organisation_move,
+    organisation_update,
+)
+from mutualis.membership.imports import register_import
+from mutualis.membership.services import (
+    beneficiary_add,
+    beneficiary_leave,
+    beneficiary_update,
+    household_enrol,
+    household_resign,
+)
+from mutualis.settlements.services import (
+    provider_payment_record,
+    provider_payment_reverse,
+    statement_cancel,
+    statements_issue,
+)
+from tests.claims.conftest import care  # noqa: F401 - the claims' cast
+from tests.claims.test_upload import rows, workbook
+from tests.conftest import person
+from tests.membership.test_import import GOOD, xlsx
+
+D = datetime.date
+APPS = ("federation", "benefits", "membership", "contributions", "providers", "claims")
+APPS += ("settlements",)
+# a service (it acts for someone: `by`, `actor`) whose name says it changes something
+CHANGES = re.compile(
+    r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
+    r"|cancel|import|apply|revoke|revoke_for|set_password)$"
+)
+
+# Writes that are not the operations' history, and why.
+NOT_LOGGED = {
+    # accounts, passwords and keys are the installation's own: audited, never posted, counted
+    # or synced between installations
+    "federation.user_create": "accounts",
+    "federation.user_update": "accounts",
+    "federation.user_set_password": "accounts",
+    "federation.api_key_create": "accounts",
+    "federation.api_key_revoke": "accounts",
+    "federation.api_keys_revoke_for": "accounts",
+    # the providers' reference data: adjudication reads agreements and prices when a claim
+    # comes, and the claim's events carry the amounts they gave; audited like every change
+    "providers.provider_create": "reference data",
+    "providers.provider_update": "reference data",
+    "providers.item_create": "reference data",
+    "providers.items_import": "reference data",
+    "providers.agreement_create": "reference data",
+    "providers.agreement_version_add": "reference data",
+    "providers.prices_apply": "reference data",
+    "providers.tariffs_update": "reference data",
+    "providers.tariffs_import": "reference data",
+}
+
+
+def write_paths() -> set[str]:
+    found = set()
+    for app in APPS:
+        module = import_module(f"mutualis.{app}.services")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if (
+                function.__module__ == module.__name__
+                and CHANGES.search(name)
+                and {"by", "actor"} & set(inspect.signature(function).parameters)
+            ):
+                found.add(f"{app}.{name}")
+    return found | {"membership.register_import", "claims.claims_import"}
+
+
+CARE = D(2025, 3, 10)
+
+
+def claim(who, reference, provider="PS-JOAL", day=CARE):
+    return ClaimInput(
+        member_number=who.member_number,
+        provider_code=provider,
+        provider_reference=reference,
+        service_from=day,
+        service_to=None,
+        lines=(LineInput("CS-PS", 1, 1000), LineInput("PARA500", 10, 30)),
+    )
+
+
+def submit(*claims):
+    submission = claims_submit(
+        list(claims), channel="clerk", actor=None, scope_prefix="/", today=D(2025, 3, 20)
+    )
+    assert submission.saved, submission.errors
+    return submission.claims
+
+
+def in_review(c):
+    from mutualis.claims.models import ReviewPolicy
+
+    ReviewPolicy.objects.update_or_create(
+        owner=c.federation.national, defaults={"sample_bp": 10000}
+    )
+    return submit(claim(c.moussa, "R-1"))[0]
+
+
+def reviewed(c):
+    waiting = in_review(c)
+    return claim_review(
+        by=None,
+        claim=waiting,
+        reviews=[LineReview(line=line, outcome=Outcome.APPROVED) for line in waiting.lines.all()],
+    )
+
+
+def issued(c):
+    from mutualis.claims.models import ReviewPolicy
+
+    ReviewPolicy.objects.update_or_create(
+        owner=c.federation.national, defaults={"sample_bp": 0, "review_adjusted": False}
+    )
+    submit(claim(c.moussa, "S-1"))
+    (statement,) = statements_issue(
+        by=None, payer=c.federation.m1, day=D(2025, 3, 1), issued_on=D(2025, 4, 2)
+    ).statements
+    return statement
+
+
+def letter(c):
+    return letter_issue(
+        by=None,
+        beneficiary=c.awa,
+        provider=c.post,
+        valid_from=D(2025, 3, 1),
+        valid_until=D(2025, 3, 31),
+        cap=50000,
+        service_category="childbirth",
+    )
+
+
+def paid(c, statement):
+    return provider_payment_record(
+        by=None,
+        statement=statement,
+        amount=statement.total,
+        method="bank_transfer",
+        reference="VIR-1",
+        paid_on=D(2025, 4, 5),
+    )
+
+
+SCENARIOS = {
+    "federation.organisation_create": lambda c: organisation_create(
+        by=None,
+        kind=Kind.MUTUAL,
+        parent=c.federation.d1,
+        code="M9",
+        name="Mutuelle de Nianing",
+        currency="XOF",
+        mutual_type="community",
+    ),
+    "federation.organisation_update": lambda c: organisation_update(
+        by=None, organisation=c.federation.m1, name="Mutuelle communautaire de Joal"
+    ),
+    "federation.organisation_move": lambda c: organisation_move(
+        by=None, organisation=c.federation.m2, new_parent=c.federation.d1
+    ),
+    "benefits.payer_create": lambda c: payer_create(
+        by=None,
+        owner=c.federation.national,
+        code="COM",
+        name="Commune de Joal",
+        kind="local_authority",
+    ),
+    "benefits.package_create": lambda c: package_create(
+        by=None, owner=c.federation.m1, code="FAM", name="Paquet famille"
+    ),
+    "benefits.package_version_add": lambda c: package_version_add(
+        by=None,
+        package=c.cmu_package,
+        valid_from=timezone.localdate() + datetime.timedelta(days=30),
+        period="year",
+        contribution=8000,
+        registration_fee=1000,
+        waiting_days=30,
+        grace_days=30,
+    ),
+    "membership.household_enrol": lambda c: household_enrol(
+        by=None,
+        mutual=c.federation.m1,
+        package=c.cmu_package,
+        enrolled_on=D(2025, 2, 1),
+        head=person("Ousmane", "Faye", "M", "1970-01-01", relationship="head"),
+    ),
+    "membership.beneficiary_add": lambda c: beneficiary_add(
+        by=None, household=c.family, person=person("Khady", "Diop", "F", "2024-12-01")
+    ),
+    "membership.beneficiary_update": lambda c: beneficiary_update(
+        by=None, beneficiary=c.awa, first_name="Awa Marie"
+    ),
+    "membership.beneficiary_leave": lambda c: beneficiary_leave(
+        by=None, beneficiary=c.awa, on=D(2025, 6, 1)
+    ),
+    "membership.household_resign": lambda c: household_resign(
+        by=None, household=c.family, on=D(2025, 6, 1)
+    ),
+    "membership.register_import": lambda c: register_import(
+        by=None, mutual=c.federation.m1, file_name="registre.xlsx", content=xlsx(GOOD)
+    ),
+    "contributions.payment_record": lambda c: payment_record(
+        by=None, household=c.family, amount=7000, method="cash", received_on=D(2025, 2, 1)
+    ),
+    "contributions.payer_payment_record": lambda c: payer_payment_record(
+        by=None,
+        mutual=c.federation.m1,
+        payer=c.cmu_package.owner.payers.get(),
+        amount=13656,
+        method="bank_transfer",
+        reference="VIR-1",
+        received_on=D(2025, 2, 1),
+    ),
+    "contributions.payment_reverse": lambda c: payment_reverse(
+        by=None, payment=c.family.payments.first(), reason="Saisie en double"
+    ),
+    "claims.claims_submit": lambda c: submit(claim(c.moussa, "F-1")),
+    "claims.claims_import": lambda c: claims_import(
+        by=c.cast[Role.MUTUAL_MANAGER],
+        file_name="mars.xlsx",
+        content=workbook(*rows(c)),
+        today=D(2025, 3, 20),
+    ),
+    "claims.claim_review": reviewed,
+    "claims.claims_approve": lambda c: claims_approve(by=None, claims=[in_review(c)]),
+    "claims.letter_issue": letter,
+    "claims.letter_cancel": lambda c: letter_cancel(by=None, letter=letter(c), on=D(2025, 3, 2)),
+    "settlements.statements_issue": issued,
+    "settlements.statement_cancel": lambda c: statement_cancel(
+        by=None, statement=issued(c), reason="Envoyé par erreur", on=D(2025, 4, 3)
+    ),
+    "settlements.provider_payment_record": lambda c: paid(c, issued(c)),
+    "settlements.provider_payment_reverse": lambda c: provider_payment_reverse(
+        by=None, payment=paid(c, issued(c)), reason="Chèque rejeté", on=D(2025, 4, 6)
+    ),
+}
+
+
+def test_every_write_path_is_listed_with_its_scenario_or_a_reason():
+    listed = set(SCENARIOS) | set(NOT_LOGGED)
+    assert write_paths() - listed == set(), "give the new write path its scenario here"
+    assert listed - write_paths() == set(), "a listed write path no longer exists"
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS))
+def test_each_write_path_appends_events_the_tables_agree_with(
+    path,
+    care,  # noqa: F811
+    federation,
+    family,
+    cmu_package,
+    cast,
+):
+    care.federation, care.family, care.cmu_package, care.cast = (
+        federation,
+        family,
+        cmu_package,
+        cast,
+    )
+    before = Event.objects.count()
+    assert check(), "the cast itself is written through the services"
+
+    SCENARIOS[path](care)
+
+    assert Event.objects.count() > before, f"{path} appended no event"
+    report = check()
+    assert report, [d for d in report.differences if d] or report.gaps
+    call_command("check_events", "--quiet")
