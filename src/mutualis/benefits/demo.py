@@ -23,8 +23,8 @@
 
 As in federation/demo.py the work is in two steps: `plan_benefits(...)` decides everything (pure,
 no random draw: packages are reference data) and `write_benefits(plan, organisations)` writes it
-with bulk inserts, as `benefits.services` would without the audit entries: `package.created`
-and `package.version_added` in the log of each package's owner.
+with bulk inserts, as `benefits.services` would without the audit entries: `payer.created`,
+`package.created` and `package.version_added` in the log of each payer's or package's owner.
 
 What later generators find in `demo.made`:
 
@@ -455,7 +455,9 @@ def write_benefits(plan: BenefitsPlan, organisations: Mapping[str, Organisation]
     package_versions: dict[str, list[PackageVersion]] = {p.code: [] for p in packages}
     for _spec, version in versions:
         package_versions[version.package.code].append(version)
-    # in the owner's log, as package_create and package_version_add append them
+    # in the owner's log, as payer_create, package_create and package_version_add append them
+    for payer in payers:
+        append_all(payer.owner_id, [events.payer_created(payer)])
     for package in packages:
         append_all(
             package.owner_id,
