@@ -60,6 +60,7 @@ system-deps:
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 check: install
 	$(MUTUALIS) check --fail-level WARNING

@@ -158,6 +158,21 @@ def executemany_seconds(database: Path, tables: dict[str, list[tuple]]) -> float
     return elapsed
 
 
+def drain_seconds() -> dict[str, float]:
+    """A consumer that does nothing reads the whole log, the batch's events included: the cost
+    of the reading itself, cursors moved a batch at a time."""
+    from mutualis.core.consumers import Consumer, drain
+
+    started = time.perf_counter()
+    cpu = time.process_time()
+    run = drain(Consumer("bench-nothing", lambda event: None))
+    return {
+        "drained_events": run.read,
+        "drain_seconds": time.perf_counter() - started,
+        "drain_cpu_seconds": time.process_time() - cpu,
+    }
+
+
 def main() -> None:
     rng = random.Random(11)
     database = Path(connection.settings_dict["NAME"])
@@ -191,6 +206,7 @@ def main() -> None:
         raise SystemExit(f"wrote {[len(v) for v in written.values()]}, not {CLAIMS}, {lines}")
     floor = executemany_seconds(copy, written)
     copy.unlink()
+    drained = drain_seconds()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT outcome, count(*) FROM claims_claimline GROUP BY outcome")
         outcomes = dict(cursor.fetchall())
@@ -209,6 +225,7 @@ def main() -> None:
                 "seconds": elapsed,
                 "cpu_seconds": cpu,
                 "executemany_seconds": floor,
+                **drained,
                 "outcomes": outcomes,
                 "statuses": statuses,
                 "reasons": reasons,

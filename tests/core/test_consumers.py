@@ -97,7 +97,9 @@ def test_a_failing_event_stops_its_organisation_there_and_the_next_run_resumes_o
     run = drain(consumer, batch=10)
 
     assert run.failed == 1
-    assert tally() == [(1, 1, "payment.recorded"), (1, 2, "payment.recorded")] + [
+    assert tally() == [
+        (1, 1, "payment.recorded"),
+        (1, 2, "payment.recorded"),
         (2, 1, "payment.recorded"),
         (2, 2, "payment.recorded"),
     ]

@@ -11,10 +11,13 @@ mutual, or a union for all its mutuals), in the transaction of the change, versi
 Uids as strings, dates ISO, amounts integers in the owner's currency, rates in basis points.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from mutualis.benefits.models import BenefitPackage, PackageVersion, Payer
 from mutualis.core.audit import snapshot
 from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
+from mutualis.core.journal import Kind
 
 # what identifies a row, not what it says
 IDENTITY = {"id", "uid", "version", "package"}
@@ -67,4 +70,11 @@ TRACES = [
     Trace("third payers", Payer.objects.all, ("payer.created",)),
     Trace("benefit packages", BenefitPackage.objects.all, ("package.created",)),
     Trace("package versions", PackageVersion.objects.all, ("package.version_added",)),
+]
+
+
+KINDS = [
+    Kind("payer.created", _("Third payer created")),
+    Kind("package.created", _("Package created")),
+    Kind("package.version_added", _("Package version added")),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,12 +27,12 @@ from mutualis.core.events import append
 from mutualis.core.formats import format_date
 from mutualis.core.ids import new_uid
 from mutualis.core.money import BASIS_POINTS
-from mutualis.federation.models import Organisation
+from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import PACKAGE_EDITORS
 from mutualis.federation.services import require_in_scope_as
 
 
-def full_clean_or_raise(obj) -> None:
+def full_clean_or_raise(obj: Model) -> None:
     obj.full_clean(validate_constraints=False)
 
 
@@ -55,7 +56,7 @@ def pays_for(payer: Payer, organisation: Organisation) -> bool:
 
 @transaction.atomic
 @transaction.atomic
-def payer_create(*, by, owner: Organisation, code: str, name: str, kind: str) -> Payer:
+def payer_create(*, by: User | None, owner: Organisation, code: str, name: str, kind: str) -> Payer:
     """Adds a third payer (the State, a commune, an NGO, a microfinance social fund)."""
     require_in_scope_as(by, PACKAGE_EDITORS, owner, "owner")
     if Payer.objects.filter(owner=owner, code=code).exists():
@@ -70,7 +71,7 @@ def payer_create(*, by, owner: Organisation, code: str, name: str, kind: str) ->
 
 @transaction.atomic
 def package_create(
-    *, by, owner: Organisation, code: str, name: str, description: str = ""
+    *, by: User | None, owner: Organisation, code: str, name: str, description: str = ""
 ) -> BenefitPackage:
     """Adds a package defined by a mutual, or by a union for all its mutuals."""
     require_in_scope_as(by, PACKAGE_EDITORS, owner, "owner")
@@ -89,7 +90,7 @@ def package_create(
 @transaction.atomic
 def package_version_add(
     *,
-    by,
+    by: User | None,
     package: BenefitPackage,
     valid_from: datetime.date,
     amounts_by_category: Mapping[str, int] | None = None,

@@ -27,9 +27,12 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from mutualis.claims.models import Claim, GuaranteeLetter
 from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
+from mutualis.core.journal import Kind
 
 PARTS = ("mutual_share", "member_share", "provider_loss", "copay")
 SUBMITTED = "claim.submitted"
@@ -141,4 +144,13 @@ TRACES = [
         lambda: GuaranteeLetter.objects.filter(cancelled_on__isnull=False),
         ("letter.cancelled",),
     ),
+]
+
+
+KINDS = [
+    Kind(ADJUDICATED, _("Claim decided on submission")),
+    Kind(SUBMITTED, _("Claim submitted for medical review")),
+    Kind(REVIEWED, _("Claim decided by the medical advisor")),
+    Kind("letter.issued", _("Guarantee letter issued")),
+    Kind("letter.cancelled", _("Guarantee letter cancelled")),
 ]

@@ -94,7 +94,7 @@ class Catalogue:
     """The acts and medicines a mutual's claims may name: the national list and the additions
     of the unions above the mutual; the nearest owner's item wins on a shared code."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.by_owner: dict[str, dict[str, Item]] = defaultdict(dict)
         for pk, code, category, max_quantity, min_days, path in (
             MedicalItem.objects.filter(active=True)

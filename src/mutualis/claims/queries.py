@@ -16,7 +16,7 @@ from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter
 from mutualis.contributions.queries import households_of
 from mutualis.contributions.rules import Coverage, coverage_at, coverage_by_service
 from mutualis.core.access import ancestor_paths, scoped
-from mutualis.federation.models import Organisation
+from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import Kind, Role
 from mutualis.membership.models import Beneficiary
 from mutualis.providers.models import Agreement, AgreementVersion, Provider, Tariff
@@ -143,7 +143,7 @@ def works_at_a_provider(user) -> bool:
     return set(user.roles) <= {Role.PROVIDER_CLERK}
 
 
-def acting_providers(user):
+def acting_providers(user: User) -> QuerySet[Provider]:
     """The providers a user may check eligibility or enter claims for: a clerk's own, or every
     active provider their scope knows."""
     providers = scoped(Provider.objects.filter(active=True), user)

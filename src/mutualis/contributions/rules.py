@@ -44,7 +44,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from mutualis.benefits.choices import Category, NewcomerBilling, PeriodAnchor, Relationship
 from mutualis.benefits.terms import Terms
@@ -60,6 +60,8 @@ NEWBORN_DAYS = 90
 # After a year without paying, a household is no longer "suspended" but "lapsed": unions count
 # it out of their active membership (DOMAIN.md §3, enrolled vs up to date).
 LAPSE_AFTER_DAYS = 365
+# What a receivable is known by (a household and a period).
+K = TypeVar("K")
 
 
 # --- the facts --------------------------------------------------------------------------------
@@ -228,6 +230,7 @@ def household_dues(
     if grid is None or last < enrolled_on:
         return []  # no package at enrolment; or nothing is due yet, or it resigned on the day
     first_terms = in_force(versions, enrolled_on)
+    assert first_terms is not None  # what grid_of found the household's periods by
     starts = list(grid.starts(enrolled_on, last))
     ends = [following - DAY for following in starts[1:]] + [grid.end(starts[-1])]
     return [
@@ -361,8 +364,8 @@ def allocate_member_payment(
 
 
 def allocate_payer_payment(
-    amount: int, outstanding: Sequence[tuple[object, int]]
-) -> list[tuple[object, int]]:
+    amount: int, outstanding: Sequence[tuple[K, int]]
+) -> list[tuple[K, int]]:
     """Splits a third payer's payment over its receivables (any keys: household and period),
     in the order given; raises Overpayment when the amount exceeds them all."""
     most = sum(due for _key, due in outstanding)
@@ -480,12 +483,14 @@ class Household:
     _starts: dict[datetime.date, tuple[datetime.date, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    _walks: dict[tuple, tuple[tuple[Span, ...], tuple[Gap, ...]]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    _walks: dict[
+        tuple[datetime.date, tuple[Paid | None, ...]], tuple[tuple[Span, ...], tuple[Gap, ...]]
+    ] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        orders = {member.key: (member.enrolled_on, member.key) for member in self.members}
+        orders: dict[int | None, tuple[datetime.date, int]] = {
+            member.key: (member.enrolled_on, member.key) for member in self.members
+        }
         orders[None] = (datetime.date.min, -1)
         lines = {due.period_start: [orders[line.key] for line in due.lines] for due in self.dues}
         object.__setattr__(self, "grid", grid_of(self.versions, self.enrolled_on))
@@ -507,6 +512,7 @@ class Household:
         """The first day of the run of periods whose share `member` still owed on `on`, back
         to the period they joined in: what "unpaid since" and a household's lapse count from."""
         grid = self.grid
+        assert grid is not None  # asked of a household with a package (coverage_at)
         first = grid.start(max(self.enrolled_on, member.enrolled_on))
         since = grid.start(on)
         while since > first:
@@ -523,6 +529,7 @@ class Household:
             return None
         key = (member.key, terms.child_age_limit)
         if key not in self._aged_out:
+            assert self.grid is not None  # asked of a household with a package (coverage_at)
             self._aged_out[key] = aged_out_from(member, terms, self.grid)
         return self._aged_out[key]
 
@@ -539,6 +546,7 @@ class Household:
         paid = self.share_settled(member, first) if first else None
         if fee is None or paid is None:
             return Cover(member, joined, None, None, False, (), ())
+        assert grid is not None  # a share was paid for a first period, on the grid
         begins = max(joined, fee.on, paid.on)
         waits_from = max(joined, fee.counted_from, paid.counted_from)
         starts = self.starts_from(grid.start(begins))
@@ -572,6 +580,7 @@ class Household:
         """The periods from the one starting on `first` to the one after the last due."""
         found = self._starts.get(first)
         if found is None:
+            assert self.grid is not None  # asked by _cover_of, once a share was paid
             starts, start = [], first
             horizon = self.grid.shift(max(self.dues[-1].period_start, first))
             while start <= horizon:
@@ -592,6 +601,7 @@ class Household:
         gaps: list[Gap] = []
         covered_to_end = False  # cover ran to the last day of the period before
         resumes = None  # the end of a waiting period after a suspension, once paid
+        assert self.grid is not None  # asked by _cover_of, once a share was paid
         for index, start in enumerate(starts):
             entering = index == 0  # the period cover begins in
             end = starts[index + 1] - DAY if index + 1 < len(starts) else self.grid.end(start)
@@ -701,6 +711,7 @@ def coverage_at(
         reasons.append(Because(Reason.NEVER_PAID))
     else:
         waiting = 0 if cover.waiting_exempt else terms.waiting_for(service)
+        assert cover.waits_from is not None  # set with begins (Household._cover_of)
         first_day = cover.waits_from + waiting * DAY if waiting else cover.begins
         if on < first_day:
             reasons.append(Because(Reason.WAITING_PERIOD, first_day))

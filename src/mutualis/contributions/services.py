@@ -2,6 +2,8 @@
 reversals. Money is never deleted: a cancellation or a refund is a reversal."""
 
 import datetime
+from collections.abc import Iterable
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,7 +25,7 @@ from mutualis.core.audit import audit_created, audit_record, changes_between, sn
 from mutualis.core.events import append
 from mutualis.core.formats import format_amount, format_date
 from mutualis.core.models import AuditEntry
-from mutualis.federation.models import Organisation
+from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import (
     PAYER_PAYMENT_RECORDERS,
     PAYMENT_BACKDATERS,
@@ -42,7 +44,7 @@ def receipt_number_next(mutual: Organisation, day: datetime.date) -> str:
 
 
 def check_payment(
-    by,
+    by: User | None,
     *,
     mutual: Organisation,
     amount: int,
@@ -93,7 +95,7 @@ def is_backdated(received_on: datetime.date) -> bool:
     return received_on < timezone.localdate()
 
 
-def audit_payment(by, payment: Payment) -> None:
+def audit_payment(by: User | None, payment: Payment) -> None:
     """The payment's entry in the trail; a back-dated one says so, with both dates."""
     changes = changes_between({}, snapshot(payment))
     if is_backdated(payment.received_on):
@@ -151,7 +153,7 @@ def save_payment(payment: Payment, allocations: list[Allocation]) -> Payment:
 @transaction.atomic
 def payment_record(
     *,
-    by,
+    by: User | None,
     household: Household,
     amount: int,
     method: str,
@@ -227,14 +229,14 @@ def payment_record(
 @transaction.atomic
 def payer_payment_record(
     *,
-    by,
+    by: User | None,
     mutual: Organisation,
     payer: Payer,
     amount: int,
     method: str,
     received_on: datetime.date,
     reference: str = "",
-    households=None,
+    households: Iterable[Household | int] | None = None,
     periods: list[datetime.date] | None = None,
     receipt_number: str | None = None,
     note: str = "",
@@ -313,7 +315,7 @@ def payer_payment_record(
 
 @transaction.atomic
 def payment_reverse(
-    *, by, payment: Payment, reason: str, on: datetime.date | None = None
+    *, by: User | None, payment: Payment, reason: str, on: datetime.date | None = None
 ) -> Payment:
     """Cancels or refunds a payment with a reversal: a payment of the opposite amount whose
     allocations mirror the original's. The original stays, as the books require."""
@@ -343,7 +345,7 @@ def payment_reverse(
     )
     allocations = [
         Allocation(
-            mutual=a.mutual_id and payment.mutual,
+            mutual=cast(Organisation, a.mutual_id and payment.mutual),  # an id is never 0
             household_id=a.household_id,
             kind=a.kind,
             payer_id=a.payer_id,

@@ -26,15 +26,37 @@ and outside the scope.
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import wraps
-from typing import TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 EVERY_ROLE = None
 M = TypeVar("M", bound=models.Model)
+View = Callable[..., HttpResponseBase]
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+class SignedIn(Protocol):
+    """A signed-in user (federation.models.User) as core reads it: core comes before
+    federation, so it names what it reads rather than the class."""
+
+    @property
+    def is_authenticated(self) -> Literal[True]: ...
+    @property
+    def roles(self) -> frozenset[str]: ...
+    @property
+    def scope_prefix(self) -> str | None: ...
+    def has_any_role(self, roles: Collection[str]) -> bool: ...
+
+
+# A request's user: signed in, or not (Django's AnonymousUser).
+AnyUser = SignedIn | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -59,7 +81,7 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(parts[: depth + 1]) + "/" for depth in range(len(parts))]
 
 
-def scoped(queryset: models.QuerySet[M], user) -> models.QuerySet[M]:
+def scoped(queryset: models.QuerySet[M], user: SignedIn) -> models.QuerySet[M]:
     """The rows of `queryset` inside the user's scope; nothing for anyone without one.
 
     A model whose rows also apply below their owner (a union's benefit package applies to its
@@ -74,16 +96,16 @@ def scoped(queryset: models.QuerySet[M], user) -> models.QuerySet[M]:
         lookup, roles = own
         if set(user.roles) <= set(roles):  # nothing else they hold lets them see more
             return queryset.filter(**{lookup: user})
-    path = queryset.model.SCOPE_PATH
+    path = queryset.model.SCOPE_PATH  # type: ignore[attr-defined]  # declared by each model shown
     inside = models.Q(**{f"{path}__startswith": prefix})
     if getattr(queryset.model, "SCOPE_INHERITED", False):
         inside |= models.Q(**{f"{path}__in": ancestor_paths(prefix)})
     return queryset.filter(inside)
 
 
-def public(view: Callable) -> Callable:
+def public(view: V) -> V:
     """Marks a view anyone may open, signed in or not (log-in, health, language switch)."""
-    view.access = AccessPolicy(public=True)
+    view.access = AccessPolicy(public=True)  # type: ignore[attr-defined]  # a view's policy
     return view
 
 
@@ -93,7 +115,7 @@ def access(
     model: type[models.Model] | None = None,
     lookup: str = "pk",
     writes: bool = False,
-) -> Callable[[Callable], Callable]:
+) -> Callable[[View], View]:
     """Requires a signed-in user holding one of `roles` (any role when None). With `model`, the
     URL keyword `lookup` selects an object through `scoped`, so that an object outside the
     user's scope answers 404 as if it did not exist, and the view receives the object itself.
@@ -105,9 +127,9 @@ def access(
         writes=writes,
     )
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: View) -> View:
         @wraps(view)
-        def guarded(request, *args, **kwargs):
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
@@ -120,7 +142,7 @@ def access(
                 return view(request, obj, *args, **kwargs)
             return view(request, *args, **kwargs)
 
-        guarded.access = policy
+        guarded.access = policy  # type: ignore[attr-defined]  # a view's policy
         return guarded
 
     return decorator

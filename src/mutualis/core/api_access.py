@@ -3,10 +3,15 @@ the roles it needs with `api_access`, and reads objects only through `scoped`.""
 
 from collections.abc import Callable, Collection
 from functools import wraps
+from typing import Any, TypeVar, cast
 
-from django.http import Http404
+from django.db import models
+from django.http import Http404, HttpRequest
 
-from mutualis.core.access import AccessPolicy, scoped
+from mutualis.core.access import AccessPolicy, SignedIn, scoped
+
+M = TypeVar("M", bound=models.Model)
+Operation = Callable[..., Any]
 
 
 class Forbidden(Exception):
@@ -14,8 +19,11 @@ class Forbidden(Exception):
 
 
 def api_access(
-    *, roles: Collection[str] | None = None, model=None, writes: bool = False
-) -> Callable[[Callable], Callable]:
+    *,
+    roles: Collection[str] | None = None,
+    model: type[models.Model] | None = None,
+    writes: bool = False,
+) -> Callable[[Operation], Operation]:
     """Declares and checks the roles an API operation needs. With `model`, the operation's
     `uid` path parameter names an object of it, to be read with `scoped_get`."""
     policy = AccessPolicy(
@@ -25,22 +33,24 @@ def api_access(
         writes=writes,
     )
 
-    def decorator(operation: Callable) -> Callable:
+    def decorator(operation: Operation) -> Operation:
         @wraps(operation)
-        def guarded(request, *args, **kwargs):
-            if not policy.allows_role(request.user.roles):
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            # the API signed the user in (config.api) before any operation runs
+            if not policy.allows_role(cast(SignedIn, request.user).roles):
                 raise Forbidden
             return operation(request, *args, **kwargs)
 
-        guarded.access = policy
+        guarded.access = policy  # type: ignore[attr-defined]  # an operation's policy
         return guarded
 
     return decorator
 
 
-def scoped_get(queryset, user, **lookup):
+def scoped_get(queryset: models.QuerySet[M], user: SignedIn, **lookup: Any) -> M:
     """One object of the user's scope, or 404 as if it did not exist."""
     try:
         return scoped(queryset, user).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError):
+    # django-stubs gives DoesNotExist to each concrete model only, not to a bound type
+    except (queryset.model.DoesNotExist, ValueError):  # type: ignore[attr-defined]
         raise Http404 from None

@@ -13,7 +13,8 @@ the shapes of `InvalidOut` (400) and `ErrorOut` (401, 403, 404…).
 
 import datetime
 import re
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,10 +37,10 @@ def _iso_date(value: Any) -> Any:
     raise PydanticCustomError("date_format", _("Enter a date as YYYY-MM-DD."))
 
 
-def _bounded(check) -> AfterValidator:
+def _bounded(check: Callable[[Any], None]) -> AfterValidator:
     """A core.bounds check as a pydantic validator, with the check's message."""
 
-    def validate(value):
+    def validate(value: Any) -> Any:
         try:
             check(value)
         except ValidationError as error:
@@ -49,7 +50,7 @@ def _bounded(check) -> AfterValidator:
     return AfterValidator(validate)
 
 
-def _date(check, window: str):
+def _date(check: Callable[[Any], None], window: str) -> Any:
     return Annotated[
         datetime.date,
         BeforeValidator(_iso_date),
@@ -70,13 +71,13 @@ BirthDate = _date(
 Amount = Annotated[int, Field(gt=0, le=bounds.MAX_AMOUNT)]
 
 
-def _without(controls: re.Pattern) -> Field:
+def _without(controls: re.Pattern[str]) -> Any:
     """The OpenAPI document's pattern of a text without these control characters (checked by
     core.bounds, for its message)."""
     return Field(json_schema_extra={"pattern": f"^[^{controls.pattern[1:-1]}]*$"})
 
 
-def line(max_length: int):
+def line(max_length: int | None) -> Any:
     """A one-line text of at most `max_length` characters."""
     return Annotated[
         str,
@@ -86,10 +87,10 @@ def line(max_length: int):
     ]
 
 
-def text_of(model: type[models.Model], name: str):
+def text_of(model: type[models.Model], name: str) -> Any:
     """The type of a text that goes into `model.name`: at most its length, and no control
     character (a multi-line text keeps its line breaks)."""
-    field = model._meta.get_field(name)
+    field = cast("models.Field[Any, Any]", model._meta.get_field(name))  # a text field
     if not isinstance(field, models.TextField):
         return line(field.max_length)
     return Annotated[
@@ -117,7 +118,7 @@ class InvalidOut(Schema):
     )
 
 
-def answers(success: dict, *errors: int) -> dict:
+def answers(success: dict[int, Any], *errors: int) -> dict[int, Any]:
     """An operation's answers for the OpenAPI document: its success, the 400 of bad input, the
     401 of a request signed by nobody and the 403 of roles that do not allow it, and `errors`
     (404 outside the user's scope, 413 for a body too large, 503 when the database cannot
@@ -131,7 +132,7 @@ def answers(success: dict, *errors: int) -> dict:
     }
 
 
-def idempotent_write() -> dict:
+def idempotent_write() -> dict[str, Any]:
     """The `Idempotency-Key` header a write accepts (core.idempotency), for the OpenAPI
     document: its answers 409 and 422 go in the operation's `answers`."""
     from mutualis.core.idempotency import HEADER, MAX_KEY_LENGTH
@@ -176,7 +177,7 @@ MESSAGES = {
 }
 
 
-def invalid_fields(errors: list[dict]) -> dict[str, list[str]]:
+def invalid_fields(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     """Pydantic's errors as the API's 400 answer names them: by field, as the API names it
     (`on`, `head.birth_date`), with the message in the user's language. A location begins
     with where the value was (query, path, body) and, for a body, the operation's argument."""

@@ -17,6 +17,8 @@ field it was (a form's field, the API's parameter, a FHIR element, a row and col
 
 import datetime
 import re
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -109,7 +111,7 @@ def check_amount(value: int) -> None:
         )
 
 
-def guard_model_fields(models_of_project) -> None:
+def guard_model_fields(models_of_project: Iterable[type[models.Model]]) -> None:
     """Adds the text, amount and date rules to every such field of the project's models,
     so that `full_clean` (which model forms and the services call) applies them everywhere a
     model's own limits already apply."""
@@ -117,6 +119,7 @@ def guard_model_fields(models_of_project) -> None:
         for field in model._meta.concrete_fields:
             if field.choices or field.primary_key:
                 continue
+            rule: Callable[[Any], None]
             if isinstance(field, models.TextField):
                 rule = check_text
             elif isinstance(field, models.CharField):

@@ -17,7 +17,7 @@ import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models
 from django.utils import timezone
@@ -83,7 +83,7 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     raise NotImplementedError(f"bulk writes are not written for {connection.vendor}")
 
 
-def converter(field: models.Field) -> Callable[[Any], Any] | None:
+def converter(field: "models.Field[Any, Any]") -> Callable[[Any], Any] | None:
     """How a value of the field becomes what the backend stores; None when it is stored as is."""
     kind = field.get_internal_type()
     if kind == "UUIDField":
@@ -99,7 +99,7 @@ def converter(field: models.Field) -> Callable[[Any], Any] | None:
     return None
 
 
-def constant(field: models.Field) -> Any:
+def constant(field: "models.Field[Any, Any]") -> Any:
     """The value of a field the caller does not give: the same for every row."""
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return timezone.now()
@@ -109,12 +109,12 @@ def constant(field: models.Field) -> Any:
     return field.get_default()
 
 
-def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence]) -> int:
+def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Inserts rows, each a tuple of the values of `fields` in that order (foreign keys as ids,
     named by the field: "household"); every other column gets its default. Returns the number
     of rows written."""
     meta = model._meta
-    given = [meta.get_field(name) for name in fields]
+    given = [cast("models.Field[Any, Any]", meta.get_field(name)) for name in fields]
     rest = [
         field
         for field in meta.concrete_fields
@@ -129,7 +129,7 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequ
     conversions = [(index, c) for index, field in enumerate(given) if (c := converter(field))]
     columns = [field.column for field in given + rest]
 
-    def prepared() -> Iterator[tuple]:
+    def prepared() -> Iterator[tuple[Any, ...]]:
         for row in rows:
             if conversions:
                 row = list(row)

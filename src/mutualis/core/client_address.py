@@ -10,19 +10,21 @@ client's, and X-Forwarded-For is ignored).
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def is_trusted_proxy(address) -> bool:
+def is_trusted_proxy(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return any(address in network for network in settings.MUTUALIS_TRUSTED_PROXIES)
 
 
-def client_address(request) -> str | None:
+def client_address(request: HttpRequest) -> str | None:
     """The client's address: the connection's unless it comes from a trusted proxy, then the
     right-most address of X-Forwarded-For that is not a trusted proxy. A value that is not an
     address (a broken or forged header) stops the walk at the last proxy."""
     nearest = request.META.get("REMOTE_ADDR")
     try:
-        hop = ipaddress.ip_address(nearest)
+        # A missing REMOTE_ADDR (None) is refused here like a bad address, on purpose.
+        hop = ipaddress.ip_address(nearest)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return nearest or None
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")

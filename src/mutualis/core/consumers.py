@@ -167,7 +167,11 @@ def drain_batch(consumer: Consumer, organisation_id: int, batch: int, run: Run) 
         return len(events)
 
 
-def handle_one_by_one(consumer: Consumer, cursor: Cursor, events: list[Logged], run: Run) -> None:
+def handle_one_by_one(
+    consumer: Consumer, cursor: Cursor, events: list[Logged], run: Run
+) -> int | None:
+    """Handles the events one at a time: those before the one that fails are kept. Returns how
+    many were read, or None when one failed."""
     position = cursor.position
     for event in events:
         if consumer.kinds is None or event.kind in consumer.kinds:
@@ -189,7 +193,7 @@ def handle_one_by_one(consumer: Consumer, cursor: Cursor, events: list[Logged], 
         run.read += 1
         position = event.sequence
     move(cursor, position)
-    return None
+    return len(events)
 
 
 def move(cursor: Cursor, position: int) -> None:

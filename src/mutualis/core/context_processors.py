@@ -1,5 +1,7 @@
-from mutualis.core.navigation import menu_for
+from django.http import HttpRequest
+
+from mutualis.core.navigation import Menu, menu_for
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict[str, Menu]:
     return {"menu": menu_for(request.user)}

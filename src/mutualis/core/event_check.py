@@ -13,6 +13,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Max, Min, QuerySet
@@ -26,7 +27,7 @@ from mutualis.core.sql import table
 SHOWN = 5
 
 
-def own_subject(subject: uuid.UUID, payload: dict) -> Iterable[uuid.UUID]:
+def own_subject(subject: uuid.UUID, payload: dict[str, Any]) -> Iterable[uuid.UUID]:
     return (subject,)
 
 
@@ -37,9 +38,9 @@ class Trace:
     event names (its subject by default; an enrolment names its members too)."""
 
     label: str
-    rows: Callable[[], QuerySet]
+    rows: Callable[[], QuerySet[Any]]
     kinds: tuple[str, ...]
-    subjects: Callable[[uuid.UUID, dict], Iterable[uuid.UUID]] = own_subject
+    subjects: Callable[[uuid.UUID, dict[str, Any]], Iterable[uuid.UUID]] = own_subject
     needs_payload: bool = False
 
 

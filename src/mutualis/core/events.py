@@ -39,7 +39,7 @@ def numbers_take(organisation_id: int, count: int) -> int:
     return sequence.last + 1
 
 
-def append_all(organisation_id: int, events: Sequence[NewEvent], actor=None) -> range:
+def append_all(organisation_id: int, events: Sequence[NewEvent], actor: Any = None) -> range:
     """Appends events to an organisation's log, numbered in the order given; returns their
     numbers. Written by `core.bulk.insert`, so that a batch of 200,000 claims logs its events
     for a fraction of what the claims cost."""
@@ -84,6 +84,6 @@ FIELDS = (
 )
 
 
-def append(organisation_id: int, event: NewEvent, actor=None) -> int:
+def append(organisation_id: int, event: NewEvent, actor: Any = None) -> int:
     """Appends one event; returns its number in the organisation's log."""
     return append_all(organisation_id, [event], actor)[0]

@@ -11,7 +11,7 @@ traceback and the status answered; a test client re-raises it unless told not to
 import sys
 
 from django.db import DatabaseError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -57,7 +57,9 @@ def fhir_error(status: int, code: str, message: str) -> HttpResponse:
     return JsonResponse(outcome, status=status, content_type=FHIR_JSON)
 
 
-def error_answer(request, status: int, message: str, fhir_code: str) -> HttpResponse | None:
+def error_answer(
+    request: HttpRequest, status: int, message: str, fhir_code: str
+) -> HttpResponse | None:
     """`message` in the format of the API the request was sent to, or None for the site's
     pages, which have a template for each error."""
     if request.path_info.startswith(API_PREFIX):
@@ -67,7 +69,7 @@ def error_answer(request, status: int, message: str, fhir_code: str) -> HttpResp
     return None
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """The answer to an exception no one caught (handler500)."""
     _kind, error, _traceback = sys.exc_info()
     if is_storage_fault(error):

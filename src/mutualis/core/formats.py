@@ -8,6 +8,8 @@ region (XOF, XAF, GNF, BIF…) have no minor unit in use, so no decimals are sho
 written with the symbol its users write, where it has one, else with its ISO 4217 code.
 """
 
+import datetime
+
 from django.utils import formats
 from django.utils.translation import get_language
 
@@ -44,11 +46,11 @@ def format_rate(basis_points: int) -> str:
     return f"{number}\u00a0%" if (get_language() or "").startswith("fr") else f"{number}%"
 
 
-def format_date(day) -> str:
+def format_date(day: datetime.date) -> str:
     """A date in the short format of the active language (05/12/2026)."""
     return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
-def long_date(day) -> str:
+def long_date(day: datetime.date) -> str:
     """A date in words ("5 décembre 2026", "5 December 2026")."""
     return formats.date_format(day, "DATE_FORMAT")

@@ -2,6 +2,9 @@
 counts, so that the limits of core.bounds meet the user at the form: a field's own message,
 never a server error deeper down (a year 9999 overflowing a period, 10^19 a database integer)."""
 
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,6 +18,9 @@ from mutualis.core.bounds import (
     check_query_date,
     check_text,
 )
+
+# A choice of a select: its value and its label.
+Choice = tuple[forms.models.ModelChoiceIteratorValue | str, str]
 
 
 def attach_errors(form: forms.Form, error: ValidationError) -> None:
@@ -34,7 +40,7 @@ class DateInput(forms.DateInput):
 
     input_type = "text"
 
-    def __init__(self, attrs=None, **kwargs):
+    def __init__(self, attrs: dict[str, Any] | None = None, **kwargs: Any) -> None:
         attrs = {
             "inputmode": "numeric",
             "autocomplete": "off",
@@ -48,20 +54,20 @@ class DateInput(forms.DateInput):
 class CharField(forms.CharField):
     """Text without control characters: one line, or several in a text area."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         multiline = isinstance(self.widget, forms.Textarea)
         self.validators.append(check_text if multiline else check_line)
 
 
 class OneChoiceIterator(forms.models.ModelChoiceIterator):
-    def __init__(self, field):
+    def __init__(self, field: "forms.ModelChoiceField[Any]") -> None:
         super().__init__(field)
         # A select reads its first choice (for `required`), then all of them: the rows are
         # read once. Each form has iterators of its own (ModelChoiceField.__deepcopy__).
-        self.read: list | None = None
+        self.read: list[Choice] | None = None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Choice]:
         if not self.field.required or self.field.empty_label is None:
             return super().__iter__()  # lazily: a widget may read only the first choice
         if self.read is None:
@@ -70,7 +76,8 @@ class OneChoiceIterator(forms.models.ModelChoiceIterator):
         return iter(self.read)
 
 
-class ModelChoiceField(forms.ModelChoiceField):
+# Django's form classes take no type arguments at run time (django-stubs makes them generic).
+class ModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """A choice among rows; a required one with a single possible row shows that row alone,
     chosen, rather than "---------" to open first."""
 
@@ -83,11 +90,11 @@ class DateField(forms.DateField):
 
     widget = DateInput
 
-    def __init__(self, *, past: bool = False, **kwargs):
+    def __init__(self, *, past: bool = False, **kwargs: Any) -> None:
         self.rule = check_care_date if past else check_query_date
         super().__init__(**kwargs)
 
-    def validate(self, value):
+    def validate(self, value: Any) -> None:
         super().validate(value)
         if value is not None:
             self.rule(value)
@@ -96,18 +103,18 @@ class DateField(forms.DateField):
 class AmountField(forms.IntegerField):
     """An amount in the smallest unit of the currency, from 0 unless told otherwise."""
 
-    def __init__(self, *, min_value: int = 0, **kwargs):
+    def __init__(self, *, min_value: int = 0, **kwargs: Any) -> None:
         super().__init__(min_value=min_value, max_value=MAX_AMOUNT, **kwargs)
 
 
 class CountField(forms.IntegerField):
     """A number of days, people, units or items."""
 
-    def __init__(self, *, min_value: int = 0, **kwargs):
+    def __init__(self, *, min_value: int = 0, **kwargs: Any) -> None:
         super().__init__(min_value=min_value, max_value=MAX_COUNT, **kwargs)
 
 
-def bounded_formfield(field: models.Field, **kwargs) -> forms.Field | None:
+def bounded_formfield(field: "models.Field[Any, Any]", **kwargs: Any) -> forms.Field | None:
     """The form field of a model field in a model form: text, dates and integers bounded as
     above."""
     if isinstance(field, models.ForeignKey):
@@ -124,13 +131,15 @@ def bounded_formfield(field: models.Field, **kwargs) -> forms.Field | None:
 
 
 class BoundedModelFormMetaclass(forms.models.ModelFormMetaclass):
-    def __new__(mcs, name, bases, attrs):
+    def __new__(
+        mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]
+    ) -> "BoundedModelFormMetaclass":
         meta = attrs.get("Meta")
         if meta is not None and not hasattr(meta, "formfield_callback"):
             meta.formfield_callback = staticmethod(bounded_formfield)
         return super().__new__(mcs, name, bases, attrs)
 
 
-class ModelForm(forms.ModelForm, metaclass=BoundedModelFormMetaclass):
+class ModelForm(forms.ModelForm, metaclass=BoundedModelFormMetaclass):  # type: ignore[type-arg]
     """Every model form of the project: its fields built by `bounded_formfield` (Django reads
     that from each form's Meta only, hence the metaclass)."""

@@ -13,9 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
+from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -64,7 +65,7 @@ MONEY_FIELDS = frozenset(
 DATE_FORMAT = "j F Y"
 TIME_FORMAT = "H:i"
 
-Names = Mapping[tuple[type, Any], str]
+Names = Mapping[tuple[type[models.Model], Any], str]
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,10 @@ class Told:
     values: list[tuple[str, str]] = field(default_factory=list)
 
 
-def field_of(model: type[models.Model], name: str) -> models.Field | None:
+def field_of(model: type[models.Model], name: str) -> "models.Field[Any, Any] | None":
     try:
-        return model._meta.get_field(name)
+        # the trail records concrete fields, never a reverse relation
+        return cast("models.Field[Any, Any]", model._meta.get_field(name))
     except FieldDoesNotExist:  # a name a service records that is not a field ("roles", "on")
         return None
 
@@ -90,7 +92,7 @@ def field_label(model: type[models.Model], name: str) -> str:
 
 def readable(
     value: Any,
-    found: models.Field | None,
+    found: "models.Field[Any, Any] | None",
     *,
     names: Names,
     choices: Mapping[str, str] | None = None,
@@ -106,7 +108,8 @@ def readable(
     if found is None:
         return str(value)
     if found.is_relation and found.related_model is not None:
-        return names.get((found.related_model, value), "")
+        # resolved to a model ("self" included) once the apps are ready
+        return names.get((cast("type[models.Model]", found.related_model), value), "")
     if found.flatchoices:
         return str(dict(found.flatchoices).get(value, value))
     if isinstance(found, models.BooleanField):
@@ -139,7 +142,7 @@ def change_part(label: str, before: str, after: str, *, hidden: bool) -> str:
     }
 
 
-def actor_name(actor) -> str:
+def actor_name(actor: AbstractUser | None) -> str:
     if actor is None:
         return _("The system")
     return actor.get_full_name() or actor.get_username()
@@ -150,7 +153,7 @@ def when(at: datetime.datetime) -> dict[str, str]:
     return {"date": date_format(moment, DATE_FORMAT), "time": date_format(moment, TIME_FORMAT)}
 
 
-def creation_sentence(model_label: str, actor: str, subject: str, moment: dict) -> str:
+def creation_sentence(model_label: str, actor: str, subject: str, moment: dict[str, str]) -> str:
     words = {"actor": actor, "subject": subject, **moment}
     if model_label == "membership.beneficiary" or (
         subject and model_label == "membership.household"
@@ -239,6 +242,7 @@ def models_by_plural() -> dict[str, type[models.Model]]:
     found = {}
     for model in apps.get_models():
         name = model._meta.model_name
+        assert name is not None  # set for every model class Django registered
         found[name + "s"] = model
         if name.endswith("y"):
             found[name[:-1] + "ies"] = model
@@ -259,7 +263,9 @@ def batch_details(value: Any) -> str:
     return f"{text} ({value['file']})" if value.get("file") else text
 
 
-def names_of(wanted: Mapping[type, set]) -> dict[tuple[type, Any], str]:
+def names_of(
+    wanted: Mapping[type[models.Model], set[Any]],
+) -> dict[tuple[type[models.Model], Any], str]:
     """The names of the rows pointed to, one query per model. A model whose name needs related
     rows says which in `LABEL_PREFETCH` (a household is named by its head)."""
     names = {}
@@ -284,7 +290,7 @@ def history(
     subjects.update(
         {(type(row), row.pk): getattr(row, "full_name", None) or str(row) for row in related}
     )
-    by_model: dict[type, list] = defaultdict(list)
+    by_model: dict[type[models.Model], list[Any]] = defaultdict(list)
     for model, pk in subjects:
         by_model[model].append(pk)
     types = {
@@ -304,20 +310,23 @@ def history(
 def told(
     entries: list[AuditEntry],
     model_of: Mapping[int, type[models.Model]],
-    subjects: Mapping[tuple[type, Any], str],
+    subjects: Mapping[tuple[type[models.Model], Any], str],
     *,
     choices: Mapping[str, Mapping[str, str]] | None = None,
     currency: str = "",
 ) -> list[Told]:
     """Entries in words, the rows their foreign keys point to read by name in one query per
     model; `subjects` names the row of each entry (by model and id) where the sentence must."""
-    wanted: dict[type, set] = defaultdict(set)
+    wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
     for entry in entries:
         model = model_of[entry.content_type_id]
         for name, values in entry.changes.items():
             found = field_of(model, name)
             if found is not None and found.is_relation and found.related_model is not None:
-                wanted[found.related_model].update(v for v in values if v)
+                # resolved to a model ("self" included) once the apps are ready
+                wanted[cast("type[models.Model]", found.related_model)].update(
+                    v for v in values if v
+                )
     names = names_of(wanted)
     return [
         tell(
@@ -337,10 +346,14 @@ def recent_changes(limit: int) -> list[Told]:
     was, if it is gone)."""
     entries = list(AuditEntry.objects.select_related("actor").order_by("-at", "-id")[:limit])
     model_of = {
-        entry.content_type_id: ContentType.objects.get_for_id(entry.content_type_id).model_class()
+        # the trail's models are installed ones: a removed model would have no class
+        entry.content_type_id: cast(
+            "type[models.Model]",
+            ContentType.objects.get_for_id(entry.content_type_id).model_class(),
+        )
         for entry in entries
     }
-    wanted: dict[type, set] = defaultdict(set)
+    wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
     for entry in entries:
         wanted[model_of[entry.content_type_id]].add(entry.object_id)
     names = names_of(wanted)

@@ -12,21 +12,23 @@ A union's home sets its mutuals side by side; each app adds its columns in the s
 """
 
 import datetime
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django.db.models import Aggregate, QuerySet
 from django.http import HttpRequest
 from django.utils.functional import Promise
 
+from mutualis.core.access import SignedIn
 from mutualis.core.declarations import declared_by_apps
 
 
 @dataclass(frozen=True)
 class Panel:
     template: str
-    read: Callable[[HttpRequest, datetime.date], dict | None]
+    read: Callable[[HttpRequest, datetime.date], dict[str, Any] | None]
     roles: Collection[str]
     order: int = 50
 
@@ -38,11 +40,11 @@ class Figure:
 
     key: str
     label: str | Promise
-    read: Callable[[list[int], datetime.date], dict[int, int | None]]
+    read: Callable[[list[int], datetime.date], Mapping[int, int | None]]
     kind: str = "count"
 
 
-def by_mutual(rows: QuerySet, value: Aggregate) -> dict[int, int]:
+def by_mutual(rows: QuerySet[Any], value: Aggregate) -> dict[int, int]:
     """`value` (an aggregate) over each mutual's `rows`, in one grouped query: what a Figure
     reads."""
     return dict(
@@ -60,6 +62,6 @@ def mutual_figures() -> tuple[Figure, ...]:
     return tuple(declared_by_apps("home", "MUTUAL_FIGURES"))
 
 
-def panels_for(user) -> list[Panel]:
+def panels_for(user: SignedIn) -> list[Panel]:
     found = [panel for panel in panels() if user.has_any_role(panel.roles)]
     return sorted(found, key=lambda panel: panel.order)

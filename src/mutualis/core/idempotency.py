@@ -13,11 +13,13 @@ the first and gets its answer). Only a success is kept: a request refused (4xx) 
 
 import datetime
 import hashlib
+from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +29,7 @@ from mutualis.core.models import IdempotentAnswer
 
 HEADER = "Idempotency-Key"
 METHODS = frozenset({"POST", "PUT"})
-MAX_KEY_LENGTH = IdempotentAnswer._meta.get_field("key").max_length
+MAX_KEY_LENGTH = cast(int, IdempotentAnswer._meta.get_field("key").max_length)  # a CharField's
 
 
 def key_problem(key: str) -> str:
@@ -54,7 +56,7 @@ def claimed(user_id: int, key: str) -> bool:
     )
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [number])
-        return cursor.fetchone()[0]
+        return cast(bool, cursor.fetchone()[0])
 
 
 def replay(answer: IdempotentAnswer) -> HttpResponse:
@@ -71,10 +73,11 @@ class IdempotencyMiddleware:
     """Keeps the answer of each API or FHIR write sent with an Idempotency-Key, and answers it
     again to the same request (see the module's docstring)."""
 
-    def __init__(self, get_response):
+    # the APIs answer with whole responses (their content is kept), never streamed ones
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         key = request.headers.get(HEADER)
         if (
             key is None
@@ -86,7 +89,7 @@ class IdempotencyMiddleware:
         if problem:
             if request.path_info.startswith(API_PREFIX):  # bad input in the API's shape
                 return api_error(400, {HEADER: [problem]})
-            return error_answer(request, 400, problem, "invalid")
+            return cast(HttpResponse, error_answer(request, 400, problem, "invalid"))  # an API's
         body_digest = hashlib.sha256(request.body).hexdigest()
         with transaction.atomic():
             response = self.get_response(request)
@@ -98,11 +101,14 @@ class IdempotencyMiddleware:
                 return response
             if not claimed(user.pk, key):
                 transaction.set_rollback(True)
-                return error_answer(
-                    request,
-                    409,
-                    _("A request with this Idempotency-Key is still running: try again later."),
-                    "conflict",
+                return cast(
+                    HttpResponse,  # an API's path: error_answer answers it
+                    error_answer(
+                        request,
+                        409,
+                        _("A request with this Idempotency-Key is still running: try again later."),
+                        "conflict",
+                    ),
                 )
             retention = datetime.timedelta(hours=settings.MUTUALIS_IDEMPOTENCY_HOURS)
             IdempotentAnswer.objects.filter(created_at__lt=timezone.now() - retention).delete()
@@ -129,13 +135,16 @@ class IdempotencyMiddleware:
                 request.get_full_path(),
                 body_digest,
             ):
-                return error_answer(
-                    request,
-                    422,
-                    _(
-                        "This Idempotency-Key was sent with another request: "
-                        "use a new key for a new request."
+                return cast(
+                    HttpResponse,  # an API's path: error_answer answers it
+                    error_answer(
+                        request,
+                        422,
+                        _(
+                            "This Idempotency-Key was sent with another request: "
+                            "use a new key for a new request."
+                        ),
+                        "business-rule",
                     ),
-                    "business-rule",
                 )
             return replay(earlier)

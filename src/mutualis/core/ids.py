@@ -26,7 +26,7 @@ def uid_text(value: uuid.UUID | str) -> str:
     return str(value if isinstance(value, uuid.UUID) else uuid.UUID(value))
 
 
-def uid_field() -> models.UUIDField:
+def uid_field() -> "models.UUIDField[uuid.UUID, uuid.UUID]":
     """The `uid` column every model carries (DESIGN.md rule 3): exchange packages, the sync
     between a laptop and its union's server, and external APIs name rows by it."""
     return models.UUIDField(default=new_uid, unique=True, editable=False)

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.core.access import AnyUser
 from mutualis.core.declarations import declared_by_apps
 
 
@@ -69,7 +70,7 @@ def menu_items() -> tuple[MenuItem, ...]:
     return tuple(declared_by_apps("navigation", "MENU"))
 
 
-def menu_for(user) -> Menu:
+def menu_for(user: AnyUser) -> Menu:
     if not user.is_authenticated:
         return Menu(items=[], groups=[])
     shown = [item for item in menu_items() if item.roles is None or user.has_any_role(item.roles)]

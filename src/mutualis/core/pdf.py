@@ -15,10 +15,12 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Protocol, cast
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
+from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -85,7 +87,9 @@ def pdf_text(text: object) -> str:
     return "".join(kept)
 
 
-def new_canvas(buffer: io.BytesIO, pagesize, *, title: str, author: str, compress: bool):
+def new_canvas(
+    buffer: io.BytesIO, pagesize: tuple[float, float], *, title: str, author: str, compress: bool
+) -> Canvas:
     """A canvas for one document. `compress=False` leaves the page streams readable (tests)."""
     canvas = Canvas(buffer, pagesize=pagesize, pageCompression=1 if compress else 0)
     canvas.setTitle(pdf_text(title))
@@ -135,7 +139,21 @@ def wrap_text(text: str, font: str, size: float, width: float, max_lines: int) -
     return lines
 
 
-def organisation_contacts(organisation) -> list[str]:
+class Issuer(Protocol):
+    """What a letterhead shows of the organisation that issues a document (federation's
+    Organisation)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def phone(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+
+
+def organisation_contacts(organisation: Issuer) -> list[str]:
     """What a document's letterhead says under an organisation's name, in the active language."""
     registration = getattr(organisation, "registration_number", "")
     return [
@@ -150,7 +168,9 @@ def organisation_contacts(organisation) -> list[str]:
     ]
 
 
-def letterhead(canvas, organisation, *, left: float, top: float, width: float) -> float:
+def letterhead(
+    canvas: Canvas, organisation: Issuer, *, left: float, top: float, width: float
+) -> float:
     """The head of every document: the issuing organisation's name in the brand's colour, its
     contacts, a rule. Returns the height below it to go on writing from."""
     y = top
@@ -170,7 +190,7 @@ def letterhead(canvas, organisation, *, left: float, top: float, width: float) -
     canvas.setStrokeColor(BRAND)
     canvas.setLineWidth(1)
     canvas.line(left, y, left + width, y)
-    return y - 2 * mm
+    return cast(float, y - 2 * mm)  # ReportLab is untyped: `mm` is Any
 
 
 # --- pages: a document drawn top down ----------------------------------------------------
@@ -198,7 +218,7 @@ class Page:
     """Draws a document top down: a heading on every page, facts, tables that turn the page
     and repeat their heads."""
 
-    def __init__(self, canvas, title: str, organisation):
+    def __init__(self, canvas: Canvas, title: str, organisation: Issuer) -> None:
         self.canvas = canvas
         self.title = title
         self.organisation = organisation
@@ -230,7 +250,9 @@ class Page:
         if self.y - height < MARGIN:
             self.new_page()
 
-    def text(self, text: str, *, size: float = 10, bold: bool = False, color=colors.black) -> None:
+    def text(
+        self, text: str, *, size: float = 10, bold: bool = False, color: Color = colors.black
+    ) -> None:
         font = FONT_BOLD if bold else FONT
         for line in wrap_text(text, font, size, CONTENT_WIDTH, 4):
             self.room(size + 3)
@@ -239,7 +261,7 @@ class Page:
             self.canvas.setFont(font, size)
             self.canvas.drawString(MARGIN, self.y, line)
 
-    def title_line(self, text: str, *, color=colors.black) -> None:
+    def title_line(self, text: str, *, color: Color = colors.black) -> None:
         self.y -= 9 * mm
         self.canvas.setFillColor(color)
         line, size = fit_text(text, FONT_BOLD, 15, CONTENT_WIDTH, 10)
@@ -299,7 +321,9 @@ class Page:
         self.canvas.line(MARGIN, self.y - 1.5 * mm, PAGE_WIDTH - MARGIN, self.y - 1.5 * mm)
         self.canvas.setFillColor(colors.black)
 
-    def cells(self, columns: Sequence[Column], values: Sequence[str], font, size=8.5) -> None:
+    def cells(
+        self, columns: Sequence[Column], values: Sequence[str], font: str, size: float = 8.5
+    ) -> None:
         x = MARGIN
         for column, value in zip(columns, values, strict=True):
             width = column.width * CONTENT_WIDTH
@@ -320,7 +344,7 @@ ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 
 def unescape(literal: bytes) -> bytes:
-    def replace(match: re.Match) -> bytes:
+    def replace(match: re.Match[bytes]) -> bytes:
         escaped = match.group(1)
         if escaped[:1].isdigit():
             return bytes([int(escaped, 8) & 0xFF])

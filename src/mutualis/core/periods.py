@@ -22,7 +22,12 @@ class PeriodUnit(models.TextChoices):
     YEAR = "year", _("year")
 
 
-MONTHS = {PeriodUnit.MONTH: 1, PeriodUnit.QUARTER: 3, PeriodUnit.SEMESTER: 6, PeriodUnit.YEAR: 12}
+MONTHS: dict[str, int] = {
+    PeriodUnit.MONTH: 1,
+    PeriodUnit.QUARTER: 3,
+    PeriodUnit.SEMESTER: 6,
+    PeriodUnit.YEAR: 12,
+}
 
 
 def period_start(day: datetime.date, unit: str) -> datetime.date:
@@ -69,6 +74,7 @@ class Grid:
 
     def _index(self, day: datetime.date) -> int:
         anchor = self.anchor
+        assert anchor is not None  # called for the periods of an anchored grid only
         months = (day.year - anchor.year) * 12 + day.month - anchor.month
         index = months // MONTHS[self.unit]
         return index if add_months(anchor, index * MONTHS[self.unit]) <= day else index - 1
@@ -99,7 +105,8 @@ class Grid:
 
 
 class Dated(Protocol):
-    valid_from: datetime.date
+    @property
+    def valid_from(self) -> datetime.date: ...
 
 
 V = TypeVar("V", bound=Dated)

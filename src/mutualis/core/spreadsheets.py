@@ -32,10 +32,11 @@ import io
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, cast
 from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Field, Model, QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import Cell, WriteOnlyCell
@@ -52,7 +53,7 @@ REPLACEMENT = "\ufffd"
 DATE_FORMAT = "DD/MM/YYYY"
 
 
-def data_cell(sheet, value):
+def data_cell(sheet: Any, value: Any) -> object:
     """`value` as a cell of `sheet` (write-only or not) that holds data: text a spreadsheet
     would take as a formula becomes a string cell marked as text, and characters XML cannot
     hold become U+FFFD; any other value is returned as it is, for the sheet to write."""
@@ -68,11 +69,11 @@ def data_cell(sheet, value):
     return cell
 
 
-def data_row(sheet, values: Iterable) -> list:
+def data_row(sheet: Any, values: Iterable[object]) -> list[object]:
     return [data_cell(sheet, value) for value in values]
 
 
-def header_cells(sheet, headers: Sequence[str]) -> list[Cell]:
+def header_cells(sheet: Any, headers: Sequence[str]) -> list[Cell]:
     cells = []
     for header in headers:
         cell = WriteOnlyCell(sheet, value=header)
@@ -86,7 +87,7 @@ def write_sheet(
     title: str,
     headers: Sequence[str],
     widths: Sequence[int],
-    rows: Iterable[Sequence],
+    rows: Iterable[Sequence[object]],
     date_columns: Sequence[int],
 ) -> None:
     """One sheet of a write-only workbook: a bold, frozen header, then the rows as data
@@ -152,14 +153,14 @@ class UnreadableFile(Exception):
     """A file refused before or while it is read; the message is for the user."""
 
 
-def spans_mutuals(queryset: QuerySet) -> bool:
+def spans_mutuals(queryset: QuerySet[Any]) -> bool:
     """Whether the rows belong to several mutuals: an export then names each row's mutual."""
     return queryset.order_by().values("mutual_id").distinct()[:2].count() > 1
 
 
-def label(model, name: str) -> str:
+def label(model: type[Model], name: str) -> str:
     """A model field's name as a column header."""
-    return str(model._meta.get_field(name).verbose_name).capitalize()
+    return str(cast("Field[Any, Any]", model._meta.get_field(name)).verbose_name).capitalize()
 
 
 def unreadable() -> str:
@@ -180,7 +181,7 @@ def too_large(size: int) -> str | None:
     return None
 
 
-def file_rows(file_name: str, content: bytes) -> Iterator[tuple]:
+def file_rows(file_name: str, content: bytes) -> Iterator[tuple[Any, ...]]:
     """The rows of the first sheet of an .xlsx file, or of a CSV file, as tuples of values,
     once the file has passed the checks of the module's docstring. Raises UnreadableFile when
     it does not, before reading it or, for the number of rows, as soon as it passes the limit."""
@@ -205,7 +206,7 @@ def file_rows(file_name: str, content: bytes) -> Iterator[tuple]:
     return at_most(settings.MUTUALIS_IMPORT_MAX_ROWS, rows)
 
 
-def at_most(limit: int, rows: Iterator[tuple]) -> Iterator[tuple]:
+def at_most(limit: int, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     for count, row in enumerate(rows, start=1):
         if count > limit:
             raise UnreadableFile(
@@ -266,7 +267,7 @@ def macros() -> str:
     return _("The workbook carries macros, which are not read: save it as .xlsx, without macros.")
 
 
-def xlsx_rows(name: str, content: bytes) -> Iterator[tuple]:
+def xlsx_rows(name: str, content: bytes) -> Iterator[tuple[Any, ...]]:
     workbook_checked(name, content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -277,7 +278,7 @@ def xlsx_rows(name: str, content: bytes) -> Iterator[tuple]:
     # row as it comes instead of trusting them.
     sheet.reset_dimensions()
 
-    def rows() -> Iterator[tuple]:
+    def rows() -> Iterator[tuple[Any, ...]]:
         try:
             yield from sheet.iter_rows(values_only=True)
         except DAMAGED as error:
@@ -288,7 +289,7 @@ def xlsx_rows(name: str, content: bytes) -> Iterator[tuple]:
     return rows()
 
 
-def csv_rows(content: bytes) -> Iterator[tuple]:
+def csv_rows(content: bytes) -> Iterator[tuple[Any, ...]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -306,7 +307,7 @@ def csv_rows(content: bytes) -> Iterator[tuple]:
                 )
             yield line
 
-    def rows() -> Iterator[tuple]:
+    def rows() -> Iterator[tuple[Any, ...]]:
         try:
             for row in csv.reader(lines(), delimiter=delimiter):
                 yield tuple(row)

@@ -2,7 +2,7 @@ import time
 
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -28,7 +28,7 @@ def pending_migrations() -> int:
 @public
 @require_GET
 @never_cache
-def health(request):
+def health(request: HttpRequest) -> JsonResponse:
     """For load balancers and operators: is the database reachable, and is its schema current?"""
     started = time.perf_counter()
     try:

@@ -12,8 +12,11 @@ Uids as strings, dates ISO.
 
 import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
+from mutualis.core.journal import Kind
 from mutualis.federation.models import Organisation
 
 
@@ -58,3 +61,10 @@ def moved(
 
 
 TRACES = [Trace("organisations", Organisation.objects.all, ("organisation.created",))]
+
+
+KINDS = [
+    Kind("organisation.created", _("Organisation created")),
+    Kind("organisation.changed", _("Organisation changed"), Organisation),
+    Kind("organisation.moved", _("Organisation moved to another union")),
+]

@@ -162,3 +162,14 @@ class ApiKeyRevokeForm(forms.Form):
     def __init__(self, *args, keys, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["key"].queryset = keys
+
+
+class JournalFilterForm(forms.Form):
+    """An organisation's journal: one kind of event, or the events about one row (its uid)."""
+
+    kind = forms.ChoiceField(label=_("what happened"), required=False)
+    subject = forms.UUIDField(label=_("about (uid)"), required=False)
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("everything")), *kinds]

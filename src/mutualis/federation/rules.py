@@ -56,7 +56,7 @@ ROLE_KINDS: dict[str, frozenset[str]] = {
 }
 
 
-def parent_kind_error(kind: str, parent_kind: str | None):
+def parent_kind_error(kind: str, parent_kind: str | None) -> str | None:
     """Why an organisation of `kind` cannot sit under one of `parent_kind`, or None if it can."""
     allowed = ALLOWED_PARENTS[kind]
     if parent_kind in allowed:
@@ -80,7 +80,7 @@ def moved_path(path: str, old_prefix: str, new_prefix: str) -> str:
     return new_prefix + path[len(old_prefix) :]
 
 
-def role_kind_error(role: str, kind: str):
+def role_kind_error(role: str, kind: str) -> str | None:
     if kind in ROLE_KINDS[role]:
         return None
     return _("The role %(role)s cannot be held in a %(kind)s.") % {
@@ -109,6 +109,10 @@ REGISTER_READERS = frozenset(
     }
 )
 REGISTER_WRITERS = frozenset({Role.MUTUAL_MANAGER, Role.ENROLMENT_AGENT})
+# who reads an organisation's journal of events (the audit trail of its operations)
+JOURNAL_READERS = frozenset(
+    {Role.SYSTEM_ADMIN, Role.UNION_OFFICER, Role.MUTUAL_MANAGER, Role.ACCOUNTANT}
+)
 PAYMENT_RECORDERS = frozenset({Role.MUTUAL_MANAGER, Role.CASHIER})
 PAYER_PAYMENT_RECORDERS = PAYMENT_RECORDERS | {Role.ACCOUNTANT}
 PAYMENT_REVERSERS = frozenset({Role.MUTUAL_MANAGER, Role.ACCOUNTANT})

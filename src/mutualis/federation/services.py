@@ -4,12 +4,12 @@ trail in one transaction: bad input raises ValidationError naming the field and 
 import datetime
 import secrets
 from collections.abc import Collection
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import Model, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from mutualis.core.access import scoped
 from mutualis.core.audit import (
     HIDDEN_VALUE,
+    Changes,
+    Snapshot,
     audit_created,
     audit_record,
     changes_between,
@@ -80,7 +82,7 @@ USER_EDITABLE_FIELDS = frozenset(
 UNAUDITED_FIELDS = frozenset({"updated_at", "last_login"})
 
 
-def audited_changes(before: dict, after: dict) -> dict:
+def audited_changes(before: Snapshot, after: Snapshot) -> Changes:
     changes = changes_between(before, after)
     return {name: values for name, values in changes.items() if name not in UNAUDITED_FIELDS}
 
@@ -103,7 +105,7 @@ def require_role(by: User | None, roles: Collection[str], field: str) -> None:
         raise ValidationError({field: _("Your role does not allow you to change this.")})
 
 
-def require_visible(by: User | None, obj, field: str, message: str) -> None:
+def require_visible(by: User | None, obj: Model, field: str, message: str) -> None:
     """`obj`, a row a service is handed alongside the one it changes (the provider of a
     guarantee letter…), is one the acting user may see (core.access.scoped); else `message`
     on `field`."""
@@ -124,7 +126,8 @@ def require_in_scope_as(
 
 def check_organisation(organisation: Organisation) -> None:
     errors: dict[str, list[str]] = {}
-    parent_kind = organisation.parent.kind if organisation.parent_id else None
+    # the parent is there when its id is
+    parent_kind = cast(Organisation, organisation.parent).kind if organisation.parent_id else None
     if organisation.kind in Kind.values:
         message = parent_kind_error(organisation.kind, parent_kind)
         if message:

@@ -32,6 +32,9 @@ urlpatterns = [
     path(
         "organisations/<int:pk>/history/", views.organisation_history, name="organisation_history"
     ),
+    path(
+        "organisations/<int:pk>/journal/", views.organisation_journal, name="organisation_journal"
+    ),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),

@@ -11,9 +11,12 @@ from mutualis.core.access import access
 from mutualis.core.forms import attach_errors
 from mutualis.core.history import history
 from mutualis.core.home import panels_for
+from mutualis.core.journal import PAGE as JOURNAL_PAGE
+from mutualis.core.journal import journal, kind_choices
 from mutualis.federation import queries, services
 from mutualis.federation.forms import (
     ApiKeyRevokeForm,
+    JournalFilterForm,
     OrganisationForm,
     OrganisationMoveForm,
     OrganisationSearchForm,
@@ -22,6 +25,7 @@ from mutualis.federation.forms import (
 )
 from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import (
+    JOURNAL_READERS,
     ORGANISATION_CREATORS,
     ORGANISATION_EDITORS,
     USER_ADMINISTRATORS,
@@ -132,6 +136,7 @@ def organisation_detail(request, organisation):
                 in {Kind.NATIONAL_UNION, Kind.REGIONAL_UNION, Kind.DEPARTMENTAL_UNION}
             ),
             "can_edit": user.has_any_role(ORGANISATION_EDITORS),
+            "can_read_journal": user.has_any_role(JOURNAL_READERS),
             "can_move": (
                 user.has_any_role(ORGANISATION_CREATORS) and organisation.path != user.scope_prefix
             ),
@@ -222,6 +227,37 @@ def organisation_move(request, organisation):
         {
             "form": form,
             "organisation": organisation,
+        },
+    )
+
+
+@access(roles=JOURNAL_READERS, model=Organisation)
+def organisation_journal(request, organisation):
+    """The organisation's events, newest first, a page at a time (`before`: the number below
+    which the page starts), of one kind or about one row."""
+    form = JournalFilterForm(request.GET or None, kinds=kind_choices())
+    wanted = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    before = request.GET.get("before", "")
+    entries = journal(
+        organisation.pk,
+        currency=organisation.currency,
+        before=int(before) if before.isdigit() else None,
+        kind=wanted.get("kind") or "",
+        subject=wanted.get("subject"),
+        limit=JOURNAL_PAGE + 1,
+    )
+    older = entries[JOURNAL_PAGE - 1].sequence if len(entries) > JOURNAL_PAGE else None
+    query = request.GET.copy()
+    query.pop("before", None)
+    return render(
+        request,
+        "federation/organisation_journal.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "entries": entries[:JOURNAL_PAGE],
+            "older": older,
+            "query": query.urlencode(),
         },
     )
 

@@ -18,8 +18,11 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
+from mutualis.core.journal import Kind
 from mutualis.membership.models import Beneficiary, Household
 
 
@@ -117,4 +120,13 @@ TRACES = [
         lambda: Household.objects.filter(resigned_on__isnull=False),
         ("household.resigned",),
     ),
+]
+
+
+KINDS = [
+    Kind("household.enrolled", _("Household enrolled")),
+    Kind("beneficiary.added", _("Beneficiary added")),
+    Kind("beneficiary.changed", _("Beneficiary changed"), Beneficiary),
+    Kind("beneficiary.left", _("Beneficiary left the household")),
+    Kind("household.resigned", _("Household resigned")),
 ]

@@ -956,7 +956,7 @@ def register_import(
             if report.errors and not only_valid:
                 return report
             households, beneficiaries = register_write(
-                mutual=mutual, plans=[plan for plan in plans if plan.valid], by=by
+                mutual=mutual, plans=[plan for plan in plans if plan.valid], recorded_by=by
             )
             report.households_created = households
             report.beneficiaries_created = beneficiaries
@@ -1000,8 +1000,11 @@ def name_tokens(first_name: str, last_name: str) -> frozenset[str]:
     )
 
 
-def register_write(*, mutual: Organisation, plans: Sequence[HouseholdPlan], by) -> tuple[int, int]:
-    """Writes the households and people of valid plans with the bulk writers: numbers from the
+def register_write(
+    *, mutual: Organisation, plans: Sequence[HouseholdPlan], recorded_by: Any
+) -> tuple[int, int]:
+    """Writes the households and people of valid plans with the bulk writers, for
+    `register_import` once it checked them and the user's rights: numbers from the
     mutual's series reserved at once, search words and duplicate keys for everyone; and their
     events, as the services write them: `household.enrolled` for a new household, with its
     members, `beneficiary.added` for a member joining a known one (membership.events)."""
@@ -1109,7 +1112,7 @@ def register_write(*, mutual: Organisation, plans: Sequence[HouseholdPlan], by) 
         )
         for household, plan, members in enrolled.values()
     ]
-    append_all(mutual_id, household_events + joined_known, by)
+    append_all(mutual_id, household_events + joined_known, recorded_by)
     # New households have no standing yet (contributions reads them before its lists); the
     # known ones gained members, hence dues.
     known = {plan.known.id for plan, _person in people if plan.known}

@@ -22,7 +22,7 @@ from mutualis.core.events import append
 from mutualis.core.formats import format_date
 from mutualis.core.identifiers import member_number
 from mutualis.core.models import AuditEntry
-from mutualis.federation.models import Organisation
+from mutualis.federation.models import Location, Organisation, User
 from mutualis.federation.rules import REGISTER_WRITERS, Kind
 from mutualis.federation.services import require_in_scope_as
 from mutualis.membership import events
@@ -204,7 +204,7 @@ def check_enrolment_date(enrolled_on: datetime.date, field: str) -> None:
 @transaction.atomic
 def household_enrol(
     *,
-    by,
+    by: User | None,
     mutual: Organisation,
     package: BenefitPackage,
     enrolled_on: datetime.date,
@@ -212,7 +212,7 @@ def household_enrol(
     dependents: Sequence[Mapping[str, Any]] = (),
     address: str = "",
     phone: str = "",
-    location=None,
+    location: Location | None = None,
     acknowledge_duplicates: bool = False,
 ) -> Household:
     """Enrols a household: its head (adhérent) and dependents, in a package of the mutual or
@@ -270,7 +270,7 @@ def household_enrol(
 @transaction.atomic
 def beneficiary_add(
     *,
-    by,
+    by: User | None,
     household: Household,
     person: Mapping[str, Any],
     enrolled_on: datetime.date | None = None,
@@ -314,7 +314,7 @@ def beneficiary_add(
 
 
 @transaction.atomic
-def beneficiary_update(*, by, beneficiary: Beneficiary, **fields: Any) -> None:
+def beneficiary_update(*, by: User | None, beneficiary: Beneficiary, **fields: Any) -> None:
     """Corrects a beneficiary's details; the member number and the household never change."""
     unknown = set(fields) - (PERSON_FIELDS - {"relationship"})
     if unknown:
@@ -357,7 +357,7 @@ def beneficiary_update(*, by, beneficiary: Beneficiary, **fields: Any) -> None:
 
 
 @transaction.atomic
-def beneficiary_leave(*, by, beneficiary: Beneficiary, on: datetime.date) -> None:
+def beneficiary_leave(*, by: User | None, beneficiary: Beneficiary, on: datetime.date) -> None:
     """Records that a dependent left the household (death, marriage, moved away); the head
     leaves only with the whole household (resignation)."""
     require_in_scope_as(by, REGISTER_WRITERS, beneficiary.mutual, "beneficiary")
@@ -381,7 +381,9 @@ def beneficiary_leave(*, by, beneficiary: Beneficiary, on: datetime.date) -> Non
 
 
 @transaction.atomic
-def household_resign(*, by, household: Household, on: datetime.date, reason: str = "") -> None:
+def household_resign(
+    *, by: User | None, household: Household, on: datetime.date, reason: str = ""
+) -> None:
     """Records a household's resignation from the mutual; cover ends that day."""
     require_in_scope_as(by, REGISTER_WRITERS, household.mutual, "household")
     if household.resigned_on is not None:

@@ -36,7 +36,7 @@ class ItemKind(models.TextChoices):
 
 # The level of care a provider of each kind gives unless told otherwise: what a package's
 # coverage rules are looked up by. A private clinic gives hospital care.
-DEFAULT_LEVEL = {
+DEFAULT_LEVEL: dict[str, LevelOfCare] = {
     ProviderKind.HEALTH_POST: LevelOfCare.HEALTH_POST,
     ProviderKind.HEALTH_CENTRE: LevelOfCare.HEALTH_CENTRE,
     ProviderKind.DISTRICT_HOSPITAL: LevelOfCare.DISTRICT_HOSPITAL,

@@ -8,6 +8,7 @@ Who may change what is the views' business (roles); services check that the orga
 they are handed lie in the acting user's scope, as every service does.
 """
 
+import datetime
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,7 +78,7 @@ def staff_names(staff: Collection[User]) -> list[str]:
     return sorted(user.username for user in staff)
 
 
-def check_provider(by, provider: Provider, new_staff: Collection[User]) -> None:
+def check_provider(by: User | None, provider: Provider, new_staff: Collection[User]) -> None:
     """Checks a provider before it is saved, with the clerks it gains."""
     errors: dict[str, list[str]] = {}
     if provider.owner.kind not in PARTY_KINDS:
@@ -110,7 +111,7 @@ def check_provider(by, provider: Provider, new_staff: Collection[User]) -> None:
 
 @transaction.atomic
 def provider_create(
-    *, by, owner: Organisation, staff: Collection[User] = (), **fields: Any
+    *, by: User | None, owner: Organisation, staff: Collection[User] = (), **fields: Any
 ) -> Provider:
     """Registers a health provider, known to the owner and to everything below it. The level
     of care is the usual one of its kind unless given (rules.DEFAULT_LEVEL)."""
@@ -132,7 +133,7 @@ def provider_create(
 
 @transaction.atomic
 def provider_update(
-    *, by, provider: Provider, staff: Collection[User] | None = None, **fields: Any
+    *, by: User | None, provider: Provider, staff: Collection[User] | None = None, **fields: Any
 ) -> None:
     """Changes a provider's details and, when given, its clerks."""
     unknown = set(fields) - PROVIDER_FIELDS
@@ -172,7 +173,7 @@ def check_item_owner(owner: Organisation) -> str | None:
 @transaction.atomic
 def item_create(
     *,
-    by,
+    by: User | None,
     owner: Organisation,
     code: str,
     label: str,
@@ -259,7 +260,7 @@ def read_rows(
 
 
 def items_import(
-    *, by, owner: Organisation, file_name: str, content: bytes, language: str = "fr"
+    *, by: User | None, owner: Organisation, file_name: str, content: bytes, language: str = "fr"
 ) -> ImportReport:
     """Imports a list of acts and medicines (.xlsx or CSV, the template of imports.py) into a
     union's list. A row whose code the union's list holds updates that item; the others are
@@ -315,13 +316,13 @@ def known_to(provider: Provider, party: Organisation) -> bool:
 @transaction.atomic
 def agreement_create(
     *,
-    by,
+    by: User | None,
     provider: Provider,
     party: Organisation,
     reference: str,
-    signed_on,
-    starts_on,
-    ends_on=None,
+    signed_on: datetime.date,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
     **terms: Any,
 ) -> Agreement:
     """Records an agreement (convention) between a provider and a mutual, or a union for all its
@@ -372,7 +373,7 @@ def agreement_create(
 
 @transaction.atomic
 def agreement_version_add(
-    *, by, agreement: Agreement, valid_from, **terms: Any
+    *, by: User | None, agreement: Agreement, valid_from: datetime.date, **terms: Any
 ) -> AgreementVersion:
     """Adds the terms of an agreement from `valid_from`: the terms not given and every tariff
     are those of the latest version, to be changed next. A new version starts after the latest
@@ -443,7 +444,9 @@ def codes_to_items(version: AgreementVersion) -> dict[str, int]:
     return dict(items_available_to(version.agreement.party).values_list("code", "pk"))
 
 
-def prices_apply(*, by, version: AgreementVersion, prices: Mapping[int, int], keep: bool) -> int:
+def prices_apply(
+    *, by: User | None, version: AgreementVersion, prices: Mapping[int, int], keep: bool
+) -> int:
     """Sets the prices of a version, item id → price; without `keep`, the tariffs not in
     `prices` are removed. One audit entry on the version names the prices that changed, as
     {code: price} before and after. Returns the number of tariffs added, changed or removed."""
@@ -490,7 +493,7 @@ def prices_apply(*, by, version: AgreementVersion, prices: Mapping[int, int], ke
 
 
 @transaction.atomic
-def tariffs_update(*, by, version: AgreementVersion, prices: Mapping[str, int]) -> int:
+def tariffs_update(*, by: User | None, version: AgreementVersion, prices: Mapping[str, int]) -> int:
     """Sets the tariffs of an agreement's latest version to `prices` (code → agreed price):
     prices change, codes absent are no longer covered. Codes are those of the acts available to
     the agreement's party (queries.items_available_to). Returns the number of tariffs added,
@@ -516,7 +519,12 @@ def tariffs_update(*, by, version: AgreementVersion, prices: Mapping[str, int]) 
 
 
 def tariffs_import(
-    *, by, version: AgreementVersion, file_name: str, content: bytes, language: str = "fr"
+    *,
+    by: User | None,
+    version: AgreementVersion,
+    file_name: str,
+    content: bytes,
+    language: str = "fr",
 ) -> ImportReport:
     """Imports a price list (.xlsx or CSV: code, price) into an agreement's latest version: the
     prices of the file replace those of the same acts, the others stay. All or nothing: a file

@@ -13,9 +13,12 @@ mutual, or a union that pays for its mutuals), in the transaction of the change,
 Uids as strings, dates ISO, amounts integers in the statement's currency.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from mutualis.claims.models import Claim
 from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
+from mutualis.core.journal import Kind
 from mutualis.settlements.models import ProviderPayment, Statement
 
 
@@ -96,4 +99,12 @@ TRACES = [
         lambda: ProviderPayment.objects.filter(reverses__isnull=False),
         ("provider_payment.reversed",),
     ),
+]
+
+
+KINDS = [
+    Kind("statement.issued", _("Provider statement issued")),
+    Kind("statement.cancelled", _("Provider statement cancelled")),
+    Kind("provider_payment.recorded", _("Provider payment recorded")),
+    Kind("provider_payment.reversed", _("Provider payment reversed")),
 ]

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # Ghana's NHIS must settle providers' claims within four weeks, and in one district 99 % of
@@ -59,7 +60,7 @@ class Standing:
         return self.status in (StatementStatus.UNPAID, StatementStatus.PARTLY_PAID)
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> str | Promise:
         return StatementStatus(self.status).label
 
 

@@ -9,6 +9,7 @@ of deadlocking (on SQLite the database's single writer gives the same order).
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ from mutualis.core.events import append
 from mutualis.core.formats import format_amount, format_date
 from mutualis.core.models import AuditEntry
 from mutualis.core.periods import PeriodUnit, in_force, period_end, period_start
-from mutualis.federation.models import Organisation
+from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import PROVIDER_PAYERS, UNIONS, Kind
 from mutualis.federation.services import require_in_scope_as
 from mutualis.membership.services import sequence_take
@@ -41,6 +42,10 @@ DEFAULT_UNIT = AgreementVersion._meta.get_field("invoicing_period").default
 DEFAULT_PAYMENT_DAYS = AgreementVersion._meta.get_field("payment_days").default
 
 
+# A claim a statement lists: its id, its first day of care, the mutual's share and its currency.
+Listed = tuple[int, datetime.date, int, str]
+
+
 @dataclass(frozen=True)
 class Terms:
     agreement: Agreement | None
@@ -48,7 +53,7 @@ class Terms:
     payment_days: int
 
 
-def agreements_of(payer: Organisation, provider_ids) -> dict[int, list[Agreement]]:
+def agreements_of(payer: Organisation, provider_ids: Iterable[int]) -> dict[int, list[Agreement]]:
     """The payer's agreements with each of these providers, with their versions, latest first."""
     found: dict[int, list[Agreement]] = defaultdict(list)
     for agreement in (
@@ -82,7 +87,7 @@ class Issue:
     notes: list[str] = field(default_factory=list)
 
 
-def check_payer(by, payer: Organisation) -> None:
+def check_payer(by: User | None, payer: Organisation) -> None:
     require_in_scope_as(by, PROVIDER_PAYERS, payer, "payer")
     if payer.kind not in PAYER_KINDS:
         raise ValidationError({"payer": _("Providers are paid by a mutual or a union.")})
@@ -90,7 +95,11 @@ def check_payer(by, payer: Organisation) -> None:
 
 @transaction.atomic
 def statements_issue(
-    *, by, payer: Organisation, day: datetime.date, issued_on: datetime.date | None = None
+    *,
+    by: User | None,
+    payer: Organisation,
+    day: datetime.date,
+    issued_on: datetime.date | None = None,
 ) -> Issue:
     """Issues, for each provider the payer owes, the statement of the invoicing period that
     contains `day` (the agreement's period, a month by default): the decided claims it pays a
@@ -121,7 +130,7 @@ def statements_issue(
         .order_by("provider_id", "service_from", "pk")
         .values_list("pk", "provider_id", "service_from", "mutual_share", "mutual__currency")
     )
-    by_provider: dict[int, list[tuple]] = defaultdict(list)
+    by_provider: dict[int, list[Listed]] = defaultdict(list)
     for pk, provider_id, service_from, share, currency in payable:
         by_provider[provider_id].append((pk, service_from, share, currency))
     providers = Provider.objects.in_bulk(list(by_provider))
@@ -184,7 +193,15 @@ def nothing_to_issue(payer: Organisation, day: datetime.date) -> str:
 
 
 def statement_write(
-    by, payer, number: int, provider, terms: Terms, start, end, issued_on, claims
+    by: User | None,
+    payer: Organisation,
+    number: int,
+    provider: Provider,
+    terms: Terms,
+    start: datetime.date,
+    end: datetime.date,
+    issued_on: datetime.date,
+    claims: Sequence[Listed],
 ) -> Statement:
     statement = Statement(
         mutual=payer,
@@ -225,7 +242,7 @@ def paid_on_statement(statement: Statement) -> int:
 
 @transaction.atomic
 def statement_cancel(
-    *, by, statement: Statement, reason: str, on: datetime.date | None = None
+    *, by: User | None, statement: Statement, reason: str, on: datetime.date | None = None
 ) -> Statement:
     """Cancels a statement sent in error: its claims are released for a later statement, and the
     statement stays, marked cancelled. A statement with money on it (payments not reversed)
@@ -280,7 +297,7 @@ def check_method(method: str, reference: str, errors: dict[str, list[str]]) -> N
 @transaction.atomic
 def provider_payment_record(
     *,
-    by,
+    by: User | None,
     statement: Statement,
     amount: int,
     method: str,
@@ -332,7 +349,7 @@ def provider_payment_record(
 
 @transaction.atomic
 def provider_payment_reverse(
-    *, by, payment: ProviderPayment, reason: str, on: datetime.date | None = None
+    *, by: User | None, payment: ProviderPayment, reason: str, on: datetime.date | None = None
 ) -> ProviderPayment:
     """Cancels a payment recorded in error, or returned by the provider, with a negative payment
     that names it. The original stays, as the books require."""

@@ -1,7 +1,10 @@
 import random
 import time
+from collections.abc import Iterable
+from types import ModuleType
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from mutualis.core.demo import Demo, demo_modules
@@ -10,7 +13,7 @@ from mutualis.core.demo import Demo, demo_modules
 class Command(BaseCommand):
     help = "Fills the database with deterministic, realistic demo data."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=1, help="same seed, same data")
         parser.add_argument(
             "--if-empty",
@@ -20,7 +23,7 @@ class Command(BaseCommand):
         for module in demo_modules():
             module.add_arguments(parser)
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         modules = demo_modules()
         if any(module.has_data() for module in modules):
             if options["if_empty"]:
@@ -40,7 +43,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo data loaded in {time.perf_counter() - started:.1f} s.")
         self.write_summaries(modules)
 
-    def write_summaries(self, modules):
+    def write_summaries(self, modules: Iterable[ModuleType]) -> None:
         # what to do next with the demo data, e.g. the log-ins (a module's optional summary())
         for module in modules:
             if hasattr(module, "summary"):

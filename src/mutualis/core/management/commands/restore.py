@@ -1,5 +1,6 @@
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -8,7 +9,7 @@ from django.db import connections
 from mutualis.core.backup import BackupError, check_backup, restore_database, sqlite_path
 
 
-def describe_database(settings_dict: dict) -> str:
+def describe_database(settings_dict: dict[str, Any]) -> str:
     if settings_dict["ENGINE"] == "django.db.backends.sqlite3":
         return f"the SQLite database {sqlite_path(settings_dict)}"
     host = settings_dict.get("HOST") or "the local server"

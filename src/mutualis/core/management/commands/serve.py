@@ -1,9 +1,10 @@
 import os
 import sys
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 def default_workers() -> int:
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         "several workers and static files served by WhiteNoise."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT to listen on")
         parser.add_argument(
             "--production",
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             "reverse proxy logs them, and writing them costs a busy server a fifth of its time",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not options["production"]:
             call_command("runserver", options["bind"], use_reloader=True)
             return
