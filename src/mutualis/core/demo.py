@@ -32,6 +32,9 @@ from django.apps import apps
 
 from mutualis.core.events import NewEvent, append_all
 
+# (day, order queued, the event or what builds it, actor)
+Queued = tuple[datetime.date, int, NewEvent | Callable[[], NewEvent], Any]
+
 
 class EventQueue:
     """Events of the demo's bulk writers waiting for their place in their organisation's log.
@@ -41,7 +44,7 @@ class EventQueue:
     at once); `actor` is the user the service would pass (the cashier who recorded a payment)."""
 
     def __init__(self) -> None:
-        self.pending: dict[int, list[tuple]] = defaultdict(list)
+        self.pending: dict[int, list[Queued]] = defaultdict(list)
         self.ordered: set[int] = set()
         self.queued = 0
         self.appended = 0
