@@ -23,7 +23,8 @@
 
 As in federation/demo.py the work is in two steps: `plan_benefits(...)` decides everything (pure,
 no random draw: packages are reference data) and `write_benefits(plan, organisations)` writes it
-with bulk inserts, as `benefits.services` would without the audit entries.
+with bulk inserts, as `benefits.services` would without the audit entries: `payer.created`,
+`package.created` and `package.version_added` in the log of each payer's or package's owner.
 
 What later generators find in `demo.made`:
 
@@ -41,6 +42,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from mutualis.benefits import events
 from mutualis.benefits.choices import (
     Category,
     ContributionBasis,
@@ -58,6 +60,7 @@ from mutualis.benefits.models import (
 )
 from mutualis.benefits.terms import Terms
 from mutualis.core.demo import Demo
+from mutualis.core.events import append_all
 from mutualis.core.periods import PeriodUnit
 from mutualis.federation.models import Organisation
 
@@ -452,6 +455,17 @@ def write_benefits(plan: BenefitsPlan, organisations: Mapping[str, Organisation]
     package_versions: dict[str, list[PackageVersion]] = {p.code: [] for p in packages}
     for _spec, version in versions:
         package_versions[version.package.code].append(version)
+    # in the owner's log, as payer_create, package_create and package_version_add append them
+    for payer in payers:
+        append_all(payer.owner_id, [events.payer_created(payer)])
+    for package in packages:
+        append_all(
+            package.owner_id,
+            [
+                events.package_created(package),
+                *(events.version_added(version) for version in package_versions[package.code]),
+            ],
+        )
     return {
         "benefits": plan,
         "payers": payer_by_code,

@@ -46,7 +46,11 @@ drawn from each invoice's provider and number), on SQLite and PostgreSQL alike.
 
 As in the other apps, `plan_claims(rng, people, households, network, items, months, today)`
 decides everything (pure: plain data, no database; the same seed and register give the same
-plan) and `write_claims(plan, ...)` writes the letters in bulk and submits the batches. The
+plan) and `write_claims(plan, ...)` writes the letters in bulk and submits the batches. Their
+events are those of the services: claims_submit appends each claim's `claim.adjudicated` or
+`claim.submitted`; each letter's `letter.issued` and each reviewed claim's `claim.reviewed`
+are queued in `demo.events` (core.demo) on their day, and what the queue holds up to a batch's
+day goes into the logs before the batch, so that each mutual's log follows the calendar. The
 9,000 beneficiaries of `make run` get about 11,000 claims in 24 months in about 10 seconds,
 nearly all of it the engine's; a register of 500,000 would take ten minutes or more,
 hence `--claims-months 0` in bench/bench_register_demo.py.
@@ -65,14 +69,17 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
+from types import SimpleNamespace
 from typing import Any, NamedTuple
+from uuid import UUID
 
 from django.core.management.base import CommandError
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from mutualis.benefits.choices import ServiceCategory
 from mutualis.benefits.demo import demo_today
+from mutualis.claims import events
 from mutualis.claims.choices import Channel, ClaimStatus, VisitType
 from mutualis.claims.models import Claim, ClaimLine, GuaranteeLetter, ReviewPolicy
 from mutualis.claims.services import ClaimInput, LineInput, claims_submit
@@ -80,13 +87,15 @@ from mutualis.contributions.queries import households_of
 from mutualis.contributions.rules import Household as HouseholdFacts
 from mutualis.contributions.rules import coverage_at
 from mutualis.core.bulk import insert
-from mutualis.core.demo import Demo
+from mutualis.core.demo import Demo, EventQueue
+from mutualis.core.events import NewEvent
 from mutualis.core.ids import new_uid
 from mutualis.core.models import NumberSeries as Series
 from mutualis.core.periods import PeriodUnit, period_start, shift
 from mutualis.federation.models import Organisation, User
 from mutualis.membership.models import Beneficiary, Sex
 from mutualis.providers.demo import PlannedItem, ProvidersPlan
+from mutualis.providers.models import Provider
 from mutualis.providers.rules import ProviderKind
 
 DEFAULT_MONTHS = 24
@@ -723,9 +732,89 @@ def read_register(until: datetime.date) -> Register:
     return Register(people, {pk: state.facts for pk, state in states.items()}, ids)
 
 
+def queue_letters(
+    letters: Sequence[PlannedLetter],
+    uids: Sequence[UUID],
+    queue: EventQueue,
+    beneficiaries: Mapping[str, tuple[int, int]],
+    provider_ids: Mapping[str, int],
+    manager: User | None,
+) -> None:
+    """Queues each letter's `letter.issued` in its mutual's log on the day it was issued, as
+    letter_issue appends it (the manager issues the letters of the manager's mutual)."""
+    beneficiary_uids = dict(
+        Beneficiary.objects.filter(
+            pk__in={beneficiaries[letter.member_number][0] for letter in letters}
+        ).values_list("pk", "uid")
+    )
+    provider_uids = dict(
+        Provider.objects.filter(
+            pk__in={provider_ids[letter.provider] for letter in letters}
+        ).values_list("pk", "uid")
+    )
+    for letter, uid in zip(letters, uids, strict=True):
+        beneficiary, mutual = beneficiaries[letter.member_number]
+        row = SimpleNamespace(
+            uid=uid,
+            number=letter.number,
+            beneficiary=SimpleNamespace(uid=beneficiary_uids[beneficiary]),
+            provider=SimpleNamespace(uid=provider_uids[provider_ids[letter.provider]]),
+            service_category="",
+            valid_from=letter.valid_from,
+            valid_until=letter.valid_until,
+            cap=letter.cap,
+        )
+        issuer = manager if manager is not None and mutual == manager.organisation_id else None
+        queue.add(mutual, letter.valid_from, events.letter_issued(row), issuer)
+
+
+def reviewed_events(claims: QuerySet[Claim]) -> list[tuple[int, str, NewEvent]]:
+    """(mutual id, mutual path, `claim.reviewed`) of each claim, as claim_review builds it from
+    the claim and its lines once decided."""
+    parts = ("asked", *events.PARTS)
+    rows = list(
+        claims.order_by("pk").values(
+            "pk",
+            "uid",
+            "mutual_id",
+            "mutual__path",
+            "service_from",
+            "service_to",
+            "submitted_on",
+            "review_reasons",
+            "payer__uid",
+            "provider__uid",
+            "beneficiary__uid",
+            *parts,
+        )
+    )
+    lines: dict[int, list[SimpleNamespace]] = defaultdict(list)
+    for line in (
+        ClaimLine.objects.filter(claim__in=[row["pk"] for row in rows])
+        .order_by("claim_id", "position")
+        .values("claim_id", "position", "service_category", "outcome", *parts)
+    ):
+        lines[line["claim_id"]].append(SimpleNamespace(**line))
+    return [
+        (
+            row["mutual_id"],
+            row["mutual__path"],
+            events.reviewed_from(
+                SimpleNamespace(**row),
+                payer=str(row["payer__uid"]) if row["payer__uid"] else None,
+                provider=str(row["provider__uid"]),
+                beneficiary=str(row["beneficiary__uid"]),
+                lines=lines[row["pk"]],
+            ),
+        )
+        for row in rows
+    ]
+
+
 def write_claims(
     plan: ClaimsPlan,
     *,
+    queue: EventQueue,
     national_union: Organisation,
     beneficiaries: Mapping[str, tuple[int, int]],
     provider_ids: Mapping[str, int],
@@ -750,6 +839,7 @@ def write_claims(
         )
 
     ReviewPolicy.objects.create(owner=national_union, **REVIEW_POLICY)
+    letter_uids = [new_uid() for _letter in plan.letters]
     insert(
         GuaranteeLetter,
         (
@@ -767,7 +857,7 @@ def write_claims(
         ),
         (
             (
-                new_uid(),
+                uid,
                 beneficiaries[letter.member_number][1],
                 letter.number,
                 beneficiaries[letter.member_number][0],
@@ -782,9 +872,10 @@ def write_claims(
                 else None,
                 at(letter.valid_from, letter.number * 37 % 540),
             )
-            for letter in plan.letters
+            for letter, uid in zip(plan.letters, letter_uids, strict=True)
         ),
     )
+    queue_letters(plan.letters, letter_uids, queue, beneficiaries, provider_ids, manager)
     last_letters: dict[int, int] = {}
     for letter in plan.letters:
         last_letters[beneficiaries[letter.member_number][1]] = letter.number
@@ -795,6 +886,8 @@ def write_claims(
 
     saved = refused = 0
     for batch in plan.batches:
+        # what happened until the batch, in the logs before its claims
+        queue.flush(until=batch.day)
         entered = [c for c in batch.claims if c.provider_code == clerk_facility]
         uploaded = [c for c in batch.claims if c.provider_code != clerk_facility]
         for claims, channel, actor in (
@@ -813,9 +906,12 @@ def write_claims(
                 saved += sum(pk is not None for pk in submission.claim_ids)
                 refused += len(submission.errors)
         if batch.reviewed_on is not None:
-            Claim.objects.filter(submitted_on=batch.day, status=ClaimStatus.IN_REVIEW).update(
-                status=ClaimStatus.DECIDED, reviewed_at=at(batch.reviewed_on, 120)
-            )
+            waiting = Claim.objects.filter(submitted_on=batch.day, status=ClaimStatus.IN_REVIEW)
+            # approved as adjudicated: the parts are those the claims have
+            for mutual_id, path, event in reviewed_events(waiting):
+                actor = advisor if advisor and path.startswith(advisor.organisation.path) else None
+                queue.add(mutual_id, batch.reviewed_on, event, actor)
+            waiting.update(status=ClaimStatus.DECIDED, reviewed_at=at(batch.reviewed_on, 120))
     if advisor is not None:
         Claim.objects.filter(
             reviewed_at__isnull=False, mutual__path__startswith=advisor.organisation.path
@@ -861,6 +957,7 @@ def generate(demo: Demo) -> None:
     clerk = users.get("clerk")
     written = write_claims(
         plan,
+        queue=demo.events,
         national_union=made["national_union"],
         beneficiaries=register.ids,
         provider_ids=made["provider_ids"],

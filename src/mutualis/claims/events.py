@@ -24,6 +24,7 @@ Uids as strings, dates ISO, amounts integers in the mutual's currency.
 """
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -83,20 +84,33 @@ def line_payload(position: int, service_category: str, decided: Any) -> dict[str
 
 
 def reviewed(claim: Claim) -> NewEvent:
-    return claim_event(
-        REVIEWED,
+    return reviewed_from(
         claim,
         payer=str(claim.payer.uid) if claim.payer_id else None,
         provider=str(claim.provider.uid),
         beneficiary=str(claim.beneficiary.uid),
-        lines=[
-            line_payload(line.position, line.service_category, line)
-            for line in claim.lines.order_by("position")
-        ],
+        lines=claim.lines.order_by("position"),
     )
 
 
-def letter_issued(letter: GuaranteeLetter) -> NewEvent:
+def reviewed_from(
+    claim: Any, *, payer: str | None, provider: str, beneficiary: str, lines: Iterable[Any]
+) -> NewEvent:
+    """`claim.reviewed` from anything holding the claim's fields and its lines', in order (a
+    model or rows read back); the parties by uid."""
+    return claim_event(
+        REVIEWED,
+        claim,
+        payer=payer,
+        provider=provider,
+        beneficiary=beneficiary,
+        lines=[line_payload(line.position, line.service_category, line) for line in lines],
+    )
+
+
+def letter_issued(letter: Any) -> NewEvent:
+    """From a letter, or anything with its fields (its beneficiary and provider anything with
+    their `uid`)."""
     return NewEvent(
         "letter.issued",
         letter.uid,
@@ -113,7 +127,7 @@ def letter_issued(letter: GuaranteeLetter) -> NewEvent:
     )
 
 
-def letter_cancelled(letter: GuaranteeLetter) -> NewEvent:
+def letter_cancelled(letter: Any) -> NewEvent:
     return NewEvent(
         "letter.cancelled",
         letter.uid,

@@ -30,7 +30,9 @@ recorded by the demo cashier, the others by nobody in particular (recorded_by em
 
 `plan_contributions(rng, register, terms, ...)` decides everything (pure: named tuples, no
 database); `write_contributions(plan, ...)` writes payments and allocations with `executemany`
-on plain tuples (core.bulk), with primary keys reserved beforehand.
+on plain tuples (core.bulk), with primary keys reserved beforehand, and queues each payment's
+`payment.recorded` in `demo.events` (core.demo) on the day it was received, built by
+contributions.events as save_payment builds it (the demo reverses no payment).
 
 What the generator leaves in `demo.made`:
 
@@ -44,13 +46,17 @@ import datetime
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
+from types import SimpleNamespace
 from typing import Any, NamedTuple
+from uuid import UUID
 
 from django.utils import timezone
 
 from mutualis.benefits.choices import PayerKind
 from mutualis.benefits.demo import BenefitsPlan, demo_today, planned_terms
 from mutualis.benefits.terms import Terms
+from mutualis.contributions import events
 from mutualis.contributions.models import Allocation, AllocationKind, Method, Payment
 from mutualis.contributions.rules import (
     Member,
@@ -59,7 +65,8 @@ from mutualis.contributions.rules import (
     household_dues,
 )
 from mutualis.core.bulk import indexes_built_after, insert, reserve_ids, write_cache
-from mutualis.core.demo import Demo
+from mutualis.core.demo import Demo, EventQueue
+from mutualis.core.events import NewEvent
 from mutualis.core.ids import new_uid
 from mutualis.core.models import NumberSeries as Series
 from mutualis.core.periods import in_force, period_start
@@ -453,16 +460,68 @@ def plan_contributions(
     return ContributionsPlan(tuple(payments), receipts)
 
 
+class PaymentEvents:
+    """The `payment.recorded` event of each payment written, as save_payment builds it
+    (contributions.events) from the payment and its allocations."""
+
+    def __init__(
+        self,
+        plan: ContributionsPlan,
+        payment_uids: Sequence[UUID],
+        household_ids: Sequence[int],
+        household_uids: Sequence[UUID],
+        payer_ids: Mapping[str, int],
+        payer_uids: Mapping[str, UUID],
+    ):
+        self.plan = plan
+        self.payment_uids = payment_uids
+        self.household_ids = household_ids
+        self.payer_ids = payer_ids
+        self.households = dict(zip(household_ids, household_uids, strict=True))
+        self.payers = {payer_ids[code]: uid for code, uid in payer_uids.items()}
+
+    def event(self, offset: int) -> NewEvent:
+        payment = self.plan.payments[offset]
+        row = SimpleNamespace(
+            uid=self.payment_uids[offset],
+            receipt_number=payment.receipt_number,
+            household_id=(
+                None if payment.household is None else self.household_ids[payment.household]
+            ),
+            payer_id=None if payment.payer is None else self.payer_ids[payment.payer],
+            method=payment.method,
+            reference=payment.reference,
+            received_on=payment.received_on,
+            amount=payment.amount,
+            reverses_id=None,
+        )
+        allocations = [
+            SimpleNamespace(
+                kind=allocation.kind,
+                household_id=self.household_ids[allocation.household],
+                payer_id=None if allocation.payer is None else self.payer_ids[allocation.payer],
+                period_start=allocation.period_start,
+                amount=allocation.amount,
+            )
+            for allocation in payment.allocations
+        ]
+        return events.payment_from(row, allocations, households=self.households, payers=self.payers)
+
+
 def write_contributions(
     plan: ContributionsPlan,
     *,
     mutuals: Mapping[str, Organisation],
     household_ids: Sequence[int],
-    payer_ids: Mapping[str, int],
-    recorders: Mapping[str, int],
+    household_uids: Sequence[UUID],
+    payers: Mapping[str, Any],
+    recorders: Mapping[str, Any],
+    queue: EventQueue,
 ) -> dict[str, Any]:
-    """Writes the plan and returns the handles documented at the top of this module.
-    `recorders`: mutual code → id of the user who records its payments."""
+    """Writes the plan, queues each payment's `payment.recorded` in its mutual's log on the day
+    it was received, and returns the handles documented at the top of this module. `payers`:
+    payer code → Payer; `recorders`: mutual code → the user who records its payments."""
+    payer_ids = {code: payer.pk for code, payer in payers.items()}
     zone = timezone.get_current_timezone()
     now = timezone.now()  # a payment received today was not recorded later than now
     payment_ids = reserve_ids(Payment, len(plan.payments))
@@ -493,6 +552,8 @@ def write_contributions(
     ]
     allocation_count = 0
     mutual_ids = {code: mutual.pk for code, mutual in mutuals.items()}
+    recorder_ids = {code: user.pk for code, user in recorders.items()}
+    payment_uids: list[UUID] = []
     payment_rows: list[tuple] = []
     allocation_rows: list[tuple] = []
 
@@ -515,10 +576,12 @@ def write_contributions(
                     tzinfo=zone,
                 ),
             )
+            uid = new_uid()
+            payment_uids.append(uid)
             payment_rows.append(
                 (
                     pk,
-                    new_uid(),
+                    uid,
                     mutual_id,
                     payment.receipt_number,
                     None if payment.household is None else household_ids[payment.household],
@@ -528,7 +591,7 @@ def write_contributions(
                     payment.amount,
                     payment.received_on,
                     recorded_at,
-                    recorders.get(payment.mutual),
+                    recorder_ids.get(payment.mutual),
                     payment.note,
                 )
             )
@@ -552,6 +615,21 @@ def write_contributions(
         Series(organisation_id=mutual_ids[code], name="receipt", last_value=last)
         for code, last in plan.receipts.items()
     )
+    logged = PaymentEvents(
+        plan,
+        payment_uids,
+        household_ids,
+        household_uids,
+        payer_ids,
+        {code: payer.uid for code, payer in payers.items()},
+    )
+    for offset, payment in enumerate(plan.payments):
+        queue.add(
+            mutual_ids[payment.mutual],
+            payment.received_on,
+            partial(logged.event, offset),
+            recorders.get(payment.mutual),
+        )
     return {
         "contributions": plan,
         "payment_ids": payment_ids,
@@ -604,13 +682,15 @@ def generate(demo: Demo) -> None:
         payer_names={payer.code: payer.name for payer in benefits.payers},
     )
     cashier = demo.made.get("users", {}).get("cashier")
-    recorders = {cashier.organisation.code: cashier.pk} if cashier else {}
+    recorders = {cashier.organisation.code: cashier} if cashier else {}
     made = write_contributions(
         plan,
         mutuals={mutual.code: mutual for mutual in mutuals},
         household_ids=demo.made["household_ids"],
-        payer_ids={code: payer.pk for code, payer in demo.made["payers"].items()},
+        household_uids=demo.made["household_uids"],
+        payers=demo.made["payers"],
         recorders=recorders,
+        queue=demo.events,
     )
     demo.made.update(made)
     demo.log(

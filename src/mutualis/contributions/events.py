@@ -12,6 +12,9 @@ Uids as strings, dates ISO, amounts integers in the currency's unit; the parts a
 amount.
 """
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.models import Payer
@@ -30,6 +33,7 @@ def uid_text(value) -> str | None:
 
 
 def payment_event(payment: Payment, allocations: list[Allocation]) -> NewEvent:
+    """The event of a payment just saved, its parties' uids read from the database."""
     households = dict(
         Household.objects.filter(
             pk__in={a.household_id for a in allocations} | {payment.household_id}
@@ -45,6 +49,22 @@ def payment_event(payment: Payment, allocations: list[Allocation]) -> NewEvent:
         if payment.reverses_id
         else None
     )
+    return payment_from(
+        payment, allocations, households=households, payers=payers, reverses=reverses
+    )
+
+
+def payment_from(
+    payment: Any,
+    allocations: Sequence[Any],
+    *,
+    households: Mapping[int, Any],
+    payers: Mapping[int, Any],
+    reverses: Any = None,
+) -> NewEvent:
+    """The event of a payment from anything holding its fields and its allocations' (a model
+    or a row written in bulk), the uids of its households and payers by primary key and that
+    of the payment it reverses."""
     return NewEvent(
         PAYMENT_REVERSED if payment.reverses_id else PAYMENT_RECORDED,
         payment.uid,

@@ -10,8 +10,9 @@ The work is in two steps: `plan_federation(rng, mutuals)` decides everything fro
 generator and the data files in `federation/data/` (pure: plain dataclasses, no database), and
 `write_federation(plan)` writes the plan with a handful of bulk inserts (one service call per row
 would take minutes for a 700-mutual federation; bulk inserts take well under a second). The rows
-are exactly what the services would write — paths, affiliations, constraints — without the audit
-entries, which a demo does not need.
+are exactly what the services would write — paths, affiliations, constraints, the
+`organisation.created` event of each organisation in its own log — without the audit entries,
+which a demo does not need.
 
 What later generators find in `demo.made` (saved rows, primary keys set):
 
@@ -46,6 +47,8 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.text import slugify
 
 from mutualis.core.demo import Demo
+from mutualis.core.events import append
+from mutualis.federation import events
 from mutualis.federation.models import Affiliation, Location, Organisation, RoleGrant, User
 from mutualis.federation.rules import Kind, Role
 
@@ -604,6 +607,11 @@ def write_federation(plan: FederationPlan, *, password_hash: str | None = None) 
         for spec in plan.organisations
         if spec.parent is not None
     )
+    # each organisation's creation, first in its own log, as organisation_create appends it
+    for spec in plan.organisations:
+        organisation = organisations[spec.code]
+        affiliated_on = spec.affiliated_on if spec.parent is not None else None
+        append(organisation.pk, events.created(organisation, affiliated_on))
 
     # Argon2 is slow on purpose: hash the one demo password once for every demo user.
     password_hash = password_hash or make_password(DEMO_PASSWORD)

@@ -27,8 +27,11 @@ enrolled before a package's first version take the national package.
 named tuples, no database); `write_register(plan, ...)` writes it with `executemany` on plain
 tuples (core.bulk: no model instances; on SQLite the secondary indexes are built once the rows
 are in): households, beneficiaries, their search words and duplicate keys
-(membership.rules) and the sequences. 100,000 households and 500,000 people take about a minute
-in all (bench/bench_register_demo.py).
+(membership.rules) and the sequences; and it queues their events in `demo.events`
+(core.demo), built by membership.events as the services build them: `household.enrolled` with
+the people enrolled with the household, `beneficiary.added` for a baby added later,
+`beneficiary.left`, `household.resigned`, each on its day. 100,000 households and 500,000
+people take about a minute in all (bench/bench_register_demo.py).
 
 What later generators find in `demo.made`:
 
@@ -36,7 +39,7 @@ What later generators find in `demo.made`:
   mutual order, then by number) and ``beneficiaries`` (PlannedBeneficiary, grouped by household
   in household order; ``household`` is the index of their household in ``households``);
 - ``"household_ids"``, ``"beneficiary_ids"``: lists of primary keys aligned with those tuples
-  (the i-th planned household is row ``household_ids[i]``);
+  (the i-th planned household is row ``household_ids[i]``); ``"household_uids"`` likewise;
 - ``"households_by_mutual"``: dict mutual code → list of household primary keys;
 - ``"beneficiary_count"``, ``"search_token_count"``: the numbers of rows written.
 """
@@ -46,10 +49,12 @@ import json
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from itertools import accumulate
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, NamedTuple
+from uuid import UUID
 
 from django.core.management.base import CommandError
 from django.db import models
@@ -58,7 +63,8 @@ from django.utils import timezone
 from mutualis.benefits.choices import Category, Relationship
 from mutualis.benefits.demo import BenefitsPlan, demo_today
 from mutualis.core.bulk import indexes_built_after, insert, reserve_ids, write_cache
-from mutualis.core.demo import Demo
+from mutualis.core.demo import Demo, EventQueue
+from mutualis.core.events import NewEvent
 from mutualis.core.identifiers import compact_form, member_number
 from mutualis.core.ids import new_uid
 from mutualis.core.models import NumberSeries as Series
@@ -66,6 +72,7 @@ from mutualis.federation.demo import FederationPlan, mobile_phone, village_name
 from mutualis.federation.demo import load_data as federation_data
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import Kind
+from mutualis.membership import events
 from mutualis.membership.models import Beneficiary, Household, SearchToken, Sex
 from mutualis.membership.rules import default_category, duplicate_key, search_tokens
 
@@ -631,13 +638,103 @@ def person_key(person: PlannedBeneficiary) -> str:
     return prefix + person.birth_date.isoformat()
 
 
+class RegisterEvents:
+    """The register's events, as the services build them (membership.events) from the rows
+    written: each household's `household.enrolled` with the people enrolled with it, then a
+    `beneficiary.added` for each person who joined later, a `beneficiary.left` for each who
+    left and a `household.resigned` for each resignation, each on its day."""
+
+    def __init__(
+        self,
+        plan: RegisterPlan,
+        package_uids: Mapping[str, UUID],
+        household_uids: Sequence[UUID],
+        beneficiary_uids: Sequence[UUID],
+    ):
+        self.plan = plan
+        self.package_uids = package_uids
+        self.household_uids = household_uids
+        self.beneficiary_uids = beneficiary_uids
+        # the people of household i are beneficiaries[first[i]:first[i + 1]]
+        self.first = [0] * (len(plan.households) + 1)
+        for person in plan.beneficiaries:
+            self.first[person.household + 1] += 1
+        self.first = list(accumulate(self.first))
+
+    def household(self, index: int) -> SimpleNamespace:
+        household = self.plan.households[index]
+        return SimpleNamespace(
+            uid=self.household_uids[index],
+            number=household.number,
+            enrolled_on=household.enrolled_on,
+            resigned_on=household.resigned_on,
+            resignation_reason=household.resignation_reason,
+        )
+
+    def person(self, index: int) -> SimpleNamespace:
+        person = self.plan.beneficiaries[index]
+        return SimpleNamespace(
+            uid=self.beneficiary_uids[index],
+            household=SimpleNamespace(uid=self.household_uids[person.household]),
+            member_number=person.member_number,
+            relationship=person.relationship,
+            category=person.category,
+            sex=person.sex,
+            birth_date=person.birth_date,
+            enrolled_on=person.enrolled_on,
+            left_on=person.left_on,
+        )
+
+    def enrolled(self, index: int) -> NewEvent:
+        household = self.plan.households[index]
+        people = range(self.first[index], self.first[index + 1])
+        return events.enrolled(
+            self.household(index),
+            str(self.package_uids[household.package]),
+            [
+                self.person(i)
+                for i in people
+                if self.plan.beneficiaries[i].enrolled_on <= household.enrolled_on
+            ],
+        )
+
+    def added(self, index: int) -> NewEvent:
+        household = self.plan.beneficiaries[index].household
+        return events.added(self.person(index), str(self.household_uids[household]))
+
+    def left(self, index: int) -> NewEvent:
+        return events.left(self.person(index))
+
+    def resigned(self, index: int) -> NewEvent:
+        return events.resigned(self.household(index))
+
+    def queue(self, queue: EventQueue, mutual_ids: Mapping[str, int]) -> None:
+        """Queues every event of the register in its mutual's log, on its day."""
+        households = self.plan.households
+        for index, household in enumerate(households):
+            mutual_id = mutual_ids[household.mutual]
+            queue.add(mutual_id, household.enrolled_on, partial(self.enrolled, index))
+            if household.resigned_on is not None:
+                queue.add(mutual_id, household.resigned_on, partial(self.resigned, index))
+        for index, person in enumerate(self.plan.beneficiaries):
+            household = households[person.household]
+            mutual_id = mutual_ids[household.mutual]
+            if person.enrolled_on > household.enrolled_on:
+                queue.add(mutual_id, person.enrolled_on, partial(self.added, index))
+            if person.left_on is not None:
+                queue.add(mutual_id, person.left_on, partial(self.left, index))
+
+
 def write_register(
     plan: RegisterPlan,
     mutuals: Mapping[str, Organisation],
     packages: Mapping[str, models.Model],
     locations: Mapping[str, models.Model],
+    *,
+    queue: EventQueue,
 ) -> dict[str, Any]:
-    """Writes the plan and returns the handles documented at the top of this module."""
+    """Writes the plan, queues its events (RegisterEvents) and returns the handles
+    documented at the top of this module."""
     zone = timezone.get_current_timezone()
     now = timezone.now()
     household_ids = reserve_ids(Household, len(plan.households))
@@ -676,6 +773,8 @@ def write_register(
         "duplicate_key",
     ]
     token_count = 0
+    household_uids: list[UUID] = []
+    beneficiary_uids: list[UUID] = []
     mutual_ids = {code: mutual.pk for code, mutual in mutuals.items()}
     package_ids = {code: package.pk for code, package in packages.items()}
     location_ids = {code: location.pk for code, location in locations.items()}
@@ -709,10 +808,12 @@ def write_register(
                     tzinfo=zone,
                 ),
             )
+            uid = new_uid()
+            household_uids.append(uid)
             household_rows.append(
                 (
                     household_ids[index],
-                    new_uid(),
+                    uid,
                     mutual_ids[household.mutual],
                     household.number,
                     package_ids[household.package],
@@ -738,10 +839,12 @@ def write_register(
                     words_of = rule_words
             mutual_id = mutual_ids[household.mutual]
             pk = beneficiary_ids[index]
+            uid = new_uid()
+            beneficiary_uids.append(uid)
             beneficiary_rows.append(
                 (
                     pk,
-                    new_uid(),
+                    uid,
                     mutual_id,
                     household_ids[person.household],
                     person.member_number,
@@ -768,6 +871,12 @@ def write_register(
         for code, (last_household, last_member) in plan.sequences.items()
         for name, value in (("household", last_household), ("member", last_member))
     )
+    RegisterEvents(
+        plan,
+        {code: package.uid for code, package in packages.items()},
+        household_uids,
+        beneficiary_uids,
+    ).queue(queue, mutual_ids)
     by_mutual: dict[str, list[int]] = {}
     start = 0
     for code in plan.sequences:
@@ -777,6 +886,7 @@ def write_register(
     return {
         "register": plan,
         "household_ids": household_ids,
+        "household_uids": household_uids,
         "beneficiary_ids": beneficiary_ids,
         "households_by_mutual": by_mutual,
         "beneficiary_count": len(plan.beneficiaries),
@@ -823,6 +933,7 @@ def generate(demo: Demo) -> None:
         {mutual.code: mutual for mutual in mutuals},
         demo.made["packages"],
         demo.made["locations"],
+        queue=demo.events,
     )
     demo.made.update(made)
     demo.log(

@@ -10,7 +10,8 @@ about the household's or the beneficiary's uid, version 1:
 where a member is {"beneficiary", "member_number", "relationship", "category", "sex",
 "birth_date", "enrolled_on"}. Uids as strings, dates ISO.
 
-The services pass their models; the import passes the rows it writes, holding the same fields.
+The services pass their models; the import and the demo pass the rows they write, holding the
+same fields (a beneficiary's `household` anything with its `uid`).
 """
 
 import uuid
@@ -57,7 +58,7 @@ def added(beneficiary: Any, household_uid: str) -> NewEvent:
     )
 
 
-def changed(beneficiary: Beneficiary, changes: dict) -> NewEvent:
+def changed(beneficiary: Any, changes: dict) -> NewEvent:
     return NewEvent(
         "beneficiary.changed",
         beneficiary.uid,
@@ -69,7 +70,7 @@ def changed(beneficiary: Beneficiary, changes: dict) -> NewEvent:
     )
 
 
-def left(beneficiary: Beneficiary) -> NewEvent:
+def left(beneficiary: Any) -> NewEvent:
     return NewEvent(
         "beneficiary.left",
         beneficiary.uid,
@@ -81,7 +82,7 @@ def left(beneficiary: Beneficiary) -> NewEvent:
     )
 
 
-def resigned(household: Household) -> NewEvent:
+def resigned(household: Any) -> NewEvent:
     return NewEvent(
         "household.resigned",
         household.uid,

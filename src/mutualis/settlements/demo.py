@@ -65,6 +65,7 @@ def issue_statements(demo: Demo, region: Organisation, today: datetime.date) -> 
         )
         if issued_on > today:
             continue
+        demo.events.flush(until=issued_on)  # the logs follow the calendar (core.demo)
         try:
             issue = statements_issue(
                 by=None, payer=payers[payer_id], day=month, issued_on=issued_on
@@ -118,6 +119,7 @@ def generate(demo: Demo) -> None:
     today = demo_today(demo)
     region = demo.made["users"]["officer"].organisation  # the demo union officer's region
     statements = issue_statements(demo, region, today)
+    demo.events.flush()
     habits = [habit for habit, _share in HABITS]
     weights = [share for _habit, share in HABITS]
     drawn: Counter[str] = Counter()

@@ -39,6 +39,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             for module in modules:
                 module.generate(demo)
+            demo.events.flush()
         self.stdout.write(f"Demo data loaded in {time.perf_counter() - started:.1f} s.")
         self.write_summaries(modules)
 
