@@ -1,6 +1,6 @@
 """Demo data of benefits: the third payers and benefit packages of the demo federation.
 
-`mutualis demo` gives the federation written by federation/demo.py (DOMAIN.md §3–4):
+`mutualis demo` gives the federation written by federation/demo.py (domain-rules.md §3–4):
 
 - third payers: the State ("État du Sénégal — Agence de la CMU", owned by the national union),
   the departmental council of the demo users' department (a local authority that adds a subsidy
@@ -173,7 +173,7 @@ HOSPITALS = (L.DISTRICT_HOSPITAL, L.REGIONAL_HOSPITAL, L.NATIONAL_HOSPITAL)
 
 
 def national_coverage() -> tuple[PlannedCoverage, ...]:
-    """Senegal's basic package (DOMAIN.md §4): 80 % at health posts and centres, 50 % for
+    """Senegal's basic package (domain-rules.md §3): 80 % at health posts and centres, 50 % for
     medicines at the pharmacy, 80 % in hospital with a guarantee letter and ceilings."""
     hospital = dict(guarantee_letter_required=True)
     return (
@@ -197,7 +197,7 @@ def national_coverage() -> tuple[PlannedCoverage, ...]:
 
 def union_coverage() -> tuple[PlannedCoverage, ...]:
     """The departmental union's package: the basic package plus hospital stays, caesarean
-    sections and imaging at 80 %, with higher ceilings (DOMAIN.md §4)."""
+    sections and imaging at 80 %, with higher ceilings (domain-rules.md §3)."""
     hospital = dict(guarantee_letter_required=True)
     return (
         *rules_at((L.HEALTH_POST, L.HEALTH_CENTRE), PRIMARY_CARE),

@@ -1,5 +1,5 @@
 """Demo data of claims: the last months of care of the demo register, submitted month by month
-and adjudicated by the engine exactly as in production (DOMAIN.md §4–5).
+and adjudicated by the engine exactly as in production (domain-rules.md §3–8).
 
 `mutualis demo --claims-months N` (default 24; 0 for none) gives every beneficiary of the
 register that membership/demo.py wrote — read back from the database — the care of the last N

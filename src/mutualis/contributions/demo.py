@@ -1,4 +1,4 @@
-"""Demo data of contributions: 24 months of payments of every demo household (DOMAIN.md §3).
+"""Demo data of contributions: 24 months of payments of every demo household (domain-rules.md §4).
 
 Each household of membership/demo.py pays, at the mutual's counter, its registration fee and the
 member share of each period from its enrolment to today, as contributions.rules computes them

@@ -1,6 +1,6 @@
 """Demo data of the federation: places, unions, mutuals, support structures and demo log-ins.
 
-`mutualis demo --mutuals N --seed S` builds Senegal's federation (DOMAIN.md §1): the national
+`mutualis demo --mutuals N --seed S` builds Senegal's federation (domain-rules.md §1): the national
 union (UNAMUSC), 14 regional unions (one per region), 45 departmental unions (the classic list of
 departments) and N mutuals, one per commune ("one commune, one mutual"), spread over the
 departments in proportion to their number of communes; a few support structures in Senegal,
@@ -71,7 +71,7 @@ MutualType = Organisation.MutualType
 Level = Location.Level
 
 # Most Senegalese mutuals are community mutuals; the others are tied to a trade, a workplace or a
-# savings-and-credit network (DOMAIN.md §1, §3).
+# savings-and-credit network (domain-rules.md §1, §4).
 MUTUAL_TYPE_WEIGHTS = {
     MutualType.COMMUNITY: 85,
     MutualType.PROFESSIONAL: 8,

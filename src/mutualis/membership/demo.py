@@ -1,4 +1,5 @@
-"""Demo data of the register: households and beneficiaries of every demo mutual (DOMAIN.md §2).
+"""Demo data of the register: households and beneficiaries of every demo mutual
+(domain-rules.md §2).
 
 `mutualis demo --households-per-mutual H` gives each mutual of federation/demo.py H households
 of 3 to 8 beneficiaries: a head aged 20 to 70 (a man most of the time), usually a spouse

@@ -1,5 +1,5 @@
 """Demo data of providers: the national list of acts and medicines, health facilities and their
-agreements with the demo federation's mutuals and unions (DOMAIN.md §5).
+agreements with the demo federation's mutuals and unions (domain-rules.md §5–8).
 
 `mutualis demo` gives, for the federation written by federation/demo.py:
 
