@@ -274,12 +274,15 @@ def walk(history, key, last):
         fee = h.received(None, day, recorded_by) >= h.fee
         return fee and h.received(period, day, recorded_by) >= h.owed_before(member, period)
 
-    def recorded(period, day):
-        """The day the money that paid `period` by `day` was all recorded."""
-        counted = day
+    def recorded(period, day, earliest=None):
+        """The day the money that paid `period` by `day` was all recorded; `earliest`: the day
+        to look from (by default `day`, so that a waiting period never counts from before)."""
+        counted = earliest or day
         while not paid(period, day, counted):
             counted += DAY
         return counted
+
+    first_recorded = min((p.recorded_on for p in h.payments), default=None)
 
     if h.terms is None:
         return Walk(None, None, {})
@@ -310,8 +313,10 @@ def walk(history, key, last):
                 days[day] = Day("not yet")
             elif paid(start, day):
                 if unpaid_since is not None and covered_before and reentry:
-                    # the first money after a suspension: covered again after the re-entry wait
-                    resumes = recorded(start, day) + reentry * DAY
+                    # the first money after a suspension: covered again after the re-entry wait,
+                    # counted from the day it was recorded, even before the suspension (a
+                    # period paid ahead, then the one before it reversed)
+                    resumes = recorded(start, day, first_recorded) + reentry * DAY
                 unpaid_since = None
                 if resumes is not None and day < resumes:
                     days[day] = Day("re-entry", resumes=resumes)

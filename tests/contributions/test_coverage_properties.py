@@ -374,9 +374,42 @@ def paid_then_reversed():
     return desk
 
 
+REENTRY = replace(MONTHLY, reentry_waiting_days=15)
+
+
+def paid_ahead_then_the_month_before_reversed(late_payment=False):
+    """January, February and March paid early in January; February's payment reversed (a
+    bounced cheque), so that February is unpaid; then, maybe, February paid late, on 2 March.
+    March's money came before the suspension and its wait ran out long ago: covered from 1
+    March, and paying February's arrears on the 2nd never takes that back."""
+    desk = Desk([REENTRY], D(2024, 1, 1), [Member(1, Category.ADULT, D(2024, 1, 1))])
+    desk.pay(D(2024, 1, 2), 600)
+    february = desk.pay(D(2024, 1, 3), 600)
+    desk.pay(D(2024, 1, 4), 600)
+    desk.reverse(february, D(2024, 1, 5))
+    if late_payment:
+        desk.pay(D(2024, 3, 2), 600)
+    return desk
+
+
+def wait_under_way_into_a_period_paid_ahead():
+    """A quarter left unpaid, then paid on 27 August (recorded 16 September) with the next:
+    the wait after the suspension runs to 1 October. The quarter after, paid ahead by money
+    received on 1 August but recorded on 30 September, starts no second wait."""
+    quarterly = replace(REENTRY, valid_from=D(2024, 1, 27), period=PeriodUnit.QUARTER)
+    desk = Desk([quarterly], D(2024, 1, 27), [Member(1, Category.ADULT, D(2024, 1, 27))])
+    desk.pay(D(2024, 3, 14), 429)
+    desk.pay(D(2024, 8, 27), 1200, recorded_on=D(2024, 9, 16))
+    desk.pay(D(2024, 8, 1), 600, recorded_on=D(2024, 9, 30))
+    return desk
+
+
 @settings(max_examples=40)
 @given(desk=desks(reversals=True), data=st.data())
 @example(desk=paid_then_reversed(), data=None)
+@example(desk=paid_ahead_then_the_month_before_reversed(), data=None)
+@example(desk=paid_ahead_then_the_month_before_reversed(late_payment=True), data=None)
+@example(desk=wait_under_way_into_a_period_paid_ahead(), data=None)
 def test_cover_after_reversals_agrees_with_the_rules_read_day_by_day(desk, data):
     compare(desk, data)
 

@@ -33,7 +33,10 @@ mutual: they never hold up a member's cover.
   runs from the day the beneficiary's share is settled; a share still unpaid when the period
   starts leaves a grace period from the period's start, if the period before was covered to its
   end; a share settled after the grace period ends a suspension, and care is covered again from
-  its payment (after the package's waiting period after a suspension, if it sets one);
+  its payment (after the package's waiting period after a suspension, if it sets one, counted
+  from the day the money was recorded; a waiting period under way runs its course into the
+  periods paid from their first day, whatever their terms; a period paid only after it ended
+  resumes nothing, so paying arrears never delays the cover of a period paid already);
 - a back-dated payment counts from the day the money was received, but a waiting period counts
   from the day it was recorded, so that recording it late never shortens one.
 """
@@ -626,15 +629,23 @@ class Household:
             if gap_from < paid.on:
                 gaps.append(Gap(gap_from, min(paid.on - DAY, end)))
             back = max(gap_from, paid.on)
-            # a waiting period after a suspension is for someone who was covered before it
-            reentry = terms.reentry_waiting_days if terms and spans else 0
-            if reentry:
-                back = max(back, paid.counted_from + reentry * DAY)
-                if resumes is not None:
-                    back = max(back, resumes)  # a waiting period begun in a period before
+            if resumes is not None and paid.on <= gap_from:
+                # paid from the period's first day: the waiting period begun in a period before
+                # runs its course, whatever the terms in force now say
+                back = max(back, resumes)
+            else:
+                # the first money after days without cover: a waiting period after a
+                # suspension, for someone who was covered before it, counted from the day the
+                # money was recorded
+                reentry = terms.reentry_waiting_days if terms and spans else 0
+                if reentry:
+                    back = max(back, paid.counted_from + reentry * DAY)
             if max(gap_from, paid.on) < back:
                 gaps.append(Gap(max(gap_from, paid.on), min(back - DAY, end), back))
-            resumes = back if back > end else None
+            # a waiting period begun by money paid within the period runs on into the next; a
+            # period paid after its end resumes nothing, and paying it never delays the cover
+            # of a period paid already
+            resumes = back if back > end and paid.on <= end else None
             if back <= end:
                 spans.append(Span(back, end))
                 covered_to_end = True
