@@ -1,6 +1,6 @@
 """The smallest network the tests that run separate processes set up through the services (the
 crash tests, the two installations): a national union, its mutual M1 and the union's CMU
-package, so that every row has its events."""
+package, and households in it, so that every row has its events."""
 
 import datetime
 
@@ -9,6 +9,8 @@ from mutualis.benefits.services import package_create, package_version_add
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import Kind
 from mutualis.federation.services import organisation_create
+from mutualis.membership.models import Household
+from mutualis.membership.services import household_enrol
 
 
 def small_network() -> tuple[Organisation, BenefitPackage]:
@@ -39,3 +41,26 @@ def small_network() -> tuple[Organisation, BenefitPackage]:
         coverage=[{"service_category": "consultation", "level": "health_post", "rate_bp": 8000}],
     )
     return mutual, package
+
+
+def heads_enrolled(
+    mutual: Organisation, package: BenefitPackage, count: int, name: str
+) -> list[Household]:
+    """`count` households of one head each (`name`0, `name`1…), enrolled on 10 January 2025."""
+    return [
+        household_enrol(
+            by=None,
+            mutual=mutual,
+            package=package,
+            enrolled_on=datetime.date(2025, 1, 10),
+            head={
+                "first_name": f"{name}{n}",
+                "last_name": "Diop",
+                "sex": "F",
+                "birth_date": datetime.date(1980, 1, 1) + datetime.timedelta(days=n),
+                "relationship": "head",
+            },
+            acknowledge_duplicates=True,
+        )
+        for n in range(count)
+    ]

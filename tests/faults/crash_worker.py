@@ -27,7 +27,6 @@ from mutualis.core.consumers import Consumer, drain  # noqa: E402
 from mutualis.federation.models import Organisation  # noqa: E402
 from mutualis.membership.imports import COLUMNS, register_import  # noqa: E402
 from mutualis.membership.models import Beneficiary  # noqa: E402
-from mutualis.membership.services import household_enrol  # noqa: E402
 from mutualis.providers.models import (  # noqa: E402
     Agreement,
     AgreementVersion,
@@ -35,7 +34,7 @@ from mutualis.providers.models import (  # noqa: E402
     Provider,
     Tariff,
 )
-from tests.network import small_network  # noqa: E402
+from tests.network import heads_enrolled, small_network  # noqa: E402
 
 D = datetime.date
 
@@ -43,21 +42,7 @@ D = datetime.date
 def setup() -> None:
     mutual, package = small_network()
     union = mutual.parent
-    for n in range(200):
-        household_enrol(
-            by=None,
-            mutual=mutual,
-            package=package,
-            enrolled_on=D(2025, 1, 10),
-            head={
-                "first_name": f"Awa{n}",
-                "last_name": "Diop",
-                "sex": "F",
-                "birth_date": D(1980, 1, 1) + datetime.timedelta(days=n),
-                "relationship": "head",
-            },
-            acknowledge_duplicates=True,
-        )
+    heads_enrolled(mutual, package, 200, "Awa")
     item = MedicalItem.objects.create(
         owner=union, kind="act", code="CS", label="Consultation", service_category="consultation"
     )

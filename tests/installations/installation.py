@@ -28,8 +28,7 @@ from mutualis.core.events import exported, receive  # noqa: E402
 from mutualis.core.models import Event  # noqa: E402
 from mutualis.federation.models import Organisation  # noqa: E402
 from mutualis.membership.models import Beneficiary  # noqa: E402
-from mutualis.membership.services import household_enrol  # noqa: E402
-from tests.network import small_network  # noqa: E402
+from tests.network import heads_enrolled, small_network  # noqa: E402
 
 D = datetime.date
 
@@ -41,22 +40,7 @@ def setup() -> None:
 def enrol(count: int) -> None:
     mutual = Organisation.objects.get(code="M1")
     package = mutual.parent.packages.get()
-    here = os.environ["MUTUALIS_INSTALLATION"]
-    for n in range(count):
-        household = household_enrol(
-            by=None,
-            mutual=mutual,
-            package=package,
-            enrolled_on=D(2025, 1, 10),
-            head={
-                "first_name": f"{here}{n}",
-                "last_name": "Diop",
-                "sex": "F",
-                "birth_date": D(1980, 1, 1) + datetime.timedelta(days=n),
-                "relationship": "head",
-            },
-            acknowledge_duplicates=True,
-        )
+    for household in heads_enrolled(mutual, package, count, os.environ["MUTUALIS_INSTALLATION"]):
         payment_record(
             by=None, household=household, amount=8000, method="cash", received_on=D(2025, 1, 10)
         )
