@@ -18,7 +18,7 @@ import datetime
 import json
 import traceback
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -119,20 +119,23 @@ def read_after(organisation_id: int, position: int, limit: int) -> list[Logged]:
         return [Logged(organisation_id, row) for row in cursor.fetchall()]
 
 
-def logs_behind(consumer: Consumer) -> Iterator[int]:
-    """The organisations whose log holds events past the consumer's cursor."""
+def behind(consumer: Consumer) -> dict[int, int]:
+    """How many events past the consumer's cursor each organisation's log holds, for the logs
+    that hold any."""
     positions = dict(
         Cursor.objects.filter(consumer=consumer.name).values_list("organisation_id", "position")
     )
-    for organisation_id, last in EventSequence.objects.values_list("organisation_id", "last"):
-        if last > positions.get(organisation_id, 0):
-            yield organisation_id
+    return {
+        organisation_id: last - positions.get(organisation_id, 0)
+        for organisation_id, last in EventSequence.objects.values_list("organisation_id", "last")
+        if last > positions.get(organisation_id, 0)
+    }
 
 
 def drain(consumer: Consumer, *, batch: int = BATCH) -> Run:
     """Hands every event not yet handled to the consumer; returns what it did."""
     run = Run()
-    for organisation_id in list(logs_behind(consumer)):
+    for organisation_id in behind(consumer):
         Cursor.objects.get_or_create(consumer=consumer.name, organisation_id=organisation_id)
         while (read := drain_batch(consumer, organisation_id, batch, run)) is not None:
             if read < batch:
@@ -218,16 +221,9 @@ class Lag:
 
 
 def lag(consumer: Consumer) -> Lag:
-    positions = dict(
-        Cursor.objects.filter(consumer=consumer.name).values_list("organisation_id", "position")
-    )
-    behind = {
-        organisation_id: last - positions.get(organisation_id, 0)
-        for organisation_id, last in EventSequence.objects.values_list("organisation_id", "last")
-        if last > positions.get(organisation_id, 0)
-    }
+    waiting = behind(consumer)
     oldest = None
-    if behind:
+    if waiting:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT min(e.at) FROM {table(Event)} e"
@@ -243,7 +239,7 @@ def lag(consumer: Consumer) -> Lag:
             F("failed_since").asc(nulls_last=True)
         )
     )
-    return Lag(consumer.name, sum(behind.values()), oldest, failing)
+    return Lag(consumer.name, sum(waiting.values()), oldest, failing)
 
 
 def lags(consumers: Sequence[Consumer] | None = None) -> list[Lag]:
