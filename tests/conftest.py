@@ -58,22 +58,31 @@ def static_files_without_manifest():
 @pytest.fixture(autouse=True, scope="session")
 def event_log_emptied_after_transactional_tests():
     """Transactional tests (the browser's) leave an empty database with Django's flush, which on
-    SQLite deletes every row: the event log's triggers refuse it. For the tests only, the flush
-    drops them and puts them back (PostgreSQL's flush truncates, which row triggers let pass)."""
+    SQLite deletes every row: the triggers of the event log and of the books refuse it. For the
+    tests only, the flush drops them and puts them back (PostgreSQL's flush truncates, which row
+    triggers let pass)."""
     from django.db import connection
 
     if connection.vendor != "sqlite":
         yield
         return
     operations = type(connection.ops)
-    log = importlib.import_module("mutualis.core.migrations.0004_event_log")
+    guarded = {
+        "core_event": importlib.import_module("mutualis.core.migrations.0004_event_log"),
+        "accounting_entry": importlib.import_module(
+            "mutualis.accounting.migrations.0002_books_kept"
+        ),
+    }
     flush = operations.sql_flush
 
     def sql_flush(self, style, tables, **kwargs):
         statements = flush(self, style, tables, **kwargs)
-        if "core_event" not in tables:
-            return statements
-        return [*log.SQLITE_UNDO, *statements, *log.SQLITE]
+        triggers = [guarded[name] for name in guarded if name in tables]
+        return [
+            *(undo for module in triggers for undo in module.SQLITE_UNDO),
+            *statements,
+            *(redo for module in triggers for redo in module.SQLITE),
+        ]
 
     operations.sql_flush = sql_flush
     yield

@@ -13,6 +13,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from mutualis.accounting.services import (
+    EntryLine,
+    entry_record,
+    entry_reverse,
+    month_close,
+    month_reopen,
+)
 from mutualis.benefits.services import package_create, package_version_add, payer_create
 from mutualis.claims.choices import Outcome
 from mutualis.claims.imports import claims_import
@@ -26,7 +33,12 @@ from mutualis.claims.services import (
     letter_cancel,
     letter_issue,
 )
-from mutualis.contributions.services import payer_payment_record, payment_record, payment_reverse
+from mutualis.contributions.services import (
+    payer_payment_record,
+    payment_record,
+    payment_reverse,
+    receivables_recognise,
+)
 from mutualis.core.event_check import check
 from mutualis.core.models import Event
 from mutualis.federation.rules import Kind, Role
@@ -56,11 +68,11 @@ from tests.membership.test_import import GOOD, xlsx
 
 D = datetime.date
 APPS = ("federation", "benefits", "membership", "contributions", "providers", "claims")
-APPS += ("settlements",)
+APPS += ("settlements", "accounting")
 # a service (it acts for someone: `by`, `actor`) whose name says it changes something
 CHANGES = re.compile(
     r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
-    r"|cancel|import|apply|revoke|revoke_for|set_password)$"
+    r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen)$"
 )
 
 # Writes that are not the operations' history, and why.
@@ -250,6 +262,9 @@ SCENARIOS = {
     "contributions.payment_reverse": lambda c: payment_reverse(
         by=None, payment=c.family.payments.first(), reason="Saisie en double"
     ),
+    "contributions.receivables_recognise": lambda c: receivables_recognise(
+        by=None, mutual=c.federation.m1, on=D(2025, 2, 1)
+    ),
     "claims.claims_submit": lambda c: submit(claim(c.moussa, "F-1")),
     "claims.claims_import": lambda c: claims_import(
         by=c.cast[Role.MUTUAL_MANAGER],
@@ -261,6 +276,34 @@ SCENARIOS = {
     "claims.claims_approve": lambda c: claims_approve(by=None, claims=[in_review(c)]),
     "claims.letter_issue": letter,
     "claims.letter_cancel": lambda c: letter_cancel(by=None, letter=letter(c), on=D(2025, 3, 2)),
+    "accounting.entry_record": lambda c: entry_record(
+        by=None,
+        organisation=c.federation.m1,
+        journal="CA",
+        date=D(2025, 3, 5),
+        label="Loyer de mars",
+        lines=[EntryLine("622", debit=25000), EntryLine("571", credit=25000)],
+    ),
+    "accounting.entry_reverse": lambda c: entry_reverse(
+        by=None,
+        entry=entry_record(
+            by=None,
+            organisation=c.federation.m1,
+            journal="CA",
+            date=D(2025, 3, 5),
+            label="Loyer de mars",
+            lines=[EntryLine("622", debit=25000), EntryLine("571", credit=25000)],
+        ),
+        on=D(2025, 3, 6),
+    ),
+    "accounting.month_close": lambda c: month_close(
+        by=None, organisation=c.federation.m1, month=D(2025, 1, 1)
+    ),
+    "accounting.month_reopen": lambda c: month_reopen(
+        by=None,
+        closed=month_close(by=None, organisation=c.federation.m1, month=D(2025, 1, 1)),
+        reason="Facture oubliée",
+    ),
     "settlements.statements_issue": issued,
     "settlements.statement_cancel": lambda c: statement_cancel(
         by=None, statement=issued(c), reason="Envoyé par erreur", on=D(2025, 4, 3)

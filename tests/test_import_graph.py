@@ -20,10 +20,15 @@ LAYERS = [
     "providers",
     "claims",
     "settlements",
+    "accounting",
     "interop",
     # settings, URLs and the command wire every app together: they may import all of them
     "config",
 ]
+# The apps that learn what happened from the event log (core.consumers), never from the
+# operations' modules: they import core and federation (organisations, users, scope) only.
+READERS_OF_THE_LOG = {"accounting"}
+ALLOWED_TO_READERS = {"core", "federation"}
 # modules outside the apps: the date formats Django reads by path sit with core (they import
 # nothing); the command line starts the project like config
 OUTSIDE = {"formats": "core", "cli": "config", "__main__": "config", "__init__": "core"}
@@ -107,3 +112,23 @@ def test_it_names_an_import_inside_a_function(tmp_path):
     (root / "claims" / "rules.py").write_text("from mutualis.core import late\n")
 
     assert backward_imports(root) == ["mutualis/core/late.py:2 → mutualis.claims"]
+
+
+def operations_imported_by_readers_of_the_log(root: Path = ROOT) -> list[str]:
+    found = []
+    for app in sorted(READERS_OF_THE_LOG):
+        for path in sorted((root / app).rglob("*.py")):
+            for line, module in imported_modules(path, root):
+                parts = module.split(".")
+                if (
+                    parts[0] == "mutualis"
+                    and parts[1:2]
+                    and parts[1] not in ALLOWED_TO_READERS | {app}
+                ):
+                    found.append(f"{path.relative_to(root.parent)}:{line} → {module}")
+    return found
+
+
+def test_the_readers_of_the_log_import_no_operational_app():
+    violations = operations_imported_by_readers_of_the_log()
+    assert not violations, "read the event log instead:\n" + "\n".join(violations)

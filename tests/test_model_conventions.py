@@ -26,6 +26,11 @@ NOT_OPERATIONAL = {
     "core.cursor",
     # the series of numbers of each organisation on this installation (core.numbering), by id
     "core.numberseries",
+    # the days each daily job finished on this installation (core.daily)
+    "core.dailyrun",
+    # the chart of accounts and the mapping: shipped, or a union's for its subtree
+    "accounting.account",
+    "accounting.mapping",
     # a user's recent API answers, kept a day for the client resending a write
     "core.idempotentanswer",
     "federation.location",

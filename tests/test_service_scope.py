@@ -28,6 +28,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
+from mutualis.accounting import services as accounting
 from mutualis.benefits import services as benefits
 from mutualis.benefits.models import BenefitPackage
 from mutualis.claims import imports as claim_imports
@@ -119,6 +120,15 @@ def world(federation, mutual: Organisation, union: Organisation) -> SimpleNamesp
         statement=sample(Statement, mutual),
         provider_payment=sample(ProviderPayment, mutual),
         state=federation.state,
+        entry=accounting.entry_record(
+            by=None,
+            organisation=mutual,
+            journal="OD",
+            date=D(2025, 2, 3),
+            label="Fournitures",
+            lines=[accounting.EntryLine("604", debit=500), accounting.EntryLine("571", credit=500)],
+        ),
+        closed=accounting.month_close(by=None, organisation=mutual, month=D(2024, 12, 1)),
     )
 
 
@@ -339,6 +349,12 @@ CASES = [
         "mutual",
     ),
     Case(
+        "receivables_recognise",
+        Role.ACCOUNTANT,
+        lambda w, by: contributions.receivables_recognise(by=by, mutual=w.mutual),
+        "mutual",
+    ),
+    Case(
         "payment_reverse",
         Role.ACCOUNTANT,
         lambda w, by: contributions.payment_reverse(by=by, payment=w.payment, reason="error"),
@@ -532,6 +548,37 @@ CASES = [
             by=by, payment=w.provider_payment, reason="error"
         ),
         "payment",
+    ),
+    Case(
+        "entry_record",
+        Role.ACCOUNTANT,
+        lambda w, by: accounting.entry_record(
+            by=by,
+            organisation=w.mutual,
+            journal="CA",
+            date=D(2025, 3, 5),
+            label="Loyer",
+            lines=[accounting.EntryLine("622", debit=100), accounting.EntryLine("571", credit=100)],
+        ),
+        "organisation",
+    ),
+    Case(
+        "entry_reverse",
+        Role.ACCOUNTANT,
+        lambda w, by: accounting.entry_reverse(by=by, entry=w.entry),
+        "entry",
+    ),
+    Case(
+        "month_close",
+        Role.ACCOUNTANT,
+        lambda w, by: accounting.month_close(by=by, organisation=w.mutual, month=D(2025, 1, 1)),
+        "organisation",
+    ),
+    Case(
+        "month_reopen",
+        Role.UNION_OFFICER,
+        lambda w, by: accounting.month_reopen(by=by, closed=w.closed, reason="error"),
+        "month",
     ),
 ]
 IDS = [case.service for case in CASES]

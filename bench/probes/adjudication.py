@@ -165,7 +165,7 @@ def drain_seconds() -> dict[str, float]:
 
     started = time.perf_counter()
     cpu = time.process_time()
-    run = drain(Consumer("bench-nothing", lambda event: None))
+    run = drain(Consumer("bench-nothing", lambda events: None))
     return {
         "drained_events": run.read,
         "drain_seconds": time.perf_counter() - started,

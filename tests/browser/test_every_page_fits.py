@@ -45,10 +45,11 @@ ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 # Words of the interface that a French page must not show. Capitalised words are matched with
 # their capital (labels, headings, buttons), lower-case ones as whole words inside sentences;
 # none of them is a Senegalese, Malian or Beninese name, place or facility of the demo.
+# ("Balance" alone is French too: the trial balance is la balance)
 ENGLISH = re.compile(
     r"\b(the|of the|with|and the|Search|Save|Cancel|Home|Households?|Claims?|Members?|"
     r"Providers?|Payments?|Contributions?|Sign out|Password|Previous|Next|Edit|Delete|Back|"
-    r"Status|Amount|Received|Due|Paid|Balance|Statements?|Users?|Settings|Show|Add|New|"
+    r"Status|Amount|Received|Due|Paid|Balances|Statements?|Users?|Settings|Show|Add|New|"
     r"Yes|No|None|Name|Number|Total due|Download|Upload|Print|Approve|Reject|Review|"
     r"Eligibility|Covered|Not covered|Benefit|Agreements?|Acts|Medicines|Federation|Register|"
     r"Cash report|Third payers|Guarantee letters?|Medical review|Clearing|Page \d+ of)\b"

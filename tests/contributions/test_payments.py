@@ -233,7 +233,7 @@ def test_the_third_payers_page_shows_the_receivable_and_records_a_payment(
     # the accountant records the State's transfer, received before today (back-dated)
     client.force_login(cast["accountant"])
     page = client.get("/third-payers/", {"mutual": family.mutual.pk, "payer": state.pk})
-    assert page.context["receivable"][0]["outstanding"] == 13656
+    assert page.context["receivable"][0].outstanding == 13656
     response = client.post(
         "/third-payers/",
         {
@@ -247,7 +247,7 @@ def test_the_third_payers_page_shows_the_receivable_and_records_a_payment(
     )
     assert response.status_code == 302
     page = client.get("/third-payers/", {"mutual": family.mutual.pk, "payer": state.pk})
-    assert page.context["receivable"][0]["outstanding"] == 0
+    assert page.context["receivable"][0].outstanding == 0
 
 
 @pytest.mark.parametrize("service", [None, "childbirth", "optical"])

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from mutualis.core.consumers import Consumer, drain, lag
+from mutualis.core.consumers import Consumer, drain, each, lag
 from mutualis.core.events import NewEvent, append_all
 from mutualis.core.ids import new_uid
 from mutualis.core.models import Cursor
@@ -58,7 +58,7 @@ def log(organisation_id: int, *kinds: str) -> None:
 def test_each_event_is_handled_once_in_its_organisations_order(tally):
     log(1, "payment.recorded", "payment.reversed", "payment.recorded")
     log(2, "payment.recorded")
-    counter = Consumer("counter", count)
+    counter = Consumer("counter", each(count))
 
     first = drain(counter, batch=2)
     again = drain(counter)
@@ -77,7 +77,7 @@ def test_each_event_is_handled_once_in_its_organisations_order(tally):
 
 def test_a_consumer_sees_only_its_kinds_and_passes_over_the_others(tally):
     log(1, "household.enrolled", "payment.recorded", "claim.adjudicated")
-    run = drain(Consumer("payments", count, kinds=frozenset({"payment.recorded"})))
+    run = drain(Consumer("payments", each(count), kinds=frozenset({"payment.recorded"})))
     assert (run.read, run.handled) == (3, 1)
     assert tally() == [(1, 2, "payment.recorded")]
     assert Cursor.objects.get(consumer="payments").position == 3
@@ -93,7 +93,7 @@ def test_a_failing_event_stops_its_organisation_there_and_the_next_run_resumes_o
         if broken and event.organisation_id == 1 and event.sequence == 3:
             raise ValueError("the account for this payment method is missing")
 
-    consumer = Consumer("books", fragile)
+    consumer = Consumer("books", each(fragile))
     run = drain(consumer, batch=10)
 
     assert run.failed == 1
@@ -124,7 +124,7 @@ def test_the_payload_and_the_parties_read_back_as_they_were_written(tally):
     with transaction.atomic():
         append_all(3, [NewEvent("claim.adjudicated", subject, {"lines": [{"asked": 1300}]})])
     seen = []
-    drain(Consumer("reader", seen.append))
+    drain(Consumer("reader", each(seen.append)))
     (event,) = seen
     assert (event.subject, event.kind, event.version) == (subject, "claim.adjudicated", 1)
     assert event.payload == {"lines": [{"asked": 1300}]}

@@ -9,6 +9,7 @@ from io import StringIO
 
 from django.core.management import call_command
 from django.test import TestCase
+from django.utils import timezone
 
 from mutualis.benefits import events as benefits_events
 from mutualis.benefits.models import BenefitPackage, PackageVersion, Payer
@@ -16,7 +17,8 @@ from mutualis.claims import events as claims_events
 from mutualis.claims.choices import ClaimStatus
 from mutualis.claims.models import Claim, GuaranteeLetter
 from mutualis.contributions import events as contributions_events
-from mutualis.contributions.models import Payment
+from mutualis.contributions.models import Payment, Receivable
+from mutualis.contributions.services import receivables_recognise
 from mutualis.core.event_check import check
 from mutualis.core.models import Event
 from mutualis.federation import events as federation_events
@@ -31,6 +33,7 @@ DAY = {
     "beneficiary.left": "left_on",
     "household.resigned": "resigned_on",
     "payment.recorded": "received_on",
+    "receivable.recognised": "recognised_on",
     "letter.issued": "valid_from",
     "claim.adjudicated": "submitted_on",
     "claim.submitted": "submitted_on",
@@ -105,6 +108,7 @@ class TestDemoEvents(TestCase):
             "letter.issued",
             "statement.issued",
             "provider_payment.recorded",
+            "receivable.recognised",
         ):
             self.assertGreater(kinds[kind], 0, kind)
 
@@ -196,6 +200,22 @@ class TestDemoEvents(TestCase):
                 ),
                 payment.mutual_id,
                 payment.recorded_by,
+            )
+
+    def test_the_daily_job_finds_every_third_payer_s_share_recognised_already(self):
+        """The demo recognised each share as the daily job would have (contributions.daily);
+        the job, run today, finds nothing to add, and each row has its event."""
+        for mutual in Organisation.objects.filter(kind="mutual"):
+            self.assertEqual(
+                receivables_recognise(by=None, mutual=mutual, on=timezone.localdate()), []
+            )
+        payers = dict(Payer.objects.values_list("pk", "uid"))
+        for receivable in Receivable.objects.all()[:SOME]:
+            self.assert_logged(
+                receivable,
+                "receivable.recognised",
+                contributions_events.receivable_from(receivable, payers[receivable.payer_id]),
+                receivable.mutual_id,
             )
 
     def test_letters_and_reviews_are_logged_as_letter_issue_and_claim_review_log_them(self):

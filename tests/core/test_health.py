@@ -5,5 +5,20 @@ def test_health_reports_the_database_state(client, db):
     assert body["status"] == "ok"
     assert body["database"]["reachable"] is True
     assert body["database"]["pending_migrations"] == 0
-    # each consumer of the event log, how far behind it is (none is declared yet)
-    assert body["consumers"] == []
+    # each consumer of the event log, how far behind it is
+    assert body["consumers"] == [
+        {"name": "books", "events_waiting": 0, "oldest_waiting_seconds": 0, "stopped_logs": 0}
+    ]
+    # each daily job and the last day it finished: never yet on a new installation
+    assert body["daily"] == [{"name": "receivables", "last_run": None}]
+
+
+def test_health_gives_the_last_day_each_daily_job_finished(client, db):
+    import datetime
+
+    from mutualis.core.daily import run_due
+
+    run_due(day=datetime.date(2026, 3, 2))
+    assert client.get("/health").json()["daily"] == [
+        {"name": "receivables", "last_run": "2026-03-02"}
+    ]

@@ -23,7 +23,7 @@ from django.db import connection  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from mutualis.claims.services import ClaimInput, LineInput, claims_submit  # noqa: E402
-from mutualis.core.consumers import Consumer, drain  # noqa: E402
+from mutualis.core.consumers import Consumer, drain, each  # noqa: E402
 from mutualis.federation.models import Organisation  # noqa: E402
 from mutualis.membership.imports import COLUMNS, register_import  # noqa: E402
 from mutualis.membership.models import Beneficiary  # noqa: E402
@@ -136,7 +136,7 @@ def main(mode: str) -> None:
                 )
 
         print("working", flush=True)
-        drain(Consumer("tally", count), batch=50)
+        drain(Consumer("tally", each(count)), batch=50)
     print("done", flush=True)
 
 

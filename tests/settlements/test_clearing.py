@@ -7,6 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from mutualis.core.models import Event
 from mutualis.core.pdf import extract_text
 from mutualis.federation.rules import Kind, Role
 from mutualis.federation.services import organisation_create, user_create
@@ -151,3 +152,32 @@ def test_a_statement_issued_and_cancelled_in_the_month_clears_nothing(away, cast
     # its claims are listed both ways
     assert sorted(row[7] for row in claims[1:]) == [-1000, -1000, 1000, 1000]
     assert {row[8] for row in claims[1:]} == {None, "cancelled"}
+
+
+def clearing_events(organisation):
+    return [
+        (event.kind, event.payload["payer"], event.payload["amount"], len(event.payload["claims"]))
+        for event in Event.objects.filter(
+            organisation_id=organisation.pk, kind__startswith="clearing."
+        ).order_by("sequence")
+    ]
+
+
+def test_the_member_s_mutual_learns_from_its_own_log_what_it_owes_and_what_was_released(
+    away, federation
+):
+    d2 = str(federation.d2.uid)
+    assert clearing_events(federation.m1) == [("clearing.charged", d2, 2000, 2)]
+    assert clearing_events(federation.d2) == []  # the payer's statement.issued names the mutuals
+
+    statement_cancel(by=None, statement=away, reason="error", on=D(2025, 5, 3))
+
+    assert clearing_events(federation.m1) == [
+        ("clearing.charged", d2, 2000, 2),
+        ("clearing.released", d2, 2000, 2),
+    ]
+    charged = Event.objects.get(organisation_id=federation.m1.pk, kind="clearing.charged")
+    assert charged.subject == away.uid
+    assert {line["claim"] for line in charged.payload["claims"]} == {
+        str(uid) for uid in away.claims.values_list("claim__uid", flat=True)
+    }

@@ -56,7 +56,6 @@ def pays_for(payer: Payer, organisation: Organisation) -> bool:
 
 
 @transaction.atomic
-@transaction.atomic
 def payer_create(*, by: User | None, owner: Organisation, code: str, name: str, kind: str) -> Payer:
     """Adds a third payer (the State, a commune, an NGO, a microfinance social fund)."""
     require_in_scope_as(by, PACKAGE_EDITORS, owner, "owner")

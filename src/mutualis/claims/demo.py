@@ -768,9 +768,11 @@ def queue_letters(
         queue.add(mutual, letter.valid_from, events.letter_issued(row), issuer)
 
 
-def reviewed_events(claims: QuerySet[Claim]) -> list[tuple[int, str, NewEvent]]:
-    """(mutual id, mutual path, `claim.reviewed`) of each claim, as claim_review builds it from
-    the claim and its lines once decided."""
+def reviewed_events(
+    claims: QuerySet[Claim], reviewed_at: datetime.datetime
+) -> list[tuple[int, str, NewEvent]]:
+    """(mutual id, mutual path, `claim.reviewed`) of each claim reviewed at `reviewed_at`, as
+    claim_review builds it from the claim and its lines once decided."""
     parts = ("asked", *events.PARTS)
     rows = list(
         claims.order_by("pk").values(
@@ -800,7 +802,7 @@ def reviewed_events(claims: QuerySet[Claim]) -> list[tuple[int, str, NewEvent]]:
             row["mutual_id"],
             row["mutual__path"],
             events.reviewed_from(
-                SimpleNamespace(**row),
+                SimpleNamespace(**row, reviewed_at=reviewed_at),
                 payer=str(row["payer__uid"]) if row["payer__uid"] else None,
                 provider=str(row["provider__uid"]),
                 beneficiary=str(row["beneficiary__uid"]),
@@ -908,10 +910,11 @@ def write_claims(
         if batch.reviewed_on is not None:
             waiting = Claim.objects.filter(submitted_on=batch.day, status=ClaimStatus.IN_REVIEW)
             # approved as adjudicated: the parts are those the claims have
-            for mutual_id, path, event in reviewed_events(waiting):
+            reviewed_at = at(batch.reviewed_on, 120)
+            for mutual_id, path, event in reviewed_events(waiting, reviewed_at):
                 actor = advisor if advisor and path.startswith(advisor.organisation.path) else None
                 queue.add(mutual_id, batch.reviewed_on, event, actor)
-            waiting.update(status=ClaimStatus.DECIDED, reviewed_at=at(batch.reviewed_on, 120))
+            waiting.update(status=ClaimStatus.DECIDED, reviewed_at=reviewed_at)
     if advisor is not None:
         Claim.objects.filter(
             reviewed_at__isnull=False, mutual__path__startswith=advisor.organisation.path

@@ -9,7 +9,8 @@ and a claim sent for review then gets
 - `claim.reviewed`, when the medical advisor decides it: its parts are final.
 
 The three carry the same payload: {"claim", "payer", "provider", "beneficiary", "service_from",
-"service_to", "submitted_on", "asked", "mutual_share", "member_share", "provider_loss",
+"service_to", "submitted_on", "decided_on" (the day of the review for `claim.reviewed`, else the
+day submitted), "asked", "mutual_share", "member_share", "provider_loss",
 "copay", "review_reasons", "lines": [{"position", "service_category", "outcome", "asked",
 "mutual_share", "member_share", "provider_loss", "copay"}]}. The parts of each line and of the
 claim add up to what was asked; `payer` is the party to the agreement the claim falls under
@@ -27,6 +28,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.claims.models import Claim, GuaranteeLetter
@@ -52,6 +54,8 @@ def claim_event(
     """An event about a claim, from anything holding its fields (a model or the batch's row);
     the parties by uid."""
     service_from: datetime.date = claim.service_from
+    reviewed_at = claim.reviewed_at if kind == REVIEWED else None
+    decided_on = timezone.localdate(reviewed_at) if reviewed_at else claim.submitted_on
     return NewEvent(
         kind,
         claim.uid,
@@ -63,6 +67,7 @@ def claim_event(
             "service_from": service_from.isoformat(),
             "service_to": (claim.service_to or service_from).isoformat(),
             "submitted_on": claim.submitted_on.isoformat(),
+            "decided_on": decided_on.isoformat(),
             "asked": claim.asked,
             **{part: getattr(claim, part) for part in PARTS},
             "review_reasons": claim.review_reasons,

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "mutualis.providers",
     "mutualis.claims",
     "mutualis.settlements",
+    "mutualis.accounting",
     "mutualis.interop",
 ]
 

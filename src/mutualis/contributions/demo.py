@@ -22,7 +22,9 @@ social fund subsidises, deductions from their savings account ("PRLV…").
 Third payers (the State, the departmental council, the social fund) pay their share of each
 period with one bank transfer per mutual and period (reference "VIR-…"), allocated to the
 households that had paid their own part by then, and a second transfer for those who paid later;
-about 20 % of the current period's shares are left unpaid: receivables of the mutual.
+about 20 % of the current period's shares are left unpaid: receivables of the mutual. Each
+payer's share of each period begun is recognised as the daily job does it (contributions.daily),
+on the period's first day, with its `receivable.recognised` event.
 
 Receipt numbers are "<year>-<n>" with n counting the mutual's payments in the order they were
 received; the mutual's "receipt" Sequence holds the last n. Payments of the demo mutual are
@@ -57,7 +59,13 @@ from mutualis.benefits.choices import PayerKind
 from mutualis.benefits.demo import BenefitsPlan, demo_today, planned_terms
 from mutualis.benefits.terms import Terms
 from mutualis.contributions import events
-from mutualis.contributions.models import Allocation, AllocationKind, Method, Payment
+from mutualis.contributions.models import (
+    Allocation,
+    AllocationKind,
+    Method,
+    Payment,
+    Receivable,
+)
 from mutualis.contributions.rules import (
     Member,
     PeriodDue,
@@ -120,10 +128,21 @@ class PlannedPayment(NamedTuple):
     allocations: tuple[PlannedAllocation, ...]
 
 
+class PlannedReceivable(NamedTuple):
+    """A third payer's share of a period begun by today, as the daily job recognises it."""
+
+    mutual: str
+    payer: str  # payer code
+    period_start: datetime.date
+    amount: int
+    households: int
+
+
 @dataclass(frozen=True)
 class ContributionsPlan:
     payments: tuple[PlannedPayment, ...]  # by mutual, then in the order received
     receipts: Mapping[str, int]  # mutual code → last receipt sequence number
+    receivables: tuple[PlannedReceivable, ...] = ()
 
 
 class References:
@@ -334,6 +353,7 @@ def plan_contributions(
 
     payments: list[PlannedPayment] = []
     receipts: dict[str, int] = {}
+    recognised: list[PlannedReceivable] = []
     book = DuesBook(terms, today)
     first = 0
     households = register.households
@@ -411,6 +431,17 @@ def plan_contributions(
                         (index, amount, day)
                     )
 
+        shares: dict[tuple[str, datetime.date], list[int]] = {}
+        for (payer, _unit, start), owed in receivables.items():
+            if start <= today:
+                share = shares.setdefault((payer, start), [0, 0])
+                share[0] += sum(amount for _index, amount, _day in owed)
+                share[1] += len(owed)
+        recognised.extend(
+            PlannedReceivable(code, payer, start, amount, households)
+            for (payer, start), (amount, households) in sorted(shares.items())
+            if amount
+        )
         for (payer, unit, start), owed in sorted(receivables.items()):
             current = start == period_start(today, unit)
             paid_on = min(today_ordinal, start.toordinal() + rng.randrange(45, 200))
@@ -457,7 +488,7 @@ def plan_contributions(
             )
         receipts[code] = len(mine)
         first = last
-    return ContributionsPlan(tuple(payments), receipts)
+    return ContributionsPlan(tuple(payments), receipts, tuple(recognised))
 
 
 class PaymentEvents:
@@ -630,12 +661,39 @@ def write_contributions(
             partial(logged.event, offset),
             recorders.get(payment.mutual),
         )
+    write_receivables(plan, mutual_ids, payers, queue)
     return {
         "contributions": plan,
         "payment_ids": payment_ids,
         "payments_by_mutual": dict(plan.receipts),
         "allocation_count": allocation_count,
     }
+
+
+def write_receivables(
+    plan: ContributionsPlan,
+    mutual_ids: Mapping[str, int],
+    payers: Mapping[str, Any],
+    queue: EventQueue,
+) -> None:
+    """Writes each third payer's share of the periods begun as the daily job would have
+    recognised it on the period's first day (contributions.daily), with its event."""
+    rows = [
+        Receivable(
+            uid=new_uid(),
+            mutual_id=mutual_ids[planned.mutual],
+            payer_id=payers[planned.payer].pk,
+            period_start=planned.period_start,
+            amount=planned.amount,
+            households=planned.households,
+            recognised_on=planned.period_start,
+        )
+        for planned in plan.receivables
+    ]
+    Receivable.objects.bulk_create(rows, batch_size=2000)
+    uids = {payer.pk: payer.uid for payer in payers.values()}
+    for row in rows:
+        queue.add(row.mutual_id, row.period_start, events.receivable_from(row, uids[row.payer_id]))
 
 
 def demo_terms(benefits: BenefitsPlan) -> dict[str, tuple[Terms, ...]]:

@@ -8,6 +8,12 @@ reversal, every amount negative), version 1, about the payment's uid:
      "received_on", "amount", "reverses" | None,
      "parts": [{"kind", "household", "payer" | None, "period_start" | None, "amount"}]}
 
+`receivable.recognised`, version 1, about the receivable's uid: a third payer's share of a
+period recognised by the mutual (the whole share once the period has begun, then each change the
+register brings, negative when it lowers the share):
+
+    {"receivable", "payer", "period_start", "recognised_on", "amount", "households"}
+
 Uids as strings, dates ISO, amounts integers in the currency's unit; the parts add up to the
 amount.
 """
@@ -18,7 +24,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.models import Payer
-from mutualis.contributions.models import Allocation, Payment
+from mutualis.contributions.models import Allocation, Payment, Receivable
 from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
 from mutualis.core.journal import Kind
@@ -26,6 +32,7 @@ from mutualis.membership.models import Household
 
 PAYMENT_RECORDED = "payment.recorded"
 PAYMENT_REVERSED = "payment.reversed"
+RECEIVABLE_RECOGNISED = "receivable.recognised"
 
 
 def uid_text(value) -> str | None:
@@ -94,6 +101,22 @@ def payment_from(
     )
 
 
+def receivable_from(receivable: Any, payer: Any) -> NewEvent:
+    """The event of a receivable (a model or a row written in bulk), with its payer's uid."""
+    return NewEvent(
+        RECEIVABLE_RECOGNISED,
+        receivable.uid,
+        {
+            "receivable": str(receivable.uid),
+            "payer": str(payer),
+            "period_start": receivable.period_start.isoformat(),
+            "recognised_on": receivable.recognised_on.isoformat(),
+            "amount": receivable.amount,
+            "households": receivable.households,
+        },
+    )
+
+
 TRACES = [
     Trace("payments", lambda: Payment.objects.filter(reverses__isnull=True), (PAYMENT_RECORDED,)),
     Trace(
@@ -101,10 +124,12 @@ TRACES = [
         lambda: Payment.objects.filter(reverses__isnull=False),
         (PAYMENT_REVERSED,),
     ),
+    Trace("third payers' receivables", Receivable.objects.all, (RECEIVABLE_RECOGNISED,)),
 ]
 
 
 KINDS = [
     Kind(PAYMENT_RECORDED, _("Payment recorded")),
     Kind(PAYMENT_REVERSED, _("Payment reversed")),
+    Kind(RECEIVABLE_RECOGNISED, _("Third payer's share recognised")),
 ]

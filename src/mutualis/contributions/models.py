@@ -219,3 +219,36 @@ class Owed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id}: {self.amount} ({self.due_on})"
+
+
+class Receivable(models.Model):
+    """A third payer's share of a period's contributions as the mutual recognises it: the whole
+    share when the period has begun, then the difference whenever the register changes it (a
+    household enrolled during the period, a member who left). Rows are never edited: what the
+    payer owes for a period is the sum of its rows, and each row has its `receivable.recognised`
+    event, from which the books post the receivable (domain-rules.md §4)."""
+
+    SCOPE_PATH = "mutual__path"
+
+    uid = uid_field()
+    mutual = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField(_("period"))
+    amount = models.BigIntegerField(_("amount"))
+    # how many households share in the payer's share of the period, counted when recognised
+    households = models.PositiveIntegerField()
+    recognised_on = models.DateField(_("recognised on"))
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="receivable_not_zero"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["mutual", "payer", "period_start"], name="receivable_payer_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payer_id} {format_date(self.period_start)}: {format_amount(self.amount)}"

@@ -185,29 +185,48 @@ def household_account(
     return accounts_of([household], on, until)[household.pk]
 
 
-def payer_receivable(mutual, payer, on: datetime.date | None = None) -> list[dict]:
-    """What a third payer owes a mutual, period by period: its share due for the periods begun
-    by `on`, what it paid, what is outstanding."""
+@dataclass
+class PayerShare:
+    """A third payer's share of one period's contributions in a mutual, over its households."""
+
+    payer_id: int
+    period_start: datetime.date
+    due: int = 0
+    paid: int = 0
+    households: int = 0
+
+    @property
+    def outstanding(self) -> int:
+        return self.due - self.paid
+
+
+def payer_shares(
+    mutual, on: datetime.date | None = None
+) -> dict[tuple[int, datetime.date], PayerShare]:
+    """Every third payer's share of each period begun by `on` (today by default) in a mutual,
+    by payer and period, with what it paid."""
     on = on or timezone.localdate()
-    households = Household.objects.filter(mutual=mutual)
-    by_period: dict[datetime.date, dict] = {}
-    for account in accounts_of(households, on).values():
+    shares: dict[tuple[int, datetime.date], PayerShare] = {}
+    for account in accounts_of(Household.objects.filter(mutual=mutual), on).values():
         for due in account.dues:
             if due.period_start > on:
                 continue
-            share = due.payers.get(payer.pk, 0)
-            if not share:
-                continue
-            line = by_period.setdefault(
-                due.period_start,
-                {"period_start": due.period_start, "due": 0, "paid": 0, "households": 0},
-            )
-            line["due"] += share
-            line["paid"] += account.payer_paid.get((payer.pk, due.period_start), 0)
-            line["households"] += 1
-    for line in by_period.values():
-        line["outstanding"] = line["due"] - line["paid"]
-    return [by_period[start] for start in sorted(by_period)]
+            for payer_id, amount in due.payers.items():
+                if not amount:
+                    continue
+                key = (payer_id, due.period_start)
+                share = shares.setdefault(key, PayerShare(payer_id, due.period_start))
+                share.due += amount
+                share.paid += account.payer_paid.get(key, 0)
+                share.households += 1
+    return shares
+
+
+def payer_receivable(mutual, payer, on: datetime.date | None = None) -> list[PayerShare]:
+    """What a third payer owes a mutual, period by period: its share due for the periods begun
+    by `on`, what it paid, what is outstanding."""
+    shares = payer_shares(mutual, on)
+    return [shares[key] for key in sorted(shares) if key[0] == payer.pk]
 
 
 def coverage_with(

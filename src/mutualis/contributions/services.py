@@ -7,22 +7,28 @@ from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.benefits.models import Payer
 from mutualis.benefits.services import pays_for
 from mutualis.contributions import standing
-from mutualis.contributions.events import payment_event
-from mutualis.contributions.models import Allocation, AllocationKind, Method, Payment
-from mutualis.contributions.queries import ADVANCE_DAYS, accounts_of, household_account
+from mutualis.contributions.events import payment_event, receivable_from
+from mutualis.contributions.models import Allocation, AllocationKind, Method, Payment, Receivable
+from mutualis.contributions.queries import (
+    ADVANCE_DAYS,
+    accounts_of,
+    household_account,
+    payer_shares,
+)
 from mutualis.contributions.rules import (
     Overpayment,
     allocate_member_payment,
     allocate_payer_payment,
 )
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
-from mutualis.core.events import append
+from mutualis.core.events import append, append_all
 from mutualis.core.formats import format_amount, format_date
 from mutualis.core.models import AuditEntry
 from mutualis.core.numbering import series_take
@@ -357,3 +363,49 @@ def payment_reverse(
     save_payment(reversal, allocations)
     audit_created(actor=by, obj=reversal)
     return reversal
+
+
+@transaction.atomic
+def receivables_recognise(
+    *, by: User | None, mutual: Organisation, on: datetime.date | None = None
+) -> list[Receivable]:
+    """Recognises what the third payers owe the mutual for the periods begun by `on` (today by
+    default) and not yet recognised: for each payer and period, the difference between its
+    share as the rules compute it today and the sum of the rows recognised so far. A period's
+    first row is dated its first day, when the share fell due, even if the daily job noticed it
+    later; a change is dated the day it was noticed. Run again, it finds nothing to add."""
+    require_in_scope_as(by, PAYER_PAYMENT_RECORDERS, mutual, "mutual")
+    on = on or timezone.localdate()
+    # the mutual's row queues two runs on PostgreSQL (SQLite's transactions queue already)
+    mutual = Organisation.objects.select_for_update().get(pk=mutual.pk)
+    recognised = {
+        (row["payer_id"], row["period_start"]): row["amount"]
+        for row in Receivable.objects.filter(mutual=mutual)
+        .values("payer_id", "period_start")
+        .annotate(amount=Sum("amount"))
+    }
+    shares = payer_shares(mutual, on)
+    rows = []
+    for key in sorted(shares.keys() | recognised.keys()):
+        share = shares.get(key)
+        due, households = (share.due, share.households) if share else (0, 0)
+        before = recognised.get(key, 0)
+        if due == before:
+            continue
+        payer_id, start = key
+        rows.append(
+            Receivable(
+                mutual=mutual,
+                payer_id=payer_id,
+                period_start=start,
+                amount=due - before,
+                households=households,
+                recognised_on=on if key in recognised else start,
+            )
+        )
+    Receivable.objects.bulk_create(rows)
+    payers = dict(
+        Payer.objects.filter(pk__in={row.payer_id for row in rows}).values_list("pk", "uid")
+    )
+    append_all(mutual.pk, [receivable_from(row, payers[row.payer_id]) for row in rows], by)
+    return rows

@@ -51,6 +51,8 @@ DATES = {
     "paid_on": _("paid on"),
     "enrolled_on": _("enrolled on"),
     "service_from": _("care from"),
+    "period_start": _("period from"),
+    "recognised_on": _("recognised on"),
     "left_on": _("left on"),
     "resigned_on": _("resigned on"),
     "cancelled_on": _("cancelled on"),

@@ -188,3 +188,21 @@ class NumberSeries(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.name}: {self.last_value}"
+
+
+class DailyRun(models.Model):
+    """A day's run of one daily job (core.daily): written when the job has finished, so that a
+    run cut short is done again, and a finished one is not repeated that day."""
+
+    uid = uid_field()
+    job = models.CharField(max_length=60)
+    day = models.DateField()
+    finished_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "day"], name="daily_run_job_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day}"

@@ -30,6 +30,7 @@ class Group(models.TextChoices):
     CONTRIBUTIONS = "contributions", _("Contributions")
     CARE = "care", _("Care")
     PROVIDERS = "providers", _("Providers")
+    BOOKS = "books", _("Books")
     NETWORK = "network", _("Federation")
     ADMINISTRATION = "administration", _("Administration")
     # where an app's item goes until the app chooses its group

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_GET
 
 from mutualis.core.access import public
 from mutualis.core.consumers import lags
+from mutualis.core.daily import declared as declared_daily
+from mutualis.core.daily import last_runs
 
 _schema_known_current = False
 
@@ -37,6 +39,7 @@ def health(request: HttpRequest) -> JsonResponse:
         pending = pending_migrations()
         # a consumer behind or stopped does not take the site down: it is reported
         work = lags() if pending == 0 else []
+        daily = last_runs() if pending == 0 else {}
     except DatabaseError as error:
         return JsonResponse(
             {"status": "error", "database": {"vendor": connection.vendor, "error": str(error)}},
@@ -63,6 +66,14 @@ def health(request: HttpRequest) -> JsonResponse:
                     "stopped_logs": len(lag.failing),
                 }
                 for lag in work
+            ],
+            # the last day each daily job finished: a day behind means the worker is not running
+            "daily": [
+                {
+                    "name": job.name,
+                    "last_run": daily[job.name].isoformat() if job.name in daily else None,
+                }
+                for job in declared_daily()
             ],
         },
         status=200 if pending == 0 else 503,

@@ -126,3 +126,10 @@ PROVIDER_EDITORS = frozenset({Role.SYSTEM_ADMIN, Role.UNION_OFFICER})
 ITEM_EDITORS = PROVIDER_EDITORS
 AGREEMENT_EDITORS = frozenset({Role.MUTUAL_MANAGER, Role.UNION_OFFICER})
 PROVIDER_PAYERS = frozenset({Role.MUTUAL_MANAGER, Role.ACCOUNTANT, Role.UNION_OFFICER})
+# the books (issue 14): who reads them, who writes entries and closes months (a union keeps its
+# own books when it pays providers), and who reopens a closed month (an act of the union)
+BOOK_READERS = frozenset(
+    {Role.SYSTEM_ADMIN, Role.UNION_OFFICER, Role.MUTUAL_MANAGER, Role.ACCOUNTANT}
+)
+BOOKKEEPERS = frozenset({Role.ACCOUNTANT, Role.MUTUAL_MANAGER, Role.UNION_OFFICER})
+PERIOD_REOPENERS = frozenset({Role.UNION_OFFICER})

@@ -6,12 +6,23 @@ mutual, or a union that pays for its mutuals), in the transaction of the change,
   "claims": [{"claim", "mutual", "amount"}]}: each claim with the mutual of its member, whose
   charge it is when another pays (portability, the clearing between mutuals);
 - `statement.cancelled`: {"statement", "cancelled_on", "reason"} (its claims released);
+- `clearing.charged`, in the log of each other mutual whose members' claims a statement lists
+  (portability, or a union paying for its mutuals), about the statement: what that mutual owes
+  the payer back, {"statement", "number", "payer", "provider", "issued_on", "currency",
+  "amount", "claims": [{"claim", "amount"}]}; `clearing.released` when the statement is
+  cancelled: {"statement", "number", "payer", "cancelled_on", "currency", "amount", "claims"}.
+  The monthly clearing between mutuals sums them;
 - `provider_payment.recorded` and `provider_payment.reversed` (amount negative), about the
-  payment: {"payment", "statement", "provider", "amount", "paid_on", "method", "reference",
+  payment: {"payment", "statement", "statement_number", "provider", "amount", "paid_on",
+  "method", "reference",
   "reverses" | None}.
 
 Uids as strings, dates ISO, amounts integers in the statement's currency.
 """
+
+import uuid
+from collections import defaultdict
+from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
@@ -22,14 +33,27 @@ from mutualis.core.journal import Kind
 from mutualis.settlements.models import ProviderPayment, Statement
 
 
-def issued(statement: Statement, claims: list[tuple[int, int]]) -> NewEvent:
-    """`claims`: (claim id, amount) of each claim listed."""
+class Listed(NamedTuple):
+    """A claim put on a statement, as its events name it."""
+
+    uid: uuid.UUID
+    mutual_id: int
+    mutual_uid: uuid.UUID
+    amount: int
+
+
+def listed(claims: list[tuple[int, int]]) -> list[Listed]:
+    """`claims`: (claim id, amount) of each claim put on a statement, in order."""
     named = {
-        pk: (uid, mutual)
-        for pk, uid, mutual in Claim.objects.filter(pk__in=[pk for pk, _ in claims]).values_list(
-            "pk", "uid", "mutual__uid"
-        )
+        pk: (uid, mutual_id, mutual_uid)
+        for pk, uid, mutual_id, mutual_uid in Claim.objects.filter(
+            pk__in=[pk for pk, _ in claims]
+        ).values_list("pk", "uid", "mutual_id", "mutual__uid")
     }
+    return [Listed(*named[pk], amount) for pk, amount in claims]
+
+
+def issued(statement: Statement, claims: list[Listed]) -> NewEvent:
     return NewEvent(
         "statement.issued",
         statement.uid,
@@ -45,11 +69,45 @@ def issued(statement: Statement, claims: list[tuple[int, int]]) -> NewEvent:
             "currency": statement.currency,
             "total": statement.total,
             "claims": [
-                {"claim": str(named[pk][0]), "mutual": str(named[pk][1]), "amount": amount}
-                for pk, amount in claims
+                {"claim": str(c.uid), "mutual": str(c.mutual_uid), "amount": c.amount}
+                for c in claims
             ],
         },
     )
+
+
+def by_other_mutual(statement: Statement, claims: list[Listed]) -> dict[int, list[Listed]]:
+    """The claims of members of other mutuals than the payer's, by their mutual."""
+    others: dict[int, list[Listed]] = defaultdict(list)
+    for claim in claims:
+        if claim.mutual_id != statement.mutual_id:
+            others[claim.mutual_id].append(claim)
+    return others
+
+
+def charged(statement: Statement, claims: list[Listed]) -> list[tuple[int, NewEvent]]:
+    """For each other mutual whose members' claims the statement lists, its
+    `clearing.charged`, in its own log: what it owes the payer back."""
+    return [
+        (
+            mutual_id,
+            NewEvent(
+                "clearing.charged",
+                statement.uid,
+                {
+                    "statement": str(statement.uid),
+                    "number": statement.number,
+                    "payer": str(statement.mutual.uid),
+                    "provider": str(statement.provider.uid),
+                    "issued_on": statement.issued_on.isoformat(),
+                    "currency": statement.currency,
+                    "amount": sum(c.amount for c in mine),
+                    "claims": [{"claim": str(c.uid), "amount": c.amount} for c in mine],
+                },
+            ),
+        )
+        for mutual_id, mine in sorted(by_other_mutual(statement, claims).items())
+    ]
 
 
 def cancelled(statement: Statement) -> NewEvent:
@@ -64,6 +122,29 @@ def cancelled(statement: Statement) -> NewEvent:
     )
 
 
+def released(statement: Statement, claims: list[Listed]) -> list[tuple[int, NewEvent]]:
+    """For each other mutual charged by a statement being cancelled, its `clearing.released`."""
+    return [
+        (
+            mutual_id,
+            NewEvent(
+                "clearing.released",
+                statement.uid,
+                {
+                    "statement": str(statement.uid),
+                    "payer": str(statement.mutual.uid),
+                    "number": statement.number,
+                    "cancelled_on": statement.cancelled_on.isoformat(),
+                    "currency": statement.currency,
+                    "amount": sum(c.amount for c in mine),
+                    "claims": [{"claim": str(c.uid), "amount": c.amount} for c in mine],
+                },
+            ),
+        )
+        for mutual_id, mine in sorted(by_other_mutual(statement, claims).items())
+    ]
+
+
 def paid(payment: ProviderPayment) -> NewEvent:
     statement = payment.statement
     return NewEvent(
@@ -72,6 +153,7 @@ def paid(payment: ProviderPayment) -> NewEvent:
         {
             "payment": str(payment.uid),
             "statement": str(statement.uid),
+            "statement_number": statement.number,
             "provider": str(statement.provider.uid),
             "amount": payment.amount,
             "paid_on": payment.paid_on.isoformat(),
@@ -105,6 +187,8 @@ TRACES = [
 KINDS = [
     Kind("statement.issued", _("Provider statement issued")),
     Kind("statement.cancelled", _("Provider statement cancelled")),
+    Kind("clearing.charged", _("Charged back by another organisation")),
+    Kind("clearing.released", _("Charge back cancelled")),
     Kind("provider_payment.recorded", _("Provider payment recorded")),
     Kind("provider_payment.reversed", _("Provider payment reversed")),
 ]

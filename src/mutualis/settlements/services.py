@@ -231,8 +231,10 @@ def statement_write(
             {"period": _("These claims were just put on another statement: issue again.")}
         ) from None
     audit_created(actor=by, obj=statement)
-    listed = [(pk, share) for pk, _day, share, _currency in claims]
+    listed = events.listed([(pk, share) for pk, _day, share, _currency in claims])
     append(payer.pk, events.issued(statement, listed), by)
+    for mutual_id, charge in events.charged(statement, listed):
+        append(mutual_id, charge, by)
     return statement
 
 
@@ -281,6 +283,15 @@ def statement_cancel(
         changes=changes_between(before, snapshot(statement)),
     )
     append(statement.mutual_id, events.cancelled(statement), by)
+    listed = events.listed(
+        list(
+            StatementClaim.objects.filter(statement=statement)
+            .order_by("pk")
+            .values_list("claim_id", "amount")
+        )
+    )
+    for mutual_id, release in events.released(statement, listed):
+        append(mutual_id, release, by)
     return statement
 
 

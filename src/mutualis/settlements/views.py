@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from mutualis.core.access import access, scoped
 from mutualis.core.formats import format_date
 from mutualis.core.forms import attach_errors
-from mutualis.core.http import pdf_response, xlsx_response
+from mutualis.core.http import download_name, pdf_response, xlsx_response
 from mutualis.core.periods import PeriodUnit, period_start
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import PROVIDER_PAYERS, Role
@@ -38,12 +37,6 @@ PAGE_SIZE = 50
 PAYERS = PROVIDER_PAYERS
 READERS = PAYERS | {Role.MEDICAL_ADVISOR}
 STATEMENT_READERS = READERS | {Role.PROVIDER_CLERK}
-
-
-def download_name(word: str, *parts, extension: str) -> str:
-    """A file name in the user's language but plain ASCII (relevé → releve), which every
-    browser reads from the Content-Disposition header."""
-    return "-".join([slugify(word), *(str(part) for part in parts)]) + f".{extension}"
 
 
 def payers_for(user):

@@ -6,12 +6,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from mutualis.core.consumers import declared, drain
+from mutualis.core.daily import run_due
 
 
 class Command(BaseCommand):
     help = (
-        "Runs the consumers of the event log (the books, the indicators, the messages…): once, "
-        "or as a loop beside the production server, reading what happened since their last run."
+        "Runs the daily jobs not yet done today, then the consumers of the event log (the books, "
+        "the indicators, the messages…): once, or as a loop beside the production server, "
+        "reading what happened since their last run."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -43,6 +45,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         while True:
+            for job, said in run_due().items():
+                self.stdout.write(f"{job}: {said}")
             busy = False
             for consumer in consumers:
                 run = drain(consumer)

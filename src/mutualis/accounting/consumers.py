@@ -1,0 +1,106 @@
+"""The books kept from the event log (issue 14): each organisation's events, read in order by
+`mutualis work`, become its entries (accounting.postings), written in bulk a batch at a time in
+the transaction that moves the cursor, so that each event is posted once whatever stops the
+worker (and the database refuses a second entry from the same event).
+
+A reversal reverses the entry of what it cancels: a payment's, a provider payment's, a
+statement's charge-backs at its payer, a charge-back at the members' mutual."""
+
+import datetime
+import uuid
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from mutualis.accounting import postings
+from mutualis.accounting.ledger import Chart, ToPost, reverse, write
+from mutualis.accounting.models import Entry
+from mutualis.core.consumers import Consumer, Logged
+from mutualis.federation.models import Organisation
+
+# kind → the kind of the event whose entry it reverses, and the payload's field naming it
+# (None: the subject, the same as the reversed event's)
+REVERSALS = {
+    "payment.reversed": ("payment.recorded", "reverses", "received_on"),
+    "provider_payment.reversed": ("provider_payment.recorded", "reverses", "paid_on"),
+    "statement.cancelled": ("statement.issued", None, "cancelled_on"),
+    "clearing.released": ("clearing.charged", None, "cancelled_on"),
+}
+POSTED = frozenset(
+    {
+        "payment.recorded",
+        "receivable.recognised",
+        "claim.adjudicated",
+        "claim.reviewed",
+        "statement.issued",
+        "clearing.charged",
+        "provider_payment.recorded",
+        *REVERSALS,
+    }
+)
+
+
+def labels() -> postings.Labels:
+    """The entries' labels in the installation's language: an entry is a record, written once."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return postings.Labels(
+            receipt=_("Receipt %(number)s"),
+            receivable=_("Third payer's share of the period from %(period)s"),
+            claim=_("Claim for care of %(day)s"),
+            statement=_("Statement %(number)s: charge-backs to other mutuals"),
+            charged_back=_("Charged back by statement %(number)s"),
+            provider_payment=_("Payment of statement %(number)s"),
+        )
+
+
+def posting_of(event: Logged, own: str, words: postings.Labels) -> postings.Posting | None:
+    payload = event.payload
+    if event.kind == "payment.recorded":
+        return postings.payment(payload, words)
+    if event.kind == "receivable.recognised":
+        return postings.receivable(payload, words)
+    if event.kind in ("claim.adjudicated", "claim.reviewed"):
+        return postings.claim(payload, own, words)
+    if event.kind == "statement.issued":
+        return postings.statement(payload, own, words)
+    if event.kind == "clearing.charged":
+        return postings.charged(payload, words)
+    if event.kind == "provider_payment.recorded":
+        return postings.provider_payment(payload, words)
+    raise ValueError(f"the books do not post {event.kind}")
+
+
+def reversed_entry(organisation: Organisation, event: Logged) -> Entry | None:
+    kind, field, _day = REVERSALS[event.kind]
+    subject = uuid.UUID(event.payload[field]) if field else event.subject
+    return Entry.objects.filter(
+        mutual=organisation, subject=subject, source_kind=kind, reverses__isnull=True
+    ).first()
+
+
+def post(events: Sequence[Logged]) -> None:
+    """Posts a batch of one organisation's events."""
+    organisation = Organisation.objects.get(pk=events[0].organisation_id)
+    own = str(organisation.uid)
+    words = labels()
+    chart = Chart()
+    waiting: list[ToPost] = []
+    for event in events:
+        if event.kind in REVERSALS:
+            write(organisation, waiting, chart)  # what it reverses may be waiting
+            waiting = []
+            original = reversed_entry(organisation, event)
+            if original is not None:
+                on = datetime.date.fromisoformat(event.payload[REVERSALS[event.kind][2]])
+                reverse(organisation, original, on, source=event.uid, source_kind=event.kind)
+            continue
+        posting = posting_of(event, own, words)
+        if posting is not None:
+            waiting.append(ToPost(posting, event.uid, event.kind, event.subject))
+    write(organisation, waiting, chart)
+
+
+CONSUMERS = [Consumer("books", post, POSTED, _lazy("Books"))]

@@ -1,0 +1,160 @@
+"""Demo books: every organisation's operations posted by the books (the consumer of the event
+log, as `mutualis work` does), then a year of what the operations do not record, entered as an
+accountant would by hand — rent, the allowances of the elected officers, transport, printing,
+telephone, bank charges (about 18 % of the contributions received), the monthly deposit of most
+of the cash at the bank, a commune's grant — and, in the demo mutual, the month before last
+closed.
+
+Entries by hand are written in bulk (accounting.ledger) with the event the service appends
+(accounting.events), so that a national demo stays quick."""
+
+import datetime
+import random
+
+from django.db.models import Sum
+
+from mutualis.accounting import events
+from mutualis.accounting.consumers import CONSUMERS
+from mutualis.accounting.ledger import Draft, write_drafts
+from mutualis.accounting.models import Account, Entry, Line
+from mutualis.accounting.services import month_close
+from mutualis.core.consumers import drain
+from mutualis.core.demo import Demo
+from mutualis.core.events import append_all
+from mutualis.federation.models import Organisation
+
+# (account debited, account credited, journal, label, share of the year's management costs);
+# a mutual spends on its management about 18 % of the contributions it receives (the UEMOA
+# prudential rules look at that share), a sixth of it for printing its cards twice a year
+MONTHLY = [
+    ("622", "571", "CA", "Loyer du siège", 30),
+    ("663", "571", "CA", "Indemnités des élus", 25),
+    ("618", "571", "CA", "Déplacements et missions", 15),
+    ("628", "571", "CA", "Crédit téléphonique et internet", 8),
+    ("631", "521", "BQ", "Frais de tenue de compte", 2),
+]
+PRINTING = ("605", "571", "CA", "Impression des cartes de membre", 20)
+MANAGEMENT_SHARE = 18  # percent of the contributions received
+DEPOSITED_SHARE = 60  # percent of a month's cash taken to the bank at its end
+GRANT_SHARE = (10, 30)  # a commune's grant, percent of the contributions
+
+
+def add_arguments(parser) -> None:
+    """No options: the books follow the operations."""
+
+
+def has_data() -> bool:
+    return Entry.objects.exists()
+
+
+def month_starts(today: datetime.date, count: int) -> list[datetime.date]:
+    first = today.replace(day=1)
+    months = []
+    for _ in range(count):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+        months.append(first)
+    return sorted(months)
+
+
+def hundreds(amount: float) -> int:
+    return int(amount) // 100 * 100
+
+
+def expenses(
+    rng: random.Random,
+    accounts: dict[str, int],
+    months: list[datetime.date],
+    contributions: int,
+    cash: dict[datetime.date, int],
+) -> list[Draft]:
+    """A year of one organisation's entries by hand, in date order, sized by the contributions
+    it received over the year and the cash it took in each month."""
+
+    def entry(debit, credit, journal, label, day, amount, reference):
+        return Draft(
+            journal,
+            day,
+            f"{label}, {day:%m/%Y}",
+            reference,
+            [(accounts[debit], amount, 0, None), (accounts[credit], 0, amount, None)],
+        )
+
+    budget = contributions * MANAGEMENT_SHARE / 100
+    drafts = []
+    for month in months:
+        for debit, credit, journal, label, share in MONTHLY:
+            amount = hundreds(budget * share / 100 / 12 * rng.uniform(0.8, 1.2))
+            day = month + datetime.timedelta(days=rng.randrange(0, 25))
+            if amount:
+                drafts.append(
+                    entry(debit, credit, journal, label, day, amount, f"P-{day:%Y%m}-{debit}")
+                )
+        if month.month in (1, 7):
+            debit, credit, journal, label, share = PRINTING
+            amount = hundreds(budget * share / 100 / 2)
+            if amount:
+                day = month + datetime.timedelta(days=3)
+                drafts.append(entry(debit, credit, journal, label, day, amount, "FACT-IMP"))
+        deposit = cash.get(month, 0) * DEPOSITED_SHARE // 100 // 1000 * 1000
+        if deposit:
+            day = month + datetime.timedelta(days=27)
+            label = "Versement de la caisse à la banque"
+            drafts.append(entry("521", "571", "BQ", label, day, deposit, f"BV-{day:%Y%m}"))
+    grant = hundreds(contributions * rng.randrange(*GRANT_SHARE) / 100)
+    if grant:
+        day = months[rng.randrange(0, 6)] + datetime.timedelta(days=10)
+        drafts.append(entry("521", "711", "BQ", "Subvention de la commune", day, grant, "CONV-2"))
+    return sorted(drafts, key=lambda d: d.date)
+
+
+def received(mutual: Organisation, accounts: dict[str, int], since: datetime.date):
+    """The contributions and fees a mutual's books received since `since`, and its cash taken
+    in by month."""
+    lines = Line.objects.filter(mutual=mutual, date__gte=since)
+    contributions = (
+        lines.filter(account__in=[accounts["701"], accounts["706"]]).aggregate(total=Sum("credit"))[
+            "total"
+        ]
+        or 0
+    )
+    cash: dict[datetime.date, int] = {}
+    for day, debit in lines.filter(account=accounts["571"]).values_list("date", "debit"):
+        cash[day.replace(day=1)] = cash.get(day.replace(day=1), 0) + debit
+    return contributions, cash
+
+
+def generate(demo: Demo) -> None:
+    demo.events.flush()  # the operations' events the bulk writers queued
+    (books,) = CONSUMERS
+    posted = drain(books)
+    accounts = dict(Account.objects.filter(owner=None).values_list("number", "pk"))
+    numbers = {pk: number for number, pk in accounts.items()}
+    accountant = demo.made.get("users", {}).get("accountant")
+    demo_mutual = demo.made.get("demo_mutual")
+    months = month_starts(demo.made["today"], 12)
+    written = 0
+    for mutual in Organisation.objects.filter(kind=Organisation.Kind.MUTUAL).order_by("pk"):
+        by = accountant if mutual == demo_mutual else None
+        contributions, cash = received(mutual, accounts, months[0])
+        drafts = expenses(demo.rng, accounts, months, contributions, cash)
+        ids = write_drafts(mutual, drafts, by)
+        entries = Entry.objects.in_bulk(ids)
+        append_all(
+            mutual.pk,
+            [
+                events.entry_event(
+                    entries[pk],
+                    [(numbers[account], debit, credit) for account, debit, credit, _p in d.lines],
+                )
+                for pk, d in zip(ids, drafts, strict=True)
+            ],
+            by,
+        )
+        written += len(ids)
+    if demo_mutual is not None:
+        closed = month_starts(demo.made["today"], 2)[0]
+        month_close(by=accountant, organisation=demo_mutual, month=closed)
+    demo.log(
+        f"Books: {posted.handled} operations posted, {written} entries by hand"
+        + (f", {closed:%m/%Y} closed in {demo_mutual.name}." if demo_mutual else ".")
+    )

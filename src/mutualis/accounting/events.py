@@ -1,0 +1,95 @@
+"""The events the books append to the log of the organisation whose books they are, in the
+transaction of the change, version 1: what people do in the books (the automatic entries are
+the operations' events themselves, posted, and log nothing more). Monitoring reads the expenses
+from them.
+
+- `entry.recorded`, an entry by hand, about the entry: {"entry", "journal", "year", "number",
+  "date", "label", "reference", "lines": [{"account", "debit", "credit"}]};
+- `entry.reversed`, its reversal by hand, about the reversal: the same, with "reverses";
+- `month.closed`, `month.reopened`, about the closing: {"month", "reason"}.
+
+Uids as strings, dates ISO, accounts by number, amounts integers in the currency's unit.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.accounting.models import ClosedMonth, Entry
+from mutualis.core.event_check import Trace
+from mutualis.core.events import NewEvent
+from mutualis.core.journal import Kind
+
+ENTRY_RECORDED = "entry.recorded"
+ENTRY_REVERSED = "entry.reversed"
+MONTH_CLOSED = "month.closed"
+MONTH_REOPENED = "month.reopened"
+
+
+def entry_written(entry: Entry) -> NewEvent:
+    return entry_event(
+        entry,
+        entry.lines.order_by("pk").values_list("account__number", "debit", "credit"),
+        reverses=entry.reverses.uid if entry.reverses else None,
+    )
+
+
+def entry_event(
+    entry: Any, lines: Iterable[tuple[str, int, int]], reverses: Any = None
+) -> NewEvent:
+    """The event of an entry by hand, from anything holding its fields, its lines as (account
+    number, debit, credit) and the uid of the entry it reverses."""
+    return NewEvent(
+        ENTRY_REVERSED if reverses else ENTRY_RECORDED,
+        entry.uid,
+        {
+            "entry": str(entry.uid),
+            "journal": entry.journal,
+            "year": entry.year,
+            "number": entry.number,
+            "date": entry.date.isoformat(),
+            "label": entry.label,
+            "reference": entry.reference,
+            "reverses": str(reverses) if reverses else None,
+            "lines": [
+                {"account": number, "debit": debit, "credit": credit}
+                for number, debit, credit in lines
+            ],
+        },
+    )
+
+
+def month_changed(closed: ClosedMonth) -> NewEvent:
+    return NewEvent(
+        MONTH_REOPENED if closed.reopened_at else MONTH_CLOSED,
+        closed.uid,
+        {"month": closed.month.isoformat(), "reason": closed.reopen_reason},
+    )
+
+
+TRACES = [
+    Trace(
+        "entries by hand",
+        lambda: Entry.objects.filter(source=None, reverses=None),
+        (ENTRY_RECORDED,),
+    ),
+    Trace(
+        "entries reversed by hand",
+        lambda: Entry.objects.filter(source=None, reverses__isnull=False),
+        (ENTRY_REVERSED,),
+    ),
+    Trace("months of the books closed", ClosedMonth.objects.all, (MONTH_CLOSED,)),
+    Trace(
+        "months of the books reopened",
+        lambda: ClosedMonth.objects.filter(reopened_at__isnull=False),
+        (MONTH_REOPENED,),
+    ),
+]
+
+KINDS = [
+    Kind(ENTRY_RECORDED, _("Entry recorded in the books")),
+    Kind(ENTRY_REVERSED, _("Entry of the books reversed")),
+    Kind(MONTH_CLOSED, _("Month of the books closed")),
+    Kind(MONTH_REOPENED, _("Month of the books reopened")),
+]

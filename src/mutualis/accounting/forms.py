@@ -1,0 +1,84 @@
+import datetime
+
+from django import forms
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.accounting.models import Journal
+from mutualis.core.forms import AmountField, CharField, DateField
+
+# the lines an entry by hand offers at once; an entry with more is typed in two
+ENTRY_LINES = 6
+
+
+class PeriodForm(forms.Form):
+    """A year, or one of its months."""
+
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    month = forms.TypedChoiceField(
+        label=_("month"),
+        choices=[("", _("the whole year")), *MONTHS.items()],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def period(self, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """The period asked for; the current year when nothing valid is."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        year = data.get("year") or today.year
+        month = data.get("month")
+        if month is None:
+            return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        start = datetime.date(year, month, 1)
+        return start, (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(
+            days=1
+        )
+
+
+class JournalForm(PeriodForm):
+    journal = forms.ChoiceField(
+        label=_("journal"), choices=[("", _("every journal")), *Journal.choices], required=False
+    )
+
+
+class EntryForm(forms.Form):
+    journal = forms.ChoiceField(label=_("journal"), choices=Journal.choices)
+    date = DateField(label=_("date"), past=True)
+    label = CharField(label=_("label"), max_length=200)
+    reference = CharField(label=_("piece"), max_length=60, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for index in range(ENTRY_LINES):
+            number = index + 1
+            self.fields[f"lines.{index}.account"] = CharField(
+                label=_("account, line %(number)s") % {"number": number},
+                max_length=12,
+                required=False,
+                # the chart's accounts offered as the number is typed (entry_form.html)
+                widget=forms.TextInput(attrs={"list": "chart", "inputmode": "numeric"}),
+            )
+            self.fields[f"lines.{index}.debit"] = AmountField(
+                label=_("debit, line %(number)s") % {"number": number}, required=False
+            )
+            self.fields[f"lines.{index}.credit"] = AmountField(
+                label=_("credit, line %(number)s") % {"number": number}, required=False
+            )
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("journal", "date", "label", "reference")]
+
+    def line_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [
+            (
+                self[f"lines.{index}.account"],
+                self[f"lines.{index}.debit"],
+                self[f"lines.{index}.credit"],
+            )
+            for index in range(ENTRY_LINES)
+        ]
+
+
+class MonthCloseForm(forms.Form):
+    month = DateField(label=_("month"))

@@ -1,0 +1,265 @@
+"""Writing entries: the accounts each operation posts to (the mapping in force on the entry's
+day, the nearest owner's prevailing), numbers without gaps per journal and year, and entries
+written in bulk then validated, which the database accepts only balanced."""
+
+import datetime
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from mutualis.accounting.models import ClosedMonth, Entry, Line, Mapping
+from mutualis.accounting.postings import Posting
+from mutualis.core.access import ancestor_paths
+from mutualis.core.bulk import insert, reserve_ids
+from mutualis.core.ids import new_bulk_uid
+from mutualis.core.numbering import series_take
+from mutualis.core.sql import table
+from mutualis.federation.models import Organisation
+
+# entries validated per statement: well under the databases' limits on parameters
+VALIDATED_AT_ONCE = 500
+
+
+class UnmappedOperation(LookupError):
+    pass
+
+
+class Chart:
+    """The accounts and the mapping, read once for a run of the books."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[str, str, datetime.date], int] = {}
+
+    @cached_property
+    def mappings(self) -> dict[tuple[str | None, str], list[tuple[datetime.date, int]]]:
+        """(owner's path or None, operation) → [(valid from, account id)], latest first."""
+        found: dict[tuple[str | None, str], list[tuple[datetime.date, int]]] = defaultdict(list)
+        for path, operation, valid_from, account_id in Mapping.objects.values_list(
+            "owner__path", "operation", "valid_from", "account_id"
+        ):
+            found[(path, operation)].append((valid_from, account_id))
+        for versions in found.values():
+            versions.sort(reverse=True)
+        return found
+
+    def account(self, path: str, operation: str, day: datetime.date) -> int:
+        """The account `operation` posts to on `day` for the organisation at `path`."""
+        key = (path, operation, day)
+        if key not in self.found:
+            self.found[key] = self.look_up(path, operation, day)
+        return self.found[key]
+
+    def look_up(self, path: str, operation: str, day: datetime.date) -> int:
+        for owner in [*reversed(ancestor_paths(path)), None]:
+            for valid_from, account_id in self.mappings.get((owner, operation), ()):
+                if valid_from <= day:
+                    return account_id
+        raise UnmappedOperation(f"no account for {operation} on {day} at {path}")
+
+
+@dataclass(frozen=True)
+class ToPost:
+    """A posting and where it comes from: the event's uid and kind, and what it is about."""
+
+    posting: Posting
+    source: uuid.UUID | None = None
+    source_kind: str = ""
+    subject: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An entry ready to write: its lines as (account id, debit, credit, party)."""
+
+    journal: str
+    date: datetime.date
+    label: str
+    reference: str
+    lines: list[tuple[int, int, int, uuid.UUID | None]]
+    source: uuid.UUID | None = None
+    source_kind: str = ""
+    subject: uuid.UUID | None = None
+    reverses: int | None = None
+
+
+def closed_months(organisation: Organisation) -> set[datetime.date]:
+    return set(
+        ClosedMonth.objects.filter(mutual=organisation, reopened_at=None).values_list(
+            "month", flat=True
+        )
+    )
+
+
+def open_day(day: datetime.date, closed: set[datetime.date]) -> datetime.date:
+    """`day`, or the first day of the first open month after it when its month is closed: an
+    event of a closed month (a payment recorded late) is posted when the books are open."""
+    while day.replace(day=1) in closed:
+        day = (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    return day
+
+
+def write(
+    organisation: Organisation, postings: Sequence[ToPost], chart: Chart, by: Any = None
+) -> list[int]:
+    """Writes postings as validated entries of the organisation, each side on the account its
+    operation maps to on the entry's day (moved out of a closed month); returns their ids."""
+    closed = closed_months(organisation) if postings else set()
+    return write_drafts(
+        organisation,
+        [
+            Draft(
+                item.posting.journal,
+                open_day(item.posting.date, closed),
+                item.posting.label,
+                item.posting.reference,
+                [
+                    (
+                        chart.account(
+                            organisation.path, side.operation, open_day(item.posting.date, closed)
+                        ),
+                        max(side.amount, 0),
+                        max(-side.amount, 0),
+                        uuid.UUID(side.party) if side.party else None,
+                    )
+                    for side in item.posting.sides
+                ],
+                item.source,
+                item.source_kind,
+                item.subject,
+            )
+            for item in postings
+        ],
+        by,
+    )
+
+
+def reverse(
+    organisation: Organisation,
+    original: Entry,
+    on: datetime.date,
+    *,
+    source: uuid.UUID | None = None,
+    source_kind: str = "",
+    by: Any = None,
+) -> int:
+    """Writes the entry that cancels `original`: its lines on the same accounts, debits and
+    credits swapped, dated `on` (or the first open day after it), in its journal."""
+    with translation.override(settings.LANGUAGE_CODE):
+        label = _("Reversal: %(label)s") % {"label": original.label}
+    lines = [
+        (account, credit, debit, party)
+        for account, debit, credit, party in original.lines.order_by("pk").values_list(
+            "account_id", "debit", "credit", "party"
+        )
+    ]
+    draft = Draft(
+        original.journal,
+        open_day(on, closed_months(organisation)),
+        label,
+        original.reference,
+        lines,
+        source,
+        source_kind,
+        original.subject,
+        original.pk,
+    )
+    (pk,) = write_drafts(organisation, [draft], by)
+    return pk
+
+
+def write_drafts(organisation: Organisation, drafts: Sequence[Draft], by: Any = None) -> list[int]:
+    """Writes entries numbered in the order given within each journal and year, then validates
+    them; runs in the caller's transaction."""
+    if not drafts:
+        return []
+    counts: dict[tuple[str, int], int] = defaultdict(int)
+    for draft in drafts:
+        counts[(draft.journal, draft.date.year)] += 1
+    next_number = {
+        key: series_take(organisation.pk, f"journal-{key[0]}-{key[1]}", count)
+        for key, count in sorted(counts.items())
+    }
+    ids = reserve_ids(Entry, len(drafts))
+    entries: list[tuple[Any, ...]] = []
+    lines: list[tuple[Any, ...]] = []
+    for pk, draft in zip(ids, drafts, strict=True):
+        key = (draft.journal, draft.date.year)
+        number = next_number[key]
+        next_number[key] += 1
+        entries.append(
+            (
+                pk,
+                new_bulk_uid(),
+                organisation.pk,
+                draft.journal,
+                draft.date.year,
+                number,
+                draft.date,
+                draft.label[:200],
+                draft.reference[:60],
+                draft.source,
+                draft.source_kind,
+                draft.subject,
+                draft.reverses,
+                False,
+                getattr(by, "pk", None),
+            )
+        )
+        lines.extend(
+            (
+                new_bulk_uid(),
+                pk,
+                organisation.pk,
+                draft.journal,
+                draft.date,
+                account,
+                debit,
+                credit,
+                party,
+            )
+            for account, debit, credit, party in draft.lines
+        )
+    insert(Entry, ENTRY_FIELDS, entries)
+    insert(Line, LINE_FIELDS, lines)
+    validate(ids)
+    return ids
+
+
+ENTRY_FIELDS = [
+    "id",
+    "uid",
+    "mutual",
+    "journal",
+    "year",
+    "number",
+    "date",
+    "label",
+    "reference",
+    "source",
+    "source_kind",
+    "subject",
+    "reverses",
+    "validated",
+    "recorded_by",
+]
+LINE_FIELDS = ["uid", "entry", "mutual", "journal", "date", "account", "debit", "credit", "party"]
+
+
+def validate(ids: Sequence[int]) -> None:
+    """Marks entries validated: the database refuses any that does not balance."""
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), VALIDATED_AT_ONCE):
+            chunk = ids[start : start + VALIDATED_AT_ONCE]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {table(Entry)} SET validated = %s WHERE id IN ({marks})",
+                [True, *chunk],
+            )

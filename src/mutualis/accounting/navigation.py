@@ -1,0 +1,10 @@
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.core.navigation import Group, MenuItem
+from mutualis.federation.rules import BOOK_READERS
+
+MENU = [
+    MenuItem(
+        label=_("Trial balance"), url_name="books_home", roles=BOOK_READERS, group=Group.BOOKS
+    ),
+]

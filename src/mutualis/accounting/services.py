@@ -1,0 +1,204 @@
+"""Changes to the books made by people (docs/accounting.md): entries by hand (expenses, grants,
+transfers, allocations to reserves), their reversal, and closing or reopening a month. Each
+checks the acting user's role and scope, then everything it is given, and writes nothing
+unless all is right; the database keeps the same rules below it."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mutualis.accounting import events
+from mutualis.accounting.ledger import Draft, reverse, write_drafts
+from mutualis.accounting.models import Account, ClosedMonth, Entry, Journal
+from mutualis.core.access import ancestor_paths
+from mutualis.core.audit import audit_created, audit_record
+from mutualis.core.events import append
+from mutualis.core.formats import format_amount, format_date
+from mutualis.core.models import AuditEntry
+from mutualis.federation.models import Organisation, User
+from mutualis.federation.rules import BOOKKEEPERS, PERIOD_REOPENERS
+from mutualis.federation.services import require_in_scope_as
+
+
+@dataclass(frozen=True)
+class EntryLine:
+    """A line as typed: the account's number, a debit or a credit (the other 0)."""
+
+    account: str
+    debit: int = 0
+    credit: int = 0
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def is_closed(organisation: Organisation, day: datetime.date) -> bool:
+    return ClosedMonth.objects.filter(
+        mutual=organisation, month=month_of(day), reopened_at=None
+    ).exists()
+
+
+def accounts_for(organisation: Organisation) -> dict[str, Account]:
+    """The accounts an organisation may post to, by number: the shipped chart's and those the
+    unions above it added."""
+    found = Account.objects.filter(
+        Q(owner=None) | Q(owner__path__in=ancestor_paths(organisation.path))
+    )
+    return {account.number: account for account in found.order_by("owner_id")}
+
+
+def line_errors(
+    lines: Sequence[EntryLine], accounts: dict[str, Account], errors: dict[str, list[str]]
+) -> None:
+    for index, line in enumerate(lines):
+        account = accounts.get(line.account.strip())
+        if account is None:
+            errors[f"lines.{index}.account"] = [
+                _("There is no account %(number)s in the chart.") % {"number": line.account}
+            ]
+        elif not account.is_detail:
+            errors[f"lines.{index}.account"] = [
+                _(
+                    "%(number)s heads a group of accounts: choose one of its accounts of three "
+                    "digits or more."
+                )
+                % {"number": account.number}
+            ]
+        if line.debit < 0 or line.credit < 0 or (line.debit > 0) == (line.credit > 0):
+            errors[f"lines.{index}.debit"] = [
+                _("Give a positive amount, either as a debit or as a credit.")
+            ]
+
+
+@transaction.atomic
+def entry_record(
+    *,
+    by: User | None,
+    organisation: Organisation,
+    journal: str,
+    date: datetime.date,
+    label: str,
+    lines: Sequence[EntryLine],
+    reference: str = "",
+) -> Entry:
+    """Records an entry by hand, validated at once: its lines must balance."""
+    require_in_scope_as(by, BOOKKEEPERS, organisation, "organisation")
+    errors: dict[str, list[str]] = {}
+    if journal not in Journal.values:
+        errors["journal"] = [_("Choose one of the journals.")]
+    if not label.strip():
+        errors["label"] = [_("Say what the entry records.")]
+    if date > timezone.localdate():
+        errors["date"] = [_("An entry cannot be dated in the future.")]
+    elif is_closed(organisation, date):
+        errors["date"] = [
+            _(
+                "%(month)s is closed: date the entry in an open month, or ask the union to "
+                "reopen it."
+            )
+            % {"month": date.strftime("%m/%Y")}
+        ]
+    lines = [line for line in lines if line.account.strip() or line.debit or line.credit]
+    if len(lines) < 2:
+        errors["lines"] = [_("An entry has two lines or more.")]
+    line_errors(lines, accounts := accounts_for(organisation), errors)
+    debits, credits = sum(line.debit for line in lines), sum(line.credit for line in lines)
+    if debits != credits and "lines" not in errors:
+        errors["lines"] = [
+            _("The entry does not balance: %(debits)s in debits, %(credits)s in credits.")
+            % {
+                "debits": format_amount(debits, organisation.currency),
+                "credits": format_amount(credits, organisation.currency),
+            }
+        ]
+    if errors:
+        raise ValidationError(errors)
+    draft = Draft(
+        journal,
+        date,
+        label.strip(),
+        reference.strip(),
+        [(accounts[line.account.strip()].pk, line.debit, line.credit, None) for line in lines],
+    )
+    (pk,) = write_drafts(organisation, [draft], by)
+    entry = Entry.objects.get(pk=pk)
+    audit_created(actor=by, obj=entry)
+    append(organisation.pk, events.entry_written(entry), by)
+    return entry
+
+
+@transaction.atomic
+def entry_reverse(*, by: User | None, entry: Entry, on: datetime.date | None = None) -> Entry:
+    """Corrects a validated entry by its reversal, dated `on` (today by default) in an open
+    month; the entry stays."""
+    organisation = Organisation.objects.get(pk=entry.mutual_id)
+    require_in_scope_as(by, BOOKKEEPERS, organisation, "entry")
+    on = on or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if entry.reverses_id is not None or entry.reversals.exists():
+        errors["entry"] = [_("This entry is a reversal or has been reversed already.")]
+    if on > timezone.localdate():
+        errors["on"] = [_("A reversal cannot be dated in the future.")]
+    elif on < entry.date:
+        errors["on"] = [
+            _("A reversal cannot precede the entry it reverses (%(date)s).")
+            % {"date": format_date(entry.date)}
+        ]
+    elif is_closed(organisation, on):
+        errors["on"] = [_("This month is closed: date the reversal in an open month.")]
+    if errors:
+        raise ValidationError(errors)
+    pk = reverse(organisation, entry, on, by=by)
+    reversal = Entry.objects.get(pk=pk)
+    audit_created(actor=by, obj=reversal)
+    append(organisation.pk, events.entry_written(reversal), by)
+    return reversal
+
+
+@transaction.atomic
+def month_close(
+    *, by: User | None, organisation: Organisation, month: datetime.date
+) -> ClosedMonth:
+    """Closes a month that is over: no entry may be dated in it any more."""
+    require_in_scope_as(by, BOOKKEEPERS, organisation, "organisation")
+    month = month_of(month)
+    following = (month + datetime.timedelta(days=32)).replace(day=1)
+    if following > timezone.localdate():
+        raise ValidationError({"month": [_("A month is closed once it is over.")]})
+    if is_closed(organisation, month):
+        raise ValidationError({"month": [_("This month is closed already.")]})
+    closed = ClosedMonth.objects.create(mutual=organisation, month=month, closed_by=by)
+    audit_created(actor=by, obj=closed)
+    append(organisation.pk, events.month_changed(closed), by)
+    return closed
+
+
+@transaction.atomic
+def month_reopen(*, by: User | None, closed: ClosedMonth, reason: str) -> ClosedMonth:
+    """Reopens a closed month: an act of the union, with its reason."""
+    organisation = Organisation.objects.get(pk=closed.mutual_id)
+    require_in_scope_as(by, PERIOD_REOPENERS, organisation, "month")
+    closed = ClosedMonth.objects.select_for_update().get(pk=closed.pk)
+    if closed.reopened_at is not None:
+        raise ValidationError({"month": [_("This month has been reopened already.")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give the reason for reopening the month.")]})
+    closed.reopened_at = timezone.now()
+    closed.reopened_by = by
+    closed.reopen_reason = reason.strip()
+    closed.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        obj=closed,
+        changes={"reopen_reason": [None, closed.reopen_reason]},
+    )
+    append(organisation.pk, events.month_changed(closed), by)
+    return closed

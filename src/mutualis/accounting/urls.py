@@ -1,0 +1,17 @@
+from django.urls import path
+
+from mutualis.accounting import views
+
+urlpatterns = [
+    path("books/", views.books_home, name="books_home"),
+    path("books/<int:pk>/", views.trial_balance, name="trial_balance"),
+    path(
+        "books/<int:pk>/trial-balance.xlsx",
+        views.trial_balance_workbook,
+        name="trial_balance_xlsx",
+    ),
+    path("books/<int:pk>/income/", views.income_statement, name="income_statement"),
+    path("books/<int:pk>/journal/", views.journal, name="books_journal"),
+    path("books/<int:pk>/entries/new/", views.entry_new, name="entry_new"),
+    path("books/<int:pk>/close/", views.month_close_view, name="month_close"),
+]

@@ -1,0 +1,197 @@
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from mutualis.accounting import queries
+from mutualis.accounting.exports import trial_balance_xlsx
+from mutualis.accounting.forms import EntryForm, JournalForm, MonthCloseForm, PeriodForm
+from mutualis.accounting.models import ClosedMonth
+from mutualis.accounting.services import EntryLine, accounts_for, entry_record, month_close
+from mutualis.core.access import access
+from mutualis.core.forms import attach_errors
+from mutualis.core.http import download_name, xlsx_response
+from mutualis.federation.models import Organisation
+from mutualis.federation.rules import BOOK_READERS, BOOKKEEPERS
+
+ENTRIES_PAGE = 50
+
+
+def shown(request, template: str, organisation, context: dict, status: int = 200):
+    """A page of the books: its organisation, and whether the user may write entries."""
+    return render(
+        request,
+        template,
+        {
+            "organisation": organisation,
+            "may_write": request.user.has_any_role(BOOKKEEPERS),
+            **context,
+        },
+        status=status,
+    )
+
+
+@access(roles=BOOK_READERS)
+def books_home(request):
+    """The books of the user's own organisation."""
+    return trial_balance_page(request, request.user.organisation)
+
+
+def period_of(request) -> tuple[PeriodForm, object, object]:
+    form = PeriodForm(request.GET or None)
+    start, end = form.period(timezone.localdate())
+    return form, start, end
+
+
+def is_month(start, end) -> bool:
+    return start.day == 1 and end.month == start.month
+
+
+@access(roles=BOOK_READERS, model=Organisation)
+def trial_balance(request, organisation):
+    return trial_balance_page(request, organisation)
+
+
+def trial_balance_page(request, organisation):
+    form, start, end = period_of(request)
+    balances = queries.trial_balance(organisation, start, end)
+    closed = (
+        ClosedMonth.objects.filter(mutual=organisation, month=start, reopened_at=None).first()
+        if is_month(start, end)
+        else None
+    )
+    return shown(
+        request,
+        "accounting/trial_balance.html",
+        organisation,
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "balances": balances,
+            "debits": sum(b.debit for b in balances),
+            "credits": sum(b.credit for b in balances),
+            "debit_balances": sum(b.debit_balance for b in balances),
+            "credit_balances": sum(b.credit_balance for b in balances),
+            "consolidated": organisation.kind != Organisation.Kind.MUTUAL,
+            "below": Organisation.objects.filter(parent=organisation).order_by("name"),
+            "month": start if is_month(start, end) else None,
+            "closed": closed,
+            "may_close": request.user.has_any_role(BOOKKEEPERS)
+            and is_month(start, end)
+            and closed is None
+            and end < timezone.localdate(),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@access(roles=BOOK_READERS, model=Organisation)
+def trial_balance_workbook(request, organisation):
+    _form, start, end = period_of(request)
+    content = trial_balance_xlsx(
+        organisation, start, end, queries.trial_balance(organisation, start, end), get_language()
+    )
+    return xlsx_response(
+        content, download_name(_("trial balance"), f"{start:%Y-%m-%d}", extension="xlsx")
+    )
+
+
+@access(roles=BOOK_READERS, model=Organisation)
+def income_statement(request, organisation):
+    form, start, end = period_of(request)
+    return shown(
+        request,
+        "accounting/income_statement.html",
+        organisation,
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "statement": queries.income_statement(organisation, start, end),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@access(roles=BOOK_READERS, model=Organisation)
+def journal(request, organisation):
+    form = JournalForm(request.GET or None)
+    start, end = form.period(timezone.localdate())
+    chosen = form.cleaned_data.get("journal", "") if form.is_bound and form.is_valid() else ""
+    page = Paginator(queries.entries(organisation, start, end, chosen), ENTRIES_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return shown(
+        request,
+        "accounting/journal.html",
+        organisation,
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@access(roles=BOOKKEEPERS, model=Organisation, writes=True)
+@require_http_methods(["GET", "POST"])
+def entry_new(request, organisation):
+    form = EntryForm(request.POST or None, initial={"journal": "OD"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = entry_record(
+                by=request.user,
+                organisation=organisation,
+                journal=data["journal"],
+                date=data["date"],
+                label=data["label"],
+                reference=data["reference"],
+                lines=[
+                    EntryLine(
+                        data[f"lines.{index}.account"] or "",
+                        data[f"lines.{index}.debit"] or 0,
+                        data[f"lines.{index}.credit"] or 0,
+                    )
+                    for index in range(len(form.line_rows()))
+                ],
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            return redirect(
+                reverse("books_journal", kwargs={"pk": organisation.pk})
+                + f"?year={entry.date.year}&month={entry.date.month}&journal={entry.journal}"
+            )
+    chart = [a for a in accounts_for(organisation).values() if a.is_detail]
+    chart.sort(key=lambda account: account.number)
+    return shown(
+        request, "accounting/entry_form.html", organisation, {"form": form, "chart": chart}
+    )
+
+
+@access(roles=BOOKKEEPERS, model=Organisation, writes=True)
+@require_http_methods(["GET", "POST"])
+def month_close_view(request, organisation):
+    form = MonthCloseForm(request.POST or request.GET or None)
+    if request.method == "POST" and form.is_valid():
+        month = form.cleaned_data["month"]
+        try:
+            month_close(by=request.user, organisation=organisation, month=month)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            return redirect(
+                reverse("trial_balance", kwargs={"pk": organisation.pk})
+                + f"?year={month.year}&month={month.month}"
+            )
+    return shown(request, "accounting/month_close.html", organisation, {"form": form})

@@ -1,0 +1,128 @@
+"""The books' pages: the trial balance of a mutual or of a union (with its Excel file), the
+income statement, the journals, an entry by hand and closing a month."""
+
+import datetime
+import io
+
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from mutualis.accounting.models import ClosedMonth, Entry
+from mutualis.contributions.services import payment_record
+from mutualis.federation.rules import Role
+from tests.accounting.test_posting import MEMBER_2025, post
+
+D = datetime.date
+YEAR = {"year": 2025}
+
+
+def signed_in(client, cast, role):
+    client.force_login(cast[role])
+    return client
+
+
+def paid(family):
+    payment_record(
+        by=None,
+        household=family,
+        amount=1000 + MEMBER_2025,
+        method="cash",
+        received_on=D(2025, 1, 10),
+    )
+    post()
+
+
+def test_the_menu_opens_the_books_of_the_user_s_organisation(client, cast, federation):
+    answer = signed_in(client, cast, Role.ACCOUNTANT).get("/books/")
+    assert answer.status_code == 200 and answer.context["organisation"] == federation.m1
+    assert signed_in(client, cast, Role.CASHIER).get("/books/").status_code == 403
+
+
+def test_the_trial_balance_shows_each_account_and_balanced_totals(client, cast, federation, family):
+    paid(family)
+    page = signed_in(client, cast, Role.ACCOUNTANT).get(f"/books/{federation.m1.pk}/", YEAR)
+
+    assert page.status_code == 200
+    numbers = [b.account.number for b in page.context["balances"]]
+    assert numbers == ["571", "701", "706"]
+    assert page.context["debits"] == page.context["credits"] == 1000 + MEMBER_2025
+    text = page.content.decode()
+    assert "Caisse" in text and "Droits d’adhésion" in text
+
+
+def test_a_union_s_trial_balance_sums_its_mutuals_and_links_to_each(
+    client, cast, federation, family
+):
+    paid(family)
+    page = signed_in(client, cast, Role.UNION_OFFICER).get(f"/books/{federation.d1.pk}/", YEAR)
+
+    assert page.context["consolidated"] and page.context["debits"] == 1000 + MEMBER_2025
+    assert f"/books/{federation.m1.pk}/?year=2025" in page.content.decode()
+
+
+def test_the_trial_balance_workbook_holds_numbers_and_no_formula(client, cast, federation, family):
+    paid(family)
+    answer = signed_in(client, cast, Role.ACCOUNTANT).get(
+        f"/books/{federation.m1.pk}/trial-balance.xlsx", YEAR
+    )
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[2] == ("571", "Caisse", 1000 + MEMBER_2025, 0, 1000 + MEMBER_2025, 0)
+    assert rows[-1][2] == rows[-1][3] == 1000 + MEMBER_2025
+    assert not any(
+        isinstance(value, str) and value.startswith("=") for row in rows for value in row
+    )
+
+
+def test_the_income_statement_and_the_journal_show_what_was_posted(
+    client, cast, federation, family
+):
+    paid(family)
+    client = signed_in(client, cast, Role.MUTUAL_MANAGER)
+
+    statement = client.get(f"/books/{federation.m1.pk}/income/", YEAR).context["statement"]
+    assert statement.result == 1000 + MEMBER_2025
+    journal = client.get(f"/books/{federation.m1.pk}/journal/", YEAR | {"journal": "CA"})
+    (entry,) = journal.context["page"]
+    assert entry.label == "Reçu n° 2025-000001"
+
+
+def test_an_accountant_records_an_entry_and_a_wrong_one_is_shown_back(client, cast, federation):
+    client = signed_in(client, cast, Role.ACCOUNTANT)
+    url = f"/books/{federation.m1.pk}/entries/new/"
+    form = {
+        "journal": "CA",
+        "date": "05/03/2025",
+        "label": "Loyer de mars",
+        "reference": "Quittance 12",
+        "lines.0.account": "622",
+        "lines.0.debit": "25000",
+        "lines.1.account": "571",
+        "lines.1.credit": "20000",
+    }
+    refused = client.post(url, form)
+    assert refused.status_code == 200 and not Entry.objects.exists()
+    assert "n’est pas équilibrée" in refused.content.decode()
+
+    answer = client.post(url, form | {"lines.1.credit": "25000"})
+    assert answer.status_code == 302
+    assert Entry.objects.get().label == "Loyer de mars"
+    assert signed_in(client, cast, Role.CASHIER).get(url).status_code == 403
+
+
+def test_an_accountant_closes_a_month_that_is_over(client, cast, federation):
+    client = signed_in(client, cast, Role.ACCOUNTANT)
+    page = client.get(f"/books/{federation.m1.pk}/", {"year": 2025, "month": 3})
+    assert page.context["may_close"]
+
+    answer = client.post(f"/books/{federation.m1.pk}/close/", {"month": "01/03/2025"})
+    assert answer.status_code == 302
+    assert ClosedMonth.objects.get().month == D(2025, 3, 1)
+    page = client.get(f"/books/{federation.m1.pk}/", {"year": 2025, "month": 3})
+    assert page.context["closed"] and not page.context["may_close"]
+    this_month = timezone.localdate().replace(day=1)
+    refused = client.post(
+        f"/books/{federation.m1.pk}/close/", {"month": this_month.strftime("%d/%m/%Y")}
+    )
+    assert refused.status_code == 200 and "une fois terminé" in refused.content.decode()
+    assert ClosedMonth.objects.count() == 1
