@@ -64,6 +64,20 @@ class Context:
     def sqlite_url(path: Path) -> str:
         return f"sqlite:///{Path(path).resolve()}"  # an absolute path gives sqlite:////…
 
+    def demo_database(self, name: str, *demo_args: str) -> tuple[Path, str]:
+        """A fresh scratch folder NAME holding a migrated SQLite database filled by `mutualis
+        demo DEMO_ARGS --seed 1`; its folder and URL. Prints how long the demo took."""
+        folder = self.scratch(name)
+        url = self.sqlite_url(folder / "demo.sqlite3")
+        self.mutualis("migrate", "--noinput", "--verbosity", "0", database_url=url, var_dir=folder)
+        started = time.perf_counter()
+        self.mutualis(
+            "demo", *demo_args, "--seed", "1", database_url=url, var_dir=folder, timeout=1800
+        )
+        seconds = time.perf_counter() - started
+        print(f"  demo ({' '.join(demo_args)}) in {seconds:.0f} s", flush=True)
+        return folder, url
+
     def mutualis(
         self,
         *args: str,

@@ -14,8 +14,6 @@ events_read_per_s, drain_200k_claims_seconds: then a consumer that does nothing 
 log (the batch's 200,000 events and the register's), moving its cursors a batch at a time.
 """
 
-import time
-
 from bench import Context, Result
 
 MUTUALS = 20
@@ -23,26 +21,15 @@ HOUSEHOLDS_PER_MUTUAL = 1000
 
 
 def run(ctx: Context) -> list[Result]:
-    folder = ctx.scratch("adjudication")
-    database = folder / "claims.sqlite3"
-    url = ctx.sqlite_url(database)
-    ctx.mutualis("migrate", "--noinput", "--verbosity", "0", database_url=url, var_dir=folder)
-    started = time.perf_counter()
-    ctx.mutualis(
-        "demo",
+    folder, url = ctx.demo_database(
+        "adjudication",
         "--mutuals",
         str(MUTUALS),
         "--households-per-mutual",
         str(HOUSEHOLDS_PER_MUTUAL),
         "--claims-months",
         "0",  # the claims are the benchmark's own
-        "--seed",
-        "1",
-        database_url=url,
-        var_dir=folder,
-        timeout=1800,
     )
-    print(f"  demo register in {time.perf_counter() - started:.0f} s", flush=True)
     figures = ctx.probe("adjudication", database_url=url, var_dir=folder)
     seconds = figures["seconds"]
     print(

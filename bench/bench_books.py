@@ -8,34 +8,15 @@ The books then post the whole log, then the national union's trial balance over 
 every line, then thirty mutuals' income statements are read.
 """
 
-import time
-
 from bench import Context, Result
 
 MUTUALS = 700
 
 
 def run(ctx: Context) -> list[Result]:
-    folder = ctx.scratch("books")
-    database = folder / "books.sqlite3"
-    url = ctx.sqlite_url(database)
-    ctx.mutualis("migrate", "--noinput", "--verbosity", "0", database_url=url, var_dir=folder)
-    started = time.perf_counter()
-    ctx.mutualis(
-        "demo",
-        "--mutuals",
-        str(MUTUALS),
-        "--households-per-mutual",
-        "1",
-        "--claims-months",
-        "0",
-        "--seed",
-        "1",
-        database_url=url,
-        var_dir=folder,
-        timeout=1800,
+    folder, url = ctx.demo_database(
+        "books", "--mutuals", str(MUTUALS), "--households-per-mutual", "1", "--claims-months", "0"
     )
-    print(f"  demo federation in {time.perf_counter() - started:.0f} s", flush=True)
     figures = ctx.probe("books", database_url=url, var_dir=folder, timeout=3600)
     seconds = figures["seconds"]
     print(

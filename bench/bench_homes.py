@@ -40,11 +40,8 @@ NATIONAL_OFFICER = (
 )
 
 
-def demo_database(ctx: Context, name: str, *args: str):
-    folder = ctx.scratch(name)
-    database = ctx.sqlite_url(folder / "demo.sqlite3")
-    ctx.mutualis("migrate", "--noinput", "--verbosity", "0", database_url=database, var_dir=folder)
-    ctx.mutualis("demo", *args, "--seed", "1", database_url=database, var_dir=folder, timeout=1800)
+def demo_with_static_files(ctx: Context, name: str, *args: str):
+    folder, database = ctx.demo_database(name, *args)
     ctx.mutualis(
         "collectstatic", "--noinput", "--verbosity", "0", database_url=database, var_dir=folder
     )
@@ -106,7 +103,7 @@ def slow_link_loads(server, username: str) -> list[float]:
 
 
 def run(ctx: Context) -> list[Result]:
-    folder, database = demo_database(
+    folder, database = demo_with_static_files(
         ctx,
         "homes-mutual",
         "--mutuals",
@@ -133,7 +130,7 @@ def run(ctx: Context) -> list[Result]:
     )
     print(f"  slow link: {', '.join(f'{load:.0f}' for load in loads)} ms")
 
-    folder, database = demo_database(
+    folder, database = demo_with_static_files(
         ctx,
         "homes-union",
         "--mutuals",

@@ -19,6 +19,7 @@ from mutualis.accounting.services import (
     entry_reverse,
     month_close,
     month_reopen,
+    year_close,
 )
 from mutualis.benefits.services import package_create, package_version_add, payer_create
 from mutualis.claims.choices import Outcome
@@ -299,6 +300,7 @@ SCENARIOS = {
     "accounting.month_close": lambda c: month_close(
         by=None, organisation=c.federation.m1, month=D(2025, 1, 1)
     ),
+    "accounting.year_close": lambda c: year_close(by=None, organisation=c.federation.m1, year=2025),
     "accounting.month_reopen": lambda c: month_reopen(
         by=None,
         closed=month_close(by=None, organisation=c.federation.m1, month=D(2025, 1, 1)),

@@ -575,6 +575,12 @@ CASES = [
         "organisation",
     ),
     Case(
+        "year_close",
+        Role.ACCOUNTANT,
+        lambda w, by: accounting.year_close(by=by, organisation=w.mutual, year=2023),
+        "organisation",
+    ),
+    Case(
         "month_reopen",
         Role.UNION_OFFICER,
         lambda w, by: accounting.month_reopen(by=by, closed=w.closed, reason="error"),

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from mutualis.accounting.consumers import CONSUMERS
 from mutualis.accounting.models import Entry, Line
-from mutualis.accounting.queries import trial_balance
+from mutualis.accounting.queries import balance_sheet, trial_balance
 from mutualis.claims.choices import ClaimStatus
 from mutualis.claims.models import Claim
 from mutualis.contributions.models import Allocation, Payment, Receivable
@@ -229,6 +229,11 @@ def check_books(federation, state) -> None:
             settled[month(payment.paid_on)] += payment.amount
         kinds = ["provider_payment.recorded", "provider_payment.reversed"]
         assert without_zeros(books(payer.pk, {"402"}, kinds)) == without_zeros(settled)
+
+    # every balance sheet balances: what is owned = what is owed plus the result
+    for organisation in Organisation.objects.all():
+        sheet = balance_sheet(organisation, 2025)
+        assert sheet.total_assets == sheet.total_liabilities, organisation.code
 
     # each union = the sum of its organisations, less the charge-backs between them
     year = (D(2025, 1, 1), D(2025, 12, 31))

@@ -7,8 +7,11 @@ import io
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from mutualis.accounting.documents import trial_balance_pdf
 from mutualis.accounting.models import ClosedMonth, Entry
+from mutualis.accounting.queries import trial_balance
 from mutualis.contributions.services import payment_record
+from mutualis.core.pdf import extract_text
 from mutualis.federation.rules import Role
 from tests.accounting.test_posting import MEMBER_2025, post
 
@@ -126,3 +129,55 @@ def test_an_accountant_closes_a_month_that_is_over(client, cast, federation):
     )
     assert refused.status_code == 200 and "une fois terminé" in refused.content.decode()
     assert ClosedMonth.objects.count() == 1
+
+
+def test_the_accountant_prints_the_trial_balance_of_a_closed_month(
+    client, cast, federation, family
+):
+    paid(family)
+    client = signed_in(client, cast, Role.ACCOUNTANT)
+    client.post(f"/books/{federation.m1.pk}/close/", {"month": "01/01/2025"})
+    answer = client.get(f"/books/{federation.m1.pk}/trial-balance.pdf", {"year": 2025, "month": 1})
+
+    assert answer["Content-Type"] == "application/pdf" and answer.content.startswith(b"%PDF")
+    text = extract_text(
+        trial_balance_pdf(
+            federation.m1,
+            D(2025, 1, 1),
+            D(2025, 1, 31),
+            trial_balance(federation.m1, D(2025, 1, 1), D(2025, 1, 31)),
+            closed=True,
+            compress=False,
+        )
+    )
+    assert "Balance, du 01/01/2025 au 31/01/2025" in text
+    assert "571" in text and "Caisse" in text and "Total\n14 652\n14 652" in text
+    assert "Le mois est clôturé" in text
+
+
+def test_a_receipt_s_page_shows_its_entry_to_those_who_read_the_books(
+    client, cast, federation, family
+):
+    paid(family)
+    payment = family.payments.get()
+    page = signed_in(client, cast, Role.ACCOUNTANT).get(f"/payments/{payment.pk}/")
+    text = page.content.decode()
+    assert "Dans la comptabilité" in text and "571 Caisse" in text
+
+    page = signed_in(client, cast, Role.CASHIER).get(f"/payments/{payment.pk}/")
+    assert page.status_code == 200 and "Dans la comptabilité" not in page.content.decode()
+
+
+def test_the_accountant_closes_a_year_and_reads_its_balance_sheet(client, cast, federation, family):
+    paid(family)
+    client = signed_in(client, cast, Role.ACCOUNTANT)
+    page = client.get(f"/books/{federation.m1.pk}/", YEAR)
+    assert page.context["may_close_year"]
+
+    answer = client.post(f"/books/{federation.m1.pk}/close-year/", YEAR)
+    assert answer.status_code == 302
+    sheet = client.get(f"/books/{federation.m1.pk}/balance-sheet/", YEAR)
+    assert sheet.context["closed"] and sheet.context["sheet"].total_assets == 1000 + MEMBER_2025
+    assert "Bilan à la fin de 2025" in sheet.content.decode()
+    again = client.post(f"/books/{federation.m1.pk}/close-year/", YEAR)
+    assert again.status_code == 200 and "déjà clôturé" in again.content.decode()

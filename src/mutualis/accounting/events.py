@@ -6,7 +6,9 @@ from them.
 - `entry.recorded`, an entry by hand, about the entry: {"entry", "journal", "year", "number",
   "date", "label", "reference", "lines": [{"account", "debit", "credit"}]};
 - `entry.reversed`, its reversal by hand, about the reversal: the same, with "reverses";
-- `month.closed`, `month.reopened`, about the closing: {"month", "reason"}.
+- `month.closed`, `month.reopened`, about the closing: {"month", "reason"};
+- `year.closed`, about the closing: {"year", "result", "result_entry", "opening_entry"} (the
+  entries' uids; their lines are the year's balances, read from the books).
 
 Uids as strings, dates ISO, accounts by number, amounts integers in the currency's unit.
 """
@@ -16,7 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.accounting.models import ClosedMonth, Entry
+from mutualis.accounting.models import ClosedMonth, ClosedYear, Entry
 from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
 from mutualis.core.journal import Kind
@@ -25,6 +27,7 @@ ENTRY_RECORDED = "entry.recorded"
 ENTRY_REVERSED = "entry.reversed"
 MONTH_CLOSED = "month.closed"
 MONTH_REOPENED = "month.reopened"
+YEAR_CLOSED = "year.closed"
 
 
 def entry_written(entry: Entry) -> NewEvent:
@@ -68,12 +71,26 @@ def month_changed(closed: ClosedMonth) -> NewEvent:
     )
 
 
+def year_closed(closed: ClosedYear) -> NewEvent:
+    return NewEvent(
+        YEAR_CLOSED,
+        closed.uid,
+        {
+            "year": closed.year,
+            "result": closed.result,
+            "result_entry": str(closed.result_entry.uid) if closed.result_entry else None,
+            "opening_entry": str(closed.opening_entry.uid) if closed.opening_entry else None,
+        },
+    )
+
+
 TRACES = [
     Trace(
         "entries by hand",
-        lambda: Entry.objects.filter(source=None, reverses=None),
+        lambda: Entry.objects.filter(source=None, reverses=None).exclude(source_kind=YEAR_CLOSED),
         (ENTRY_RECORDED,),
     ),
+    Trace("years of the books closed", ClosedYear.objects.all, (YEAR_CLOSED,)),
     Trace(
         "entries reversed by hand",
         lambda: Entry.objects.filter(source=None, reverses__isnull=False),
@@ -92,4 +109,5 @@ KINDS = [
     Kind(ENTRY_REVERSED, _("Entry of the books reversed")),
     Kind(MONTH_CLOSED, _("Month of the books closed")),
     Kind(MONTH_REOPENED, _("Month of the books reopened")),
+    Kind(YEAR_CLOSED, _("Year of the books closed")),
 ]

@@ -82,3 +82,7 @@ class EntryForm(forms.Form):
 
 class MonthCloseForm(forms.Form):
     month = DateField(label=_("month"))
+
+
+class YearCloseForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)

@@ -115,6 +115,11 @@ class Journal(models.TextChoices):
     MOBILE_MONEY = "MM", _("mobile money")
     OPERATIONS = "OP", _("operations")
     GENERAL = "OD", _("general")
+    # a year's closing: its result brought to the result account on its last day (left out of
+    # the statements, which show the year before it), and the balances it carries forward on
+    # the next year's first day
+    CLOSING = "CL", _("year-end closing")
+    OPENING = "AN", _("opening balances")
 
 
 class Entry(models.Model):
@@ -258,3 +263,34 @@ class ClosedMonth(models.Model):
 
     def __str__(self) -> str:
         return str(_("closing of %(month)s") % {"month": f"{self.month:%m/%Y}"})
+
+
+class ClosedYear(models.Model):
+    """A year of an organisation's books, closed (accounting.services.year_close): its result
+    posted to the result account on its last day, its balances carried forward by the opening
+    entry of the next year's first day, and each of its months closed."""
+
+    uid = uid_field()
+    mutual = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    result = models.BigIntegerField(_("result"))  # a surplus when positive
+    result_entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
+    opening_entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
+    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mutual", "year"], name="closed_year_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("closing of %(month)s") % {"month": self.year})

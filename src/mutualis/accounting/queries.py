@@ -6,9 +6,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 
-from mutualis.accounting.models import Account, Entry, Line, Mapping, Operation
+from mutualis.accounting.models import (
+    Account,
+    ClosedYear,
+    Entry,
+    Journal,
+    Line,
+    Mapping,
+    Operation,
+)
 from mutualis.core.sql import table
 from mutualis.federation.models import Organisation
 
@@ -82,11 +90,12 @@ def sums_by_account(
     marks = ", ".join(["%s"] * len(organisation_ids))
     # every line is a validated entry's: an entry is validated in the transaction that writes
     # it (accounting.ledger), so no draft outlives it
+    # the year-end closing's result entry is left out: the statements show the year before it
     sql = (
         f"SELECT account_id, SUM(debit), SUM(credit) FROM {table(Line)}"
-        f" WHERE mutual_id IN ({marks}) AND date BETWEEN %s AND %s"
+        f" WHERE mutual_id IN ({marks}) AND date BETWEEN %s AND %s AND journal <> %s"
     )
-    params: list[object] = [*organisation_ids, start, end]
+    params: list[object] = [*organisation_ids, start, end, Journal.CLOSING.value]
     if clearing and internal_parties:
         sql += (
             f" AND NOT (account_id IN ({', '.join(['%s'] * len(clearing))})"
@@ -173,3 +182,77 @@ def entries(
     return found.order_by("date", "journal", "number").prefetch_related(
         Prefetch("lines", queryset=Line.objects.select_related("account").order_by("pk"))
     )
+
+
+@dataclass(frozen=True)
+class BalanceSheet:
+    """What an organisation owns and what it owes at the end of a year: each account of classes
+    1 to 5 on the side of its balance (classes 2 and 3 always among the assets, their
+    depreciation deducted), the year's result, and the results of earlier years not closed
+    yet (their balances have not been carried forward)."""
+
+    assets: list[Balance]
+    liabilities: list[Balance]
+    result: int  # of the year, a surplus when positive
+    earlier_results: int = 0
+
+    @property
+    def total_assets(self) -> int:
+        return sum(b.balance for b in self.assets)
+
+    @property
+    def total_liabilities(self) -> int:
+        return -sum(b.balance for b in self.liabilities) + self.result + self.earlier_results
+
+
+# before any book kept in Mutualis
+BEGINNING = datetime.date(2000, 1, 1)
+
+
+def balance_sheet(organisation: Organisation, year: int) -> BalanceSheet:
+    """At the end of `year`. For each organisation (a union's sheet sums its members', the
+    charge-backs between them left out), its lines since its last closed year before `year`:
+    the opening balances that closing carried into the next year, then every movement."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    members = subtree(organisation)
+    party = Line._meta.get_field("party")
+    internal = (
+        [party.get_db_prep_value(o.uid, connection) for o in members] if len(members) > 1 else []
+    )
+    clearing = clearing_accounts() if internal else []
+    last_closed = dict(
+        ClosedYear.objects.filter(mutual__in=members, year__lt=year)
+        .values("mutual_id")
+        .annotate(last=Max("year"))
+        .values_list("mutual_id", "last")
+    )
+    numbers = dict(Account.objects.values_list("pk", "number"))
+    totals: dict[int, list[int]] = {}
+    result = earlier = 0
+    for member in members:
+        last = last_closed.get(member.pk)
+        since = datetime.date(last + 1, 1, 1) if last else BEGINNING
+        for pk, (debit, credit) in sums_by_account(
+            [member.pk], since, end, clearing, internal
+        ).items():
+            if numbers[pk][0] in "678":
+                earlier += credit - debit
+            else:
+                total = totals.setdefault(pk, [0, 0])
+                total[0] += debit
+                total[1] += credit
+        for pk, (debit, credit) in sums_by_account(
+            [member.pk], start, end, clearing, internal
+        ).items():
+            if numbers[pk][0] in "678":
+                result += credit - debit
+    earlier -= result
+    accounts = Account.objects.in_bulk(totals.keys())
+    assets, liabilities = [], []
+    for pk in sorted(totals, key=lambda pk: numbers[pk]):
+        balance = Balance(accounts[pk], *totals[pk])
+        if numbers[pk][0] in "23" or (numbers[pk][0] in "45" and balance.balance > 0):
+            assets.append(balance)
+        elif balance.balance:
+            liabilities.append(balance)
+    return BalanceSheet(assets, liabilities, result, earlier)

@@ -4,18 +4,20 @@ checks the acting user's role and scope, then everything it is given, and writes
 unless all is right; the database keeps the same rules below it."""
 
 import datetime
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import Q, Sum
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mutualis.accounting import events
 from mutualis.accounting.ledger import Draft, reverse, write_drafts
-from mutualis.accounting.models import Account, ClosedMonth, Entry, Journal
+from mutualis.accounting.models import Account, ClosedMonth, ClosedYear, Entry, Journal, Line
 from mutualis.core.access import ancestor_paths
 from mutualis.core.audit import audit_created, audit_record
 from mutualis.core.events import append
@@ -201,4 +203,115 @@ def month_reopen(*, by: User | None, closed: ClosedMonth, reason: str) -> Closed
         changes={"reopen_reason": [None, closed.reopen_reason]},
     )
     append(organisation.pk, events.month_changed(closed), by)
+    return closed
+
+
+# the kind of the entries a year's closing writes, which the closed months let pass
+YEAR_CLOSING = "year.closed"
+# the classes whose balances make the result, and those carried forward
+RESULT_CLASSES = "678"
+
+
+def own_balances(
+    organisation: Organisation, start: datetime.date, end: datetime.date
+) -> dict[tuple[int, str, uuid.UUID | None], int]:
+    """Debit less credit of each (account, its number, party) of the organisation's own lines
+    over [start, end]."""
+    found: dict[tuple[int, str, uuid.UUID | None], int] = {}
+    rows = (
+        Line.objects.filter(mutual=organisation, date__range=(start, end))
+        .values("account_id", "account__number", "party")
+        .annotate(debit=Sum("debit"), credit=Sum("credit"))
+        .order_by("account__number", "party")
+    )
+    for row in rows:
+        balance = row["debit"] - row["credit"]
+        if balance:
+            found[(row["account_id"], row["account__number"], row["party"])] = balance
+    return found
+
+
+def closing_lines(
+    balances: dict[tuple[int, str, uuid.UUID | None], int],
+) -> list[tuple[int, int, int, uuid.UUID | None]]:
+    """The lines that bring each balance to nothing."""
+    return [
+        (account, max(-balance, 0), max(balance, 0), party)
+        for (account, _number, party), balance in balances.items()
+    ]
+
+
+@transaction.atomic
+def year_close(*, by: User | None, organisation: Organisation, year: int) -> ClosedYear:
+    """Closes a year that is over: its result (income less expenses) is posted to the result
+    account on its last day (131 a surplus, 139 a deficit, in the closing journal), the
+    balances of classes 1 to 5 are carried forward by the opening entry of the next year's
+    first day, and every month of the year is closed. The year before must be closed first
+    when it has entries."""
+    require_in_scope_as(by, BOOKKEEPERS, organisation, "organisation")
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if end >= timezone.localdate():
+        raise ValidationError({"year": [_("A year is closed once it is over.")]})
+    if ClosedYear.objects.filter(mutual=organisation, year=year).exists():
+        raise ValidationError({"year": [_("This year is closed already.")]})
+    before = datetime.date(year - 1, 1, 1), datetime.date(year - 1, 12, 31)
+    if (
+        Entry.objects.filter(mutual=organisation, date__range=before).exists()
+        and not ClosedYear.objects.filter(mutual=organisation, year=year - 1).exists()
+    ):
+        raise ValidationError(
+            {"year": [_("Close %(year)s first: its balances open this year.") % {"year": year - 1}]}
+        )
+    accounts = accounts_for(organisation)
+    with translation.override(settings.LANGUAGE_CODE):
+        result_label = _("Result of %(year)s") % {"year": year}
+        opening_label = _("Balances brought forward from %(year)s") % {"year": year}
+    balances = own_balances(organisation, start, end)
+    earned = {key: b for key, b in balances.items() if key[1][0] in RESULT_CLASSES}
+    result = -sum(earned.values())  # income is credited: a surplus when positive
+    drafts = []
+    if earned:
+        lines = closing_lines(earned)
+        account = accounts["131" if result >= 0 else "139"]
+        lines.append((account.pk, max(-result, 0), max(result, 0), None))
+        drafts.append(
+            Draft(Journal.CLOSING, end, result_label, str(year), lines, source_kind=YEAR_CLOSING)
+        )
+    carried = {key: b for key, b in balances.items() if key[1][0] not in RESULT_CLASSES}
+    if result:
+        key = (accounts["131" if result >= 0 else "139"].pk, "131" if result >= 0 else "139", None)
+        carried[key] = carried.get(key, 0) - result
+    carried = {key: b for key, b in carried.items() if b}
+    if carried:
+        lines = [
+            (account, max(b, 0), max(-b, 0), party) for (account, _n, party), b in carried.items()
+        ]
+        drafts.append(
+            Draft(
+                Journal.OPENING,
+                datetime.date(year + 1, 1, 1),
+                opening_label,
+                str(year),
+                lines,
+                source_kind=YEAR_CLOSING,
+            )
+        )
+    ids = write_drafts(organisation, drafts, by)
+    for month in range(1, 13):
+        if not is_closed(organisation, datetime.date(year, month, 1)):
+            closed_month = ClosedMonth.objects.create(
+                mutual=organisation, month=datetime.date(year, month, 1), closed_by=by
+            )
+            append(organisation.pk, events.month_changed(closed_month), by)
+    entries = dict(zip([d.journal for d in drafts], ids, strict=True))
+    closed = ClosedYear.objects.create(
+        mutual=organisation,
+        year=year,
+        result=result,
+        result_entry_id=entries.get(Journal.CLOSING),
+        opening_entry_id=entries.get(Journal.OPENING),
+        closed_by=by,
+    )
+    audit_created(actor=by, obj=closed)
+    append(organisation.pk, events.year_closed(closed), by)
     return closed

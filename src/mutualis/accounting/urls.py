@@ -10,8 +10,15 @@ urlpatterns = [
         views.trial_balance_workbook,
         name="trial_balance_xlsx",
     ),
+    path(
+        "books/<int:pk>/trial-balance.pdf",
+        views.trial_balance_document,
+        name="trial_balance_pdf",
+    ),
     path("books/<int:pk>/income/", views.income_statement, name="income_statement"),
     path("books/<int:pk>/journal/", views.journal, name="books_journal"),
     path("books/<int:pk>/entries/new/", views.entry_new, name="entry_new"),
     path("books/<int:pk>/close/", views.month_close_view, name="month_close"),
+    path("books/<int:pk>/balance-sheet/", views.balance_sheet, name="balance_sheet"),
+    path("books/<int:pk>/close-year/", views.year_close_view, name="year_close"),
 ]

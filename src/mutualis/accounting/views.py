@@ -8,13 +8,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mutualis.accounting import queries
+from mutualis.accounting.documents import trial_balance_pdf
 from mutualis.accounting.exports import trial_balance_xlsx
-from mutualis.accounting.forms import EntryForm, JournalForm, MonthCloseForm, PeriodForm
-from mutualis.accounting.models import ClosedMonth
-from mutualis.accounting.services import EntryLine, accounts_for, entry_record, month_close
+from mutualis.accounting.forms import (
+    EntryForm,
+    JournalForm,
+    MonthCloseForm,
+    PeriodForm,
+    YearCloseForm,
+)
+from mutualis.accounting.models import ClosedMonth, ClosedYear
+from mutualis.accounting.services import (
+    EntryLine,
+    accounts_for,
+    entry_record,
+    month_close,
+    year_close,
+)
 from mutualis.core.access import access
 from mutualis.core.forms import attach_errors
-from mutualis.core.http import download_name, xlsx_response
+from mutualis.core.http import download_name, pdf_response, xlsx_response
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import BOOK_READERS, BOOKKEEPERS
 
@@ -85,6 +98,10 @@ def trial_balance_page(request, organisation):
             and is_month(start, end)
             and closed is None
             and end < timezone.localdate(),
+            "may_close_year": request.user.has_any_role(BOOKKEEPERS)
+            and not is_month(start, end)
+            and end < timezone.localdate()
+            and not ClosedYear.objects.filter(mutual=organisation, year=start.year).exists(),
             "query": request.GET.urlencode(),
         },
     )
@@ -98,6 +115,26 @@ def trial_balance_workbook(request, organisation):
     )
     return xlsx_response(
         content, download_name(_("trial balance"), f"{start:%Y-%m-%d}", extension="xlsx")
+    )
+
+
+@access(roles=BOOK_READERS, model=Organisation)
+def trial_balance_document(request, organisation):
+    _form, start, end = period_of(request)
+    closed = (
+        is_month(start, end)
+        and ClosedMonth.objects.filter(mutual=organisation, month=start, reopened_at=None).exists()
+    )
+    content = trial_balance_pdf(
+        organisation,
+        start,
+        end,
+        queries.trial_balance(organisation, start, end),
+        closed=closed,
+        language=get_language(),
+    )
+    return pdf_response(
+        content, download_name(_("trial balance"), f"{start:%Y-%m-%d}", extension="pdf")
     )
 
 
@@ -195,3 +232,37 @@ def month_close_view(request, organisation):
                 + f"?year={month.year}&month={month.month}"
             )
     return shown(request, "accounting/month_close.html", organisation, {"form": form})
+
+
+@access(roles=BOOK_READERS, model=Organisation)
+def balance_sheet(request, organisation):
+    form, start, _end = period_of(request)
+    return shown(
+        request,
+        "accounting/balance_sheet.html",
+        organisation,
+        {
+            "form": form,
+            "year": start.year,
+            "sheet": queries.balance_sheet(organisation, start.year),
+            "closed": ClosedYear.objects.filter(mutual=organisation, year=start.year).first(),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@access(roles=BOOKKEEPERS, model=Organisation, writes=True)
+@require_http_methods(["GET", "POST"])
+def year_close_view(request, organisation):
+    form = YearCloseForm(request.POST or request.GET or None)
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["year"]
+        try:
+            year_close(by=request.user, organisation=organisation, year=year)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            return redirect(
+                reverse("balance_sheet", kwargs={"pk": organisation.pk}) + f"?year={year}"
+            )
+    return shown(request, "accounting/year_close.html", organisation, {"form": form})
