@@ -15,6 +15,9 @@ from django.utils import timezone
 
 from mutualis.accounting.services import (
     EntryLine,
+    bank_line_match,
+    bank_line_unmatch,
+    bank_statement_import,
     entry_record,
     entry_reverse,
     month_close,
@@ -73,7 +76,7 @@ APPS += ("settlements", "accounting")
 # a service (it acts for someone: `by`, `actor`) whose name says it changes something
 CHANGES = re.compile(
     r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
-    r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen)$"
+    r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch)$"
 )
 
 # Writes that are not the operations' history, and why.
@@ -190,6 +193,28 @@ def paid(c, statement):
     )
 
 
+def matched(c):
+    """A bank statement's line matched with the bank line of an entry by hand."""
+    entry = entry_record(
+        by=None,
+        organisation=c.federation.m1,
+        journal="BQ",
+        date=D(2025, 3, 2),
+        label="Versement",
+        lines=[EntryLine("521", debit=1000), EntryLine("571", credit=1000)],
+    )
+    statement = bank_statement_import(
+        by=None,
+        organisation=c.federation.m1,
+        account_number="521",
+        file_name="releve.csv",
+        content=b"date;montant\n03/03/2025;1000\n",
+    ).statement
+    return bank_line_match(
+        by=None, bank_line=statement.lines.get(), line=entry.lines.get(debit=1000)
+    )
+
+
 SCENARIOS = {
     "federation.organisation_create": lambda c: organisation_create(
         by=None,
@@ -300,6 +325,15 @@ SCENARIOS = {
     "accounting.month_close": lambda c: month_close(
         by=None, organisation=c.federation.m1, month=D(2025, 1, 1)
     ),
+    "accounting.bank_statement_import": lambda c: bank_statement_import(
+        by=None,
+        organisation=c.federation.m1,
+        account_number="521",
+        file_name="releve.csv",
+        content=b"date;montant\n03/03/2025;1000\n",
+    ),
+    "accounting.bank_line_match": lambda c: matched(c),
+    "accounting.bank_line_unmatch": lambda c: bank_line_unmatch(by=None, bank_line=matched(c)),
     "accounting.year_close": lambda c: year_close(by=None, organisation=c.federation.m1, year=2025),
     "accounting.month_reopen": lambda c: month_reopen(
         by=None,

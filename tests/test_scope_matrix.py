@@ -12,6 +12,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from mutualis.accounting.models import BankStatement
+from mutualis.accounting.services import bank_statement_import
 from mutualis.benefits.models import BenefitPackage
 from mutualis.benefits.services import package_create
 from mutualis.claims.models import Claim, GuaranteeLetter
@@ -85,6 +87,17 @@ def sample(model, organisation):
             amount=1000,
             method="cash",
             received_on=datetime.date(2025, 1, 10),
+        )
+    if model is BankStatement:
+        return (
+            BankStatement.objects.filter(mutual=organisation).first()
+            or bank_statement_import(
+                by=None,
+                organisation=organisation,
+                account_number="521",
+                file_name="releve.csv",
+                content=f"date;libellé;montant\n03/03/2025;Marker {organisation.code};1\n".encode(),
+            ).statement
         )
     if model is Provider:
         return Provider.objects.filter(owner=organisation).first() or provider_create(

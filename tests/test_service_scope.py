@@ -88,6 +88,28 @@ def services_of(module_name: str) -> set[str]:
     }
 
 
+def bank_lines(mutual: Organisation, entry) -> tuple:
+    """A statement line waiting for its match with the entry's bank line, and one matched."""
+    statement = accounting.bank_statement_import(
+        by=None,
+        organisation=mutual,
+        account_number="521",
+        file_name="releve.csv",
+        content=b"date;montant\n03/02/2025;500\n04/02/2025;500\n",
+    ).statement
+    waiting, matched = statement.lines.order_by("date")
+    other = accounting.entry_record(
+        by=None,
+        organisation=mutual,
+        journal="BQ",
+        date=D(2025, 2, 4),
+        label="Versement",
+        lines=[accounting.EntryLine("521", debit=500), accounting.EntryLine("571", credit=500)],
+    )
+    accounting.bank_line_match(by=None, bank_line=matched, line=other.lines.get(debit=500))
+    return waiting, matched
+
+
 def world(federation, mutual: Organisation, union: Organisation) -> SimpleNamespace:
     """One object of every kind a service changes, in `mutual` (or its `union`)."""
     claim = sample(Claim, mutual)
@@ -120,15 +142,21 @@ def world(federation, mutual: Organisation, union: Organisation) -> SimpleNamesp
         statement=sample(Statement, mutual),
         provider_payment=sample(ProviderPayment, mutual),
         state=federation.state,
-        entry=accounting.entry_record(
-            by=None,
-            organisation=mutual,
-            journal="OD",
-            date=D(2025, 2, 3),
-            label="Fournitures",
-            lines=[accounting.EntryLine("604", debit=500), accounting.EntryLine("571", credit=500)],
+        entry=(
+            entry := accounting.entry_record(
+                by=None,
+                organisation=mutual,
+                journal="BQ",
+                date=D(2025, 2, 3),
+                label="Versement",
+                lines=[
+                    accounting.EntryLine("521", debit=500),
+                    accounting.EntryLine("571", credit=500),
+                ],
+            )
         ),
         closed=accounting.month_close(by=None, organisation=mutual, month=D(2024, 12, 1)),
+        **dict(zip(("bank_line", "matched_bank_line"), bank_lines(mutual, entry), strict=True)),
     )
 
 
@@ -579,6 +607,32 @@ CASES = [
         Role.ACCOUNTANT,
         lambda w, by: accounting.year_close(by=by, organisation=w.mutual, year=2023),
         "organisation",
+    ),
+    Case(
+        "bank_statement_import",
+        Role.ACCOUNTANT,
+        lambda w, by: accounting.bank_statement_import(
+            by=by,
+            organisation=w.mutual,
+            account_number="521",
+            file_name="releve.csv",
+            content=b"date;montant\n03/03/2025;1000\n",
+        ),
+        "organisation",
+    ),
+    Case(
+        "bank_line_match",
+        Role.ACCOUNTANT,
+        lambda w, by: accounting.bank_line_match(
+            by=by, bank_line=w.bank_line, line=w.entry.lines.get(debit=500)
+        ),
+        "bank_line",
+    ),
+    Case(
+        "bank_line_unmatch",
+        Role.ACCOUNTANT,
+        lambda w, by: accounting.bank_line_unmatch(by=by, bank_line=w.matched_bank_line),
+        "bank_line",
     ),
     Case(
         "month_reopen",

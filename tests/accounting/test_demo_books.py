@@ -8,7 +8,7 @@ from django.db.models import Sum
 from django.test import TestCase
 
 from mutualis.accounting.consumers import CONSUMERS
-from mutualis.accounting.models import ClosedMonth, Entry, Line
+from mutualis.accounting.models import BankStatement, ClosedMonth, Entry, Line
 from mutualis.core.consumers import drain
 from mutualis.federation.models import Organisation, User
 
@@ -47,3 +47,18 @@ class TestDemoBooks(TestCase):
         # its operations and expenses were posted before it was closed
         kept = Entry.objects.filter(mutual=closed.mutual, date__year=closed.month.year)
         self.assertTrue(kept.filter(date__month=closed.month.month).exists())
+
+    def test_the_demo_accountant_reconciled_the_bank_statement_of_the_closed_month(self):
+        (statement,) = BankStatement.objects.all()
+        closed = ClosedMonth.objects.get()
+        self.assertEqual(
+            (statement.mutual_id, statement.first_day.replace(day=1)),
+            (closed.mutual_id, closed.month),
+        )
+        lines = statement.lines.all()
+        self.assertGreaterEqual(lines.filter(matched__isnull=False).count(), 1)
+        # the bank's charges are not in the books yet: left for the accountant to post
+        self.assertEqual(
+            list(lines.filter(matched__isnull=True).values_list("label", flat=True)),
+            ["AGIOS ET COMMISSIONS"],
+        )

@@ -4,15 +4,17 @@ income statement, the journals, an entry by hand and closing a month."""
 import datetime
 import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from mutualis.accounting.documents import trial_balance_pdf
-from mutualis.accounting.models import ClosedMonth, Entry
+from mutualis.accounting.models import BankStatement, ClosedMonth, Entry
 from mutualis.accounting.queries import trial_balance
 from mutualis.contributions.services import payment_record
 from mutualis.core.pdf import extract_text
 from mutualis.federation.rules import Role
+from tests.accounting.test_bank import CSV, state_paid  # noqa: F401 - the State paid by transfer
 from tests.accounting.test_posting import MEMBER_2025, post
 
 D = datetime.date
@@ -181,3 +183,25 @@ def test_the_accountant_closes_a_year_and_reads_its_balance_sheet(client, cast, 
     assert "Bilan à la fin de 2025" in sheet.content.decode()
     again = client.post(f"/books/{federation.m1.pk}/close-year/", YEAR)
     assert again.status_code == 200 and "déjà clôturé" in again.content.decode()
+
+
+def test_the_accountant_imports_a_statement_and_confirms_the_proposed_matches(
+    client,
+    cast,
+    federation,
+    state_paid,  # noqa: F811
+):
+    client = signed_in(client, cast, Role.ACCOUNTANT)
+    upload = SimpleUploadedFile("releve.csv", CSV, content_type="text/csv")
+    answer = client.post(f"/books/{federation.m1.pk}/bank/", {"account": "521", "file": upload})
+    statement = BankStatement.objects.get()
+    assert answer.status_code == 302 and answer.url == f"/books/bank/{statement.pk}/"
+
+    page = client.get(answer.url)
+    assert page.context["proposals"] == 1
+    assert "Proposé\u00a0: Reçu n° 2025-000001, 01/03/2025" in page.content.decode()
+    client.post(answer.url, {"action": "match"})
+    assert statement.lines.get(amount=13656).matched is not None
+    page = client.get(answer.url)
+    assert page.context["proposals"] == 0
+    assert [line.amount for line, _m, _p in page.context["rows"] if not line.matched_id] == [-1500]

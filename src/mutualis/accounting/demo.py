@@ -2,8 +2,8 @@
 log, as `mutualis work` does), then a year of what the operations do not record, entered as an
 accountant would by hand — rent, the allowances of the elected officers, transport, printing,
 telephone, bank charges (about 18 % of the contributions received), the monthly deposit of most
-of the cash at the bank, a commune's grant — and, in the demo mutual, the month before last
-closed.
+of the cash at the bank, a commune's grant — and, in the demo mutual, the bank's statement of
+the month before last imported and reconciled, then that month closed.
 
 Entries by hand are written in bulk (accounting.ledger) with the event the service appends
 (accounting.events), so that a national demo stays quick."""
@@ -17,7 +17,12 @@ from mutualis.accounting import events
 from mutualis.accounting.consumers import CONSUMERS
 from mutualis.accounting.ledger import Draft, write_drafts
 from mutualis.accounting.models import Account, Entry, Line
-from mutualis.accounting.services import month_close
+from mutualis.accounting.services import (
+    bank_line_match,
+    bank_statement_import,
+    month_close,
+    statement_proposals,
+)
 from mutualis.core.consumers import drain
 from mutualis.core.demo import Demo
 from mutualis.core.events import append_all
@@ -123,6 +128,41 @@ def received(mutual: Organisation, accounts: dict[str, int], since: datetime.dat
     return contributions, cash
 
 
+def reconcile(demo: Demo, mutual: Organisation, accounts, month: datetime.date, by) -> None:
+    """The bank's statement of the month, as the bank writes it: the books' movements of the
+    bank account reaching it a day or two later, the bank's own charges of the month not yet
+    in the books, the last transfer not yet arrived (when there were several); imported and
+    every proposal confirmed."""
+    end = (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    movements = list(
+        Line.objects.filter(mutual=mutual, account=accounts["521"], date__range=(month, end))
+        .order_by("date", "pk")
+        .values_list("date", "debit", "credit", "entry__reference", "entry__label")
+    )
+    rows = ["date;libellé;référence;débit;crédit"]
+    arrived_all = movements[:-1] if len(movements) > 1 else movements
+    for day, debit, credit, reference, label in arrived_all:
+        arrived = min(day + datetime.timedelta(days=demo.rng.randrange(0, 3)), end)
+        rows.append(f"{arrived:%d/%m/%Y};{label[:60]};{reference};{credit or ''};{debit or ''}")
+    rows.append(f"{end:%d/%m/%Y};AGIOS ET COMMISSIONS;;750;")
+    report = bank_statement_import(
+        by=by,
+        organisation=mutual,
+        account_number="521",
+        file_name=f"releve-{month:%Y-%m}.csv",
+        content="\n".join(rows).encode(),
+    )
+    statement = report.statement
+    if statement is None:  # the month had no movement at the bank
+        return
+    for bank_line_id, line_id in statement_proposals(statement).items():
+        bank_line_match(
+            by=by,
+            bank_line=statement.lines.get(pk=bank_line_id),
+            line=Line.objects.get(pk=line_id),
+        )
+
+
 def generate(demo: Demo) -> None:
     demo.events.flush()  # the operations' events the bulk writers queued
     (books,) = CONSUMERS
@@ -153,6 +193,7 @@ def generate(demo: Demo) -> None:
         written += len(ids)
     if demo_mutual is not None:
         closed = month_starts(demo.made["today"], 2)[0]
+        reconcile(demo, demo_mutual, accounts, closed, accountant)
         month_close(by=accountant, organisation=demo_mutual, month=closed)
     demo.log(
         f"Books: {posted.handled} operations posted, {written} entries by hand"

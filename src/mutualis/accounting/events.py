@@ -7,6 +7,10 @@ from them.
   "date", "label", "reference", "lines": [{"account", "debit", "credit"}]};
 - `entry.reversed`, its reversal by hand, about the reversal: the same, with "reverses";
 - `month.closed`, `month.reopened`, about the closing: {"month", "reason"};
+- `bank_statement.imported`, about the statement: {"statement", "account", "first_day",
+  "last_day", "lines", "money_in", "money_out"}; `bank_line.matched` (with the entry of the
+  books' line) and `bank_line.unmatched`, about the statement's line: {"bank_line", "entry",
+  "amount"};
 - `year.closed`, about the closing: {"year", "result", "result_entry", "opening_entry"} (the
   entries' uids; their lines are the year's balances, read from the books).
 
@@ -18,7 +22,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.accounting.models import ClosedMonth, ClosedYear, Entry
+from mutualis.accounting.models import BankLine, BankStatement, ClosedMonth, ClosedYear, Entry, Line
 from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
 from mutualis.core.journal import Kind
@@ -28,6 +32,9 @@ ENTRY_REVERSED = "entry.reversed"
 MONTH_CLOSED = "month.closed"
 MONTH_REOPENED = "month.reopened"
 YEAR_CLOSED = "year.closed"
+STATEMENT_IMPORTED = "bank_statement.imported"
+BANK_LINE_MATCHED = "bank_line.matched"
+BANK_LINE_UNMATCHED = "bank_line.unmatched"
 
 
 def entry_written(entry: Entry) -> NewEvent:
@@ -84,6 +91,36 @@ def year_closed(closed: ClosedYear) -> NewEvent:
     )
 
 
+def statement_imported(statement: BankStatement) -> NewEvent:
+    amounts = list(statement.lines.values_list("amount", flat=True))
+    return NewEvent(
+        STATEMENT_IMPORTED,
+        statement.uid,
+        {
+            "statement": str(statement.uid),
+            "account": statement.account.number,
+            "first_day": statement.first_day.isoformat(),
+            "last_day": statement.last_day.isoformat(),
+            "lines": len(amounts),
+            "money_in": sum(a for a in amounts if a > 0),
+            "money_out": -sum(a for a in amounts if a < 0),
+        },
+    )
+
+
+def bank_line_changed(bank_line: BankLine, line: Line | None) -> NewEvent:
+    """`bank_line.matched` with the entry of the books' line, or `bank_line.unmatched`."""
+    return NewEvent(
+        BANK_LINE_MATCHED if line else BANK_LINE_UNMATCHED,
+        bank_line.uid,
+        {
+            "bank_line": str(bank_line.uid),
+            "entry": str(line.entry.uid) if line else None,
+            "amount": bank_line.amount,
+        },
+    )
+
+
 TRACES = [
     Trace(
         "entries by hand",
@@ -91,6 +128,7 @@ TRACES = [
         (ENTRY_RECORDED,),
     ),
     Trace("years of the books closed", ClosedYear.objects.all, (YEAR_CLOSED,)),
+    Trace("bank statements", BankStatement.objects.all, (STATEMENT_IMPORTED,)),
     Trace(
         "entries reversed by hand",
         lambda: Entry.objects.filter(source=None, reverses__isnull=False),
@@ -110,4 +148,7 @@ KINDS = [
     Kind(MONTH_CLOSED, _("Month of the books closed")),
     Kind(MONTH_REOPENED, _("Month of the books reopened")),
     Kind(YEAR_CLOSED, _("Year of the books closed")),
+    Kind(STATEMENT_IMPORTED, _("Bank statement imported")),
+    Kind(BANK_LINE_MATCHED, _("Bank statement line matched")),
+    Kind(BANK_LINE_UNMATCHED, _("Bank statement line unmatched")),
 ]

@@ -86,3 +86,12 @@ class MonthCloseForm(forms.Form):
 
 class YearCloseForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+
+
+class StatementImportForm(forms.Form):
+    account = forms.ChoiceField(label=_("account"))
+    file = forms.FileField(label=_("file (CSV or Excel)"))
+
+    def __init__(self, *args, accounts=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = [(a.number, f"{a.number} {a.label}") for a in accounts]

@@ -228,7 +228,12 @@ class Line(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.account_id}: {self.debit or -self.credit}"
+        return f"{self.account_id}: {self.amount}"
+
+    @property
+    def amount(self) -> int:
+        """The debit, or the credit as a negative amount (on a cash account: money in or out)."""
+        return self.debit - self.credit
 
 
 class ClosedMonth(models.Model):
@@ -294,3 +299,66 @@ class ClosedYear(models.Model):
 
     def __str__(self) -> str:
         return str(_("closing of %(month)s") % {"month": self.year})
+
+
+class BankStatement(models.Model):
+    """A statement of a bank, a microfinance institution or a mobile-money operator, imported
+    (CSV or Excel) to be matched with the books' lines on the account it is the statement of."""
+
+    SCOPE_PATH = "mutual__path"
+
+    uid = uid_field()
+    mutual = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(_("file"), max_length=200)
+    first_day = models.DateField(_("from"))
+    last_day = models.DateField(_("until"))
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("bank statement")
+        verbose_name_plural = _("bank statements")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.first_day:%d/%m/%Y} – {self.last_day:%d/%m/%Y})"
+
+
+class BankLine(models.Model):
+    """A line of a bank statement: money in when positive, out when negative; `matched`, once a
+    person confirmed it, the books' line it is (a line of the books is matched once: the
+    database refuses a second)."""
+
+    uid = uid_field()
+    mutual = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="lines")
+    date = models.DateField(_("date"))
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    amount = models.BigIntegerField(_("amount"))
+    matched = models.ForeignKey(
+        Line, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    matched_at = models.DateTimeField(null=True, blank=True)
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mutual", "matched"],
+                condition=Q(matched__isnull=False),
+                name="bank_line_matched_once",
+            ),
+            models.CheckConstraint(condition=~Q(amount=0), name="bank_line_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.amount}"

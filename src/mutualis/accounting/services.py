@@ -3,10 +3,11 @@ transfers, allocations to reserves), their reversal, and closing or reopening a 
 checks the acting user's role and scope, then everything it is given, and writes nothing
 unless all is right; the database keeps the same rules below it."""
 
+import contextlib
 import datetime
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,12 +17,32 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mutualis.accounting import events
+from mutualis.accounting.bank import WINDOW, Movement, proposals
 from mutualis.accounting.ledger import Draft, reverse, write_drafts
-from mutualis.accounting.models import Account, ClosedMonth, ClosedYear, Entry, Journal, Line
+from mutualis.accounting.models import (
+    Account,
+    BankLine,
+    BankStatement,
+    ClosedMonth,
+    ClosedYear,
+    Entry,
+    Journal,
+    Line,
+)
 from mutualis.core.access import ancestor_paths
 from mutualis.core.audit import audit_created, audit_record
 from mutualis.core.events import append
 from mutualis.core.formats import format_amount, format_date
+from mutualis.core.imports import (
+    Column,
+    Problem,
+    Table,
+    cell_date,
+    cell_text,
+    cell_whole,
+    read_table,
+    text_problem,
+)
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import BOOKKEEPERS, PERIOD_REOPENERS
@@ -315,3 +336,207 @@ def year_close(*, by: User | None, organisation: Organisation, year: int) -> Clo
     audit_created(actor=by, obj=closed)
     append(organisation.pk, events.year_closed(closed), by)
     return closed
+
+
+# --- bank statements ------------------------------------------------------------------------
+
+STATEMENT_COLUMNS = (
+    Column("date", "date", "date", ("date_operation", "date_valeur", "value_date"), True),
+    Column("label", "libelle", "label", ("description", "designation")),
+    Column("reference", "reference", "reference", ("ref", "transaction_id", "id_transaction")),
+    Column("amount", "montant", "amount"),
+    Column("credit", "credit", "credit", ("entree", "money_in")),
+    Column("debit", "debit", "debit", ("sortie", "money_out")),
+)
+
+
+@dataclass
+class StatementImport:
+    """What an import did: the statement written, or the problems that kept it from being."""
+
+    file_name: str
+    statement: BankStatement | None = None
+    errors: list[Problem] = field(default_factory=list)
+
+
+def statement_rows(
+    table: Table, errors: list[Problem]
+) -> list[tuple[datetime.date, str, str, int]]:
+    """(date, label, reference, amount) of each row; its problems added to `errors`."""
+    rows = []
+    today = timezone.localdate()
+    for number, values in table.rows:
+        day = amount = None
+        with contextlib.suppress(ValueError):
+            day = cell_date(table.value(values, "date"))
+        if day is None or day > today:
+            errors.append(
+                Problem(number, table.labels["date"], _("Write a past date, as 05/12/2026."))
+            )
+        with contextlib.suppress(ValueError):
+            if "amount" in table.positions:
+                amount = cell_signed(table.value(values, "amount"))
+            else:
+                amount = (cell_whole(table.value(values, "credit")) or 0) - (
+                    cell_whole(table.value(values, "debit")) or 0
+                )
+        if not amount:
+            column = "amount" if "amount" in table.positions else "credit"
+            errors.append(
+                Problem(
+                    number,
+                    table.labels.get(column, column),
+                    _("Write an amount other than zero, in whole francs."),
+                )
+            )
+        texts = []
+        for key, limit in (("label", 200), ("reference", 60)):
+            text = cell_text(table.value(values, key))
+            if problem := text_problem(text, limit):
+                errors.append(Problem(number, table.labels.get(key, key), problem))
+            texts.append(text)
+        if day is not None and amount:
+            rows.append((day, texts[0], texts[1], amount))
+    return rows
+
+
+def cell_signed(value: object) -> int | None:
+    """A whole amount, negative when it starts with a minus sign."""
+    text = cell_text(value)
+    if text.startswith(("-", "\u2212")):
+        found = cell_whole(text[1:])
+        return -found if found is not None else None
+    return cell_whole(value)
+
+
+@transaction.atomic
+def bank_statement_import(
+    *,
+    by: User | None,
+    organisation: Organisation,
+    account_number: str,
+    file_name: str,
+    content: bytes,
+) -> StatementImport:
+    """Imports a statement of the bank (or microfinance institution, or mobile-money operator)
+    of the account, CSV or Excel, every row or none."""
+    require_in_scope_as(by, BOOKKEEPERS, organisation, "organisation")
+    report = StatementImport(file_name)
+    account = accounts_for(organisation).get(account_number.strip())
+    if account is None or account.account_class != "5" or not account.is_detail:
+        raise ValidationError(
+            {"account": [_("Choose an account of cash, bank or mobile money (class 5).")]}
+        )
+    table, report.errors, _warnings = read_table(file_name, content, STATEMENT_COLUMNS)
+    if table is not None:
+        if "amount" not in table.positions and "credit" not in table.positions:
+            report.errors.append(
+                Problem(
+                    None, "", _("The file needs a column of amounts, or of credits and debits.")
+                )
+            )
+            return report
+        rows = statement_rows(table, report.errors)
+        if not rows and not report.errors:
+            report.errors.append(Problem(None, "", _("The file holds no rows.")))
+    if report.errors or table is None:
+        return report
+    statement = BankStatement.objects.create(
+        mutual=organisation,
+        account=account,
+        file_name=file_name[:200],
+        first_day=min(row[0] for row in rows),
+        last_day=max(row[0] for row in rows),
+        imported_by=by,
+    )
+    BankLine.objects.bulk_create(
+        BankLine(
+            mutual=organisation,
+            statement=statement,
+            date=day,
+            label=label,
+            reference=reference,
+            amount=amount,
+        )
+        for day, label, reference, amount in rows
+    )
+    audit_created(actor=by, obj=statement)
+    append(organisation.pk, events.statement_imported(statement), by)
+    report.statement = statement
+    return report
+
+
+def book_movements(statement: BankStatement) -> list[Movement]:
+    """The books' lines on the statement's account, from a window before its first day to one
+    after its last, not matched yet."""
+    matched = BankLine.objects.filter(mutual=statement.mutual_id, matched__isnull=False)
+    lines = (
+        Line.objects.filter(
+            mutual=statement.mutual_id,
+            account=statement.account_id,
+            date__range=(
+                statement.first_day - datetime.timedelta(days=WINDOW),
+                statement.last_day + datetime.timedelta(days=WINDOW),
+            ),
+        )
+        .exclude(pk__in=matched.values("matched_id"))
+        .values_list("pk", "date", "debit", "credit", "entry__reference")
+    )
+    return [
+        Movement(pk, day, debit - credit, reference) for pk, day, debit, credit, reference in lines
+    ]
+
+
+def statement_proposals(statement: BankStatement) -> dict[int, int]:
+    """Bank line id → the books' line id proposed for it, for the lines not matched yet."""
+    waiting = [
+        Movement(pk, day, amount, f"{reference} {label}")
+        for pk, day, amount, reference, label in statement.lines.filter(
+            matched__isnull=True
+        ).values_list("pk", "date", "amount", "reference", "label")
+    ]
+    return proposals(waiting, book_movements(statement))
+
+
+@transaction.atomic
+def bank_line_match(*, by: User | None, bank_line: BankLine, line: Line) -> BankLine:
+    """Confirms that a statement's line is a line of the books: on the statement's account,
+    the same amount, matched to nothing else."""
+    bank_line = (
+        BankLine.objects.select_for_update().select_related("statement").get(pk=bank_line.pk)
+    )
+    organisation = Organisation.objects.get(pk=bank_line.mutual_id)
+    require_in_scope_as(by, BOOKKEEPERS, organisation, "bank_line")
+    errors: dict[str, list[str]] = {}
+    if bank_line.matched_id is not None:
+        errors["bank_line"] = [_("This line of the statement is matched already.")]
+    if line.mutual_id != bank_line.mutual_id or line.account_id != bank_line.statement.account_id:
+        errors["line"] = [_("This line of the books is not on the statement's account.")]
+    elif line.debit - line.credit != bank_line.amount:
+        errors["line"] = [_("The amounts differ: only the same amount can be matched.")]
+    elif BankLine.objects.filter(mutual=bank_line.mutual_id, matched=line).exists():
+        errors["line"] = [_("This line of the books is matched to another line already.")]
+    if errors:
+        raise ValidationError(errors)
+    bank_line.matched = line
+    bank_line.matched_at = timezone.now()
+    bank_line.matched_by = by
+    bank_line.save(update_fields=["matched", "matched_at", "matched_by"])
+    append(organisation.pk, events.bank_line_changed(bank_line, line), by)
+    return bank_line
+
+
+@transaction.atomic
+def bank_line_unmatch(*, by: User | None, bank_line: BankLine) -> BankLine:
+    """Undoes a match confirmed by mistake."""
+    bank_line = BankLine.objects.select_for_update().get(pk=bank_line.pk)
+    organisation = Organisation.objects.get(pk=bank_line.mutual_id)
+    require_in_scope_as(by, BOOKKEEPERS, organisation, "bank_line")
+    if bank_line.matched_id is None:
+        raise ValidationError({"bank_line": [_("This line of the statement is not matched.")]})
+    bank_line.matched = None
+    bank_line.matched_at = None
+    bank_line.matched_by = None
+    bank_line.save(update_fields=["matched", "matched_at", "matched_by"])
+    append(organisation.pk, events.bank_line_changed(bank_line, None), by)
+    return bank_line

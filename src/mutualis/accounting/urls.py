@@ -21,4 +21,6 @@ urlpatterns = [
     path("books/<int:pk>/close/", views.month_close_view, name="month_close"),
     path("books/<int:pk>/balance-sheet/", views.balance_sheet, name="balance_sheet"),
     path("books/<int:pk>/close-year/", views.year_close_view, name="year_close"),
+    path("books/<int:pk>/bank/", views.bank_statements, name="bank_statements"),
+    path("books/bank/<int:pk>/", views.bank_statement, name="bank_statement"),
 ]

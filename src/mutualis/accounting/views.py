@@ -15,19 +15,25 @@ from mutualis.accounting.forms import (
     JournalForm,
     MonthCloseForm,
     PeriodForm,
+    StatementImportForm,
     YearCloseForm,
 )
-from mutualis.accounting.models import ClosedMonth, ClosedYear
+from mutualis.accounting.models import BankLine, BankStatement, ClosedMonth, ClosedYear, Line
 from mutualis.accounting.services import (
     EntryLine,
     accounts_for,
+    bank_line_match,
+    bank_line_unmatch,
+    bank_statement_import,
     entry_record,
     month_close,
+    statement_proposals,
     year_close,
 )
 from mutualis.core.access import access
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import download_name, pdf_response, xlsx_response
+from mutualis.core.imports import describe
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import BOOK_READERS, BOOKKEEPERS
 
@@ -266,3 +272,107 @@ def year_close_view(request, organisation):
                 reverse("balance_sheet", kwargs={"pk": organisation.pk}) + f"?year={year}"
             )
     return shown(request, "accounting/year_close.html", organisation, {"form": form})
+
+
+@access(roles=BOOKKEEPERS, model=Organisation, writes=True)
+@require_http_methods(["GET", "POST"])
+def bank_statements(request, organisation):
+    """The organisation's bank statements, and a new one imported."""
+    accounts = sorted(
+        (a for a in accounts_for(organisation).values() if a.account_class == "5" and a.is_detail),
+        key=lambda account: account.number,
+    )
+    form = StatementImportForm(
+        request.POST or None, request.FILES or None, accounts=accounts, initial={"account": "521"}
+    )
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = bank_statement_import(
+                by=request.user,
+                organisation=organisation,
+                account_number=form.cleaned_data["account"],
+                file_name=upload.name,
+                content=upload.read(),
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            if report.statement is not None:
+                return redirect("bank_statement", pk=report.statement.pk)
+            errors = [describe(problem) for problem in report.errors]
+    statements = BankStatement.objects.filter(mutual=organisation).select_related("account")
+    return shown(
+        request,
+        "accounting/bank_statements.html",
+        organisation,
+        {
+            "form": form,
+            "errors": errors,
+            "statements": statements.order_by("-last_day", "-pk"),
+        },
+    )
+
+
+@access(roles=BOOKKEEPERS, model=BankStatement, writes=True)
+@require_http_methods(["GET", "POST"])
+def bank_statement(request, statement):
+    """A statement's lines beside the books: matched, proposed, or left to explain."""
+    problems: list[str] = []
+    if request.method == "POST":
+        lines = BankLine.objects.filter(statement=statement)
+        chosen = lines.filter(pk=request.POST.get("bank_line") or 0).first()
+        try:
+            if request.POST.get("action") == "unmatch" and chosen:
+                bank_line_unmatch(by=request.user, bank_line=chosen)
+            elif request.POST.get("action") == "match":
+                for bank_line_id, line_id in statement_proposals(statement).items():
+                    if chosen is None or chosen.pk == bank_line_id:
+                        bank_line_match(
+                            by=request.user,
+                            bank_line=lines.get(pk=bank_line_id),
+                            line=Line.objects.get(pk=line_id),
+                        )
+            else:
+                problems.append(_("Choose a line and what to do with it."))
+        except ValidationError as error:
+            problems.extend(error.messages)
+        if not problems:
+            return redirect("bank_statement", pk=statement.pk)
+    proposed = statement_proposals(statement)
+    book = {
+        line.pk: line
+        for line in Line.objects.filter(
+            pk__in=[*proposed.values(), *statement.lines.values_list("matched_id", flat=True)]
+        ).select_related("entry")
+    }
+    rows = [
+        (line, book.get(line.matched_id), book.get(proposed.get(line.pk)))
+        for line in statement.lines.order_by("date", "pk")
+    ]
+    matched = {line.matched_id for line, _m, _p in rows if line.matched_id}
+    unmatched_books = [
+        line
+        for line in Line.objects.filter(
+            mutual=statement.mutual_id,
+            account=statement.account_id,
+            date__range=(statement.first_day, statement.last_day),
+        )
+        .exclude(pk__in=matched | set(proposed.values()))
+        .select_related("entry")
+        .order_by("date", "pk")
+    ]
+    organisation = Organisation.objects.get(pk=statement.mutual_id)
+    return shown(
+        request,
+        "accounting/bank_statement.html",
+        organisation,
+        {
+            "statement": statement,
+            "rows": rows,
+            "proposals": len(proposed),
+            "unmatched_books": unmatched_books,
+            "problems": problems,
+        },
+    )

@@ -1,7 +1,7 @@
 """A provider's monthly batch of claims as a spreadsheet: one row per line, the rows of one
 invoice (same provider and invoice number) making one claim.
 
-The file is read like the other imports (providers.imports.read_table: .xlsx or CSV, headers in
+The file is read like the other imports (core.imports.read_table: .xlsx or CSV, headers in
 French or English, a title may stand above them); `claims_import` checks every row, hands the
 claims to `services.claims_submit` and reports each problem with its row, its column and the
 rule, in the user's language. Nothing is saved from a file with an error unless the valid claims
@@ -22,21 +22,22 @@ from mutualis.claims.choices import Channel, VisitType
 from mutualis.claims.models import Claim
 from mutualis.claims.queries import member_lookup_prefix
 from mutualis.claims.services import ClaimInput, LineInput, claims_submit
-from mutualis.core.imports import Column, Problem, cell_date, cell_text, text_problem
+from mutualis.core.imports import (
+    Column,
+    Problem,
+    cell_date,
+    cell_text,
+    cell_whole,
+    read_table,
+    text_problem,
+)
 from mutualis.core.spreadsheets import data_row, saved
 from mutualis.core.text import normalize
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import CLAIM_CLERKS
 from mutualis.federation.services import require_role
 from mutualis.membership.models import Beneficiary
-from mutualis.providers.imports import (
-    LANGUAGES,
-    cell_whole,
-    header_row,
-    instructions,
-    read_table,
-    vocabulary,
-)
+from mutualis.providers.imports import LANGUAGES, header_row, instructions, vocabulary
 from mutualis.providers.models import MedicalItem, Provider
 
 COLUMNS = (

@@ -144,8 +144,12 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequ
     written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # COPY streams the rows in one statement: the fastest way into PostgreSQL.
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            # COPY streams the rows in one statement: the fastest way into PostgreSQL. It runs on
+            # psycopg's cursor: its errors are raised as Django's, as every other query's are.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+            ):
                 for row in prepared():
                     copy.write_row(row)
                     written += 1

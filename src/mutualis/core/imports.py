@@ -6,6 +6,7 @@ rules."""
 
 import datetime
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
 from mutualis.core.bounds import check_line
+from mutualis.core.spreadsheets import UnreadableFile, file_rows
 from mutualis.core.text import normalize
 
 # --- the columns ----------------------------------------------------------------------------
@@ -121,3 +123,105 @@ def cell_date(value: Any) -> datetime.date | None:
     else:
         raise ValueError(text)
     return datetime.date(int(year), int(month), int(day))
+
+
+# --- reading a table ------------------------------------------------------------------------
+
+# How far down the header row may stand (below a title or a note).
+HEADER_LOOK_AHEAD = 10
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's rows under its header: where each column is, what the file calls it, and the
+    rows that are not blank as (row number in the file, values)."""
+
+    positions: dict[str, int]
+    labels: dict[str, str]
+    rows: list[tuple[int, tuple[Any, ...]]]
+
+    def value(self, values: tuple[Any, ...], key: str) -> Any:
+        index = self.positions.get(key)
+        return values[index] if index is not None and index < len(values) else None
+
+
+def read_table(
+    file_name: str, content: bytes, columns: Sequence[Column]
+) -> tuple[Table | None, list[Problem], list[Problem]]:
+    """The table of a file, with the errors that keep it from being read (a missing required
+    column, an unreadable file) and warnings (columns that are not the template's)."""
+    headers = {
+        header_key(name): column.key
+        for column in columns
+        for name in (column.fr, column.en, column.key, *column.aliases)
+    }
+    try:
+        rows = list(enumerate(file_rows(file_name, content), start=1))
+    except UnreadableFile as error:
+        return None, [Problem(None, "", str(error))], []
+
+    def recognised(values: tuple[Any, ...]) -> int:
+        return len({headers.get(header_key(v)) for v in values if not blank(v)} - {None})
+
+    candidates = [(n, v) for n, v in rows[:HEADER_LOOK_AHEAD] if not all(blank(x) for x in v)]
+    if not candidates:
+        return None, [Problem(None, "", _("The file holds no rows."))], []
+    number, values = max(candidates, key=lambda row: (recognised(row[1]), -row[0]))
+    written = {header_key(v) for v in values if not blank(v)}
+    english = sum(c.en in written for c in columns) > sum(c.fr in written for c in columns)
+    labels = {column.key: column.header("en" if english else "fr") for column in columns}
+    positions: dict[str, int] = {}
+    warnings = []
+    for index, value in enumerate(values):
+        if blank(value):
+            continue
+        key = headers.get(header_key(value))
+        if key is None:
+            warnings.append(
+                Problem(number, str(value), _("This column is not used: it is ignored."))
+            )
+        elif key not in positions:
+            positions[key] = index
+            labels[key] = str(value).strip()
+    missing = [
+        Problem(
+            number,
+            labels[column.key],
+            _("The file has no column %(column)s.") % {"column": labels[column.key]},
+        )
+        for column in columns
+        if column.required and column.key not in positions
+    ]
+    if missing:
+        return None, missing, warnings
+    body = [
+        (n, v)
+        for n, v in rows
+        if n > number and not all(blank(v[i]) for i in positions.values() if i < len(v))
+    ]
+    return Table(positions, labels, body), [], warnings
+
+
+WHOLE = re.compile(r"\d+(?:[.,]0+)?")
+# Thousands separators people type or Excel writes in text cells: spaces, also non-breaking.
+GROUPING = str.maketrans("", "", " \u00a0\u202f")
+
+
+def cell_whole(value: Any) -> int | None:
+    """A whole number of a cell (12, 12.0, "1 500"); None when empty. ValueError otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueError(value)
+    text = cell_text(value).translate(GROUPING)
+    if not text:
+        return None
+    if not WHOLE.fullmatch(text):
+        raise ValueError(text)
+    return int(re.split(r"[.,]", text)[0])

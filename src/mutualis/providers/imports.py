@@ -11,7 +11,6 @@ label (`forfait par épisode`, `flat fee per episode`). Every problem names its 
 and the rule, in the user's language.
 """
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,19 +28,17 @@ from mutualis.core.bounds import MAX_COUNT, check_amount
 from mutualis.core.imports import (
     Column,
     Problem,
-    blank,
+    Table,
     cell_text,
-    header_key,
+    cell_whole,
     text_problem,
 )
-from mutualis.core.spreadsheets import UnreadableFile, data_row, file_rows, saved
+from mutualis.core.spreadsheets import data_row, saved
 from mutualis.core.text import normalize
 from mutualis.providers.models import MedicalItem
 from mutualis.providers.rules import ItemKind, max_quantity_error, max_quantity_for
 
 LANGUAGES = ("fr", "en")
-# How far down the header row may stand (below a title or a note).
-HEADER_LOOK_AHEAD = 10
 
 ITEM_COLUMNS = (
     Column("code", "code", "code", ("code_acte", "item_code"), required=True),
@@ -80,105 +77,6 @@ ITEM_LENGTHS = {
 }
 GROUPED_MAX_COUNT = f"{MAX_COUNT:,}".replace(",", "\u202f")
 CODED = {"kind": ItemKind, "service_category": ServiceCategory, "level": LevelOfCare}
-
-
-# --- reading a table -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Table:
-    """A file's rows under its header: where each column is, what the file calls it, and the
-    rows that are not blank as (row number in the file, values)."""
-
-    positions: dict[str, int]
-    labels: dict[str, str]
-    rows: list[tuple[int, tuple]]
-
-    def value(self, values: tuple, key: str) -> Any:
-        index = self.positions.get(key)
-        return values[index] if index is not None and index < len(values) else None
-
-
-def read_table(
-    file_name: str, content: bytes, columns: Sequence[Column]
-) -> tuple[Table | None, list[Problem], list[Problem]]:
-    """The table of a file, with the errors that keep it from being read (a missing required
-    column, an unreadable file) and warnings (columns that are not the template's)."""
-    headers = {
-        header_key(name): column.key
-        for column in columns
-        for name in (column.fr, column.en, column.key, *column.aliases)
-    }
-    try:
-        rows = list(enumerate(file_rows(file_name, content), start=1))
-    except UnreadableFile as error:
-        return None, [Problem(None, "", str(error))], []
-
-    def recognised(values: tuple) -> int:
-        return len({headers.get(header_key(v)) for v in values if not blank(v)} - {None})
-
-    candidates = [(n, v) for n, v in rows[:HEADER_LOOK_AHEAD] if not all(blank(x) for x in v)]
-    if not candidates:
-        return None, [Problem(None, "", _("The file holds no rows."))], []
-    number, values = max(candidates, key=lambda row: (recognised(row[1]), -row[0]))
-    written = {header_key(v) for v in values if not blank(v)}
-    english = sum(c.en in written for c in columns) > sum(c.fr in written for c in columns)
-    labels = {column.key: column.header("en" if english else "fr") for column in columns}
-    positions: dict[str, int] = {}
-    warnings = []
-    for index, value in enumerate(values):
-        if blank(value):
-            continue
-        key = headers.get(header_key(value))
-        if key is None:
-            warnings.append(
-                Problem(number, str(value), _("This column is not used: it is ignored."))
-            )
-        elif key not in positions:
-            positions[key] = index
-            labels[key] = str(value).strip()
-    missing = [
-        Problem(
-            number,
-            labels[column.key],
-            _("The file has no column %(column)s.") % {"column": labels[column.key]},
-        )
-        for column in columns
-        if column.required and column.key not in positions
-    ]
-    if missing:
-        return None, missing, warnings
-    body = [
-        (n, v)
-        for n, v in rows
-        if n > number and not all(blank(v[i]) for i in positions.values() if i < len(v))
-    ]
-    return Table(positions, labels, body), [], warnings
-
-
-WHOLE = re.compile(r"\d+(?:[.,]0+)?")
-# Thousands separators people type or Excel writes in text cells: spaces, also non-breaking.
-GROUPING = str.maketrans("", "", " \u00a0\u202f")
-
-
-def cell_whole(value: Any) -> int | None:
-    """A whole number of a cell (12, 12.0, "1 500"); None when empty. ValueError otherwise."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if value.is_integer():
-            return int(value)
-        raise ValueError(value)
-    text = cell_text(value).translate(GROUPING)
-    if not text:
-        return None
-    if not WHOLE.fullmatch(text):
-        raise ValueError(text)
-    return int(re.split(r"[.,]", text)[0])
 
 
 def vocabulary(choices: type[TextChoices]) -> dict[str, str]:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from mutualis.core.access import ancestor_paths
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
 from mutualis.core.formats import format_date
-from mutualis.core.imports import Column, Problem
+from mutualis.core.imports import Column, Problem, Table, read_table
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Location, Organisation, RoleGrant, User
 from mutualis.federation.rules import (
@@ -243,11 +243,11 @@ def read_rows(
     report: ImportReport,
     content: bytes,
     columns: Sequence[Column],
-    parse: Callable[[imports.Table], tuple[list[Any], list[Problem]]],
+    parse: Callable[[Table], tuple[list[Any], list[Problem]]],
 ) -> tuple[list[Any], dict[str, str]]:
     """The rows of a file checked by `parse`, and the file's names of its columns (none when it
     could not be read); what is wrong goes into the report."""
-    table, errors, warnings = imports.read_table(report.file_name, content, columns)
+    table, errors, warnings = read_table(report.file_name, content, columns)
     report.errors.extend(errors)
     report.warnings.extend(warnings)
     if table is None:
