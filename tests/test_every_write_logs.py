@@ -15,11 +15,13 @@ from django.utils import timezone
 
 from mutualis.accounting.services import (
     EntryLine,
+    account_add,
     bank_line_match,
     bank_line_unmatch,
     bank_statement_import,
     entry_record,
     entry_reverse,
+    mapping_change,
     month_close,
     month_reopen,
     year_close,
@@ -76,7 +78,7 @@ APPS += ("settlements", "accounting")
 # a service (it acts for someone: `by`, `actor`) whose name says it changes something
 CHANGES = re.compile(
     r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
-    r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch)$"
+    r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch|change)$"
 )
 
 # Writes that are not the operations' history, and why.
@@ -334,6 +336,16 @@ SCENARIOS = {
     ),
     "accounting.bank_line_match": lambda c: matched(c),
     "accounting.bank_line_unmatch": lambda c: bank_line_unmatch(by=None, bank_line=matched(c)),
+    "accounting.account_add": lambda c: account_add(
+        by=None, union=c.federation.d1, number="5511", label_fr="Wave", label_en="Wave"
+    ),
+    "accounting.mapping_change": lambda c: mapping_change(
+        by=None,
+        union=c.federation.d1,
+        operation="cash.cash",
+        account_number="571",
+        valid_from=timezone.localdate() + datetime.timedelta(days=1),
+    ),
     "accounting.year_close": lambda c: year_close(by=None, organisation=c.federation.m1, year=2025),
     "accounting.month_reopen": lambda c: month_reopen(
         by=None,

@@ -635,6 +635,26 @@ CASES = [
         "bank_line",
     ),
     Case(
+        "account_add",
+        Role.UNION_OFFICER,
+        lambda w, by: accounting.account_add(
+            by=by, union=w.union, number="5719", label_fr="Caisse", label_en="Cash"
+        ),
+        "organisation",
+    ),
+    Case(
+        "mapping_change",
+        Role.UNION_OFFICER,
+        lambda w, by: accounting.mapping_change(
+            by=by,
+            union=w.union,
+            operation="cash.cash",
+            account_number="571",
+            valid_from=timezone.localdate() + datetime.timedelta(days=3),
+        ),
+        "organisation",
+    ),
+    Case(
         "month_reopen",
         Role.UNION_OFFICER,
         lambda w, by: accounting.month_reopen(by=by, closed=w.closed, reason="error"),

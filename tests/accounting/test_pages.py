@@ -205,3 +205,43 @@ def test_the_accountant_imports_a_statement_and_confirms_the_proposed_matches(
     page = client.get(answer.url)
     assert page.context["proposals"] == 0
     assert [line.amount for line, _m, _p in page.context["rows"] if not line.matched_id] == [-1500]
+
+
+def test_a_union_officer_changes_an_operation_s_account_from_the_chart_s_page(
+    client, cast, federation
+):
+    client = signed_in(client, cast, Role.UNION_OFFICER)
+    url = f"/books/{federation.d1.pk}/chart/"
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    client.post(
+        url,
+        {
+            "form": "account",
+            "account-number": "5511",
+            "account-label_fr": "Wave",
+            "account-label_en": "Wave",
+        },
+    )
+    refused = client.post(
+        url,
+        {
+            "form": "mapping",
+            "mapping-operation": "cash.mobile_money",
+            "mapping-account_number": "701",
+            "mapping-valid_from": tomorrow.strftime("%d/%m/%Y"),
+        },
+    )
+    assert "classe 5" in refused.content.decode()
+    client.post(
+        url,
+        {
+            "form": "mapping",
+            "mapping-operation": "cash.mobile_money",
+            "mapping-account_number": "5511",
+            "mapping-valid_from": tomorrow.strftime("%d/%m/%Y"),
+        },
+    )
+    page = client.get(f"/books/{federation.m1.pk}/chart/")
+    (mobile,) = [row for row in page.context["mappings"] if row.operation == "cash.mobile_money"]
+    assert (mobile.account.number, mobile.next_change.account.number) == ("551", "5511")
+    assert not page.context["may_edit"]  # a mutual's chart is its unions'

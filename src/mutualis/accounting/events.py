@@ -11,6 +11,8 @@ from them.
   "last_day", "lines", "money_in", "money_out"}; `bank_line.matched` (with the entry of the
   books' line) and `bank_line.unmatched`, about the statement's line: {"bank_line", "entry",
   "amount"};
+- `account.added` (a union's detail account: {"number", "label_fr", "label_en"}) and
+  `mapping.changed` ({"operation", "account", "valid_from"}), in the union's log;
 - `year.closed`, about the closing: {"year", "result", "result_entry", "opening_entry"} (the
   entries' uids; their lines are the year's balances, read from the books).
 
@@ -22,7 +24,16 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.accounting.models import BankLine, BankStatement, ClosedMonth, ClosedYear, Entry, Line
+from mutualis.accounting.models import (
+    Account,
+    BankLine,
+    BankStatement,
+    ClosedMonth,
+    ClosedYear,
+    Entry,
+    Line,
+    Mapping,
+)
 from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
 from mutualis.core.journal import Kind
@@ -33,6 +44,8 @@ MONTH_CLOSED = "month.closed"
 MONTH_REOPENED = "month.reopened"
 YEAR_CLOSED = "year.closed"
 STATEMENT_IMPORTED = "bank_statement.imported"
+ACCOUNT_ADDED = "account.added"
+MAPPING_CHANGED = "mapping.changed"
 BANK_LINE_MATCHED = "bank_line.matched"
 BANK_LINE_UNMATCHED = "bank_line.unmatched"
 
@@ -121,6 +134,26 @@ def bank_line_changed(bank_line: BankLine, line: Line | None) -> NewEvent:
     )
 
 
+def account_added(account: Account) -> NewEvent:
+    return NewEvent(
+        ACCOUNT_ADDED,
+        account.uid,
+        {"number": account.number, "label_fr": account.label_fr, "label_en": account.label_en},
+    )
+
+
+def mapping_changed(mapping: Mapping) -> NewEvent:
+    return NewEvent(
+        MAPPING_CHANGED,
+        mapping.uid,
+        {
+            "operation": mapping.operation,
+            "account": mapping.account.number,
+            "valid_from": mapping.valid_from.isoformat(),
+        },
+    )
+
+
 TRACES = [
     Trace(
         "entries by hand",
@@ -129,6 +162,8 @@ TRACES = [
     ),
     Trace("years of the books closed", ClosedYear.objects.all, (YEAR_CLOSED,)),
     Trace("bank statements", BankStatement.objects.all, (STATEMENT_IMPORTED,)),
+    Trace("a union's accounts", lambda: Account.objects.exclude(owner=None), (ACCOUNT_ADDED,)),
+    Trace("a union's mapping", lambda: Mapping.objects.exclude(owner=None), (MAPPING_CHANGED,)),
     Trace(
         "entries reversed by hand",
         lambda: Entry.objects.filter(source=None, reverses__isnull=False),
@@ -149,6 +184,8 @@ KINDS = [
     Kind(MONTH_REOPENED, _("Month of the books reopened")),
     Kind(YEAR_CLOSED, _("Year of the books closed")),
     Kind(STATEMENT_IMPORTED, _("Bank statement imported")),
+    Kind(ACCOUNT_ADDED, _("Account added to the chart")),
+    Kind(MAPPING_CHANGED, _("Account of an operation changed")),
     Kind(BANK_LINE_MATCHED, _("Bank statement line matched")),
     Kind(BANK_LINE_UNMATCHED, _("Bank statement line unmatched")),
 ]

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.accounting.models import Journal
+from mutualis.accounting.models import Journal, Operation
 from mutualis.core.forms import AmountField, CharField, DateField
 
 # the lines an entry by hand offers at once; an entry with more is typed in two
@@ -95,3 +95,15 @@ class StatementImportForm(forms.Form):
     def __init__(self, *args, accounts=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["account"].choices = [(a.number, f"{a.number} {a.label}") for a in accounts]
+
+
+class AccountForm(forms.Form):
+    number = CharField(label=_("number"), max_length=12)
+    label_fr = CharField(label=_("label in French"), max_length=120)
+    label_en = CharField(label=_("label in English"), max_length=120)
+
+
+class MappingForm(forms.Form):
+    operation = forms.ChoiceField(label=_("operation"), choices=Operation.choices)
+    account_number = CharField(label=_("account"), max_length=12)
+    valid_from = DateField(label=_("valid from"))

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from mutualis.accounting.models import (
     Account,
@@ -17,6 +18,7 @@ from mutualis.accounting.models import (
     Mapping,
     Operation,
 )
+from mutualis.core.access import ancestor_paths
 from mutualis.core.sql import table
 from mutualis.federation.models import Organisation
 
@@ -256,3 +258,51 @@ def balance_sheet(organisation: Organisation, year: int) -> BalanceSheet:
         elif balance.balance:
             liabilities.append(balance)
     return BalanceSheet(assets, liabilities, result, earlier)
+
+
+@dataclass(frozen=True)
+class InForce:
+    operation: str
+    label: str
+    account: Account
+    since: datetime.date
+    owner: Organisation | None
+    next_change: Mapping | None  # a change to come
+
+
+def mappings_for(organisation: Organisation, on: datetime.date | None = None) -> list[InForce]:
+    """For each operation, the account it posts to today at `organisation` (the nearest owner's
+    mapping in force), and the next change to come."""
+    on = on or timezone.localdate()
+    paths = [*reversed(ancestor_paths(organisation.path)), None]
+    found = list(
+        Mapping.objects.filter(Q(owner=None) | Q(owner__path__in=paths[:-1])).select_related(
+            "account", "owner"
+        )
+    )
+    rank = {path: index for index, path in enumerate(paths)}
+
+    def nearest_first(mapping: Mapping) -> tuple[int, int]:
+        """The nearest owner's first, then the latest."""
+        owner_path = mapping.owner.path if mapping.owner else None
+        return rank[owner_path], -mapping.valid_from.toordinal()
+
+    rows = []
+    for operation, label in Operation.choices:
+        mine = [m for m in found if m.operation == operation]
+        current = next((m for m in sorted(mine, key=nearest_first) if m.valid_from <= on), None)
+        coming = min(
+            (m for m in mine if m.valid_from > on), key=lambda m: m.valid_from, default=None
+        )
+        if current is not None:
+            rows.append(
+                InForce(
+                    operation,
+                    str(label),
+                    current.account,
+                    current.valid_from,
+                    current.owner,
+                    coming,
+                )
+            )
+    return rows

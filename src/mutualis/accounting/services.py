@@ -28,6 +28,8 @@ from mutualis.accounting.models import (
     Entry,
     Journal,
     Line,
+    Mapping,
+    Operation,
 )
 from mutualis.core.access import ancestor_paths
 from mutualis.core.audit import audit_created, audit_record
@@ -45,7 +47,7 @@ from mutualis.core.imports import (
 )
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation, User
-from mutualis.federation.rules import BOOKKEEPERS, PERIOD_REOPENERS
+from mutualis.federation.rules import BOOKKEEPERS, CHART_EDITORS, PERIOD_REOPENERS
 from mutualis.federation.services import require_in_scope_as
 
 
@@ -540,3 +542,103 @@ def bank_line_unmatch(*, by: User | None, bank_line: BankLine) -> BankLine:
     bank_line.save(update_fields=["matched", "matched_at", "matched_by"])
     append(organisation.pk, events.bank_line_changed(bank_line, None), by)
     return bank_line
+
+
+# --- the chart and the mapping of a union --------------------------------------------------
+
+# The classes each operation may post to: money to class 5, what is owed to class 4, income to
+# class 7, benefits to class 6.
+CLASSES_OF: dict[str, str] = {
+    Operation.CASH: "5",
+    Operation.MOBILE_MONEY: "5",
+    Operation.BANK_TRANSFER: "5",
+    Operation.SAVINGS: "5",
+    Operation.MEMBER_CONTRIBUTION: "7",
+    Operation.REGISTRATION_FEE: "7",
+    Operation.THIRD_PAYER_CONTRIBUTION: "7",
+    Operation.THIRD_PAYER_RECEIVABLE: "4",
+    Operation.CLAIMS: "6",
+    Operation.CHARGED_BACK: "6",
+    Operation.PROVIDER_PAYABLE: "4",
+    Operation.CLEARING_RECEIVABLE: "4",
+    Operation.CLEARING_PAYABLE: "4",
+}
+
+
+def require_union(organisation: Organisation) -> None:
+    if organisation.kind == Organisation.Kind.MUTUAL:
+        raise ValidationError(
+            {"organisation": [_("The chart and its mapping are a union's, for its mutuals.")]}
+        )
+
+
+@transaction.atomic
+def account_add(
+    *, by: User | None, union: Organisation, number: str, label_fr: str, label_en: str
+) -> Account:
+    """Adds a detail account for the union's mutuals, under an account of the chart (its
+    number starts with the number of an account of three digits or more)."""
+    require_in_scope_as(by, CHART_EDITORS, union, "organisation")
+    require_union(union)
+    number = number.strip()
+    errors: dict[str, list[str]] = {}
+    known = accounts_for(union)
+    if number in known:
+        errors["number"] = [_("The chart has an account %(number)s already.") % {"number": number}]
+    elif not number.isdigit() or len(number) < 4:
+        errors["number"] = [_("Write the account's number, four digits or more.")]
+    elif not any(number.startswith(n) for n in known if len(n) >= 3):
+        errors["number"] = [
+            _("The number must start with that of an account of the chart, such as 571.")
+        ]
+    for field_name, label in (("label_fr", label_fr), ("label_en", label_en)):
+        if not label.strip():
+            errors[field_name] = [_("Name the account.")]
+    if errors:
+        raise ValidationError(errors)
+    account = Account.objects.create(
+        owner=union, number=number, label_fr=label_fr.strip(), label_en=label_en.strip()
+    )
+    audit_created(actor=by, obj=account)
+    append(union.pk, events.account_added(account), by)
+    return account
+
+
+@transaction.atomic
+def mapping_change(
+    *,
+    by: User | None,
+    union: Organisation,
+    operation: str,
+    account_number: str,
+    valid_from: datetime.date,
+) -> Mapping:
+    """From `valid_from` on, the union's mutuals post `operation` to the account: never for
+    the past, to an account of the class that takes it."""
+    require_in_scope_as(by, CHART_EDITORS, union, "organisation")
+    require_union(union)
+    errors: dict[str, list[str]] = {}
+    if operation not in CLASSES_OF:
+        errors["operation"] = [_("Choose one of the operations.")]
+    account = accounts_for(union).get(account_number.strip())
+    if account is None or not account.is_detail:
+        errors["account"] = [_("Choose an account of the chart of three digits or more.")]
+    elif operation in CLASSES_OF and account.account_class != CLASSES_OF[operation]:
+        errors["account"] = [
+            _("This operation posts to an account of class %(class)s.")
+            % {"class": CLASSES_OF[operation]}
+        ]
+    if valid_from <= timezone.localdate():
+        errors["valid_from"] = [
+            _("A mapping changes for the future: from tomorrow at the earliest.")
+        ]
+    elif Mapping.objects.filter(owner=union, operation=operation, valid_from=valid_from).exists():
+        errors["valid_from"] = [_("This operation changes account on that day already.")]
+    if errors or account is None:
+        raise ValidationError(errors)
+    mapping = Mapping.objects.create(
+        owner=union, operation=operation, valid_from=valid_from, account=account
+    )
+    audit_created(actor=by, obj=mapping)
+    append(union.pk, events.mapping_changed(mapping), by)
+    return mapping

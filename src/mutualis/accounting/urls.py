@@ -23,4 +23,5 @@ urlpatterns = [
     path("books/<int:pk>/close-year/", views.year_close_view, name="year_close"),
     path("books/<int:pk>/bank/", views.bank_statements, name="bank_statements"),
     path("books/bank/<int:pk>/", views.bank_statement, name="bank_statement"),
+    path("books/<int:pk>/chart/", views.chart, name="books_chart"),
 ]

@@ -11,8 +11,10 @@ from mutualis.accounting import queries
 from mutualis.accounting.documents import trial_balance_pdf
 from mutualis.accounting.exports import trial_balance_xlsx
 from mutualis.accounting.forms import (
+    AccountForm,
     EntryForm,
     JournalForm,
+    MappingForm,
     MonthCloseForm,
     PeriodForm,
     StatementImportForm,
@@ -21,11 +23,13 @@ from mutualis.accounting.forms import (
 from mutualis.accounting.models import BankLine, BankStatement, ClosedMonth, ClosedYear, Line
 from mutualis.accounting.services import (
     EntryLine,
+    account_add,
     accounts_for,
     bank_line_match,
     bank_line_unmatch,
     bank_statement_import,
     entry_record,
+    mapping_change,
     month_close,
     statement_proposals,
     year_close,
@@ -35,7 +39,7 @@ from mutualis.core.forms import attach_errors
 from mutualis.core.http import download_name, pdf_response, xlsx_response
 from mutualis.core.imports import describe
 from mutualis.federation.models import Organisation
-from mutualis.federation.rules import BOOK_READERS, BOOKKEEPERS
+from mutualis.federation.rules import BOOK_READERS, BOOKKEEPERS, CHART_EDITORS
 
 ENTRIES_PAGE = 50
 
@@ -374,5 +378,41 @@ def bank_statement(request, statement):
             "proposals": len(proposed),
             "unmatched_books": unmatched_books,
             "problems": problems,
+        },
+    )
+
+
+@access(roles=BOOK_READERS, model=Organisation, writes=True)
+@require_http_methods(["GET", "POST"])
+def chart(request, organisation):
+    """The accounts the organisation posts to and the account of each operation; a union's
+    officers add detail accounts and change the mapping for the future."""
+    which = request.POST.get("form")
+    account_form = AccountForm(request.POST if which == "account" else None, prefix="account")
+    mapping_form = MappingForm(request.POST if which == "mapping" else None, prefix="mapping")
+    if request.method == "POST":
+        form = account_form if which == "account" else mapping_form
+        if which in ("account", "mapping") and form.is_valid():
+            try:
+                if which == "account":
+                    account_add(by=request.user, union=organisation, **form.cleaned_data)
+                else:
+                    mapping_change(by=request.user, union=organisation, **form.cleaned_data)
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                return redirect("books_chart", pk=organisation.pk)
+    accounts = sorted(accounts_for(organisation).values(), key=lambda a: a.number)
+    return shown(
+        request,
+        "accounting/chart.html",
+        organisation,
+        {
+            "accounts": accounts,
+            "mappings": queries.mappings_for(organisation),
+            "may_edit": request.user.has_any_role(CHART_EDITORS)
+            and organisation.kind != Organisation.Kind.MUTUAL,
+            "account_form": account_form,
+            "mapping_form": mapping_form,
         },
     )

@@ -133,3 +133,5 @@ BOOK_READERS = frozenset(
 )
 BOOKKEEPERS = frozenset({Role.ACCOUNTANT, Role.MUTUAL_MANAGER, Role.UNION_OFFICER})
 PERIOD_REOPENERS = frozenset({Role.UNION_OFFICER})
+# a union's detail accounts and its mapping of operations to accounts, for its mutuals
+CHART_EDITORS = frozenset({Role.UNION_OFFICER, Role.SYSTEM_ADMIN})
