@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from mutualis.accounting import postings
 from mutualis.accounting.ledger import Chart, ToPost, reverse, write
@@ -103,4 +103,4 @@ def post(events: Sequence[Logged]) -> None:
     write(organisation, waiting, chart)
 
 
-CONSUMERS = [Consumer("books", post, POSTED, _lazy("Books"))]
+CONSUMERS = [Consumer("books", post, POSTED, gettext_lazy("Books"))]

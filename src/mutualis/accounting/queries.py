@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -18,6 +19,7 @@ from mutualis.accounting.models import (
     Mapping,
     Operation,
 )
+from mutualis.accounting.prudential import BaseFigures, Figure, base_figures, figures
 from mutualis.core.access import ancestor_paths
 from mutualis.core.sql import table
 from mutualis.federation.models import Organisation
@@ -306,3 +308,16 @@ def mappings_for(organisation: Organisation, on: datetime.date | None = None) ->
                 )
             )
     return rows
+
+
+def prudential_figures(organisation: Organisation, year: int) -> tuple[BaseFigures, list[Figure]]:
+    """The year's prudential figures (accounting.prudential) from its trial balance and its
+    balance sheet, against the thresholds of the settings."""
+    movements = {
+        b.account.number: b.balance
+        for b in trial_balance(organisation, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    }
+    sheet = balance_sheet(organisation, year)
+    end = {b.account.number: b.balance for b in [*sheet.assets, *sheet.liabilities]}
+    base = base_figures(movements, end)
+    return base, figures(base, settings.MUTUALIS_PRUDENTIAL_THRESHOLDS)

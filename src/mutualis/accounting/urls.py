@@ -24,4 +24,5 @@ urlpatterns = [
     path("books/<int:pk>/bank/", views.bank_statements, name="bank_statements"),
     path("books/bank/<int:pk>/", views.bank_statement, name="bank_statement"),
     path("books/<int:pk>/chart/", views.chart, name="books_chart"),
+    path("books/<int:pk>/prudential/", views.prudential, name="prudential"),
 ]

@@ -2,8 +2,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -35,6 +35,7 @@ from mutualis.accounting.services import (
     year_close,
 )
 from mutualis.core.access import access
+from mutualis.core.formats import format_rate
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import download_name, pdf_response, xlsx_response
 from mutualis.core.imports import describe
@@ -416,3 +417,54 @@ def chart(request, organisation):
             "mapping_form": mapping_form,
         },
     )
+
+
+@access(roles=BOOK_READERS, model=Organisation)
+def prudential(request, organisation):
+    form, start, _end = period_of(request)
+    base, found = queries.prudential_figures(organisation, start.year)
+    return shown(
+        request,
+        "accounting/prudential.html",
+        organisation,
+        {
+            "form": form,
+            "year": start.year,
+            "base": base,
+            "figures": [
+                (
+                    figure,
+                    FIGURE_LABELS[figure.code],
+                    shown_figure(figure.code, figure.value),
+                    (
+                        f"≥ {shown_figure(figure.code, figure.minimum)}"
+                        if figure.minimum is not None
+                        else f"≤ {shown_figure(figure.code, figure.maximum)}"
+                        if figure.maximum is not None
+                        else "–"
+                    ),
+                )
+                for figure in found
+            ],
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def shown_figure(code: str, value: int | None) -> str:
+    """A rate as a percentage; the reserves in months, with two decimals."""
+    if value is None:
+        return "–"
+    if code == "reserve_months":
+        months = formats.number_format(value / 10_000, decimal_pos=2, use_l10n=True)
+        return _("%(months)s months") % {"months": months}
+    return format_rate(value)
+
+
+FIGURE_LABELS = {
+    "management_cost_share": gettext_lazy("Management costs in the contributions"),
+    "claims_ratio": gettext_lazy("Benefits in the contributions (claims ratio)"),
+    "liquidity": gettext_lazy("Cash against short-term debts (liquidity)"),
+    "reserve_months": gettext_lazy("Reserves, in months of benefits"),
+    "guarantee_fund_share": gettext_lazy("Guarantee fund in the contributions"),
+}

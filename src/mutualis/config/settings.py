@@ -308,6 +308,18 @@ LOGGING = {
 
 # The window of dates any input may hold (core.bounds): no birth before this year, and no date
 # asked about further than this many years from today.
+# The prudential thresholds of the books (accounting.prudential), in basis points: the share of
+# contributions spent on management at most, the claims ratio at most, liquidity (cash against
+# short-term debts) at least, reserves in months of benefits at least (30,000: three months),
+# the guarantee fund as a share of contributions at least. Examples to set to the country's
+# supervision rules (UEMOA implementing regulation 03/2011), not the regulation's own figures.
+MUTUALIS_PRUDENTIAL_THRESHOLDS: dict[str, int | None] = {
+    "management_cost_share_max": 1500,
+    "claims_ratio_max": 10000,
+    "liquidity_min": 10000,
+    "reserve_months_min": 30000,
+    "guarantee_fund_share_min": None,
+}
 MUTUALIS_EARLIEST_BIRTH_YEAR = int(os.environ.get("MUTUALIS_EARLIEST_BIRTH_YEAR") or 1900)
 MUTUALIS_QUERY_YEARS = int(os.environ.get("MUTUALIS_QUERY_YEARS") or 200)
 
