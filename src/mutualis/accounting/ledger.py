@@ -113,31 +113,31 @@ def write(
     operation maps to on the entry's day (moved out of a closed month); returns their ids."""
     closed = closed_months(organisation) if postings else set()
     return write_drafts(
-        organisation,
+        organisation, [draft_of(item, organisation, chart, closed) for item in postings], by
+    )
+
+
+def draft_of(
+    item: ToPost, organisation: Organisation, chart: Chart, closed: set[datetime.date]
+) -> Draft:
+    day = open_day(item.posting.date, closed)
+    return Draft(
+        item.posting.journal,
+        day,
+        item.posting.label,
+        item.posting.reference,
         [
-            Draft(
-                item.posting.journal,
-                open_day(item.posting.date, closed),
-                item.posting.label,
-                item.posting.reference,
-                [
-                    (
-                        chart.account(
-                            organisation.path, side.operation, open_day(item.posting.date, closed)
-                        ),
-                        max(side.amount, 0),
-                        max(-side.amount, 0),
-                        uuid.UUID(side.party) if side.party else None,
-                    )
-                    for side in item.posting.sides
-                ],
-                item.source,
-                item.source_kind,
-                item.subject,
+            (
+                chart.account(organisation.path, side.operation, day),
+                max(side.amount, 0),
+                max(-side.amount, 0),
+                uuid.UUID(side.party) if side.party else None,
             )
-            for item in postings
+            for side in item.posting.sides
         ],
-        by,
+        item.source,
+        item.source_kind,
+        item.subject,
     )
 
 

@@ -233,21 +233,22 @@ def balance_sheet(organisation: Organisation, year: int) -> BalanceSheet:
     numbers = dict(Account.objects.values_list("pk", "number"))
     totals: dict[int, list[int]] = {}
     result = earlier = 0
+    # one reading per starting day (most organisations share theirs), not per organisation
+    by_start: dict[datetime.date, list[int]] = {}
     for member in members:
         last = last_closed.get(member.pk)
-        since = datetime.date(last + 1, 1, 1) if last else BEGINNING
-        for pk, (debit, credit) in sums_by_account(
-            [member.pk], since, end, clearing, internal
-        ).items():
+        by_start.setdefault(datetime.date(last + 1, 1, 1) if last else BEGINNING, []).append(
+            member.pk
+        )
+    for since, ids in by_start.items():
+        for pk, (debit, credit) in sums_by_account(ids, since, end, clearing, internal).items():
             if numbers[pk][0] in "678":
                 earlier += credit - debit
             else:
                 total = totals.setdefault(pk, [0, 0])
                 total[0] += debit
                 total[1] += credit
-        for pk, (debit, credit) in sums_by_account(
-            [member.pk], start, end, clearing, internal
-        ).items():
+        for pk, (debit, credit) in sums_by_account(ids, start, end, clearing, internal).items():
             if numbers[pk][0] in "678":
                 result += credit - debit
     earlier -= result
