@@ -22,8 +22,10 @@ from mutualis.accounting.services import (
     entry_record,
     entry_reverse,
     mapping_change,
+    cash_count,
     month_close,
     month_reopen,
+    year_reopen,
     year_close,
 )
 from mutualis.benefits.services import package_create, package_version_add, payer_create
@@ -78,7 +80,7 @@ APPS += ("settlements", "accounting")
 # a service (it acts for someone: `by`, `actor`) whose name says it changes something
 CHANGES = re.compile(
     r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
-    r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch|change)$"
+    r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch|change|count)$"
 )
 
 # Writes that are not the operations' history, and why.
@@ -347,6 +349,19 @@ SCENARIOS = {
         valid_from=timezone.localdate() + datetime.timedelta(days=1),
     ),
     "accounting.year_close": lambda c: year_close(by=None, organisation=c.federation.m1, year=2025),
+    "accounting.year_reopen": lambda c: year_reopen(
+        by=None,
+        closed=year_close(by=None, organisation=c.federation.m1, year=2025),
+        reason="Facture oubliée",
+    ),
+    "accounting.cash_count": lambda c: cash_count(
+        by=None,
+        organisation=c.federation.m1,
+        cashier=c.cast["cashier"],
+        day=D(2025, 3, 5),
+        counted=100,
+        explanation="Fond de caisse",
+    ),
     "accounting.month_reopen": lambda c: month_reopen(
         by=None,
         closed=month_close(by=None, organisation=c.federation.m1, month=D(2025, 1, 1)),

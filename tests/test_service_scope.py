@@ -156,6 +156,11 @@ def world(federation, mutual: Organisation, union: Organisation) -> SimpleNamesp
             )
         ),
         closed=accounting.month_close(by=None, organisation=mutual, month=D(2024, 12, 1)),
+        closed_year=accounting.year_close(by=None, organisation=mutual, year=2022),
+        cashier=User.objects.filter(organisation=mutual).first()
+        or federation_services.user_create(
+            by=None, username=f"caisse-{mutual.code}", organisation=mutual, roles=["cashier"]
+        ),
         **dict(zip(("bank_line", "matched_bank_line"), bank_lines(mutual, entry), strict=True)),
     )
 
@@ -651,6 +656,20 @@ CASES = [
             operation="cash.cash",
             account_number="571",
             valid_from=timezone.localdate() + datetime.timedelta(days=3),
+        ),
+        "organisation",
+    ),
+    Case(
+        "year_reopen",
+        Role.UNION_OFFICER,
+        lambda w, by: accounting.year_reopen(by=by, closed=w.closed_year, reason="error"),
+        "year",
+    ),
+    Case(
+        "cash_count",
+        Role.ACCOUNTANT,
+        lambda w, by: accounting.cash_count(
+            by=by, organisation=w.mutual, cashier=w.cashier, day=D(2025, 3, 3), counted=0
         ),
         "organisation",
     ),

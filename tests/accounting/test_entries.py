@@ -83,7 +83,8 @@ def test_an_entry_by_hand_is_numbered_validated_logged_and_audited(federation, c
             "positive amount",
         ),
         ({"date": D(2099, 1, 1)}, "date", "future"),
-        ({"journal": "XX"}, "journal", "journals"),
+        ({"journal": "XX"}, "journal", "general journal"),
+        ({"journal": "AN"}, "journal", "general journal"),
         ({"label": "  "}, "label", "what the entry records"),
     ],
 )

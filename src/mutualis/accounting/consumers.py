@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mutualis.accounting import postings
-from mutualis.accounting.ledger import Chart, ToPost, reverse, write
+from mutualis.accounting.ledger import Chart, ToPost, closed_months, open_day, reverse, write
 from mutualis.accounting.models import Entry
 from mutualis.core.consumers import Consumer, Logged
-from mutualis.federation.models import Organisation
+from mutualis.federation.models import Organisation, User
 
 # kind → the kind of the event whose entry it reverses, and the payload's field naming it
 # (None: the subject, the same as the reversed event's)
@@ -56,10 +56,13 @@ def labels() -> postings.Labels:
         )
 
 
-def posting_of(event: Logged, own: str, words: postings.Labels) -> postings.Posting | None:
+def posting_of(
+    event: Logged, own: str, words: postings.Labels, cashier: str | None = None
+) -> postings.Posting | None:
+    """`cashier`: the uid of the user who recorded the event, whose cash box cash moves in."""
     payload = event.payload
     if event.kind == "payment.recorded":
-        return postings.payment(payload, words)
+        return postings.payment(payload, words, cashier)
     if event.kind == "receivable.recognised":
         return postings.receivable(payload, words)
     if event.kind in ("claim.adjudicated", "claim.reviewed"):
@@ -69,7 +72,7 @@ def posting_of(event: Logged, own: str, words: postings.Labels) -> postings.Post
     if event.kind == "clearing.charged":
         return postings.charged(payload, words)
     if event.kind == "provider_payment.recorded":
-        return postings.provider_payment(payload, words)
+        return postings.provider_payment(payload, words, cashier)
     raise ValueError(f"the books do not post {event.kind}")
 
 
@@ -87,6 +90,12 @@ def post(events: Sequence[Logged]) -> None:
     own = str(organisation.uid)
     words = labels()
     chart = Chart()
+    users = dict(
+        User.objects.filter(pk__in={e.actor_id for e in events if e.actor_id}).values_list(
+            "pk", "uid"
+        )
+    )
+    closed = closed_months(organisation)
     waiting: list[ToPost] = []
     for event in events:
         if event.kind in REVERSALS:
@@ -95,9 +104,11 @@ def post(events: Sequence[Logged]) -> None:
             original = reversed_entry(organisation, event)
             if original is not None:
                 on = datetime.date.fromisoformat(event.payload[REVERSALS[event.kind][2]])
+                on = open_day(on, closed)
                 reverse(organisation, original, on, source=event.uid, source_kind=event.kind)
             continue
-        posting = posting_of(event, own, words)
+        cashier = users.get(event.actor_id)
+        posting = posting_of(event, own, words, str(cashier) if cashier else None)
         if posting is not None:
             waiting.append(ToPost(posting, event.uid, event.kind, event.subject))
     write(organisation, waiting, chart)

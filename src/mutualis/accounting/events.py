@@ -13,8 +13,11 @@ from them.
   "amount"};
 - `account.added` (a union's detail account: {"number", "label_fr", "label_en"}) and
   `mapping.changed` ({"operation", "account", "valid_from"}), in the union's log;
-- `year.closed`, about the closing: {"year", "result", "result_entry", "opening_entry"} (the
-  entries' uids; their lines are the year's balances, read from the books).
+- `year.closed`, `year.reopened`, about the closing: {"year", "result", "result_entry",
+  "opening_entry", "reason"} (the entries' uids; their lines are the year's balances, read
+  from the books; reopening reverses both);
+- `cash.counted`, about the count: {"cashier", "day", "expected", "counted", "explanation",
+  "entry"} (the entry posting the difference, if any).
 
 Uids as strings, dates ISO, accounts by number, amounts integers in the currency's unit.
 """
@@ -28,6 +31,7 @@ from mutualis.accounting.models import (
     Account,
     BankLine,
     BankStatement,
+    CashCount,
     ClosedMonth,
     ClosedYear,
     Entry,
@@ -43,6 +47,8 @@ ENTRY_REVERSED = "entry.reversed"
 MONTH_CLOSED = "month.closed"
 MONTH_REOPENED = "month.reopened"
 YEAR_CLOSED = "year.closed"
+YEAR_REOPENED = "year.reopened"
+CASH_COUNTED = "cash.counted"
 STATEMENT_IMPORTED = "bank_statement.imported"
 ACCOUNT_ADDED = "account.added"
 MAPPING_CHANGED = "mapping.changed"
@@ -91,15 +97,32 @@ def month_changed(closed: ClosedMonth) -> NewEvent:
     )
 
 
-def year_closed(closed: ClosedYear) -> NewEvent:
+def year_changed(closed: ClosedYear) -> NewEvent:
+    """`year.closed`, or `year.reopened` with its reason (both entries then reversed)."""
     return NewEvent(
-        YEAR_CLOSED,
+        YEAR_REOPENED if closed.reopened_at else YEAR_CLOSED,
         closed.uid,
         {
             "year": closed.year,
             "result": closed.result,
             "result_entry": str(closed.result_entry.uid) if closed.result_entry else None,
             "opening_entry": str(closed.opening_entry.uid) if closed.opening_entry else None,
+            "reason": closed.reopen_reason,
+        },
+    )
+
+
+def cash_counted(count: CashCount) -> NewEvent:
+    return NewEvent(
+        CASH_COUNTED,
+        count.uid,
+        {
+            "cashier": str(count.cashier.uid),
+            "day": count.day.isoformat(),
+            "expected": count.expected,
+            "counted": count.counted,
+            "explanation": count.explanation,
+            "entry": str(count.entry.uid) if count.entry else None,
         },
     )
 
@@ -157,16 +180,22 @@ def mapping_changed(mapping: Mapping) -> NewEvent:
 TRACES = [
     Trace(
         "entries by hand",
-        lambda: Entry.objects.filter(source=None, reverses=None).exclude(source_kind=YEAR_CLOSED),
+        lambda: Entry.objects.filter(source=None, reverses=None, source_kind=""),
         (ENTRY_RECORDED,),
     ),
     Trace("years of the books closed", ClosedYear.objects.all, (YEAR_CLOSED,)),
+    Trace(
+        "years of the books reopened",
+        lambda: ClosedYear.objects.filter(reopened_at__isnull=False),
+        (YEAR_REOPENED,),
+    ),
+    Trace("cash counted", CashCount.objects.all, (CASH_COUNTED,)),
     Trace("bank statements", BankStatement.objects.all, (STATEMENT_IMPORTED,)),
     Trace("a union's accounts", lambda: Account.objects.exclude(owner=None), (ACCOUNT_ADDED,)),
     Trace("a union's mapping", lambda: Mapping.objects.exclude(owner=None), (MAPPING_CHANGED,)),
     Trace(
         "entries reversed by hand",
-        lambda: Entry.objects.filter(source=None, reverses__isnull=False),
+        lambda: Entry.objects.filter(source=None, reverses__isnull=False, source_kind=""),
         (ENTRY_REVERSED,),
     ),
     Trace("months of the books closed", ClosedMonth.objects.all, (MONTH_CLOSED,)),
@@ -183,6 +212,8 @@ KINDS = [
     Kind(MONTH_CLOSED, _("Month of the books closed")),
     Kind(MONTH_REOPENED, _("Month of the books reopened")),
     Kind(YEAR_CLOSED, _("Year of the books closed")),
+    Kind(YEAR_REOPENED, _("Year of the books reopened")),
+    Kind(CASH_COUNTED, _("Cash counted at the end of the day")),
     Kind(STATEMENT_IMPORTED, _("Bank statement imported")),
     Kind(ACCOUNT_ADDED, _("Account added to the chart")),
     Kind(MAPPING_CHANGED, _("Account of an operation changed")),

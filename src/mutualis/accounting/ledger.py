@@ -151,7 +151,7 @@ def reverse(
     by: Any = None,
 ) -> int:
     """Writes the entry that cancels `original`: its lines on the same accounts, debits and
-    credits swapped, dated `on` (or the first open day after it), in its journal."""
+    credits swapped, dated `on` (which the caller has found open), in its journal."""
     with translation.override(settings.LANGUAGE_CODE):
         label = _("Reversal: %(label)s") % {"label": original.label}
     lines = [
@@ -162,7 +162,7 @@ def reverse(
     ]
     draft = Draft(
         original.journal,
-        open_day(on, closed_months(organisation)),
+        on,
         label,
         original.reference,
         lines,

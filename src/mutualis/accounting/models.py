@@ -81,6 +81,8 @@ class Operation(models.TextChoices):
     PROVIDER_PAYABLE = "provider.payable", _("care providers' invoices payable")
     CLEARING_RECEIVABLE = "clearing.receivable", _("charge-backs to other mutuals")
     CLEARING_PAYABLE = "clearing.payable", _("charge-backs owed to other organisations")
+    CASH_SHORTAGE = "cash.shortage", _("cash found short at the daily count")
+    CASH_SURPLUS = "cash.surplus", _("cash found over at the daily count")
 
 
 class Mapping(models.Model):
@@ -273,7 +275,8 @@ class ClosedMonth(models.Model):
 class ClosedYear(models.Model):
     """A year of an organisation's books, closed (accounting.services.year_close): its result
     posted to the result account on its last day, its balances carried forward by the opening
-    entry of the next year's first day, and each of its months closed."""
+    entry of the next year's first day, and each of its months closed. Reopening it is an act
+    of the union, with its reason: both entries are reversed; closing it again is a new row."""
 
     uid = uid_field()
     mutual = models.ForeignKey(
@@ -291,10 +294,19 @@ class ClosedYear(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopen_reason = models.CharField(_("reason for reopening"), max_length=255, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["mutual", "year"], name="closed_year_once"),
+            models.UniqueConstraint(
+                fields=["mutual", "year"],
+                condition=Q(reopened_at__isnull=True),
+                name="closed_year_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -362,3 +374,67 @@ class BankLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.amount}"
+
+
+class Piece(models.Model):
+    """The piece an entry by hand records (an invoice, a receipt, a bank advice), scanned: a PDF
+    or an image, checked by its content, kept in the database with its entry so that the two
+    are written, or refused, together."""
+
+    uid = uid_field()
+    mutual = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="pieces")
+    file_name = models.CharField(_("file"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class CashCount(models.Model):
+    """A cashier's cash counted at the end of a day against what the books expect in their cash
+    box (the cash account's lines of that cashier); a difference is posted, with its
+    explanation, as a shortage or a surplus (`entry`). One count per cash box and day."""
+
+    SCOPE_PATH = "mutual__path"
+
+    uid = uid_field()
+    mutual = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    cashier = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cashier"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    day = models.DateField(_("day"))
+    expected = models.BigIntegerField(_("expected"))
+    counted = models.BigIntegerField(_("counted"))
+    explanation = models.CharField(_("explanation"), max_length=255, blank=True)
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("cash count")
+        verbose_name_plural = _("cash counts")
+        constraints = [
+            models.UniqueConstraint(fields=["mutual", "cashier", "day"], name="cash_count_once"),
+            models.CheckConstraint(condition=Q(counted__gte=0), name="cash_count_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.counted}"
+
+    @property
+    def difference(self) -> int:
+        """Over when positive, short when negative."""
+        return self.counted - self.expected

@@ -15,6 +15,9 @@ mapping gives their accounts) and add up to zero. Nothing else is read.
   payer;
 - a provider payment: the provider's invoice payable against the money paid.
 
+Money taken or paid in cash is in the cash box of the user who recorded it: the cash account's
+line names them as its party, so each cashier has a cash book (accounting.cash).
+
 A reversal (of a payment, a provider payment, a statement, a charge-back) is not posted from
 its payload: the books reverse the entry of what it cancels, line by line, on the same accounts
 (accounting.consumers), so that a mapping changed in between leaves no balance behind.
@@ -94,7 +97,13 @@ def sides(*found: Side) -> tuple[Side, ...]:
     return tuple(Side(op, amount, party) for (op, party), amount in summed.items() if amount)
 
 
-def payment(payload: Mapping[str, Any], labels: Labels) -> Posting:
+def cash_side(method: str, amount: int, cashier: str | None) -> Side:
+    """The money's side: on the cash account, in the cash box of the user who took or paid it
+    (their cash book); on the bank's or the operator's otherwise."""
+    return Side(CASH_OF_METHOD[method], amount, cashier if method == "cash" else None)
+
+
+def payment(payload: Mapping[str, Any], labels: Labels, cashier: str | None = None) -> Posting:
     amount = payload["amount"]
     parts = [
         Side(PART_OPERATION[part["kind"]], -part["amount"], part["payer"])
@@ -105,7 +114,7 @@ def payment(payload: Mapping[str, Any], labels: Labels) -> Posting:
         day(payload["received_on"]),
         labels.receipt % {"number": payload["receipt_number"]},
         payload["receipt_number"],
-        sides(Side(CASH_OF_METHOD[payload["method"]], amount), *parts),
+        sides(cash_side(payload["method"], amount, cashier), *parts),
     )
 
 
@@ -178,7 +187,9 @@ def charged(payload: Mapping[str, Any], labels: Labels) -> Posting:
     )
 
 
-def provider_payment(payload: Mapping[str, Any], labels: Labels) -> Posting:
+def provider_payment(
+    payload: Mapping[str, Any], labels: Labels, cashier: str | None = None
+) -> Posting:
     amount = payload["amount"]
     return Posting(
         JOURNAL_OF_METHOD[payload["method"]],
@@ -187,6 +198,6 @@ def provider_payment(payload: Mapping[str, Any], labels: Labels) -> Posting:
         payload["reference"] or str(payload["statement_number"]),
         sides(
             Side(Operation.PROVIDER_PAYABLE, amount, payload["provider"]),
-            Side(CASH_OF_METHOD[payload["method"]], -amount),
+            cash_side(payload["method"], -amount, cashier),
         ),
     )

@@ -147,19 +147,27 @@ class IncomeStatement:
 
 
 def income_statement(
-    organisation: Organisation, start: datetime.date, end: datetime.date
+    organisation: Organisation, start: datetime.date, end: datetime.date, *, detail: bool = False
 ) -> IncomeStatement:
     """Expenses (class 6, and 81, 83) and income (class 7, and 82, 84) by heading over [start,
-    end], from the trial balance: an expense is a debit balance, an income a credit one."""
+    end] (by account with `detail`, as the normal system shows them), from the trial balance:
+    an expense is a debit balance, an income a credit one."""
     by_heading: dict[str, int] = {}
+    accounts: dict[str, Account] = {}
     for balance in trial_balance(organisation, start, end):
         number = balance.account.number
         if number[0] in "678":
-            by_heading[number[:2]] = by_heading.get(number[:2], 0) + balance.balance
-    headings = {a.number: a for a in Account.objects.filter(owner=None, number__in=by_heading)}
+            key = number if detail else number[:2]
+            by_heading[key] = by_heading.get(key, 0) + balance.balance
+            accounts[number] = balance.account
+    headings = (
+        accounts
+        if detail
+        else {a.number: a for a in Account.objects.filter(owner=None, number__in=by_heading)}
+    )
 
     def is_expense(heading: str) -> bool:
-        return heading[0] == "6" or heading in EXPENSE_HEADINGS_OF_CLASS_8
+        return heading[0] == "6" or heading[:2] in EXPENSE_HEADINGS_OF_CLASS_8
 
     return IncomeStatement(
         expenses=[
@@ -213,11 +221,13 @@ class BalanceSheet:
 BEGINNING = datetime.date(2000, 1, 1)
 
 
-def balance_sheet(organisation: Organisation, year: int) -> BalanceSheet:
-    """At the end of `year`. For each organisation (a union's sheet sums its members', the
-    charge-backs between them left out), its lines since its last closed year before `year`:
-    the opening balances that closing carried into the next year, then every movement."""
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+def balance_sheet(organisation: Organisation, end: datetime.date) -> BalanceSheet:
+    """At the end of the day `end`, with the result of its year so far. For each organisation (a
+    union's sheet sums its members', the charge-backs between them left out), its lines since
+    its last closed year before `end`'s: the opening balances that closing carried into the
+    next year, then every movement."""
+    year = end.year
+    start = datetime.date(year, 1, 1)
     members = subtree(organisation)
     party = Line._meta.get_field("party")
     internal = (
@@ -225,7 +235,7 @@ def balance_sheet(organisation: Organisation, year: int) -> BalanceSheet:
     )
     clearing = clearing_accounts() if internal else []
     last_closed = dict(
-        ClosedYear.objects.filter(mutual__in=members, year__lt=year)
+        ClosedYear.objects.filter(mutual__in=members, year__lt=year, reopened_at=None)
         .values("mutual_id")
         .annotate(last=Max("year"))
         .values_list("mutual_id", "last")
@@ -318,7 +328,62 @@ def prudential_figures(organisation: Organisation, year: int) -> tuple[BaseFigur
         b.account.number: b.balance
         for b in trial_balance(organisation, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     }
-    sheet = balance_sheet(organisation, year)
+    sheet = balance_sheet(organisation, datetime.date(year, 12, 31))
     end = {b.account.number: b.balance for b in [*sheet.assets, *sheet.liabilities]}
     base = base_figures(movements, end)
     return base, figures(base, settings.MUTUALIS_PRUDENTIAL_THRESHOLDS)
+
+
+@dataclass(frozen=True)
+class CashFlows:
+    """Where the money of a period came from and went (the normal system's summary of funds):
+    the cash (class 5) at the start, each counterpart account's net flow — money in when
+    positive — and the cash at the end, which the flows explain to the franc."""
+
+    opening: int
+    flows: list[Balance]  # by counterpart account: credit less debit is money in
+    closing: int
+
+    @property
+    def net(self) -> int:
+        return sum(-b.balance for b in self.flows)
+
+
+def cash_at(organisation: Organisation, day: datetime.date) -> int:
+    """The class 5 balances at the end of `day`, read as the balance sheet reads them."""
+    sheet = balance_sheet(organisation, day)
+    return sum(b.balance for b in [*sheet.assets, *sheet.liabilities] if b.account.number[0] == "5")
+
+
+def cash_flows(organisation: Organisation, start: datetime.date, end: datetime.date) -> CashFlows:
+    """The movements of cash over [start, end] by what they paid for or came from: the lines of
+    every entry that moves cash, but its cash lines, summed by account, money in when credited.
+    A transfer between two cash accounts moves nothing; the year's opening and closing entries
+    are not movements."""
+    ids = [o.pk for o in subtree(organisation)]
+    cash = list(Account.objects.filter(number__startswith="5").values_list("pk", flat=True))
+    marks, cash_marks = ", ".join(["%s"] * len(ids)), ", ".join(["%s"] * len(cash))
+    lines = table(Line)
+    sql = (
+        f"SELECT other.account_id, SUM(other.debit), SUM(other.credit) FROM {lines} other"
+        f" WHERE other.mutual_id IN ({marks}) AND other.date BETWEEN %s AND %s"
+        f" AND other.journal NOT IN (%s, %s) AND other.account_id NOT IN ({cash_marks})"
+        f" AND other.entry_id IN (SELECT entry_id FROM {lines} WHERE mutual_id IN ({marks})"
+        f" AND date BETWEEN %s AND %s AND account_id IN ({cash_marks}))"
+        " GROUP BY other.account_id"
+    )
+    journals = [Journal.OPENING.value, Journal.CLOSING.value]
+    params = [*ids, start, end, *journals, *cash, *ids, start, end, *cash]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        sums = {pk: (int(debit), int(credit)) for pk, debit, credit in cursor.fetchall()}
+    accounts = Account.objects.in_bulk(sums.keys())
+    flows = sorted(
+        (Balance(accounts[pk], *sides) for pk, sides in sums.items() if sides[0] != sides[1]),
+        key=lambda b: b.account.number,
+    )
+    return CashFlows(
+        cash_at(organisation, start - datetime.timedelta(days=1)),
+        flows,
+        cash_at(organisation, end),
+    )

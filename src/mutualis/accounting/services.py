@@ -5,6 +5,7 @@ unless all is right; the database keeps the same rules below it."""
 
 import contextlib
 import datetime
+import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,11 +19,13 @@ from django.utils.translation import gettext as _
 
 from mutualis.accounting import events
 from mutualis.accounting.bank import WINDOW, Movement, proposals
-from mutualis.accounting.ledger import Draft, reverse, write_drafts
+from mutualis.accounting.cash import box_balance
+from mutualis.accounting.ledger import Chart, Draft, reverse, write_drafts
 from mutualis.accounting.models import (
     Account,
     BankLine,
     BankStatement,
+    CashCount,
     ClosedMonth,
     ClosedYear,
     Entry,
@@ -30,6 +33,7 @@ from mutualis.accounting.models import (
     Line,
     Mapping,
     Operation,
+    Piece,
 )
 from mutualis.core.access import ancestor_paths
 from mutualis.core.audit import audit_created, audit_record
@@ -47,7 +51,13 @@ from mutualis.core.imports import (
 )
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation, User
-from mutualis.federation.rules import BOOKKEEPERS, CHART_EDITORS, PERIOD_REOPENERS
+from mutualis.federation.rules import (
+    BOOKKEEPERS,
+    CASH_COUNTERS,
+    CHART_EDITORS,
+    PERIOD_REOPENERS,
+    Role,
+)
 from mutualis.federation.services import require_in_scope_as
 
 
@@ -102,6 +112,48 @@ def line_errors(
             ]
 
 
+# the journals an entry by hand may go to: the year end's are written by its closing alone
+HAND_JOURNALS = (
+    Journal.CASH,
+    Journal.BANK,
+    Journal.MOBILE_MONEY,
+    Journal.OPERATIONS,
+    Journal.GENERAL,
+)
+# a scanned piece: a PDF or a picture, recognised by its first bytes, whatever its name says
+PIECE_TYPES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+PIECE_MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Scan:
+    """A piece's file as uploaded."""
+
+    name: str
+    content: bytes
+
+
+def piece_errors(piece: Scan | None, errors: dict[str, list[str]]) -> str:
+    """The piece's content type, once its content is checked."""
+    if piece is None:
+        return ""
+    if len(piece.content) > PIECE_MAX_BYTES:
+        errors["piece"] = [
+            _("The piece weighs more than %(size)s MB: scan it in a lower resolution.")
+            % {"size": PIECE_MAX_BYTES // (1024 * 1024)}
+        ]
+        return ""
+    for start, content_type in PIECE_TYPES.items():
+        if piece.content.startswith(start):
+            return content_type
+    errors["piece"] = [_("A piece is a PDF, PNG or JPEG file; this file is none of them.")]
+    return ""
+
+
 @transaction.atomic
 def entry_record(
     *,
@@ -112,12 +164,21 @@ def entry_record(
     label: str,
     lines: Sequence[EntryLine],
     reference: str = "",
+    cashier: User | None = None,
+    piece: Scan | None = None,
 ) -> Entry:
-    """Records an entry by hand, validated at once: its lines must balance."""
+    """Records an entry by hand, validated at once: its lines must balance. Its cash lines are
+    in `cashier`'s cash box (the organisation's safe when none); `piece`: the scanned piece,
+    kept with the entry."""
     require_in_scope_as(by, BOOKKEEPERS, organisation, "organisation")
     errors: dict[str, list[str]] = {}
-    if journal not in Journal.values:
-        errors["journal"] = [_("Choose one of the journals.")]
+    if journal not in HAND_JOURNALS:
+        errors["journal"] = [
+            _("Choose the cash, bank, mobile-money, operations or general journal.")
+        ]
+    if cashier is not None and cashier.organisation_id != organisation.pk:
+        errors["cashier"] = [_("This person does not keep a cash box of this organisation.")]
+    content_type = piece_errors(piece, errors)
     if not label.strip():
         errors["label"] = [_("Say what the entry records.")]
     if date > timezone.localdate():
@@ -150,10 +211,28 @@ def entry_record(
         date,
         label.strip(),
         reference.strip(),
-        [(accounts[line.account.strip()].pk, line.debit, line.credit, None) for line in lines],
+        [
+            (
+                (account := accounts[line.account.strip()]).pk,
+                line.debit,
+                line.credit,
+                cashier.uid if cashier and account.number.startswith("57") else None,
+            )
+            for line in lines
+        ],
     )
     (pk,) = write_drafts(organisation, [draft], by)
     entry = Entry.objects.get(pk=pk)
+    if piece is not None:
+        Piece.objects.create(
+            mutual=organisation,
+            entry=entry,
+            file_name=piece.name[:200],
+            content_type=content_type,
+            size=len(piece.content),
+            sha256=hashlib.sha256(piece.content).hexdigest(),
+            content=piece.content,
+        )
     audit_created(actor=by, obj=entry)
     append(organisation.pk, events.entry_written(entry), by)
     return entry
@@ -275,12 +354,14 @@ def year_close(*, by: User | None, organisation: Organisation, year: int) -> Clo
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     if end >= timezone.localdate():
         raise ValidationError({"year": [_("A year is closed once it is over.")]})
-    if ClosedYear.objects.filter(mutual=organisation, year=year).exists():
+    if ClosedYear.objects.filter(mutual=organisation, year=year, reopened_at=None).exists():
         raise ValidationError({"year": [_("This year is closed already.")]})
     before = datetime.date(year - 1, 1, 1), datetime.date(year - 1, 12, 31)
     if (
         Entry.objects.filter(mutual=organisation, date__range=before).exists()
-        and not ClosedYear.objects.filter(mutual=organisation, year=year - 1).exists()
+        and not ClosedYear.objects.filter(
+            mutual=organisation, year=year - 1, reopened_at=None
+        ).exists()
     ):
         raise ValidationError(
             {"year": [_("Close %(year)s first: its balances open this year.") % {"year": year - 1}]}
@@ -336,7 +417,47 @@ def year_close(*, by: User | None, organisation: Organisation, year: int) -> Clo
         closed_by=by,
     )
     audit_created(actor=by, obj=closed)
-    append(organisation.pk, events.year_closed(closed), by)
+    append(organisation.pk, events.year_changed(closed), by)
+    return closed
+
+
+@transaction.atomic
+def year_reopen(*, by: User | None, closed: ClosedYear, reason: str) -> ClosedYear:
+    """Reopens a closed year: an act of the union, with its reason. Its result entry and its
+    opening entry are reversed on their own days; its months stay closed until the union
+    reopens the one to correct. The next year, when closed, is reopened first."""
+    organisation = Organisation.objects.get(pk=closed.mutual_id)
+    require_in_scope_as(by, PERIOD_REOPENERS, organisation, "year")
+    closed = ClosedYear.objects.select_for_update().get(pk=closed.pk)
+    if closed.reopened_at is not None:
+        raise ValidationError({"year": [_("This year has been reopened already.")]})
+    if ClosedYear.objects.filter(
+        mutual=organisation, year=closed.year + 1, reopened_at=None
+    ).exists():
+        raise ValidationError(
+            {
+                "year": [
+                    _("Reopen %(year)s first: it opens with this year's balances.")
+                    % {"year": closed.year + 1}
+                ]
+            }
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give the reason for reopening the year.")]})
+    for entry in (closed.result_entry, closed.opening_entry):
+        if entry is not None:
+            reverse(organisation, entry, entry.date, source_kind=YEAR_CLOSING, by=by)
+    closed.reopened_at = timezone.now()
+    closed.reopened_by = by
+    closed.reopen_reason = reason.strip()
+    closed.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        obj=closed,
+        changes={"reopen_reason": [None, closed.reopen_reason]},
+    )
+    append(organisation.pk, events.year_changed(closed), by)
     return closed
 
 
@@ -642,3 +763,104 @@ def mapping_change(
     audit_created(actor=by, obj=mapping)
     append(union.pk, events.mapping_changed(mapping), by)
     return mapping
+
+
+# --- the daily count of a cash box ---------------------------------------------------------
+
+
+@transaction.atomic
+def cash_count(
+    *,
+    by: User | None,
+    organisation: Organisation,
+    cashier: User,
+    day: datetime.date,
+    counted: int,
+    explanation: str = "",
+) -> CashCount:
+    """Records the cash counted in a box at the end of `day` against what the books expect; a
+    difference, explained, is posted in the cash journal that day: a shortage as an expense, a
+    surplus as an income. A cashier counts their own box; each box is counted once a day."""
+    require_in_scope_as(by, CASH_COUNTERS, organisation, "organisation")
+    errors: dict[str, list[str]] = {}
+    if by is not None and by.roles <= {Role.CASHIER} and by.pk != cashier.pk:
+        errors["cashier"] = [_("A cashier counts their own cash box.")]
+    if cashier.organisation_id != organisation.pk:
+        errors["cashier"] = [_("This person does not keep a cash box of this organisation.")]
+    if day > timezone.localdate():
+        errors["day"] = [_("Cash is counted at the end of a day that has begun.")]
+    elif ClosedMonth.objects.filter(
+        mutual=organisation, month=day.replace(day=1), reopened_at=None
+    ).exists():
+        errors["day"] = [_("This month is closed: its cash can no longer be counted.")]
+    elif CashCount.objects.filter(mutual=organisation, cashier=cashier, day=day).exists():
+        errors["day"] = [
+            _("This cash box was counted on %(day)s already.") % {"day": format_date(day)}
+        ]
+    if counted < 0:
+        errors["counted"] = [_("The cash counted cannot be negative.")]
+    if errors:
+        raise ValidationError(errors)
+    expected = box_balance(organisation, cashier, day)
+    difference = counted - expected
+    if difference and not explanation.strip():
+        raise ValidationError(
+            {
+                "explanation": [
+                    _(
+                        "The count differs from the %(expected)s the books expect by "
+                        "%(difference)s: explain the difference."
+                    )
+                    % {
+                        "expected": format_amount(expected, organisation.currency),
+                        "difference": format_amount(difference, organisation.currency),
+                    }
+                ]
+            }
+        )
+    entry = None
+    if difference:
+        entry = difference_entry(by, organisation, cashier, day, difference, explanation)
+    count = CashCount.objects.create(
+        mutual=organisation,
+        cashier=cashier,
+        day=day,
+        expected=expected,
+        counted=counted,
+        explanation=explanation.strip(),
+        entry=entry,
+        recorded_by=by,
+    )
+    audit_created(actor=by, obj=count)
+    append(organisation.pk, events.cash_counted(count), by)
+    return count
+
+
+# the kind of the entries a count's difference writes
+COUNTED = "cash.counted"
+
+
+def difference_entry(
+    by: User | None,
+    organisation: Organisation,
+    cashier: User,
+    day: datetime.date,
+    difference: int,
+    explanation: str,
+) -> Entry:
+    chart = Chart()
+    cash = chart.account(organisation.path, Operation.CASH, day)
+    if difference < 0:
+        other = chart.account(organisation.path, Operation.CASH_SHORTAGE, day)
+        lines = [(other, -difference, 0, None), (cash, 0, -difference, cashier.uid)]
+    else:
+        other = chart.account(organisation.path, Operation.CASH_SURPLUS, day)
+        lines = [(cash, difference, 0, cashier.uid), (other, 0, difference, None)]
+    with translation.override(settings.LANGUAGE_CODE):  # an entry is written once
+        label = _("Cash count of %(cashier)s: %(explanation)s") % {
+            "cashier": cashier,
+            "explanation": explanation.strip(),
+        }
+    draft = Draft(Journal.CASH, day, label, "", lines, source_kind=COUNTED)
+    (pk,) = write_drafts(organisation, [draft], by)
+    return Entry.objects.get(pk=pk)

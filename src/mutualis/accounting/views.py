@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -112,7 +114,9 @@ def trial_balance_page(request, organisation):
             "may_close_year": request.user.has_any_role(BOOKKEEPERS)
             and not is_month(start, end)
             and end < timezone.localdate()
-            and not ClosedYear.objects.filter(mutual=organisation, year=start.year).exists(),
+            and not ClosedYear.objects.filter(
+                mutual=organisation, year=start.year, reopened_at=None
+            ).exists(),
             "query": request.GET.urlencode(),
         },
     )
@@ -255,8 +259,10 @@ def balance_sheet(request, organisation):
         {
             "form": form,
             "year": start.year,
-            "sheet": queries.balance_sheet(organisation, start.year),
-            "closed": ClosedYear.objects.filter(mutual=organisation, year=start.year).first(),
+            "sheet": queries.balance_sheet(organisation, datetime.date(start.year, 12, 31)),
+            "closed": ClosedYear.objects.filter(
+                mutual=organisation, year=start.year, reopened_at=None
+            ).first(),
             "query": request.GET.urlencode(),
         },
     )

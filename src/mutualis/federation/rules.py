@@ -133,5 +133,7 @@ BOOK_READERS = frozenset(
 )
 BOOKKEEPERS = frozenset({Role.ACCOUNTANT, Role.MUTUAL_MANAGER, Role.UNION_OFFICER})
 PERIOD_REOPENERS = frozenset({Role.UNION_OFFICER})
+# the daily count of a cash box: its cashier, or the manager or accountant who checks it
+CASH_COUNTERS = frozenset({Role.CASHIER, Role.MUTUAL_MANAGER, Role.ACCOUNTANT})
 # a union's detail accounts and its mapping of operations to accounts, for its mutuals
 CHART_EDITORS = frozenset({Role.UNION_OFFICER, Role.SYSTEM_ADMIN})
