@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from mutualis.accounting.documents import trial_balance_pdf
-from mutualis.accounting.models import BankStatement, ClosedMonth, Entry
+from mutualis.accounting.models import BankStatement, ClosedMonth, ClosedYear, Entry
 from mutualis.accounting.queries import trial_balance
 from mutualis.contributions.services import payment_record
 from mutualis.core.pdf import extract_text
@@ -245,3 +245,110 @@ def test_a_union_officer_changes_an_operation_s_account_from_the_chart_s_page(
     (mobile,) = [row for row in page.context["mappings"] if row.operation == "cash.mobile_money"]
     assert (mobile.account.number, mobile.next_change.account.number) == ("551", "5511")
     assert not page.context["may_edit"]  # a mutual's chart is its unions'
+
+
+PDF_PIECE = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def test_an_entry_keeps_its_scanned_piece_and_a_file_that_is_no_piece_is_refused(
+    client, cast, federation
+):
+    client = signed_in(client, cast, Role.ACCOUNTANT)
+    url = f"/books/{federation.m1.pk}/entries/new/"
+    form = {
+        "journal": "CA",
+        "date": "05/03/2025",
+        "label": "Carburant",
+        "reference": "BC-7",
+        "cashier": str(cast[Role.CASHIER].uid),
+        "lines.0.account": "624",
+        "lines.0.debit": "2500",
+        "lines.1.account": "571",
+        "lines.1.credit": "2500",
+    }
+    disguised = SimpleUploadedFile("facture.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
+    refused = client.post(url, form | {"piece": disguised})
+    assert refused.status_code == 200 and not Entry.objects.exists()
+    assert "PDF, PNG ou JPEG" in refused.content.decode()
+
+    scan = SimpleUploadedFile("facture.pdf", PDF_PIECE, "application/pdf")
+    assert client.post(url, form | {"piece": scan}).status_code == 302
+    entry = Entry.objects.get()
+    assert entry.lines.get(credit=2500).party == cast[Role.CASHIER].uid
+    journal = client.get(f"/books/{federation.m1.pk}/journal/", YEAR)
+    piece = entry.pieces.get()
+    assert f"/books/piece/{piece.pk}/" in journal.content.decode()
+    shown = client.get(f"/books/piece/{piece.pk}/")
+    assert shown["Content-Type"] == "application/pdf" and shown.content == PDF_PIECE
+    assert signed_in(client, cast, Role.CASHIER).get(f"/books/piece/{piece.pk}/").status_code == 403
+
+
+def test_the_statements_show_each_table_beside_the_year_before_on_screen_in_pdf_and_excel(
+    client, cast, federation, family
+):
+    paid(family)
+    client = signed_in(client, cast, Role.ACCOUNTANT)
+    url = f"/books/{federation.m1.pk}/statements/"
+    simplified = client.get(url, YEAR)
+    titles = [t.title for t in simplified.context["statements"].tables]
+    assert titles == ["Bilan", "Compte de résultat"]
+    normal = client.get(url, YEAR | {"system": "normal"})
+    found = normal.context["statements"]
+    assert [t.title for t in found.tables] == [
+        "Bilan",
+        "Compte de résultat",
+        "Tableau des flux de trésorerie",
+    ]
+    assert "Trésorerie à la fin" in normal.content.decode()
+
+    document = client.get(f"/books/{federation.m1.pk}/statements.pdf", YEAR | {"system": "normal"})
+    assert document["Content-Type"] == "application/pdf" and document.content.startswith(b"%PDF")
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"/books/{federation.m1.pk}/statements.xlsx", YEAR).content)
+    )
+    assert workbook.sheetnames == ["Bilan", "Compte de résultat", "Notes annexes"]
+    cells = [c for row in workbook["Bilan"].iter_rows() for c in row if c.value is not None]
+    assert 1000 + MEMBER_2025 in [c.value for c in cells]
+    assert not [c for c in cells if c.data_type == "f"]
+
+
+def test_the_cashier_counts_their_box_from_the_menu_and_sees_only_their_own(
+    client, cast, federation, family
+):
+    today = timezone.localdate()
+    payment_record(
+        by=cast[Role.CASHIER], household=family, amount=7000, method="cash", received_on=today
+    )
+    post()
+    client = signed_in(client, cast, Role.CASHIER)
+    page = client.get("/books/cash/")
+    assert page.status_code == 200 and page.context["book"].closing == 7000
+    assert [c[0] for c in page.context["form"].fields["cashier"].choices][0] == str(
+        cast[Role.CASHIER].uid
+    )
+    refused = client.post("/books/cash/", {"counted": "6500", "explanation": ""})
+    assert refused.status_code == 400 and "expliquez" in refused.content.decode().lower()
+    assert (
+        client.post("/books/cash/", {"counted": "6500", "explanation": "Pièce fausse"}).status_code
+        == 302
+    )
+    page = client.get("/books/cash/")
+    assert page.context["book"].closing == 6500 and page.context["count_form"] is None
+
+
+def test_the_union_reopens_a_closed_year_from_its_balance_sheet(client, cast, federation, family):
+    paid(family)
+    signed_in(client, cast, Role.ACCOUNTANT).post(f"/books/{federation.m1.pk}/close-year/", YEAR)
+    closed = ClosedYear.objects.get()
+    accountant = client.get(f"/books/{federation.m1.pk}/balance-sheet/", YEAR)
+    assert accountant.context["reopen_form"] is None
+    assert client.post(f"/books/year/{closed.pk}/reopen/", {"reason": "x"}).status_code == 403
+
+    client = signed_in(client, cast, Role.UNION_OFFICER)
+    sheet = client.get(f"/books/{federation.m1.pk}/balance-sheet/", YEAR)
+    assert sheet.context["reopen_form"] is not None
+    assert client.post(f"/books/year/{closed.pk}/reopen/", {"reason": ""}).status_code == 400
+    answer = client.post(f"/books/year/{closed.pk}/reopen/", {"reason": "Loyer oublié"})
+    assert answer.status_code == 302
+    closed.refresh_from_db()
+    assert closed.reopen_reason == "Loyer oublié"

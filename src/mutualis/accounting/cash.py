@@ -57,6 +57,14 @@ class Movement:
     amount: int  # in when positive
     balance: int  # after it
 
+    @property
+    def money_in(self) -> int:
+        return max(self.amount, 0)
+
+    @property
+    def money_out(self) -> int:
+        return max(-self.amount, 0)
+
 
 @dataclass(frozen=True)
 class CashBook:

@@ -1,5 +1,5 @@
-"""The books as Excel workbooks: the trial balance of a period (formulas never: every cell is
-data, core.spreadsheets)."""
+"""The books as Excel workbooks: the trial balance and the financial statements of a period
+(formulas never: every cell is data, core.spreadsheets)."""
 
 import datetime
 from collections.abc import Sequence
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from mutualis.accounting.queries import Balance
+from mutualis.accounting.statements import Statements
 from mutualis.core.formats import format_date
 from mutualis.core.spreadsheets import saved, write_sheet
 from mutualis.federation.models import Organisation
@@ -65,4 +66,33 @@ def trial_balance_xlsx(
             rows,
             date_columns=[],
         )
+        return saved(workbook)
+
+
+def statements_xlsx(found: Statements, language: str | None) -> bytes:
+    """A sheet per table: its sections' rows with the period and the year before, each
+    section's total; the notes on a last sheet."""
+    with translation.override(language):
+        workbook = Workbook(write_only=True)
+        current = f"{format_date(found.start)} – {format_date(found.end)}"
+        previous = f"{format_date(found.previous_start)} – {format_date(found.previous_end)}"
+        for table in found.tables:
+            rows: list[list[object]] = [
+                [f"{found.organisation.name}: {table.title}", None, None, None]
+            ]
+            for section in table.sections:
+                if section.title:
+                    rows.append([None, section.title, None, None])
+                rows += [[row.number, row.label, row.amount, row.previous] for row in section.rows]
+                if section.total_label:
+                    rows.append([None, section.total_label, section.total, section.previous_total])
+            write_sheet(
+                workbook,
+                table.title[:31],
+                [_("account"), _("label"), current, previous],
+                [12, 50, 22, 22],
+                rows,
+                date_columns=[],
+            )
+        write_sheet(workbook, _("Notes"), [_("Notes")], [120], [[note] for note in found.notes], [])
         return saved(workbook)

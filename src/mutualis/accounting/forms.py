@@ -5,6 +5,8 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.accounting.models import Journal, Operation
+from mutualis.accounting.services import HAND_JOURNALS
+from mutualis.accounting.statements import System
 from mutualis.core.forms import AmountField, CharField, DateField
 
 # the lines an entry by hand offers at once; an entry with more is typed in two
@@ -43,13 +45,20 @@ class JournalForm(PeriodForm):
 
 
 class EntryForm(forms.Form):
-    journal = forms.ChoiceField(label=_("journal"), choices=Journal.choices)
+    journal = forms.ChoiceField(
+        label=_("journal"), choices=[(j.value, j.label) for j in HAND_JOURNALS]
+    )
     date = DateField(label=_("date"), past=True)
     label = CharField(label=_("label"), max_length=200)
     reference = CharField(label=_("piece"), max_length=60, required=False)
+    cashier = forms.ChoiceField(label=_("cash box"), required=False)
+    piece = forms.FileField(label=_("scanned piece (PDF, PNG or JPEG)"), required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, cash_boxes=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["cashier"].choices = [("", _("the organisation's safe"))] + [
+            (str(user.uid), str(user)) for user in cash_boxes
+        ]
         for index in range(ENTRY_LINES):
             number = index + 1
             self.fields[f"lines.{index}.account"] = CharField(
@@ -67,7 +76,9 @@ class EntryForm(forms.Form):
             )
 
     def main_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in ("journal", "date", "label", "reference")]
+        return [
+            self[name] for name in ("journal", "date", "label", "reference", "cashier", "piece")
+        ]
 
     def line_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
         return [
@@ -86,6 +97,36 @@ class MonthCloseForm(forms.Form):
 
 class YearCloseForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+
+
+class ReopenForm(forms.Form):
+    reason = CharField(label=_("reason for reopening"), max_length=255)
+
+
+class StatementsForm(PeriodForm):
+    system = forms.ChoiceField(label=_("system"), choices=System.choices, required=False)
+
+    def system_chosen(self) -> str:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return data.get("system") or System.SIMPLIFIED
+
+
+class CashBookForm(forms.Form):
+    """A cash box and a day (today when none)."""
+
+    cashier = forms.ChoiceField(label=_("cash box"), required=False)
+    day = DateField(label=_("day"), required=False)
+
+    def __init__(self, *args, cash_boxes=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cashier"].choices = [(str(user.uid), str(user)) for user in cash_boxes] + [
+            ("safe", _("the organisation's safe"))
+        ]
+
+
+class CashCountForm(forms.Form):
+    counted = AmountField(label=_("cash counted"), min_value=0)
+    explanation = CharField(label=_("explanation of a difference"), max_length=255, required=False)
 
 
 class StatementImportForm(forms.Form):

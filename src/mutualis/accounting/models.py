@@ -278,6 +278,8 @@ class ClosedYear(models.Model):
     entry of the next year's first day, and each of its months closed. Reopening it is an act
     of the union, with its reason: both entries are reversed; closing it again is a new row."""
 
+    SCOPE_PATH = "mutual__path"
+
     uid = uid_field()
     mutual = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
@@ -380,6 +382,8 @@ class Piece(models.Model):
     """The piece an entry by hand records (an invoice, a receipt, a bank advice), scanned: a PDF
     or an image, checked by its content, kept in the database with its entry so that the two
     are written, or refused, together."""
+
+    SCOPE_PATH = "mutual__path"
 
     uid = uid_field()
     mutual = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")

@@ -18,6 +18,7 @@ from mutualis.accounting.models import (
     Line,
     Mapping,
     Operation,
+    Piece,
 )
 from mutualis.accounting.prudential import BaseFigures, Figure, base_figures, figures
 from mutualis.core.access import ancestor_paths
@@ -192,7 +193,8 @@ def entries(
     if journal:
         found = found.filter(journal=journal)
     return found.order_by("date", "journal", "number").prefetch_related(
-        Prefetch("lines", queryset=Line.objects.select_related("account").order_by("pk"))
+        Prefetch("lines", queryset=Line.objects.select_related("account").order_by("pk")),
+        Prefetch("pieces", queryset=Piece.objects.only("pk", "entry_id", "file_name")),
     )
 
 

@@ -192,7 +192,7 @@ def cash_flow_table(
                 Section(
                     title,
                     beside(current, earlier, labels),
-                    _("Net flow of %(activity)s") % {"activity": title.lower()},
+                    _("Net flow"),
                 )
             )
     sections.append(Section("", [Row("", _("Cash at the end"), now.closing, then.closing)]))

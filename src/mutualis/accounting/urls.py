@@ -25,4 +25,19 @@ urlpatterns = [
     path("books/bank/<int:pk>/", views.bank_statement, name="bank_statement"),
     path("books/<int:pk>/chart/", views.chart, name="books_chart"),
     path("books/<int:pk>/prudential/", views.prudential, name="prudential"),
+    path("books/<int:pk>/statements/", views.statements_page, name="financial_statements"),
+    path(
+        "books/<int:pk>/statements.pdf",
+        views.statements_document,
+        name="financial_statements_pdf",
+    ),
+    path(
+        "books/<int:pk>/statements.xlsx",
+        views.statements_workbook,
+        name="financial_statements_xlsx",
+    ),
+    path("books/<int:pk>/cash/", views.cash_book_view, name="cash_book"),
+    path("books/cash/", views.cash_home, name="cash_home"),
+    path("books/year/<int:pk>/reopen/", views.year_reopen_view, name="year_reopen"),
+    path("books/piece/<int:pk>/", views.piece, name="entry_piece"),
 ]

@@ -2,47 +2,72 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mutualis.accounting import queries
-from mutualis.accounting.documents import trial_balance_pdf
-from mutualis.accounting.exports import trial_balance_xlsx
+from mutualis.accounting.cash import cash_book, cash_boxes
+from mutualis.accounting.documents import statements_pdf, trial_balance_pdf
+from mutualis.accounting.exports import statements_xlsx, trial_balance_xlsx
 from mutualis.accounting.forms import (
     AccountForm,
+    CashBookForm,
+    CashCountForm,
     EntryForm,
     JournalForm,
     MappingForm,
     MonthCloseForm,
     PeriodForm,
+    ReopenForm,
     StatementImportForm,
+    StatementsForm,
     YearCloseForm,
 )
-from mutualis.accounting.models import BankLine, BankStatement, ClosedMonth, ClosedYear, Line
+from mutualis.accounting.models import (
+    BankLine,
+    BankStatement,
+    ClosedMonth,
+    ClosedYear,
+    Line,
+    Piece,
+)
 from mutualis.accounting.services import (
     EntryLine,
+    Scan,
     account_add,
     accounts_for,
     bank_line_match,
     bank_line_unmatch,
     bank_statement_import,
+    cash_count,
     entry_record,
     mapping_change,
     month_close,
     statement_proposals,
     year_close,
+    year_reopen,
 )
+from mutualis.accounting.statements import Statements, statements
 from mutualis.core.access import access
 from mutualis.core.formats import format_rate
 from mutualis.core.forms import attach_errors
 from mutualis.core.http import download_name, pdf_response, xlsx_response
 from mutualis.core.imports import describe
 from mutualis.federation.models import Organisation
-from mutualis.federation.rules import BOOK_READERS, BOOKKEEPERS, CHART_EDITORS
+from mutualis.federation.rules import (
+    BOOK_READERS,
+    BOOKKEEPERS,
+    CASH_COUNTERS,
+    CHART_EDITORS,
+    PERIOD_REOPENERS,
+    Role,
+)
 
 ENTRIES_PAGE = 50
 
@@ -197,9 +222,13 @@ def journal(request, organisation):
 @access(roles=BOOKKEEPERS, model=Organisation, writes=True)
 @require_http_methods(["GET", "POST"])
 def entry_new(request, organisation):
-    form = EntryForm(request.POST or None, initial={"journal": "OD"})
+    boxes = cash_boxes(organisation)
+    form = EntryForm(
+        request.POST or None, request.FILES or None, initial={"journal": "OD"}, cash_boxes=boxes
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        upload = data["piece"]
         try:
             entry = entry_record(
                 by=request.user,
@@ -208,6 +237,8 @@ def entry_new(request, organisation):
                 date=data["date"],
                 label=data["label"],
                 reference=data["reference"],
+                cashier=next((u for u in boxes if str(u.uid) == data["cashier"]), None),
+                piece=Scan(upload.name, upload.read()) if upload else None,
                 lines=[
                     EntryLine(
                         data[f"lines.{index}.account"] or "",
@@ -252,20 +283,156 @@ def month_close_view(request, organisation):
 @access(roles=BOOK_READERS, model=Organisation)
 def balance_sheet(request, organisation):
     form, start, _end = period_of(request)
+    context = sheet_context(organisation, start.year)
     return shown(
         request,
         "accounting/balance_sheet.html",
         organisation,
         {
             "form": form,
-            "year": start.year,
-            "sheet": queries.balance_sheet(organisation, datetime.date(start.year, 12, 31)),
-            "closed": ClosedYear.objects.filter(
-                mutual=organisation, year=start.year, reopened_at=None
-            ).first(),
+            **context,
+            "reopen_form": ReopenForm()
+            if context["closed"] and request.user.has_any_role(PERIOD_REOPENERS)
+            else None,
             "query": request.GET.urlencode(),
         },
     )
+
+
+@access(roles=PERIOD_REOPENERS, model=ClosedYear, writes=True)
+@require_http_methods(["POST"])
+def year_reopen_view(request, closed):
+    form = ReopenForm(request.POST)
+    organisation = Organisation.objects.get(pk=closed.mutual_id)
+    target = reverse("balance_sheet", kwargs={"pk": organisation.pk}) + f"?year={closed.year}"
+    if form.is_valid():
+        try:
+            year_reopen(by=request.user, closed=closed, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            return redirect(target)
+    return shown(
+        request,
+        "accounting/balance_sheet.html",
+        organisation,
+        {**sheet_context(organisation, closed.year), "reopen_form": form},
+        status=400,
+    )
+
+
+@access(roles=BOOK_READERS, model=Piece)
+def piece(request, piece):
+    response = HttpResponse(bytes(piece.content), content_type=piece.content_type)
+    response["Content-Disposition"] = f'inline; filename="{slugify(piece.file_name)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@access(roles=BOOK_READERS, model=Organisation)
+def statements_page(request, organisation):
+    form, found = statements_of(request, organisation)
+    return shown(
+        request,
+        "accounting/statements.html",
+        organisation,
+        {"form": form, "statements": found, "query": request.GET.urlencode()},
+    )
+
+
+def statements_of(request, organisation) -> tuple[StatementsForm, Statements]:
+    form = StatementsForm(request.GET or None)
+    start, end = form.period(timezone.localdate())
+    return form, statements(organisation, start, end, form.system_chosen())
+
+
+@access(roles=BOOK_READERS, model=Organisation)
+def statements_document(request, organisation):
+    _form, found = statements_of(request, organisation)
+    return pdf_response(
+        statements_pdf(found, get_language()),
+        download_name(_("financial statements"), f"{found.start:%Y-%m-%d}", extension="pdf"),
+    )
+
+
+@access(roles=BOOK_READERS, model=Organisation)
+def statements_workbook(request, organisation):
+    _form, found = statements_of(request, organisation)
+    return xlsx_response(
+        statements_xlsx(found, get_language()),
+        download_name(_("financial statements"), f"{found.start:%Y-%m-%d}", extension="xlsx"),
+    )
+
+
+@access(roles=CASH_COUNTERS, writes=True)
+@require_http_methods(["GET", "POST"])
+def cash_home(request):
+    """The cash books of the user's own organisation."""
+    return cash_book_page(request, request.user.organisation)
+
+
+@access(roles=CASH_COUNTERS | BOOK_READERS, model=Organisation, writes=True)
+@require_http_methods(["GET", "POST"])
+def cash_book_view(request, organisation):
+    return cash_book_page(request, organisation)
+
+
+def cash_book_page(request, organisation):
+    """A cash box's book for a day, and its count at the end of the day. A cashier sees their
+    own box."""
+    boxes = cash_boxes(organisation)
+    if not request.user.has_any_role(BOOK_READERS | {Role.MUTUAL_MANAGER, Role.ACCOUNTANT}):
+        boxes = [u for u in boxes if u.pk == request.user.pk] or [request.user]
+    form = CashBookForm(request.GET or None, cash_boxes=boxes)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    day = data.get("day") or timezone.localdate()
+    chosen = data.get("cashier") or (str(boxes[0].uid) if boxes else "safe")
+    cashier = next((u for u in boxes if str(u.uid) == chosen), None)
+    if cashier is None and not request.user.has_any_role(BOOK_READERS):
+        cashier = request.user
+    count_form = CashCountForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and cashier is not None:
+        if count_form.is_valid():
+            try:
+                cash_count(
+                    by=request.user,
+                    organisation=organisation,
+                    cashier=cashier,
+                    day=day,
+                    counted=count_form.cleaned_data["counted"],
+                    explanation=count_form.cleaned_data["explanation"],
+                )
+            except ValidationError as error:
+                attach_errors(count_form, error)
+            else:
+                return redirect(request.get_full_path())
+        status = 400
+    book = cash_book(organisation, cashier, day, day)
+    return shown(
+        request,
+        "accounting/cash_book.html",
+        organisation,
+        {
+            "form": form,
+            "book": book,
+            "day": day,
+            "count_form": count_form
+            if cashier is not None and request.user.has_any_role(CASH_COUNTERS) and not book.counts
+            else None,
+            "query": "",
+        },
+        status=status,
+    )
+
+
+def sheet_context(organisation, year: int) -> dict:
+    closed = ClosedYear.objects.filter(mutual=organisation, year=year, reopened_at=None).first()
+    return {
+        "year": year,
+        "sheet": queries.balance_sheet(organisation, datetime.date(year, 12, 31)),
+        "closed": closed,
+    }
 
 
 @access(roles=BOOKKEEPERS, model=Organisation, writes=True)
