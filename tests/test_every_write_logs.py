@@ -19,14 +19,14 @@ from mutualis.accounting.services import (
     bank_line_match,
     bank_line_unmatch,
     bank_statement_import,
+    cash_count,
     entry_record,
     entry_reverse,
     mapping_change,
-    cash_count,
     month_close,
     month_reopen,
-    year_reopen,
     year_close,
+    year_reopen,
 )
 from mutualis.benefits.services import package_create, package_version_add, payer_create
 from mutualis.claims.choices import Outcome

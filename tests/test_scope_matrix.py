@@ -12,8 +12,14 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from mutualis.accounting.models import BankStatement
-from mutualis.accounting.services import bank_statement_import
+from mutualis.accounting.models import BankStatement, ClosedYear, Piece
+from mutualis.accounting.services import (
+    EntryLine,
+    Scan,
+    bank_statement_import,
+    entry_record,
+    year_close,
+)
 from mutualis.benefits.models import BenefitPackage
 from mutualis.benefits.services import package_create
 from mutualis.claims.models import Claim, GuaranteeLetter
@@ -98,6 +104,23 @@ def sample(model, organisation):
                 file_name="releve.csv",
                 content=f"date;libellé;montant\n03/03/2025;Marker {organisation.code};1\n".encode(),
             ).statement
+        )
+    if model is ClosedYear:
+        return ClosedYear.objects.filter(mutual=organisation).first() or year_close(
+            by=None, organisation=organisation, year=2020
+        )
+    if model is Piece:
+        return (
+            Piece.objects.filter(mutual=organisation).first()
+            or entry_record(
+                by=None,
+                organisation=organisation,
+                journal="OD",
+                date=datetime.date(2025, 3, 3),
+                label=f"Marker {organisation.code}",
+                lines=[EntryLine("622", debit=1), EntryLine("571", credit=1)],
+                piece=Scan("piece.pdf", b"%PDF-1.4 marker"),
+            ).pieces.get()
         )
     if model is Provider:
         return Provider.objects.filter(owner=organisation).first() or provider_create(

@@ -8,14 +8,17 @@ when"):
   and fees the payments settled; what each third payer owes = its shares recognised less its
   payments; claims expensed = the mutual shares of the claims it decided and pays itself;
   provider invoices settled = the provider payments;
-- a union's figures = the sum of its organisations' less the charge-backs between them.
+- a union's figures = the sum of its organisations' less the charge-backs between them;
+- every balance sheet balances, in both systems of statements, and the cash-flow summary ends
+  on the money the register received less what it paid providers.
 
 The expected figures are read from the register's tables, as the issue's words say, never from
 the books' code. Mutations these properties catch: a reversal posted with the original's signs;
 a fee posted as a contribution; a payer's payment posted to contributions instead of its
 receivable; an event posted twice when the books run again; a claim paid by another
 organisation expensed at adjudication as well as when charged back; a charge-back with an
-organisation outside the union eliminated from its figures.
+organisation outside the union eliminated from its figures; a cash flow counted from an
+entry's cash lines instead of its other lines, or the year-end entries taken for movements.
 """
 
 import contextlib
@@ -30,7 +33,8 @@ from hypothesis import strategies as st
 
 from mutualis.accounting.consumers import CONSUMERS
 from mutualis.accounting.models import Entry, Line
-from mutualis.accounting.queries import balance_sheet, trial_balance
+from mutualis.accounting.queries import balance_sheet, cash_flows, trial_balance
+from mutualis.accounting.statements import System, statements
 from mutualis.claims.choices import ClaimStatus
 from mutualis.claims.models import Claim
 from mutualis.contributions.models import Allocation, Payment, Receivable
@@ -230,10 +234,24 @@ def check_books(federation, state) -> None:
         kinds = ["provider_payment.recorded", "provider_payment.reversed"]
         assert without_zeros(books(payer.pk, {"402"}, kinds)) == without_zeros(settled)
 
-    # every balance sheet balances: what is owned = what is owed plus the result
+    # every balance sheet balances: what is owned = what is owed plus the result, in both
+    # systems of statements
     for organisation in Organisation.objects.all():
         sheet = balance_sheet(organisation, D(2025, 12, 31))
         assert sheet.total_assets == sheet.total_liabilities, organisation.code
+        for system in System.values:
+            assets, debts = statements(organisation, D(2025, 1, 1), D(2025, 12, 31), system).tables[0].sections
+            assert assets.total == debts.total and assets.previous_total == debts.previous_total
+
+    # the cash-flow summary: the cash at the end is the money the register received less what
+    # it paid the providers, and the flows explain it from the start
+    for payer in (m1, d2):
+        money = (Payment.objects.filter(mutual=payer).aggregate(s=Sum("amount"))["s"] or 0) - (
+            ProviderPayment.objects.filter(mutual=payer).aggregate(s=Sum("amount"))["s"] or 0
+        )
+        flows = cash_flows(payer, D(2024, 1, 1), D(2026, 12, 31))
+        assert (flows.opening, flows.closing) == (0, money), payer.code
+        assert flows.opening + flows.net == flows.closing
 
     # each union = the sum of its organisations, less the charge-backs between them
     year = (D(2025, 1, 1), D(2025, 12, 31))

@@ -323,11 +323,11 @@ def test_the_cashier_counts_their_box_from_the_menu_and_sees_only_their_own(
     client = signed_in(client, cast, Role.CASHIER)
     page = client.get("/books/cash/")
     assert page.status_code == 200 and page.context["book"].closing == 7000
-    assert [c[0] for c in page.context["form"].fields["cashier"].choices][0] == str(
+    assert next(c[0] for c in page.context["form"].fields["cashier"].choices) == str(
         cast[Role.CASHIER].uid
     )
     refused = client.post("/books/cash/", {"counted": "6500", "explanation": ""})
-    assert refused.status_code == 400 and "expliquez" in refused.content.decode().lower()
+    assert refused.status_code == 200 and "expliquez" in refused.content.decode().lower()
     assert (
         client.post("/books/cash/", {"counted": "6500", "explanation": "Pièce fausse"}).status_code
         == 302
@@ -347,7 +347,7 @@ def test_the_union_reopens_a_closed_year_from_its_balance_sheet(client, cast, fe
     client = signed_in(client, cast, Role.UNION_OFFICER)
     sheet = client.get(f"/books/{federation.m1.pk}/balance-sheet/", YEAR)
     assert sheet.context["reopen_form"] is not None
-    assert client.post(f"/books/year/{closed.pk}/reopen/", {"reason": ""}).status_code == 400
+    assert client.post(f"/books/year/{closed.pk}/reopen/", {"reason": ""}).status_code == 200
     answer = client.post(f"/books/year/{closed.pk}/reopen/", {"reason": "Loyer oublié"})
     assert answer.status_code == 302
     closed.refresh_from_db()

@@ -300,12 +300,12 @@ def balance_sheet(request, organisation):
 
 
 @access(roles=PERIOD_REOPENERS, model=ClosedYear, writes=True)
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def year_reopen_view(request, closed):
-    form = ReopenForm(request.POST)
+    form = ReopenForm(request.POST or None)
     organisation = Organisation.objects.get(pk=closed.mutual_id)
     target = reverse("balance_sheet", kwargs={"pk": organisation.pk}) + f"?year={closed.year}"
-    if form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             year_reopen(by=request.user, closed=closed, reason=form.cleaned_data["reason"])
         except ValidationError as error:
@@ -317,7 +317,6 @@ def year_reopen_view(request, closed):
         "accounting/balance_sheet.html",
         organisation,
         {**sheet_context(organisation, closed.year), "reopen_form": form},
-        status=400,
     )
 
 
@@ -391,23 +390,20 @@ def cash_book_page(request, organisation):
     if cashier is None and not request.user.has_any_role(BOOK_READERS):
         cashier = request.user
     count_form = CashCountForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and cashier is not None:
-        if count_form.is_valid():
-            try:
-                cash_count(
-                    by=request.user,
-                    organisation=organisation,
-                    cashier=cashier,
-                    day=day,
-                    counted=count_form.cleaned_data["counted"],
-                    explanation=count_form.cleaned_data["explanation"],
-                )
-            except ValidationError as error:
-                attach_errors(count_form, error)
-            else:
-                return redirect(request.get_full_path())
-        status = 400
+    if request.method == "POST" and cashier is not None and count_form.is_valid():
+        try:
+            cash_count(
+                by=request.user,
+                organisation=organisation,
+                cashier=cashier,
+                day=day,
+                counted=count_form.cleaned_data["counted"],
+                explanation=count_form.cleaned_data["explanation"],
+            )
+        except ValidationError as error:
+            attach_errors(count_form, error)
+        else:
+            return redirect(request.get_full_path())
     book = cash_book(organisation, cashier, day, day)
     return shown(
         request,
@@ -422,7 +418,6 @@ def cash_book_page(request, organisation):
             else None,
             "query": "",
         },
-        status=status,
     )
 
 
