@@ -240,7 +240,9 @@ def check_books(federation, state) -> None:
         sheet = balance_sheet(organisation, D(2025, 12, 31))
         assert sheet.total_assets == sheet.total_liabilities, organisation.code
         for system in System.values:
-            assets, debts = statements(organisation, D(2025, 1, 1), D(2025, 12, 31), system).tables[0].sections
+            assets, debts = (
+                statements(organisation, D(2025, 1, 1), D(2025, 12, 31), system).tables[0].sections
+            )
             assert assets.total == debts.total and assets.previous_total == debts.previous_total
 
     # the cash-flow summary: the cash at the end is the money the register received less what

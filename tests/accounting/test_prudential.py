@@ -5,11 +5,14 @@ import datetime
 
 from mutualis.accounting.prudential import (
     MET,
+    NO_THRESHOLD,
     NOT_COMPUTABLE,
     NOT_MET,
     BaseFigures,
+    Figure,
     base_figures,
     figures,
+    thresholds_for,
 )
 from mutualis.accounting.queries import prudential_figures
 from mutualis.accounting.services import EntryLine, entry_record
@@ -19,6 +22,7 @@ from tests.accounting.test_posting import MEMBER_2025, post
 D = datetime.date
 THRESHOLDS = {
     "management_cost_share_max": 1500,
+    "claims_ratio_max": 10000,
     "liquidity_min": 10000,
     "reserve_months_min": 30000,
 }
@@ -109,3 +113,15 @@ def test_a_mutual_s_figures_come_from_its_books(family, federation, client, cast
     client.force_login(cast[Role.ACCOUNTANT])
     page = client.get(f"/books/{federation.m1.pk}/prudential/", {"year": 2025})
     assert page.status_code == 200 and "non calculable" in page.content.decode()
+
+
+def test_a_country_s_thresholds_replace_the_general_ones_one_by_one():
+    per_country = {
+        "": {"claims_ratio_max": 10_000, "liquidity_min": 10_000},
+        "SN": {"claims_ratio_max": 8_000},
+    }
+    assert thresholds_for("SN", per_country) == {"claims_ratio_max": 8_000, "liquidity_min": 10_000}
+    assert thresholds_for("ML", per_country) == per_country[""]
+    # a figure no threshold watches is said so, never "met"
+    assert Figure("guarantee_fund_share", 120, None, None).status == NO_THRESHOLD
+    assert Figure("claims_ratio", 9_000, None, 8_000).status == NOT_MET

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from mutualis.core.money import ratio
 
 MET, NOT_MET, NOT_COMPUTABLE = "met", "not met", "not computable"
+NO_THRESHOLD = "no threshold"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Figure:
     def status(self) -> str:
         if self.value is None:
             return NOT_COMPUTABLE
+        if self.minimum is None and self.maximum is None:
+            return NO_THRESHOLD
         if self.minimum is not None and self.value < self.minimum:
             return NOT_MET
         if self.maximum is not None and self.value > self.maximum:
@@ -81,3 +84,10 @@ def figures(base: BaseFigures, thresholds: Mapping[str, int | None]) -> list[Fig
         Figure(code, value, thresholds.get(f"{code}_min"), thresholds.get(f"{code}_max"))
         for code, value in values.items()
     ]
+
+
+def thresholds_for(
+    country: str, per_country: Mapping[str, Mapping[str, int | None]]
+) -> dict[str, int | None]:
+    """A country's thresholds: its own, and those of "" (every country) it does not set."""
+    return {**per_country.get("", {}), **per_country.get(country, {})}

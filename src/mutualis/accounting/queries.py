@@ -20,7 +20,13 @@ from mutualis.accounting.models import (
     Operation,
     Piece,
 )
-from mutualis.accounting.prudential import BaseFigures, Figure, base_figures, figures
+from mutualis.accounting.prudential import (
+    BaseFigures,
+    Figure,
+    base_figures,
+    figures,
+    thresholds_for,
+)
 from mutualis.core.access import ancestor_paths
 from mutualis.core.sql import table
 from mutualis.federation.models import Organisation
@@ -333,7 +339,9 @@ def prudential_figures(organisation: Organisation, year: int) -> tuple[BaseFigur
     sheet = balance_sheet(organisation, datetime.date(year, 12, 31))
     end = {b.account.number: b.balance for b in [*sheet.assets, *sheet.liabilities]}
     base = base_figures(movements, end)
-    return base, figures(base, settings.MUTUALIS_PRUDENTIAL_THRESHOLDS)
+    place = organisation.location
+    country = place.country_code if place else ""
+    return base, figures(base, thresholds_for(country, settings.MUTUALIS_PRUDENTIAL_THRESHOLDS))
 
 
 @dataclass(frozen=True)

@@ -313,12 +313,16 @@ LOGGING = {
 # short-term debts) at least, reserves in months of benefits at least (30,000: three months),
 # the guarantee fund as a share of contributions at least. Examples to set to the country's
 # supervision rules (UEMOA implementing regulation 03/2011), not the regulation's own figures.
-MUTUALIS_PRUDENTIAL_THRESHOLDS: dict[str, int | None] = {
-    "management_cost_share_max": 1500,
-    "claims_ratio_max": 10000,
-    "liquidity_min": 10000,
-    "reserve_months_min": 30000,
-    "guarantee_fund_share_min": None,
+MUTUALIS_PRUDENTIAL_THRESHOLDS: dict[str, dict[str, int | None]] = {
+    # by the ISO 3166 code of the country of the organisation's place; "" for every country
+    # without its own, whose values a country's replace one by one
+    "": {
+        "management_cost_share_max": 1500,
+        "claims_ratio_max": 10000,
+        "liquidity_min": 10000,
+        "reserve_months_min": 30000,
+        "guarantee_fund_share_min": None,
+    },
 }
 MUTUALIS_EARLIEST_BIRTH_YEAR = int(os.environ.get("MUTUALIS_EARLIEST_BIRTH_YEAR") or 1900)
 MUTUALIS_QUERY_YEARS = int(os.environ.get("MUTUALIS_QUERY_YEARS") or 200)
