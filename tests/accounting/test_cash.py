@@ -56,7 +56,7 @@ def test_each_cashier_has_a_cash_book_of_what_they_took_and_paid(a_day, cast, fe
         ("CA", TAKEN, TAKEN),
         ("CA", -FUEL, TAKEN - FUEL),
     ]
-    assert (book.money_in, book.money_out, book.closing) == (TAKEN, FUEL, TAKEN - FUEL)
+    assert (book.debits, book.credits, book.closing) == (TAKEN, FUEL, TAKEN - FUEL)
     # the mobile money is on the operator's account, in nobody's box; the safe holds nothing
     assert cash_book(federation.m1, cast["mutual_manager"], a_day, a_day).movements == []
     assert cash_book(federation.m1, None, a_day, a_day).closing == 0

@@ -352,3 +352,32 @@ def test_the_union_reopens_a_closed_year_from_its_balance_sheet(client, cast, fe
     assert answer.status_code == 302
     closed.refresh_from_db()
     assert closed.reopen_reason == "Loyer oublié"
+
+
+def test_the_general_ledger_shows_an_account_s_movements_from_its_balance_brought_forward(
+    client, cast, federation, family
+):
+    paid(family)
+    payment_record(by=None, household=family, amount=700, method="cash", received_on=D(2025, 2, 3))
+    post()
+    client = signed_in(client, cast, Role.ACCOUNTANT)
+    url = f"/books/{federation.m1.pk}/ledger/"
+    february = client.get(url, {"year": 2025, "month": 2, "account": "571"})
+    book = february.context["book"]
+    assert (book.opening, book.debits, book.closing) == (
+        1000 + MEMBER_2025,
+        700,
+        1700 + MEMBER_2025,
+    )
+    assert [m.balance for m in book.movements] == [1700 + MEMBER_2025]
+    year = client.get(url, YEAR | {"account": "70"}).context["book"]  # a heading: its accounts
+    assert (year.opening, year.credits) == (
+        0,
+        1000 + MEMBER_2025 + (700 if year.credits > 1000 + MEMBER_2025 else 0),
+    )
+    unknown = client.get(url, YEAR | {"account": "999"})
+    assert (
+        unknown.context["book"] is None
+        and "999" in unknown.context["form"].errors["account"][0]
+        and "999" in unknown.content.decode()
+    )

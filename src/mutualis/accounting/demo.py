@@ -3,34 +3,41 @@ log, as `mutualis work` does), then a year of what the operations do not record,
 accountant would by hand — rent, the allowances of the elected officers, transport, printing,
 telephone, bank charges (about 18 % of the contributions received), the monthly deposit of most
 of the cash at the bank, a commune's grant — and, in the demo mutual, the bank's statement of
-the month before last imported and reconciled, then that month closed.
+the month before last imported and reconciled, then that month closed. The demo mutual's
+cashier pays the expenses from the cash they take, and counts it at the end of each day of the
+month so far.
 
 Entries by hand are written in bulk (accounting.ledger) with the event the service appends
 (accounting.events), so that a national demo stays quick."""
 
+import dataclasses
 import datetime
 import random
+import uuid
 
 from django.db.models import Sum
 
 from mutualis.accounting import events
+from mutualis.accounting.cash import box_balance
 from mutualis.accounting.consumers import CONSUMERS
 from mutualis.accounting.ledger import Draft, write_drafts
 from mutualis.accounting.models import Account, Entry, Line
 from mutualis.accounting.services import (
     bank_line_match,
     bank_statement_import,
+    cash_count,
     month_close,
     statement_proposals,
 )
 from mutualis.core.consumers import drain
 from mutualis.core.demo import Demo
 from mutualis.core.events import append_all
-from mutualis.federation.models import Organisation
+from mutualis.federation.models import Organisation, User
 
 # (account debited, account credited, journal, label, share of the year's management costs);
 # a mutual spends on its management about 18 % of the contributions it receives (the UEMOA
 # prudential rules look at that share), a sixth of it for printing its cards twice a year
+SUNDAY = 6
 MONTHLY = [
     ("622", "571", "CA", "Loyer du siège", 30),
     ("663", "571", "CA", "Indemnités des élus", 25),
@@ -170,6 +177,7 @@ def generate(demo: Demo) -> None:
     accounts = dict(Account.objects.filter(owner=None).values_list("number", "pk"))
     numbers = {pk: number for number, pk in accounts.items()}
     accountant = demo.made.get("users", {}).get("accountant")
+    cashier = demo.made.get("users", {}).get("cashier")
     demo_mutual = demo.made.get("demo_mutual")
     months = month_starts(demo.made["today"], 12)
     written = 0
@@ -177,6 +185,9 @@ def generate(demo: Demo) -> None:
         by = accountant if mutual == demo_mutual else None
         contributions, cash = received(mutual, accounts, months[0])
         drafts = expenses(demo.rng, accounts, months, contributions, cash)
+        if mutual == demo_mutual and cashier is not None:
+            # the cashier who takes the members' cash pays the expenses and the deposits from it
+            drafts = [in_box(draft, accounts["571"], cashier.uid) for draft in drafts]
         ids = write_drafts(mutual, drafts, by)
         entries = Entry.objects.in_bulk(ids)
         append_all(
@@ -195,7 +206,40 @@ def generate(demo: Demo) -> None:
         closed = month_starts(demo.made["today"], 2)[0]
         reconcile(demo, demo_mutual, accounts, closed, accountant)
         month_close(by=accountant, organisation=demo_mutual, month=closed)
+        if cashier is not None:
+            count_days(demo, demo_mutual, cashier)
     demo.log(
         f"Books: {posted.handled} operations posted, {written} entries by hand"
         + (f", {closed:%m/%Y} closed in {demo_mutual.name}." if demo_mutual else ".")
     )
+
+
+def in_box(draft: Draft, cash: int, cashier: uuid.UUID) -> Draft:
+    return dataclasses.replace(
+        draft,
+        lines=[
+            (account, debit, credit, cashier if account == cash else party)
+            for account, debit, credit, party in draft.lines
+        ],
+    )
+
+
+def count_days(demo: Demo, mutual: Organisation, cashier: User) -> None:
+    """The cashier counts their box at the end of each working day of the month before today;
+    once the change given back was short."""
+    today = demo.made["today"]
+    days = [
+        today.replace(day=number)
+        for number in range(1, today.day)
+        if today.replace(day=number).weekday() != SUNDAY
+    ]
+    for index, day in enumerate(days):
+        short = 500 if index == len(days) // 2 else 0
+        cash_count(
+            by=cashier,
+            organisation=mutual,
+            cashier=cashier,
+            day=day,
+            counted=max(box_balance(mutual, cashier, day) - short, 0),
+            explanation="Erreur de monnaie rendue à un adhérent" if short else "",
+        )

@@ -38,6 +38,15 @@ class PeriodForm(forms.Form):
         )
 
 
+class LedgerForm(PeriodForm):
+    account = CharField(
+        label=_("account"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "chart", "inputmode": "numeric"}),
+    )
+
+
 class JournalForm(PeriodForm):
     journal = forms.ChoiceField(
         label=_("journal"), choices=[("", _("every journal")), *Journal.choices], required=False

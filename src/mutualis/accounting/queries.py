@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from mutualis.accounting.models import (
@@ -397,3 +397,85 @@ def cash_flows(organisation: Organisation, start: datetime.date, end: datetime.d
         flows,
         cash_at(organisation, end),
     )
+
+
+def read_since(organisation: Organisation, day: datetime.date) -> datetime.date:
+    """The first day whose lines make a balance at the end of `day`: the first of the year after
+    the last year closed before `day`'s (its opening entry carries the balances), or ever."""
+    last = ClosedYear.objects.filter(
+        mutual=organisation, year__lt=day.year, reopened_at=None
+    ).aggregate(last=Max("year"))["last"]
+    return datetime.date(last + 1, 1, 1) if last else BEGINNING
+
+
+def balance_at(organisation: Organisation, lines: QuerySet[Line], day: datetime.date) -> int:
+    """Debit less credit of `lines` (the organisation's) at the end of `day`."""
+    sums = lines.filter(date__range=(read_since(organisation, day), day)).aggregate(
+        debit=Sum("debit"), credit=Sum("credit")
+    )
+    return (sums["debit"] or 0) - (sums["credit"] or 0)
+
+
+@dataclass(frozen=True)
+class Movement:
+    entry: Entry
+    amount: int  # a debit when positive
+    balance: int  # after it
+
+    @property
+    def debit(self) -> int:
+        return max(self.amount, 0)
+
+    @property
+    def credit(self) -> int:
+        return max(-self.amount, 0)
+
+
+@dataclass(frozen=True)
+class AccountBook:
+    """The movements of some lines of an organisation over a period, each with the balance
+    after it, from the balance the day before: an account's general ledger, a cash book."""
+
+    start: datetime.date
+    end: datetime.date
+    opening: int
+    movements: list[Movement]
+
+    @property
+    def closing(self) -> int:
+        return self.movements[-1].balance if self.movements else self.opening
+
+    @property
+    def debits(self) -> int:
+        return sum(m.debit for m in self.movements)
+
+    @property
+    def credits(self) -> int:
+        return sum(m.credit for m in self.movements)
+
+
+def account_book(
+    organisation: Organisation, lines: QuerySet[Line], start: datetime.date, end: datetime.date
+) -> AccountBook:
+    """`lines` over [start, end] in the order of their entries. The year-end entries only carry
+    balances (the opening balance has them): they are not movements."""
+    opening = balance_at(organisation, lines, start - datetime.timedelta(days=1))
+    rows = (
+        lines.filter(date__range=(start, end))
+        .exclude(journal__in=(Journal.OPENING, Journal.CLOSING))
+        .select_related("entry")
+        .order_by("date", "entry__journal", "entry__number", "pk")
+    )
+    movements, balance = [], opening
+    for line in rows:
+        balance += line.amount
+        movements.append(Movement(line.entry, line.amount, balance))
+    return AccountBook(start, end, opening, movements)
+
+
+def general_ledger(
+    organisation: Organisation, account: Account, start: datetime.date, end: datetime.date
+) -> AccountBook:
+    """An account's movements in the organisation's own books (its sub-accounts' included)."""
+    lines = Line.objects.filter(mutual=organisation, account__number__startswith=account.number)
+    return account_book(organisation, lines, start, end)

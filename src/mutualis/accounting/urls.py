@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("books/<int:pk>/income/", views.income_statement, name="income_statement"),
     path("books/<int:pk>/journal/", views.journal, name="books_journal"),
+    path("books/<int:pk>/ledger/", views.general_ledger, name="general_ledger"),
     path("books/<int:pk>/entries/new/", views.entry_new, name="entry_new"),
     path("books/<int:pk>/close/", views.month_close_view, name="month_close"),
     path("books/<int:pk>/balance-sheet/", views.balance_sheet, name="balance_sheet"),

@@ -21,6 +21,7 @@ from mutualis.accounting.forms import (
     CashCountForm,
     EntryForm,
     JournalForm,
+    LedgerForm,
     MappingForm,
     MonthCloseForm,
     PeriodForm,
@@ -70,6 +71,7 @@ from mutualis.federation.rules import (
 )
 
 ENTRIES_PAGE = 50
+LEDGER_PAGE = 100
 
 
 def shown(request, template: str, organisation, context: dict, status: int = 200):
@@ -214,6 +216,37 @@ def journal(request, organisation):
             "start": start,
             "end": end,
             "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@access(roles=BOOK_READERS, model=Organisation)
+def general_ledger(request, organisation):
+    """An account's movements over a period, from its balance the day before."""
+    form = LedgerForm(request.GET or None)
+    start, end = form.period(timezone.localdate())
+    chart = {a.number: a for a in accounts_for(organisation).values()}
+    number = (form.cleaned_data.get("account") or "") if form.is_bound and form.is_valid() else ""
+    account = chart.get(number.strip() or "571")
+    if account is None:
+        form.add_error(
+            "account", _("There is no account %(number)s in the chart.") % {"number": number}
+        )
+    book = queries.general_ledger(organisation, account, start, end) if account else None
+    page = Paginator(book.movements if book else [], LEDGER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return shown(
+        request,
+        "accounting/ledger.html",
+        organisation,
+        {
+            "form": form,
+            "account": account,
+            "book": book,
+            "page": page,
+            "chart": sorted(chart.values(), key=lambda a: a.number),
             "query": query.urlencode(),
         },
     )
