@@ -85,9 +85,11 @@ class EntryForm(forms.Form):
             )
 
     def main_fields(self) -> list[forms.BoundField]:
-        return [
-            self[name] for name in ("journal", "date", "label", "reference", "cashier", "piece")
-        ]
+        return [self[name] for name in ("journal", "date", "label", "reference")]
+
+    def source_fields(self) -> list[forms.BoundField]:
+        """Whose cash box the cash lines are in, and the piece scanned."""
+        return [self["cashier"], self["piece"]]
 
     def line_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
         return [
