@@ -1,13 +1,14 @@
 """Whatever the sequence of payments, reversals, third payers' shares and payments, statements,
-cancellations and provider payments, and whenever the books run in between (issue 14's "done
-when"):
+cancellations and provider payments, months closed and reopened, and whenever the books run in
+between (issue 14's "done when"):
 
 - every validated entry balances, and each journal is numbered 1…n per year without a gap;
 - the books match the register to the franc, per organisation and month: the money of the
   payments received = the payments' amounts; contributions and fees earned = the member shares
   and fees the payments settled; what each third payer owes = its shares recognised less its
   payments; claims expensed = the mutual shares of the claims it decided and pays itself;
-  provider invoices settled = the provider payments;
+  provider invoices settled = the provider payments; an operation that reaches the books when
+  its month is closed counted in the next month still open;
 - a union's figures = the sum of its organisations' less the charge-backs between them;
 - every balance sheet balances, in both systems of statements, and the cash-flow summary ends
   on the money the register received less what it paid providers.
@@ -18,22 +19,25 @@ a fee posted as a contribution; a payer's payment posted to contributions instea
 receivable; an event posted twice when the books run again; a claim paid by another
 organisation expensed at adjudication as well as when charged back; a charge-back with an
 organisation outside the union eliminated from its figures; a cash flow counted from an
-entry's cash lines instead of its other lines, or the year-end entries taken for movements.
+entry's cash lines instead of its other lines, or the year-end entries taken for movements; an
+operation of a closed month posted a month too far.
 """
 
 import contextlib
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mutualis.accounting.consumers import CONSUMERS
-from mutualis.accounting.models import Entry, Line
+from mutualis.accounting.models import ClosedMonth, Entry, Line
 from mutualis.accounting.queries import balance_sheet, cash_flows, trial_balance
+from mutualis.accounting.services import month_close, month_reopen
 from mutualis.accounting.statements import System, statements
 from mutualis.claims.choices import ClaimStatus
 from mutualis.claims.models import Claim
@@ -58,10 +62,13 @@ from tests.settlements.conftest import D, bill, no_review  # noqa: F401 - claims
 from tests.settlements.test_properties import claims  # noqa: F401 - six claims, two away
 
 (BOOKS,) = CONSUMERS
+# the rows whose operations the checks below follow month by month
+POSTED_FROM = (Payment, Claim, ProviderPayment)
 CASH = {"571", "551", "521", "531"}
 DAYS = [D(2025, 1, 20), D(2025, 2, 3), D(2025, 3, 15), D(2025, 5, 2), D(2025, 6, 30)]
 METHODS = ["cash", "mobile_money", "bank_transfer", "savings"]
 MONTHS = [D(2025, 2, 1), D(2025, 3, 1), D(2025, 4, 1)]
+CLOSABLE = [D(2025, month, 1) for month in range(1, 7)]
 
 OPERATIONS = st.lists(
     st.one_of(
@@ -79,6 +86,8 @@ OPERATIONS = st.lists(
         st.tuples(st.just("settle"), st.integers(0, 5), st.sampled_from(METHODS)),
         st.tuples(st.just("unsettle"), st.integers(0, 5)),
         st.just(("books",)),
+        st.tuples(st.just("close"), st.sampled_from(["m1", "d2"]), st.sampled_from(CLOSABLE)),
+        st.tuples(st.just("reopen"), st.integers(0, 5)),
     ),
     max_size=14,
 )
@@ -157,7 +166,60 @@ def apply(operation, family, federation, state) -> None:
             with refused:
                 provider_payment_reverse(by=None, payment=payment, reason="x", on=D(2025, 5, 21))
     elif kind == "books":
-        assert not drain(BOOKS).failed
+        run_books()
+    elif kind == "close":
+        with refused:
+            month_close(by=None, organisation=getattr(federation, args[0]), month=args[1])
+    elif kind == "reopen":
+        closed = pick(list(ClosedMonth.objects.filter(reopened_at=None).order_by("pk")), args[0])
+        if closed is not None:
+            month_reopen(by=None, closed=closed, reason="x")
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a run of the books read: the rows written before it (the last of each table) and
+    the months closed when it ran, by organisation."""
+
+    last: dict[type, int]
+    closed: dict[int, set]
+
+
+RUNS: list[Run] = []
+
+
+def run_books() -> None:
+    RUNS.append(
+        Run(
+            {model: model.objects.aggregate(m=Max("pk"))["m"] or 0 for model in POSTED_FROM},
+            {
+                pk: set(
+                    ClosedMonth.objects.filter(mutual_id=pk, reopened_at=None).values_list(
+                        "month", flat=True
+                    )
+                )
+                for pk in Organisation.objects.values_list("pk", flat=True)
+            },
+        )
+    )
+    assert not drain(BOOKS).failed
+
+
+def closed_months(organisation_id) -> set:
+    closed = ClosedMonth.objects.filter(mutual_id=organisation_id, reopened_at=None)
+    return set(closed.values_list("month", flat=True))
+
+
+def posted_month(row, day, organisation_id):
+    """The month the books post a row's operation in: its day's, or, when that month was closed
+    as the books read it, the first month after it still open (the issue's words: an operation
+    that reaches a closed month late is posted in the next open month)."""
+    run = next(r for r in RUNS if row.pk <= r.last[type(row)])
+    closed = run.closed[organisation_id]
+    first = D(day.year, day.month, 1)
+    while first in closed:
+        first = D(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return month(max(day, first))
 
 
 def month(day):
@@ -201,11 +263,12 @@ def check_books(federation, state) -> None:
     received = Counter()
     earned = {"contribution": Counter(), "registration_fee": Counter()}
     for payment in Payment.objects.filter(mutual=m1):
-        received[month(payment.received_on)] += payment.amount
+        received[posted_month(payment, payment.received_on, m1.pk)] += payment.amount
     for allocation in Allocation.objects.filter(mutual=m1, kind__in=earned).select_related(
         "payment"
     ):
-        earned[allocation.kind][month(allocation.payment.received_on)] -= allocation.amount
+        paid_in = posted_month(allocation.payment, allocation.payment.received_on, m1.pk)
+        earned[allocation.kind][paid_in] -= allocation.amount
     payments = ["payment.recorded", "payment.reversed"]
     assert without_zeros(books(m1.pk, CASH, payments)) == without_zeros(received)
     assert without_zeros(books(m1.pk, {"701"})) == without_zeros(earned["contribution"])
@@ -223,14 +286,14 @@ def check_books(federation, state) -> None:
     # claims M1 decided and pays itself, by the month decided
     expensed = Counter()
     for claim in Claim.objects.filter(mutual=m1, status=ClaimStatus.DECIDED, payer=m1):
-        expensed[month(claim.submitted_on)] += claim.mutual_share
+        expensed[posted_month(claim, claim.submitted_on, m1.pk)] += claim.mutual_share
     assert without_zeros(books(m1.pk, {"651"})) == without_zeros(expensed)
 
     # provider payments, by the organisation that paid and the month
     for payer in (m1, d2):
         settled = Counter()
         for payment in ProviderPayment.objects.filter(mutual=payer):
-            settled[month(payment.paid_on)] += payment.amount
+            settled[posted_month(payment, payment.paid_on, payer.pk)] += payment.amount
         kinds = ["provider_payment.recorded", "provider_payment.reversed"]
         assert without_zeros(books(payer.pk, {"402"}, kinds)) == without_zeros(settled)
 
@@ -280,11 +343,12 @@ def test_the_books_balance_and_match_the_register_whatever_happens(
     state,
     operations,
 ):
+    RUNS.clear()
     try:
         with transaction.atomic():
             for operation in operations:
                 apply(operation, family, federation, state)
-            assert not drain(BOOKS).failed
+            run_books()
             check_books(federation, state)
             raise Undo
     except Undo:
