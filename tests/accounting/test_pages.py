@@ -381,3 +381,25 @@ def test_the_general_ledger_shows_an_account_s_movements_from_its_balance_brough
         and "999" in unknown.context["form"].errors["account"][0]
         and "999" in unknown.content.decode()
     )
+
+
+def test_the_statements_and_the_trial_balance_read_any_period_from_a_day_until_another(
+    client, cast, federation, family
+):
+    paid(family)  # on 10 January 2025
+    client = signed_in(client, cast, Role.ACCOUNTANT)
+    url = f"/books/{federation.m1.pk}/"
+    around = client.get(url, {"start": "05/01/2025", "end": "15/01/2025"})
+    assert (around.context["start"], around.context["end"]) == (D(2025, 1, 5), D(2025, 1, 15))
+    assert around.context["debits"] == 1000 + MEMBER_2025
+    assert not around.context["may_close"] and not around.context["may_close_year"]
+    after = client.get(url, {"start": "11/01/2025", "end": "15/03/2025"})
+    assert after.context["debits"] == 0
+    found = client.get(
+        f"/books/{federation.m1.pk}/statements/", {"start": "05/01/2025", "end": "15/01/2025"}
+    ).context["statements"]
+    assert (found.previous_start, found.previous_end) == (D(2024, 1, 5), D(2024, 1, 15))
+    backwards = client.get(url, {"start": "15/01/2025", "end": "05/01/2025"})
+    assert "La période se termine avant de commencer" in backwards.content.decode()
+    half = client.get(url, {"start": "15/01/2025"})
+    assert "les deux jours" in half.content.decode()

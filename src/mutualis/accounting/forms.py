@@ -16,7 +16,7 @@ ENTRY_LINES = 6
 class PeriodForm(forms.Form):
     """A year, or one of its months."""
 
-    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100, required=False)
     month = forms.TypedChoiceField(
         label=_("month"),
         choices=[("", _("the whole year")), *MONTHS.items()],
@@ -38,7 +38,36 @@ class PeriodForm(forms.Form):
         )
 
 
-class LedgerForm(PeriodForm):
+class YearForm(PeriodForm):
+    """A year: what is at its end (a balance sheet, the prudential figures)."""
+
+    month = None
+
+
+class SpanForm(PeriodForm):
+    """A year, one of its months, or any period from a day until another."""
+
+    start = DateField(label=_("from"), required=False)
+    end = DateField(label=_("until"), required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if (start is None) != (end is None) and not self.errors:
+            self.add_error("end", _("Give both days of the period, or neither."))
+        elif start and end and end < start:
+            self.add_error("end", _("The period ends before it starts."))
+        return data
+
+    def period(self, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """From a day until another when both are given, else the year or the month."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if data.get("start") and data.get("end"):
+            return data["start"], data["end"]
+        return super().period(today)
+
+
+class LedgerForm(SpanForm):
     account = CharField(
         label=_("account"),
         max_length=12,
@@ -47,7 +76,7 @@ class LedgerForm(PeriodForm):
     )
 
 
-class JournalForm(PeriodForm):
+class JournalForm(SpanForm):
     journal = forms.ChoiceField(
         label=_("journal"), choices=[("", _("every journal")), *Journal.choices], required=False
     )
@@ -114,7 +143,7 @@ class ReopenForm(forms.Form):
     reason = CharField(label=_("reason for reopening"), max_length=255)
 
 
-class StatementsForm(PeriodForm):
+class StatementsForm(SpanForm):
     system = forms.ChoiceField(label=_("system"), choices=System.choices, required=False)
 
     def system_chosen(self) -> str:

@@ -26,9 +26,11 @@ from mutualis.accounting.forms import (
     MonthCloseForm,
     PeriodForm,
     ReopenForm,
+    SpanForm,
     StatementImportForm,
     StatementsForm,
     YearCloseForm,
+    YearForm,
 )
 from mutualis.accounting.models import (
     BankLine,
@@ -94,14 +96,20 @@ def books_home(request):
     return trial_balance_page(request, request.user.organisation)
 
 
-def period_of(request) -> tuple[PeriodForm, object, object]:
-    form = PeriodForm(request.GET or None)
+def period_of(request, form_class=SpanForm) -> tuple[PeriodForm, object, object]:
+    form = form_class(request.GET or None)
     start, end = form.period(timezone.localdate())
     return form, start, end
 
 
 def is_month(start, end) -> bool:
-    return start.day == 1 and end.month == start.month
+    return start.day == 1 and end == (start + datetime.timedelta(days=32)).replace(
+        day=1
+    ) - datetime.timedelta(days=1)
+
+
+def is_year(start, end) -> bool:
+    return (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year
 
 
 @access(roles=BOOK_READERS, model=Organisation)
@@ -139,7 +147,7 @@ def trial_balance_page(request, organisation):
             and closed is None
             and end < timezone.localdate(),
             "may_close_year": request.user.has_any_role(BOOKKEEPERS)
-            and not is_month(start, end)
+            and is_year(start, end)
             and end < timezone.localdate()
             and not ClosedYear.objects.filter(
                 mutual=organisation, year=start.year, reopened_at=None
@@ -315,7 +323,7 @@ def month_close_view(request, organisation):
 
 @access(roles=BOOK_READERS, model=Organisation)
 def balance_sheet(request, organisation):
-    form, start, _end = period_of(request)
+    form, start, _end = period_of(request, YearForm)
     context = sheet_context(organisation, start.year)
     return shown(
         request,
@@ -622,7 +630,7 @@ def chart(request, organisation):
 
 @access(roles=BOOK_READERS, model=Organisation)
 def prudential(request, organisation):
-    form, start, _end = period_of(request)
+    form, start, _end = period_of(request, YearForm)
     base, found = queries.prudential_figures(organisation, start.year)
     return shown(
         request,
