@@ -284,16 +284,8 @@ def month_close(
     return closed
 
 
-@transaction.atomic
-def month_reopen(*, by: User | None, closed: ClosedMonth, reason: str) -> ClosedMonth:
-    """Reopens a closed month: an act of the union, with its reason."""
-    organisation = Organisation.objects.get(pk=closed.mutual_id)
-    require_in_scope_as(by, PERIOD_REOPENERS, organisation, "month")
-    closed = ClosedMonth.objects.select_for_update().get(pk=closed.pk)
-    if closed.reopened_at is not None:
-        raise ValidationError({"month": [_("This month has been reopened already.")]})
-    if not reason.strip():
-        raise ValidationError({"reason": [_("Give the reason for reopening the month.")]})
+def mark_reopened(by: User | None, closed: ClosedMonth | ClosedYear, reason: str) -> None:
+    """Records who reopened a closed month or year, when and why, in its row and the audit."""
     closed.reopened_at = timezone.now()
     closed.reopened_by = by
     closed.reopen_reason = reason.strip()
@@ -304,6 +296,19 @@ def month_reopen(*, by: User | None, closed: ClosedMonth, reason: str) -> Closed
         obj=closed,
         changes={"reopen_reason": [None, closed.reopen_reason]},
     )
+
+
+@transaction.atomic
+def month_reopen(*, by: User | None, closed: ClosedMonth, reason: str) -> ClosedMonth:
+    """Reopens a closed month: an act of the union, with its reason."""
+    organisation = Organisation.objects.get(pk=closed.mutual_id)
+    require_in_scope_as(by, PERIOD_REOPENERS, organisation, "month")
+    closed = ClosedMonth.objects.select_for_update().get(pk=closed.pk)
+    if closed.reopened_at is not None:
+        raise ValidationError({"month": [_("This month has been reopened already.")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give the reason for reopening the month.")]})
+    mark_reopened(by, closed, reason)
     append(organisation.pk, events.month_changed(closed), by)
     return closed
 
@@ -447,16 +452,7 @@ def year_reopen(*, by: User | None, closed: ClosedYear, reason: str) -> ClosedYe
     for entry in (closed.result_entry, closed.opening_entry):
         if entry is not None:
             reverse(organisation, entry, entry.date, source_kind=YEAR_CLOSING, by=by)
-    closed.reopened_at = timezone.now()
-    closed.reopened_by = by
-    closed.reopen_reason = reason.strip()
-    closed.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=closed,
-        changes={"reopen_reason": [None, closed.reopen_reason]},
-    )
+    mark_reopened(by, closed, reason)
     append(organisation.pk, events.year_changed(closed), by)
     return closed
 
