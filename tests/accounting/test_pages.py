@@ -280,6 +280,7 @@ def test_an_entry_keeps_its_scanned_piece_and_a_file_that_is_no_piece_is_refused
     assert f"/books/piece/{piece.pk}/" in journal.content.decode()
     shown = client.get(f"/books/piece/{piece.pk}/")
     assert shown["Content-Type"] == "application/pdf" and shown.content == PDF_PIECE
+    assert shown["Content-Security-Policy"] == "sandbox"
     assert signed_in(client, cast, Role.CASHIER).get(f"/books/piece/{piece.pk}/").status_code == 403
 
 
@@ -403,3 +404,23 @@ def test_the_statements_and_the_trial_balance_read_any_period_from_a_day_until_a
     assert "La période se termine avant de commencer" in backwards.content.decode()
     half = client.get(url, {"start": "15/01/2025"})
     assert "les deux jours" in half.content.decode()
+
+
+def test_a_piece_too_heavy_is_refused_without_being_read_whole(client, cast, federation):
+    client = signed_in(client, cast, Role.ACCOUNTANT)
+    heavy = SimpleUploadedFile("scan.pdf", PDF_PIECE + b"0" * (5 * 1024 * 1024), "application/pdf")
+    refused = client.post(
+        f"/books/{federation.m1.pk}/entries/new/",
+        {
+            "journal": "OD",
+            "date": "05/03/2025",
+            "label": "Impression des cartes",
+            "lines.0.account": "605",
+            "lines.0.debit": "900",
+            "lines.1.account": "521",
+            "lines.1.credit": "900",
+            "piece": heavy,
+        },
+    )
+    assert refused.status_code == 200 and "plus de 5 Mo" in refused.content.decode()
+    assert not Entry.objects.exists()

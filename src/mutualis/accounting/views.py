@@ -41,6 +41,7 @@ from mutualis.accounting.models import (
     Piece,
 )
 from mutualis.accounting.services import (
+    PIECE_MAX_BYTES,
     EntryLine,
     Scan,
     account_add,
@@ -279,7 +280,8 @@ def entry_new(request, organisation):
                 label=data["label"],
                 reference=data["reference"],
                 cashier=next((u for u in boxes if str(u.uid) == data["cashier"]), None),
-                piece=Scan(upload.name, upload.read()) if upload else None,
+                # read no further than the size a piece may have: a bigger one is refused
+                piece=Scan(upload.name, upload.read(PIECE_MAX_BYTES + 1)) if upload else None,
                 lines=[
                     EntryLine(
                         data[f"lines.{index}.account"] or "",
@@ -366,6 +368,8 @@ def piece(request, piece):
     response = HttpResponse(bytes(piece.content), content_type=piece.content_type)
     response["Content-Disposition"] = f'inline; filename="{slugify(piece.file_name)}"'
     response["X-Content-Type-Options"] = "nosniff"
+    # a scan is shown, never run: no script of a PDF reaches the site
+    response["Content-Security-Policy"] = "sandbox"
     return response
 
 
