@@ -21,13 +21,14 @@ LAYERS = [
     "claims",
     "settlements",
     "accounting",
+    "monitoring",
     "interop",
     # settings, URLs and the command wire every app together: they may import all of them
     "config",
 ]
 # The apps that learn what happened from the event log (core.consumers), never from the
 # operations' modules: they import core and federation (organisations, users, scope) only.
-READERS_OF_THE_LOG = {"accounting"}
+READERS_OF_THE_LOG = {"accounting", "monitoring"}
 ALLOWED_TO_READERS = {"core", "federation"}
 # modules outside the apps: the date formats Django reads by path sit with core (they import
 # nothing); the command line starts the project like config

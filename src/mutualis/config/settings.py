@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "mutualis.claims",
     "mutualis.settlements",
     "mutualis.accounting",
+    "mutualis.monitoring",
     "mutualis.interop",
 ]
 
