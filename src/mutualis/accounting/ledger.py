@@ -6,9 +6,8 @@ import datetime
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
+from functools import cached_property, lru_cache
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -37,6 +36,7 @@ class Chart:
 
     def __init__(self) -> None:
         self.found: dict[tuple[str, str, datetime.date], int] = {}
+        self.owners: dict[str, list[str | None]] = {}
 
     @cached_property
     def mappings(self) -> dict[tuple[str | None, str], list[tuple[datetime.date, int]]]:
@@ -53,20 +53,23 @@ class Chart:
     def account(self, path: str, operation: str, day: datetime.date) -> int:
         """The account `operation` posts to on `day` for the organisation at `path`."""
         key = (path, operation, day)
-        if key not in self.found:
-            self.found[key] = self.look_up(path, operation, day)
-        return self.found[key]
+        account = self.found.get(key)
+        if account is None:
+            account = self.found[key] = self.look_up(path, operation, day)
+        return account
 
     def look_up(self, path: str, operation: str, day: datetime.date) -> int:
-        for owner in [*reversed(ancestor_paths(path)), None]:
+        owners = self.owners.get(path)
+        if owners is None:
+            owners = self.owners[path] = [*reversed(ancestor_paths(path)), None]
+        for owner in owners:
             for valid_from, account_id in self.mappings.get((owner, operation), ()):
                 if valid_from <= day:
                     return account_id
         raise UnmappedOperation(f"no account for {operation} on {day} at {path}")
 
 
-@dataclass(frozen=True)
-class ToPost:
+class ToPost(NamedTuple):
     """A posting and where it comes from: the event's uid and kind, and what it is about."""
 
     posting: Posting
@@ -75,9 +78,9 @@ class ToPost:
     subject: uuid.UUID | None = None
 
 
-@dataclass(frozen=True)
-class Draft:
-    """An entry ready to write: its lines as (account id, debit, credit, party)."""
+class Draft(NamedTuple):
+    """An entry ready to write: its lines as (account id, debit, credit, party). Tuples, as
+    ToPost: the books make hundreds of thousands at a time."""
 
     journal: str
     date: datetime.date
@@ -101,7 +104,7 @@ def closed_months(organisation: Organisation) -> set[datetime.date]:
 def open_day(day: datetime.date, closed: set[datetime.date]) -> datetime.date:
     """`day`, or the first day of the first open month after it when its month is closed: an
     event of a closed month (a payment recorded late) is posted when the books are open."""
-    while day.replace(day=1) in closed:
+    while closed and day.replace(day=1) in closed:
         day = (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     return day
 
@@ -120,25 +123,33 @@ def write(
 def draft_of(
     item: ToPost, organisation: Organisation, chart: Chart, closed: set[datetime.date]
 ) -> Draft:
-    day = open_day(item.posting.date, closed)
+    posting = item.posting
+    day = open_day(posting.date, closed)
+    path = organisation.path
     return Draft(
-        item.posting.journal,
+        posting.journal,
         day,
-        item.posting.label,
-        item.posting.reference,
+        posting.label,
+        posting.reference,
         [
             (
-                chart.account(organisation.path, side.operation, day),
-                max(side.amount, 0),
-                max(-side.amount, 0),
-                uuid.UUID(side.party) if side.party else None,
+                chart.account(path, operation, day),
+                amount if amount > 0 else 0,
+                -amount if amount < 0 else 0,
+                party_uid(party) if party else None,
             )
-            for side in item.posting.sides
+            for operation, amount, party in posting.sides
         ],
         item.source,
         item.source_kind,
         item.subject,
     )
+
+
+@lru_cache(maxsize=4096)
+def party_uid(text: str) -> uuid.UUID:
+    """The uid of a party named in a payload: the same few providers and payers, over and over."""
+    return uuid.UUID(text)
 
 
 def reverse(
@@ -188,21 +199,23 @@ def write_drafts(organisation: Organisation, drafts: Sequence[Draft], by: Any = 
         for key, count in sorted(counts.items())
     }
     ids = reserve_ids(Entry, len(drafts))
+    mutual, recorded_by = organisation.pk, getattr(by, "pk", None)
     entries: list[tuple[Any, ...]] = []
     lines: list[tuple[Any, ...]] = []
     for pk, draft in zip(ids, drafts, strict=True):
-        key = (draft.journal, draft.date.year)
+        journal, day = draft.journal, draft.date
+        key = (journal, day.year)
         number = next_number[key]
-        next_number[key] += 1
+        next_number[key] = number + 1
         entries.append(
             (
                 pk,
                 new_bulk_uid(),
-                organisation.pk,
-                draft.journal,
-                draft.date.year,
+                mutual,
+                journal,
+                day.year,
                 number,
-                draft.date,
+                day,
                 draft.label[:200],
                 draft.reference[:60],
                 draft.source,
@@ -210,23 +223,13 @@ def write_drafts(organisation: Organisation, drafts: Sequence[Draft], by: Any = 
                 draft.subject,
                 draft.reverses,
                 False,
-                getattr(by, "pk", None),
+                recorded_by,
             )
         )
-        lines.extend(
-            (
-                new_bulk_uid(),
-                pk,
-                organisation.pk,
-                draft.journal,
-                draft.date,
-                account,
-                debit,
-                credit,
-                party,
-            )
+        lines += [
+            (new_bulk_uid(), pk, mutual, journal, day, account, debit, credit, party)
             for account, debit, credit, party in draft.lines
-        )
+        ]
     insert(Entry, ENTRY_FIELDS, entries)
     insert(Line, LINE_FIELDS, lines)
     validate(ids)

@@ -26,7 +26,7 @@ its payload: the books reverse the entry of what it cancels, line by line, on th
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from mutualis.accounting.models import Journal, Operation
 
@@ -49,27 +49,24 @@ PART_OPERATION = {
 }
 
 
-@dataclass(frozen=True)
-class Side:
+class Side(NamedTuple):
     """An amount on an operation's account: a debit when positive, a credit when negative;
-    `party` the uid of whom the balance concerns (provider, payer, organisation)."""
+    `party` the uid of whom the balance concerns (provider, payer, organisation). A tuple: the
+    books make millions."""
 
     operation: str
     amount: int
     party: str | None = None
 
 
-@dataclass(frozen=True)
-class Posting:
+class Posting(NamedTuple):
+    """An entry to post; its sides, made by `sides`, add up to zero."""
+
     journal: str
     date: datetime.date
     label: str
     reference: str
     sides: tuple[Side, ...]
-
-    def __post_init__(self) -> None:
-        if sum(side.amount for side in self.sides) != 0:
-            raise ValueError(f"unbalanced posting: {self}")
 
 
 @dataclass(frozen=True)
@@ -89,12 +86,20 @@ def day(text: str) -> datetime.date:
 
 
 def sides(*found: Side) -> tuple[Side, ...]:
-    """The non-zero sides, those on the same operation and party added together."""
+    """The non-zero sides, those on the same operation and party added together; refused unless
+    they add up to zero."""
     summed: dict[tuple[str, str | None], int] = {}
-    for side in found:
-        key = (str(side.operation), side.party)
-        summed[key] = summed.get(key, 0) + side.amount
-    return tuple(Side(op, amount, party) for (op, party), amount in summed.items() if amount)
+    for operation, amount, party in found:
+        key = (str(operation), party)
+        summed[key] = summed.get(key, 0) + amount
+    if sum(summed.values()) != 0:
+        raise ValueError(f"unbalanced posting: {found}")
+    return tuple([Side(op, amount, party) for (op, party), amount in summed.items() if amount])
+
+
+def day_text(text: str) -> str:
+    """A payload's day as the labels show it, 28/12/2025: ten times faster than strftime."""
+    return f"{text[8:10]}/{text[5:7]}/{text[:4]}"
 
 
 def cash_side(method: str, amount: int, cashier: str | None) -> Side:
@@ -123,7 +128,7 @@ def receivable(payload: Mapping[str, Any], labels: Labels) -> Posting:
     return Posting(
         Journal.OPERATIONS,
         day(payload["recognised_on"]),
-        labels.receivable % {"period": day(payload["period_start"]).strftime("%d/%m/%Y")},
+        labels.receivable % {"period": day_text(payload["period_start"])},
         "",
         sides(
             Side(Operation.THIRD_PAYER_RECEIVABLE, amount, payload["payer"]),
@@ -140,7 +145,7 @@ def claim(payload: Mapping[str, Any], own: str, labels: Labels) -> Posting | Non
     return Posting(
         Journal.OPERATIONS,
         day(payload["decided_on"]),
-        labels.claim % {"day": day(payload["service_from"]).strftime("%d/%m/%Y")},
+        labels.claim % {"day": day_text(payload["service_from"])},
         "",
         sides(
             Side(Operation.CLAIMS, share),
