@@ -10,7 +10,6 @@ month so far.
 Entries by hand are written in bulk (accounting.ledger) with the event the service appends
 (accounting.events), so that a national demo stays quick."""
 
-import dataclasses
 import datetime
 import random
 import uuid
@@ -215,12 +214,11 @@ def generate(demo: Demo) -> None:
 
 
 def in_box(draft: Draft, cash: int, cashier: uuid.UUID) -> Draft:
-    return dataclasses.replace(
-        draft,
+    return draft._replace(
         lines=[
             (account, debit, credit, cashier if account == cash else party)
             for account, debit, credit, party in draft.lines
-        ],
+        ]
     )
 
 
@@ -234,12 +232,18 @@ def count_days(demo: Demo, mutual: Organisation, cashier: User) -> None:
         if today.replace(day=number).weekday() != SUNDAY
     ]
     for index, day in enumerate(days):
-        short = 500 if index == len(days) // 2 else 0
+        expected = box_balance(mutual, cashier, day)
+        # the demo's expenses, spread over the year, may run ahead of a box's receipts: a box
+        # the books find below nothing is not counted, and only one that holds the change
+        # given back is found short of it
+        short = 500 if index == len(days) // 2 and expected >= 500 else 0
+        if expected < 0:
+            continue
         cash_count(
             by=cashier,
             organisation=mutual,
             cashier=cashier,
             day=day,
-            counted=max(box_balance(mutual, cashier, day) - short, 0),
+            counted=expected - short,
             explanation="Erreur de monnaie rendue à un adhérent" if short else "",
         )
