@@ -106,3 +106,32 @@ def test_a_consumer_killed_anywhere_handles_every_event_once(database):
     assert count(database, "SELECT count(*) FROM tally") == events
     assert count(database, "SELECT count(*) FROM core_cursor WHERE failed_at IS NOT NULL") == 0
     agree(database)
+
+
+# holds SQLite's write lock on the file named in argv[1] for argv[2] seconds
+HOLD = """
+import sqlite3, sys, time
+held = sqlite3.connect(sys.argv[1], isolation_level=None)
+held.execute("BEGIN IMMEDIATE")
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+held.execute("COMMIT")
+"""
+
+
+def test_the_worker_waits_out_a_write_that_holds_the_database_beyond_its_patience(database):
+    """A batch of claims holds SQLite's write lock for as long as it takes; the books' worker,
+    whose wait (busy timeout, 10 s) runs out, tries again instead of stopping."""
+    if not database["DATABASE_URL"].startswith("sqlite:"):
+        pytest.skip("PostgreSQL locks rows, not the whole database")
+    path = database["DATABASE_URL"].removeprefix("sqlite:///")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, path, "12"], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "holding"
+    started = time.monotonic()
+    done = run(database, str(MUTUALIS), "work", "--once", "--interval", "0.5")
+    assert time.monotonic() - started > 10, "the worker did not wait for the lock"
+    assert "trying again" in done.stderr
+    assert holder.wait() == 0
+    holder.stdout.close()

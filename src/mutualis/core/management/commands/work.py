@@ -1,11 +1,12 @@
 import signal
 import time
+from collections.abc import Callable
 from types import FrameType
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
+from django.db import OperationalError, connection
 
-from mutualis.core.consumers import declared, drain
+from mutualis.core.consumers import Consumer, declared, drain
 from mutualis.core.daily import run_due
 
 
@@ -44,26 +45,36 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        interval = float(options["interval"])  # type: ignore[arg-type]
         while True:
-            for job, said in run_due().items():
-                self.stdout.write(f"{job}: {said}")
-            busy = False
-            for consumer in consumers:
-                run = drain(consumer)
-                busy = busy or run.read > 0
-                if run.read or run.failed:
-                    self.stdout.write(
-                        f"{consumer.name}: {run.handled} handled of {run.read} read"
-                        + (
-                            f", stopped on a failing event in {run.failed} logs"
-                            if run.failed
-                            else ""
-                        )
-                    )
-                if stopping:
-                    break
+            try:
+                busy = self.work_once(consumers, lambda: stopping)
+            except OperationalError as error:
+                # the database is held by a long write (a batch of claims on SQLite) or out of
+                # reach for a moment: what was not done is done on the next round, not lost
+                self.stderr.write(f"The database is busy or out of reach ({error}): trying again.")
+                connection.close()
+                time.sleep(interval)
+                continue
             if options["once"] or stopping:
                 return
             if not busy:
                 connection.close()  # no connection held while idle
-                time.sleep(float(options["interval"]))  # type: ignore[arg-type]
+                time.sleep(interval)
+
+    def work_once(self, consumers: list[Consumer], stopping: Callable[[], bool]) -> bool:
+        """The jobs due, then each consumer's waiting events; True when a consumer read any."""
+        for job, said in run_due().items():
+            self.stdout.write(f"{job}: {said}")
+        busy = False
+        for consumer in consumers:
+            run = drain(consumer)
+            busy = busy or run.read > 0
+            if run.read or run.failed:
+                self.stdout.write(
+                    f"{consumer.name}: {run.handled} handled of {run.read} read"
+                    + (f", stopped on a failing event in {run.failed} logs" if run.failed else "")
+                )
+            if stopping():
+                break
+        return busy
