@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from mutualis.accounting import events
 from mutualis.accounting.bank import WINDOW, Movement, proposals
-from mutualis.accounting.cash import box_balance
+from mutualis.accounting.cash import CASH_HEADING, box_balance
 from mutualis.accounting.ledger import Chart, Draft, reverse, write_drafts
 from mutualis.accounting.models import (
     Account,
@@ -216,7 +216,7 @@ def entry_record(
                 (account := accounts[line.account.strip()]).pk,
                 line.debit,
                 line.credit,
-                cashier.uid if cashier and account.number.startswith("57") else None,
+                cashier.uid if cashier and account.number.startswith(CASH_HEADING) else None,
             )
             for line in lines
         ],

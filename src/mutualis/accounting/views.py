@@ -70,7 +70,6 @@ from mutualis.federation.rules import (
     CASH_COUNTERS,
     CHART_EDITORS,
     PERIOD_REOPENERS,
-    Role,
 )
 
 ENTRIES_PAGE = 50
@@ -425,7 +424,7 @@ def cash_book_page(request, organisation):
     """A cash box's book for a day, and its count at the end of the day. A cashier sees their
     own box."""
     boxes = cash_boxes(organisation)
-    if not request.user.has_any_role(BOOK_READERS | {Role.MUTUAL_MANAGER, Role.ACCOUNTANT}):
+    if not request.user.has_any_role(BOOK_READERS):
         boxes = [u for u in boxes if u.pk == request.user.pk] or [request.user]
     form = CashBookForm(request.GET or None, cash_boxes=boxes)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
