@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("mutualis.settlements.urls")),
     path("", include("mutualis.claims.urls")),
     path("", include("mutualis.accounting.urls")),
+    path("", include("mutualis.monitoring.urls")),
 ]
 
 # An exception no view caught: answered in the caller's format, 503 when the disk is full.

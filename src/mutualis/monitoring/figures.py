@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -112,3 +113,60 @@ def summed(figures: Iterable[Figures]) -> dict[str, int]:
         for code, value in one.items():
             total[code] = total.get(code, 0) + value
     return total
+
+
+class Span(models.TextChoices):
+    MONTH = "month", _("month")
+    QUARTER = "quarter", _("quarter")
+    YEAR = "year", _("year")
+
+
+SPAN_MONTHS = {Span.MONTH: 1, Span.QUARTER: 3, Span.YEAR: 12}
+
+
+def span_start(month: Month, span: str) -> Month:
+    """The first month of the `span` that holds `month`."""
+    length = SPAN_MONTHS[Span(span)]
+    return datetime.date(month.year, (month.month - 1) // length * length + 1, 1)
+
+
+def span_before(start: Month, span: str) -> Month:
+    """The first month of the `span` before the one starting with `start`."""
+    index = start.year * 12 + start.month - 1 - SPAN_MONTHS[Span(span)]
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def span_months(start: Month, span: str) -> list[Month]:
+    index = start.year * 12 + start.month - 1
+    return [
+        datetime.date((index + i) // 12, (index + i) % 12 + 1, 1)
+        for i in range(SPAN_MONTHS[Span(span)])
+    ]
+
+
+def by_span(by_month: Mapping[Month, Figures]) -> dict[tuple[str, Month], dict[str, int]]:
+    """One organisation's figures for each month, quarter and year its months fall in: flows
+    summed over the months that give them, stocks at the last month that gives them. A figure
+    no month of the span gives is left out."""
+    spans: dict[tuple[str, Month], dict[str, int]] = {}
+    for month in sorted(by_month):
+        figures = by_month[month]
+        spans[Span.MONTH, month] = dict(figures)
+        for span in (Span.QUARTER, Span.YEAR):
+            into = spans.setdefault((span, span_start(month, span)), {})
+            for code, value in figures.items():
+                if BASE[code].kind == Kind.FLOW:
+                    into[code] = into.get(code, 0) + value
+                else:  # the months come in order: the last one giving it stays
+                    into[code] = value
+    return spans
+
+
+def with_start(figures: Figures, before: Figures) -> dict[str, int]:
+    """A span's figures with each stock's value at the end of the span before, as
+    `<code>_start`, where that span gives it: what growth rates read."""
+    found = dict(figures)
+    for code, value in before.items():
+        if code in BASE and BASE[code].kind == Kind.STOCK:
+            found[f"{code}_start"] = value
+    return found

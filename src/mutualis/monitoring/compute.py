@@ -1,0 +1,295 @@
+"""The figures worked out from the facts and the accepted reports (docs/monitoring.md): each
+mutual's months, then its quarters and years, then every union's as the sums of its mutuals'.
+
+A mutual's months run from the first its facts or reports name (or January of this year, for a
+mutual with neither) to the current month. Where it records its operations in Mutualis, the
+operations' figures of every month are known (a month without a claim has 0 claims); the
+figures the operations do not give come from its accepted reports. Each month before the
+current one is a report expected of it; received on time when its operations are recorded here
+or when its report was submitted by the 15th of the next month.
+
+`refresh` brings the figures of some mutuals up to date and carries the differences to every
+union above them; `rebuild` works out every figure again from the facts."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+
+from django.db import transaction
+from django.db.models import Q
+
+from mutualis.core import bulk
+from mutualis.federation.models import Organisation
+from mutualis.federation.rules import Kind as OrganisationKind
+from mutualis.monitoring.figures import Month, by_span
+from mutualis.monitoring.models import Cover, Figure, Flow, Report, Source, TargetPopulation
+
+OPERATIONS_FLOWS = (
+    "contributions_collected",
+    "contributions_earned",
+    "registration_fees",
+    "claims_submitted",
+    "claims_rejected",
+    "visits",
+    "benefits_incurred",
+)
+OPERATIONS_STOCKS = ("members", "beneficiaries", "dependants", "women_members", "young_members")
+OPERATIONS = frozenset(OPERATIONS_FLOWS + OPERATIONS_STOCKS)
+YOUNG_UNTIL = 35  # a member is young before this birthday
+REPORT_DAY = 15  # a month's report is on time when submitted by this day of the next month
+
+Key = tuple[str, Month, str]  # span, its first month, code
+Row = tuple[int, str]  # value, source
+
+
+def month_index(month: Month) -> int:
+    return month.year * 12 + month.month - 1
+
+
+def month_at(index: int) -> Month:
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def month_of(day: datetime.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def birthday(born: datetime.date, years: int) -> datetime.date:
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:  # born on 29 February
+        return born.replace(year=born.year + years, day=28)
+
+
+def stock_changes(covers: Iterable[tuple]) -> dict[int, dict[int, dict[str, int]]]:
+    """For each mutual, the change of each stock in each month (by index): a beneficiary counts
+    at the end of every month from the one they started in to the one before they left (a month
+    ends after its last day, so one who leaves on its last day is gone at its end)."""
+    changes: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+
+    def count(organisation: int, code: str, first: int, until: int | None) -> None:
+        if until is not None and until <= first:
+            return
+        months = changes[organisation]
+        months[first][code] = months[first].get(code, 0) + 1
+        if until is not None:
+            months[until][code] = months[until].get(code, 0) - 1
+
+    for organisation, head, woman, born, start, end in covers:
+        first, until = month_of(start), (month_of(end) if end else None)
+        count(organisation, "beneficiaries", first, until)
+        if not head:
+            count(organisation, "dependants", first, until)
+            continue
+        count(organisation, "members", first, until)
+        if woman:
+            count(organisation, "women_members", first, until)
+        aged = month_of(birthday(born, YOUNG_UNTIL))
+        count(organisation, "young_members", first, aged if until is None else min(until, aged))
+    return changes
+
+
+def on_time(report: Report) -> bool:
+    month = report.month
+    deadline = month_at(month_index(month) + 1).replace(day=REPORT_DAY)
+    return report.submitted_at.date() <= deadline
+
+
+def months_of(
+    mutuals: Collection[int], today: datetime.date
+) -> dict[int, dict[Month, dict[str, Row]]]:
+    """Each mutual's figures month by month, with their source."""
+    current = month_of(today)
+    flows: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for organisation, month, code, value in Flow.objects.filter(
+        organisation_id__in=mutuals
+    ).values_list("organisation_id", "month", "code", "value"):
+        flows[organisation][month_index(month)][code] = value
+    stocks = stock_changes(
+        Cover.objects.filter(organisation_id__in=mutuals).values_list(
+            "organisation_id", "head", "woman", "born", "start", "end"
+        )
+    )
+    reports: dict[int, dict[int, Report]] = defaultdict(dict)
+    for report in Report.objects.filter(mutual_id__in=mutuals, status=Report.Status.ACCEPTED):
+        reports[report.mutual_id][month_index(report.month)] = report
+    targets: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for mutual, year, population in (
+        TargetPopulation.objects.filter(mutual_id__in=mutuals)
+        .order_by("year")
+        .values_list("mutual_id", "year", "population")
+    ):
+        targets[mutual].append((year, population))
+
+    found = {}
+    for mutual in mutuals:
+        operated = mutual in flows or mutual in stocks
+        named = [*flows[mutual], *stocks[mutual], *reports[mutual]]
+        first = min(named, default=month_of(today.replace(month=1)))
+        months: dict[Month, dict[str, Row]] = {}
+        level: dict[str, int] = dict.fromkeys(OPERATIONS_STOCKS, 0)
+        for index in range(min(first, current), current + 1):
+            for code, change in stocks[mutual].get(index, {}).items():
+                level[code] += change
+            month = month_at(index)
+            row: dict[str, Row] = {}
+            report = reports[mutual].get(index)
+            if report is not None:
+                for code, value in report.figures.items():
+                    if not (operated and code in OPERATIONS):
+                        row[code] = (value, Source.REPORT)
+            if operated:
+                row.update({code: (level[code], Source.OPERATIONS) for code in OPERATIONS_STOCKS})
+                here = flows[mutual].get(index, {})
+                row.update(
+                    {code: (here.get(code, 0), Source.OPERATIONS) for code in OPERATIONS_FLOWS}
+                )
+            population = [p for year, p in targets[mutual] if year <= month.year]
+            if population:
+                row["target_population"] = (population[-1], Source.REPORT)
+            if index < current:
+                row["reports_expected"] = (1, Source.OPERATIONS if operated else Source.REPORT)
+                if operated or (report is not None and on_time(report)):
+                    row["reports_on_time"] = row["reports_expected"]
+            months[month] = row
+        found[mutual] = months
+    return found
+
+
+def spans_of(months: dict[Month, dict[str, Row]]) -> dict[Key, Row]:
+    """A mutual's figures of every span, each with the source of its last month."""
+    values = by_span({month: {c: v for c, (v, _s) in row.items()} for month, row in months.items()})
+    sources = {code: source for row in months.values() for code, (_v, source) in row.items()}
+    return {
+        (span, start, code): (value, sources[code])
+        for (span, start), figures in values.items()
+        for code, value in figures.items()
+    }
+
+
+def ancestors(path: str) -> list[int]:
+    """The unions above an organisation, from its materialised path (`/1/7/42/`)."""
+    return [int(part) for part in path.strip("/").split("/")[:-1]]
+
+
+def mutual_ids(ids: Iterable[int] | None = None) -> dict[int, str]:
+    """The mutuals (all, or those among `ids`) and their paths."""
+    found = Organisation.objects.filter(kind=OrganisationKind.MUTUAL)
+    if ids is not None:
+        found = found.filter(pk__in=set(ids))
+    return dict(found.values_list("pk", "path"))
+
+
+def refresh(mutuals: Iterable[int], today: datetime.date) -> int:
+    """Brings the figures of `mutuals` up to date and adds the differences to every union
+    above them; returns how many figures changed. Inside the caller's transaction."""
+    paths = mutual_ids(mutuals)
+    if not paths:
+        return 0
+    computed = months_of(paths, today)
+    stored: dict[int, dict[Key, Figure]] = defaultdict(dict)
+    for figure in Figure.objects.filter(organisation_id__in=paths):
+        stored[figure.organisation_id][figure.span, figure.start, figure.code] = figure
+    # for each union above, what changes: (value, parts) added by key
+    upward: dict[int, dict[Key, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    changed = 0
+    for mutual, path in paths.items():
+        new = spans_of(computed[mutual])
+        old = stored[mutual]
+        differences = apply(mutual, new, old)
+        changed += len(differences)
+        for union in ancestors(path):
+            into = upward[union]
+            for key, (value, parts) in differences.items():
+                into[key][0] += value
+                into[key][1] += parts
+    for union, differences in upward.items():
+        add_to_union(union, differences)
+    return changed
+
+
+def apply(mutual: int, new: dict[Key, Row], old: dict[Key, Figure]) -> dict[Key, tuple[int, int]]:
+    """Writes a mutual's new figures over its old; returns what changed by key, as (change of
+    value, change in the number of figures: 1 new, -1 gone, 0 changed)."""
+    differences: dict[Key, tuple[int, int]] = {}
+    updated, created, gone = [], [], []
+    for key, (value, source) in new.items():
+        figure = old.get(key)
+        if figure is None:
+            created.append((mutual, *key, value, source))
+            differences[key] = (value, 1)
+        elif figure.value != value or figure.source != source:
+            differences[key] = (value - figure.value, 0)
+            figure.value, figure.source = value, source
+            updated.append(figure)
+    for key, figure in old.items():
+        if key not in new:
+            gone.append(figure.pk)
+            differences[key] = (-figure.value, -1)
+    Figure.objects.bulk_update(updated, ["value", "source"], batch_size=500)
+    Figure.objects.filter(pk__in=gone).delete()
+    bulk.insert(Figure, ["organisation", "span", "start", "code", "value", "source"], created)
+    return differences
+
+
+def add_to_union(union: int, differences: dict[Key, list[int]]) -> None:
+    """Adds its mutuals' changes to a union's figures; a figure none of its mutuals gives any
+    more is removed (missing, not 0)."""
+    differences = {k: d for k, d in differences.items() if d[0] or d[1]}
+    if not differences:
+        return
+    spans = {(span, start) for span, start, _code in differences}
+    found = Q()
+    for span, start in spans:
+        found |= Q(span=span, start=start)
+    existing = {
+        (f.span, f.start, f.code): f
+        for f in Figure.objects.filter(
+            found, organisation_id=union, code__in={k[2] for k in differences}
+        )
+    }
+    updated, created, gone = [], [], []
+    for key, (value, parts) in differences.items():
+        figure = existing.get(key)
+        if figure is None:
+            created.append((union, *key, value, Source.SUM, parts))
+        elif figure.parts + parts <= 0:
+            gone.append(figure.pk)
+        else:
+            figure.value += value
+            figure.parts += parts
+            updated.append(figure)
+    Figure.objects.bulk_update(updated, ["value", "parts"], batch_size=500)
+    Figure.objects.filter(pk__in=gone).delete()
+    bulk.insert(
+        Figure, ["organisation", "span", "start", "code", "value", "source", "parts"], created
+    )
+
+
+def rebuild(today: datetime.date) -> int:
+    """Works every figure out again from the facts and the reports: each mutual's, then each
+    union's as its mutuals' sums. Returns how many figures were written."""
+    paths = mutual_ids()
+    rows: list[tuple] = []
+    unions: dict[int, dict[Key, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    computed = months_of(paths, today)
+    for mutual, path in paths.items():
+        spans = spans_of(computed.pop(mutual))
+        above = [unions[union] for union in ancestors(path)]
+        for key, (value, source) in spans.items():
+            rows.append((mutual, *key, value, source, 1))
+            for into in above:
+                total = into[key]
+                total[0] += value
+                total[1] += 1
+    for union, figures in unions.items():
+        rows.extend(
+            (union, *key, value, Source.SUM, parts) for key, (value, parts) in figures.items()
+        )
+    with transaction.atomic():
+        Figure.objects.all().delete()
+        with bulk.write_cache(), bulk.indexes_built_after(Figure._meta.db_table):
+            bulk.insert(
+                Figure, ["organisation", "span", "start", "code", "value", "source", "parts"], rows
+            )
+    return len(rows)

@@ -1,0 +1,173 @@
+"""What the events of the log bring to the figures (docs/monitoring.md), as facts: each
+beneficiary's cover, and the flows of each mutual's months. Read from the events' payloads
+only (their schemas are in each app's `events.py`), never from the operations' tables.
+
+- The register's events open and end covers: the stocks of members and beneficiaries at a
+  month's end are counted from them.
+- A payment's parts: contributions (the member's and the third payers') are collected in the
+  month they are received and earned in the month their period begins; registration fees are
+  counted in the month received. A reversal comes with every amount negative.
+- A claim counts as submitted (and rejected, when every line is) in the month it is submitted,
+  and as a visit, with the mutual's share incurred, in the month the care began. A claim sent to
+  the medical advisor counts as submitted and as a visit when it arrives, and its share when
+  reviewed.
+
+`tally` is pure; `write` keeps what it found, in the transaction of the consumer's batch."""
+
+import datetime
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from mutualis.core import bulk
+from mutualis.core.consumers import Logged
+from mutualis.monitoring.models import Cover, Flow
+
+KINDS = frozenset(
+    {
+        "household.enrolled",
+        "beneficiary.added",
+        "beneficiary.changed",
+        "beneficiary.left",
+        "household.resigned",
+        "payment.recorded",
+        "payment.reversed",
+        "claim.adjudicated",
+        "claim.submitted",
+        "claim.reviewed",
+    }
+)
+HEAD, FEMALE, REJECTED = "head", "F", "rejected"
+
+
+class NewCover(NamedTuple):
+    organisation_id: int
+    beneficiary: uuid.UUID
+    household: uuid.UUID
+    head: bool
+    woman: bool
+    born: datetime.date
+    start: datetime.date
+
+
+@dataclass
+class Tally:
+    """What a run of events brings: flows to add, covers to open, ends and changes to apply
+    in the order they came."""
+
+    flows: dict[tuple[int, datetime.date, str], int] = field(
+        default_factory=lambda: defaultdict(int)
+    )
+    opened: list[NewCover] = field(default_factory=list)
+    # ("beneficiary" | "household", uid, {field: value}), in order
+    changes: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    organisations: set[int] = field(default_factory=set)
+
+
+def month_of(day: str) -> datetime.date:
+    return datetime.date(int(day[:4]), int(day[5:7]), 1)
+
+
+def opened(organisation_id: int, member: dict, household: str) -> NewCover:
+    return NewCover(
+        organisation_id,
+        uuid.UUID(member["beneficiary"]),
+        uuid.UUID(household),
+        member["relationship"] == HEAD,
+        member["sex"] == FEMALE,
+        datetime.date.fromisoformat(member["birth_date"]),
+        datetime.date.fromisoformat(member["enrolled_on"]),
+    )
+
+
+def tally(events: Iterable[Logged], into: Tally | None = None) -> Tally:
+    found = into if into is not None else Tally()
+    flows = found.flows
+    for event in events:
+        kind, organisation = event.kind, event.organisation_id
+        if kind not in KINDS:
+            continue
+        payload = event.payload
+        found.organisations.add(organisation)
+        if kind == "household.enrolled":
+            for member in payload["members"]:
+                found.opened.append(opened(organisation, member, payload["household"]))
+        elif kind == "beneficiary.added":
+            found.opened.append(opened(organisation, payload, payload["household"]))
+        elif kind == "beneficiary.changed":
+            changes = payload["changes"]
+            changed = {}
+            if "sex" in changes:
+                changed["woman"] = changes["sex"][1] == FEMALE
+            if "relationship" in changes:
+                changed["head"] = changes["relationship"][1] == HEAD
+            if "birth_date" in changes:
+                changed["born"] = datetime.date.fromisoformat(changes["birth_date"][1])
+            if changed:
+                found.changes.append(("beneficiary", payload["beneficiary"], changed))
+        elif kind == "beneficiary.left":
+            end = datetime.date.fromisoformat(payload["left_on"])
+            found.changes.append(("beneficiary", payload["beneficiary"], {"end": end}))
+        elif kind == "household.resigned":
+            end = datetime.date.fromisoformat(payload["resigned_on"])
+            found.changes.append(("household", payload["household"], {"end": end}))
+        elif kind in ("payment.recorded", "payment.reversed"):
+            received = month_of(payload["received_on"])
+            for part in payload["parts"]:
+                amount = part["amount"]
+                if part["kind"] == "registration_fee":
+                    flows[organisation, received, "registration_fees"] += amount
+                else:
+                    flows[organisation, received, "contributions_collected"] += amount
+                    earned = month_of(part["period_start"])
+                    flows[organisation, earned, "contributions_earned"] += amount
+        else:  # a claim
+            submitted = month_of(payload["submitted_on"])
+            care = month_of(payload["service_from"])
+            if kind != "claim.reviewed":
+                flows[organisation, submitted, "claims_submitted"] += 1
+                flows[organisation, care, "visits"] += 1
+            if kind != "claim.submitted":
+                flows[organisation, care, "benefits_incurred"] += payload["mutual_share"]
+                if all(line["outcome"] == REJECTED for line in payload["lines"]):
+                    flows[organisation, submitted, "claims_rejected"] += 1
+    return found
+
+
+def write(found: Tally) -> None:
+    """Adds the flows to the months' and applies the covers' changes, in their order."""
+    add_flows(found.flows)
+    bulk.insert(
+        Cover,
+        ["organisation", "beneficiary", "household", "head", "woman", "born", "start"],
+        found.opened,
+    )
+    for what, uid, changed in found.changes:
+        if what == "beneficiary":
+            Cover.objects.filter(beneficiary=uid).update(**changed)
+        else:  # a household resigned: those still covered leave with it
+            Cover.objects.filter(household=uid, end__isnull=True).update(**changed)
+
+
+def add_flows(flows: dict[tuple[int, datetime.date, str], int]) -> None:
+    wanted = {key: value for key, value in flows.items() if value}
+    if not wanted:
+        return
+    organisations = {organisation for organisation, _month, _code in wanted}
+    months = {month for _organisation, month, _code in wanted}
+    existing = {
+        (row.organisation_id, row.month, row.code): row
+        for row in Flow.objects.filter(organisation_id__in=organisations, month__in=months)
+    }
+    changed, new = [], []
+    for key, value in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            new.append((*key, value))
+        else:
+            row.value += value
+            changed.append(row)
+    Flow.objects.bulk_update(changed, ["value"], batch_size=500)
+    bulk.insert(Flow, ["organisation", "month", "code", "value"], new)

@@ -1,0 +1,169 @@
+"""What the monitoring keeps (issue 15, docs/monitoring.md).
+
+Two kinds of tables. The facts are what the event log told the monitoring's consumer, in the
+form the figures are counted from: each beneficiary's cover (`Cover`) and the flows of each
+mutual's months (`Flow`); the reports of mutuals that do not use the operations come in by
+`Report`. The figures (`Figure`) are worked out from the facts and the accepted reports, for
+each mutual and each union, month, quarter and year: what the dashboards read, never typed.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.core.ids import uid_field
+from mutualis.federation.models import Organisation
+from mutualis.monitoring.figures import Span
+
+
+class Cover(models.Model):
+    """One beneficiary's cover by a mutual, from the register's events: the stocks of members
+    and beneficiaries at any month's end are counted from these."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    beneficiary = models.UUIDField(unique=True)
+    household = models.UUIDField()
+    head = models.BooleanField()  # the member who holds the household's membership
+    woman = models.BooleanField()
+    born = models.DateField()
+    start = models.DateField()
+    end = models.DateField(null=True)  # the day they left, or their household resigned
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "start"], name="cover_organisation"),
+            models.Index(fields=["household"], name="cover_household"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.beneficiary} {self.start}–{self.end or ''}"
+
+
+class Flow(models.Model):
+    """What happened in a mutual's month, added up event by event (contributions collected,
+    claims, …): a base figure of kind flow, for the months whose events carry it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    code = models.CharField(max_length=40)
+    value = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "month", "code"], name="flow_month_code_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month:%Y-%m} {self.code} {self.value}"
+
+
+class Source(models.TextChoices):
+    OPERATIONS = "operations", _("operations in Mutualis")
+    REPORT = "report", _("periodic report")
+    SUM = "sum", _("sum of the member organisations")
+
+
+class Figure(models.Model):
+    """A base figure of an organisation for a month, a quarter or a year: a flow summed over
+    the period, a stock at its end. A mutual's come from its operations or its accepted
+    reports; a union's are the sums of its mutuals'. Absent means missing, never 0."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    span = models.CharField(max_length=8, choices=Span.choices)
+    start = models.DateField()
+    code = models.CharField(max_length=40)
+    value = models.BigIntegerField()
+    source = models.CharField(max_length=12, choices=Source.choices)
+    # how many mutuals' figures a union's sums (1 for a mutual's own): a union's figure that no
+    # mutual gives any more is removed, not left at 0
+    parts = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "span", "start", "code"], name="figure_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["span", "start"], name="figure_period")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.span} {self.start} {self.code} {self.value}"
+
+
+class Report(models.Model):
+    """A mutual's periodic report of its figures for one month, entered on the form or
+    uploaded from the Excel template, for the mutuals that do not record their operations in
+    Mutualis (or for the figures they do not record here). Its union accepts it, and its
+    figures then count, or returns it with a comment; an accepted month needs the union to
+    reopen it before it is reported again."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        ACCEPTED = "accepted", _("accepted")
+        RETURNED = "returned", _("returned")
+
+    uid = uid_field()
+    mutual = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"))
+    figures = models.JSONField(default=dict)  # base figure code → integer
+    status = models.CharField(max_length=10, choices=Status.choices)
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mutual", "month"], name="report_month_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mutual_id} {self.month:%Y-%m} {self.status}"
+
+
+class TargetPopulation(models.Model):
+    """The population a mutual means to cover (the denominator of its penetration rate), with
+    where the number comes from and the year it counts."""
+
+    mutual = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    population = models.PositiveBigIntegerField(_("target population"))
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mutual", "year"], name="target_population_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mutual_id} {self.year} {self.population}"
+
+
+class Threshold(models.Model):
+    """A union's own alert thresholds for one indicator, for itself and the organisations
+    under it (the nearest union's setting wins, the catalogue's otherwise); basis points, or
+    hundredths for averages."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    indicator = models.CharField(max_length=30)
+    warn_below = models.BigIntegerField(null=True, blank=True)
+    alarm_below = models.BigIntegerField(null=True, blank=True)
+    warn_above = models.BigIntegerField(null=True, blank=True)
+    alarm_above = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "indicator"], name="threshold_indicator_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.indicator}"
