@@ -7,10 +7,14 @@ def test_health_reports_the_database_state(client, db):
     assert body["database"]["pending_migrations"] == 0
     # each consumer of the event log, how far behind it is
     assert body["consumers"] == [
-        {"name": "books", "events_waiting": 0, "oldest_waiting_seconds": 0, "stopped_logs": 0}
+        {"name": name, "events_waiting": 0, "oldest_waiting_seconds": 0, "stopped_logs": 0}
+        for name in ("books", "indicators")
     ]
     # each daily job and the last day it finished: never yet on a new installation
-    assert body["daily"] == [{"name": "receivables", "last_run": None}]
+    assert body["daily"] == [
+        {"name": "receivables", "last_run": None},
+        {"name": "indicators", "last_run": None},
+    ]
 
 
 def test_health_gives_the_last_day_each_daily_job_finished(client, db):
@@ -20,5 +24,6 @@ def test_health_gives_the_last_day_each_daily_job_finished(client, db):
 
     run_due(day=datetime.date(2026, 3, 2))
     assert client.get("/health").json()["daily"] == [
-        {"name": "receivables", "last_run": "2026-03-02"}
+        {"name": "receivables", "last_run": "2026-03-02"},
+        {"name": "indicators", "last_run": "2026-03-02"},
     ]

@@ -31,6 +31,7 @@ class Group(models.TextChoices):
     CARE = "care", _("Care")
     PROVIDERS = "providers", _("Providers")
     BOOKS = "books", _("Books")
+    MONITORING = "monitoring", _("Monitoring")
     NETWORK = "network", _("Federation")
     ADMINISTRATION = "administration", _("Administration")
     # where an app's item goes until the app chooses its group

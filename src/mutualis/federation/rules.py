@@ -135,5 +135,17 @@ BOOKKEEPERS = frozenset({Role.ACCOUNTANT, Role.MUTUAL_MANAGER, Role.UNION_OFFICE
 PERIOD_REOPENERS = frozenset({Role.UNION_OFFICER})
 # the daily count of a cash box: its cashier, or the manager or accountant who checks it
 CASH_COUNTERS = frozenset({Role.CASHIER, Role.MUTUAL_MANAGER, Role.ACCOUNTANT})
+# the indicators and dashboards (issue 15): a mutual's own, a union's and those of its subtree
+MONITORING_READERS = frozenset(
+    {
+        Role.SYSTEM_ADMIN,
+        Role.UNION_OFFICER,
+        Role.MUTUAL_MANAGER,
+        Role.ACCOUNTANT,
+        Role.MEDICAL_ADVISOR,
+    }
+)
+# a union's alert thresholds
+THRESHOLD_SETTERS = frozenset({Role.UNION_OFFICER})
 # a union's detail accounts and its mapping of operations to accounts, for its mutuals
 CHART_EDITORS = frozenset({Role.UNION_OFFICER, Role.SYSTEM_ADMIN})

@@ -19,8 +19,11 @@ from django.db import transaction
 from django.db.models import Q
 
 from mutualis.core import bulk
+from mutualis.core.consumers import read_after
+from mutualis.core.models import Cursor, EventSequence
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import Kind as OrganisationKind
+from mutualis.monitoring import facts
 from mutualis.monitoring.figures import Month, by_span
 from mutualis.monitoring.models import Cover, Figure, Flow, Report, Source, TargetPopulation
 
@@ -36,6 +39,7 @@ OPERATIONS_FLOWS = (
 OPERATIONS_STOCKS = ("members", "beneficiaries", "dependants", "women_members", "young_members")
 OPERATIONS = frozenset(OPERATIONS_FLOWS + OPERATIONS_STOCKS)
 YOUNG_UNTIL = 35  # a member is young before this birthday
+READ_AT_ONCE = 20_000  # events read per query when the whole log is read again
 REPORT_DAY = 15  # a month's report is on time when submitted by this day of the next month
 
 Key = tuple[str, Month, str]  # span, its first month, code
@@ -75,7 +79,9 @@ def stock_changes(covers: Iterable[tuple]) -> dict[int, dict[int, dict[str, int]
         if until is not None:
             months[until][code] = months[until].get(code, 0) - 1
 
-    for organisation, head, woman, born, start, end in covers:
+    for organisation, head, woman, born, start, left, resigned in covers:
+        ends = [day for day in (left, resigned) if day is not None]
+        end = min(ends) if ends else None
         first, until = month_of(start), (month_of(end) if end else None)
         count(organisation, "beneficiaries", first, until)
         if not head:
@@ -107,7 +113,7 @@ def months_of(
         flows[organisation][month_index(month)][code] = value
     stocks = stock_changes(
         Cover.objects.filter(organisation_id__in=mutuals).values_list(
-            "organisation_id", "head", "woman", "born", "start", "end"
+            "organisation_id", "head", "woman", "born", "start", "left", "resigned"
         )
     )
     reports: dict[int, dict[int, Report]] = defaultdict(dict)
@@ -148,9 +154,12 @@ def months_of(
             if population:
                 row["target_population"] = (population[-1], Source.REPORT)
             if index < current:
-                row["reports_expected"] = (1, Source.OPERATIONS if operated else Source.REPORT)
+                one = (1, Source.OPERATIONS if operated else Source.REPORT)
+                row["reports_expected"] = one
+                if operated or report is not None:
+                    row["reports_received"] = one
                 if operated or (report is not None and on_time(report)):
-                    row["reports_on_time"] = row["reports_expected"]
+                    row["reports_on_time"] = one
             months[month] = row
         found[mutual] = months
     return found
@@ -264,6 +273,31 @@ def add_to_union(union: int, differences: dict[Key, list[int]]) -> None:
     bulk.insert(
         Figure, ["organisation", "span", "start", "code", "value", "source", "parts"], created
     )
+
+
+def recompute(consumer: str, today: datetime.date) -> int:
+    """Forgets every fact and figure and reads every organisation's log again from its first
+    event, as `consumer` (the one that keeps them current, whose cursors move to each log's
+    end), then works out every figure; returns how many were written. One transaction."""
+    with transaction.atomic(), bulk.write_cache():
+        Cover.objects.all().delete()
+        Flow.objects.all().delete()
+        Cursor.objects.filter(consumer=consumer).delete()
+        ends = dict(EventSequence.objects.values_list("organisation_id", "last"))
+        found = facts.Tally()
+        for organisation, last in ends.items():
+            position = 0
+            while position < last:
+                events = read_after(organisation, position, READ_AT_ONCE)
+                if not events:
+                    break
+                facts.tally(events, found)
+                position = events[-1].sequence
+        facts.write(found)
+        Cursor.objects.bulk_create(
+            Cursor(consumer=consumer, organisation_id=o, position=last) for o, last in ends.items()
+        )
+        return rebuild(today)
 
 
 def rebuild(today: datetime.date) -> int:

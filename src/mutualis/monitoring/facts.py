@@ -19,7 +19,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from mutualis.core import bulk
 from mutualis.core.consumers import Logged
@@ -42,44 +42,68 @@ KINDS = frozenset(
 HEAD, FEMALE, REJECTED = "head", "F", "rejected"
 
 
-class NewCover(NamedTuple):
-    organisation_id: int
-    beneficiary: uuid.UUID
-    household: uuid.UUID
-    head: bool
-    woman: bool
-    born: datetime.date
-    start: datetime.date
+# a cover opened by the events being read, as the columns of `Cover` it is written with
+COVER_COLUMNS = [
+    "organisation",
+    "beneficiary",
+    "household",
+    "head",
+    "woman",
+    "born",
+    "start",
+    "left",
+    "resigned",
+]
+COLUMN = {name: index for index, name in enumerate(COVER_COLUMNS)}
 
 
 @dataclass
 class Tally:
-    """What a run of events brings: flows to add, covers to open, ends and changes to apply
-    in the order they came."""
+    """What a run of events brings: flows to add, covers to open (changed in memory while
+    they are), and the changes of covers already written, in the order they came."""
 
     flows: dict[tuple[int, datetime.date, str], int] = field(
         default_factory=lambda: defaultdict(int)
     )
-    opened: list[NewCover] = field(default_factory=list)
+    opened: dict[uuid.UUID, list[Any]] = field(default_factory=dict)
+    households: dict[uuid.UUID, list[list[Any]]] = field(default_factory=lambda: defaultdict(list))
     # ("beneficiary" | "household", uid, {field: value}), in order
-    changes: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    changes: list[tuple[str, uuid.UUID, dict[str, Any]]] = field(default_factory=list)
     organisations: set[int] = field(default_factory=set)
+
+    def open(self, organisation_id: int, member: dict, household: str) -> None:
+        beneficiary, home = uuid.UUID(member["beneficiary"]), uuid.UUID(household)
+        self.opened[beneficiary] = cover = [
+            organisation_id,
+            beneficiary,
+            home,
+            member["relationship"] == HEAD,
+            member["sex"] == FEMALE,
+            datetime.date.fromisoformat(member["birth_date"]),
+            datetime.date.fromisoformat(member["enrolled_on"]),
+            None,
+            None,
+        ]
+        self.households[home].append(cover)
+
+    def change(self, beneficiary: str, changed: dict[str, Any]) -> None:
+        uid = uuid.UUID(beneficiary)
+        cover = self.opened.get(uid)
+        if cover is None:
+            self.changes.append(("beneficiary", uid, changed))
+            return
+        for name, value in changed.items():
+            cover[COLUMN[name]] = value
+
+    def resign(self, household: str, day: datetime.date) -> None:
+        uid = uuid.UUID(household)
+        for cover in self.households.get(uid, ()):
+            cover[COLUMN["resigned"]] = day
+        self.changes.append(("household", uid, {"resigned": day}))
 
 
 def month_of(day: str) -> datetime.date:
     return datetime.date(int(day[:4]), int(day[5:7]), 1)
-
-
-def opened(organisation_id: int, member: dict, household: str) -> NewCover:
-    return NewCover(
-        organisation_id,
-        uuid.UUID(member["beneficiary"]),
-        uuid.UUID(household),
-        member["relationship"] == HEAD,
-        member["sex"] == FEMALE,
-        datetime.date.fromisoformat(member["birth_date"]),
-        datetime.date.fromisoformat(member["enrolled_on"]),
-    )
 
 
 def tally(events: Iterable[Logged], into: Tally | None = None) -> Tally:
@@ -93,9 +117,9 @@ def tally(events: Iterable[Logged], into: Tally | None = None) -> Tally:
         found.organisations.add(organisation)
         if kind == "household.enrolled":
             for member in payload["members"]:
-                found.opened.append(opened(organisation, member, payload["household"]))
+                found.open(organisation, member, payload["household"])
         elif kind == "beneficiary.added":
-            found.opened.append(opened(organisation, payload, payload["household"]))
+            found.open(organisation, payload, payload["household"])
         elif kind == "beneficiary.changed":
             changes = payload["changes"]
             changed = {}
@@ -106,13 +130,13 @@ def tally(events: Iterable[Logged], into: Tally | None = None) -> Tally:
             if "birth_date" in changes:
                 changed["born"] = datetime.date.fromisoformat(changes["birth_date"][1])
             if changed:
-                found.changes.append(("beneficiary", payload["beneficiary"], changed))
+                found.change(payload["beneficiary"], changed)
         elif kind == "beneficiary.left":
-            end = datetime.date.fromisoformat(payload["left_on"])
-            found.changes.append(("beneficiary", payload["beneficiary"], {"end": end}))
+            found.change(
+                payload["beneficiary"], {"left": datetime.date.fromisoformat(payload["left_on"])}
+            )
         elif kind == "household.resigned":
-            end = datetime.date.fromisoformat(payload["resigned_on"])
-            found.changes.append(("household", payload["household"], {"end": end}))
+            found.resign(payload["household"], datetime.date.fromisoformat(payload["resigned_on"]))
         elif kind in ("payment.recorded", "payment.reversed"):
             received = month_of(payload["received_on"])
             for part in payload["parts"]:
@@ -139,16 +163,12 @@ def tally(events: Iterable[Logged], into: Tally | None = None) -> Tally:
 def write(found: Tally) -> None:
     """Adds the flows to the months' and applies the covers' changes, in their order."""
     add_flows(found.flows)
-    bulk.insert(
-        Cover,
-        ["organisation", "beneficiary", "household", "head", "woman", "born", "start"],
-        found.opened,
-    )
+    bulk.insert(Cover, COVER_COLUMNS, found.opened.values())
     for what, uid, changed in found.changes:
         if what == "beneficiary":
             Cover.objects.filter(beneficiary=uid).update(**changed)
-        else:  # a household resigned: those still covered leave with it
-            Cover.objects.filter(household=uid, end__isnull=True).update(**changed)
+        else:  # a household resigned: its members' cover ends with it
+            Cover.objects.filter(household=uid).update(**changed)
 
 
 def add_flows(flows: dict[tuple[int, datetime.date, str], int]) -> None:

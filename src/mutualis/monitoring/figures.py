@@ -74,6 +74,7 @@ BASES = [
     Base("officers", Kind.FLOW, _("elected officers' seats up for election")),
     Base("officers_renewed", Kind.FLOW, _("elected officers' seats renewed")),
     Base("reports_expected", Kind.FLOW, _("reports expected")),
+    Base("reports_received", Kind.FLOW, _("reports received")),
     Base("reports_on_time", Kind.FLOW, _("reports received complete and on time")),
 ]
 BASE = {base.code: base for base in BASES}

@@ -27,7 +27,9 @@ class Cover(models.Model):
     woman = models.BooleanField()
     born = models.DateField()
     start = models.DateField()
-    end = models.DateField(null=True)  # the day they left, or their household resigned
+    # cover ends on the first of the day they left and the day their household resigned
+    left = models.DateField(null=True)
+    resigned = models.DateField(null=True)
 
     class Meta:
         indexes = [
@@ -36,7 +38,7 @@ class Cover(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.beneficiary} {self.start}–{self.end or ''}"
+        return f"{self.beneficiary} from {self.start}"
 
 
 class Flow(models.Model):
@@ -132,6 +134,7 @@ class TargetPopulation(models.Model):
     """The population a mutual means to cover (the denominator of its penetration rate), with
     where the number comes from and the year it counts."""
 
+    uid = uid_field()
     mutual = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     population = models.PositiveBigIntegerField(_("target population"))
@@ -151,6 +154,7 @@ class Threshold(models.Model):
     under it (the nearest union's setting wins, the catalogue's otherwise); basis points, or
     hundredths for averages."""
 
+    uid = uid_field()
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     indicator = models.CharField(max_length=30)
     warn_below = models.BigIntegerField(null=True, blank=True)

@@ -129,19 +129,27 @@ def series(organisation: int, periods: Sequence[Period]) -> dict[Period, dict[st
     }
 
 
-def thresholds_for(organisation: Organisation) -> dict[str, Thresholds]:
-    """Each indicator's thresholds for an organisation: the nearest union's (or its own) that
-    set them, the catalogue's otherwise."""
-    above = [int(part) for part in organisation.path.strip("/").split("/")]
-    nearest: dict[str, tuple[int, Threshold]] = {}
-    for setting in Threshold.objects.filter(organisation_id__in=above):
-        depth = above.index(setting.organisation_id)
-        if setting.indicator not in nearest or nearest[setting.indicator][0] < depth:
-            nearest[setting.indicator] = (depth, setting)
-    found = {indicator.code: indicator.thresholds for indicator in CATALOGUE}
-    for code, (_depth, s) in nearest.items():
-        found[code] = Thresholds(s.warn_below, s.alarm_below, s.warn_above, s.alarm_above)
-    return found
+class ThresholdBook:
+    """Each organisation's thresholds of a subtree, from one reading of the settings: the
+    nearest union's (or its own) that set them, the catalogue's otherwise."""
+
+    def __init__(self, organisation: Organisation):
+        root = organisation.path.strip("/").split("/")[0]
+        self.settings: dict[int, dict[str, Thresholds]] = defaultdict(dict)
+        for s in Threshold.objects.filter(organisation__path__startswith=f"/{root}/"):
+            self.settings[s.organisation_id][s.indicator] = Thresholds(
+                s.warn_below, s.alarm_below, s.warn_above, s.alarm_above
+            )
+        self.found: dict[str, dict[str, Thresholds]] = {}
+
+    def of(self, organisation: Organisation) -> dict[str, Thresholds]:
+        path = organisation.path
+        if path not in self.found:
+            own = {indicator.code: indicator.thresholds for indicator in CATALOGUE}
+            for part in path.strip("/").split("/"):
+                own.update(self.settings.get(int(part), {}))
+            self.found[path] = own
+        return self.found[path]
 
 
 def indicators(

@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401  (the dashboards' and the reports' pages come next)
+from django.urls import path
 
-urlpatterns: list = []
+from mutualis.monitoring import views
+
+urlpatterns = [
+    path("monitoring/", views.monitoring_home, name="monitoring_home"),
+    path("monitoring/<int:pk>/", views.monitoring_dashboard, name="monitoring_dashboard"),
+    path(
+        "monitoring/<int:pk>/indicators.xlsx",
+        views.monitoring_dashboard_xlsx,
+        name="monitoring_dashboard_xlsx",
+    ),
+]

@@ -1,0 +1,269 @@
+"""Whatever the sequence of enrolments, departures, resignations, payments, reversals and claims,
+and whenever the indicators' consumer runs in between (issue 15's "done when"):
+
+- each mutual's figures, month by month, are those the issue's words give from the register's
+  own tables: members are the heads of household covered at the month's end (enrolled on or
+  before its last day, not left nor resigned by then), beneficiaries everyone so covered,
+  dependants the others, women members the heads who are women, young members the heads not
+  yet 35 at the month's end; contributions and third payers' shares collected in the month
+  they are received, fees likewise, a reversal counting against its month; claims submitted
+  and rejected (every line rejected) in the month submitted, visits and the mutual's share
+  incurred in the month the care began;
+- every union's figure of every month, quarter and year is the sum of its mutuals' (present
+  where at least one mutual gives it), whatever the tree;
+- what the consumer kept current, event batch after event batch, equals a full recomputation
+  from the whole log.
+
+The expected figures are read from the register's tables, never from the monitoring's code.
+Mutations these properties catch: a beneficiary who left counted at the end of the month they
+left; a resignation that does not end its dependants' cover, or a departure after an earlier
+resignation that brings the cover back; a reversal counted as a payment; a fee counted as a
+contribution; a claim counted in the month it was submitted instead of the care's; a claim sent
+for review counted twice; a union's figure left at 0 (instead of missing) or counted from an
+average; a change of flows carried to the union once per batch instead of once.
+"""
+
+import contextlib
+import datetime
+from collections import Counter, defaultdict
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mutualis.claims.models import Claim
+from mutualis.contributions.models import Allocation, Payment
+from mutualis.contributions.services import payment_record, payment_reverse
+from mutualis.core.consumers import drain
+from mutualis.federation.models import Organisation
+from mutualis.membership.models import Beneficiary, Household
+from mutualis.membership.services import beneficiary_leave, household_enrol, household_resign
+from mutualis.monitoring import compute
+from mutualis.monitoring.consumers import CONSUMERS
+from mutualis.monitoring.figures import BASE, Kind
+from mutualis.monitoring.models import Figure
+from tests.claims.conftest import care  # noqa: F401 - the claims' cast
+from tests.conftest import person
+from tests.settlements.conftest import bill, no_review  # noqa: F401 - claims decided at once
+
+(INDICATORS,) = CONSUMERS
+D = datetime.date
+DAYS = [D(2025, 1, 31), D(2025, 2, 10), D(2025, 3, 1), D(2025, 3, 31), D(2025, 6, 15)]
+CARE = [D(2025, 2, 20), D(2025, 3, 31), D(2025, 4, 1), D(2025, 6, 2)]
+
+OPERATIONS = st.lists(
+    st.one_of(
+        st.tuples(st.just("pay"), st.integers(1, 20000), st.sampled_from(DAYS)),
+        st.tuples(st.just("reverse"), st.integers(0, 9), st.sampled_from(DAYS)),
+        st.tuples(
+            st.just("enrol"),
+            st.sampled_from(["m1", "m2"]),
+            st.sampled_from(DAYS),
+            st.sampled_from(["F", "M"]),
+            st.sampled_from(["1960-05-01", "1991-02-28", "1990-06-15"]),
+            st.integers(0, 2),
+        ),
+        st.tuples(st.just("leave"), st.integers(0, 9), st.sampled_from(DAYS)),
+        st.tuples(st.just("resign"), st.integers(0, 5), st.sampled_from(DAYS)),
+        st.tuples(
+            st.just("bill"),
+            st.sampled_from(CARE),
+            st.sampled_from([0, 40]),
+            st.sampled_from(["PS-JOAL", "PS-PAKOUR"]),
+        ),
+        st.just(("indicators",)),
+    ),
+    max_size=12,
+)
+
+
+class Undo(Exception):
+    """Raised at the end of each example to roll back what it wrote."""
+
+
+def pick(items, index):
+    return items[index % len(items)] if items else None
+
+
+def apply(operation, federation, family, cmu_package, submit) -> None:
+    kind, *args = operation
+    refused = contextlib.suppress(ValidationError)
+    if kind == "pay":
+        with refused:
+            payment_record(
+                by=None, household=family, amount=args[0], method="cash", received_on=args[1]
+            )
+    elif kind == "reverse":
+        payment = pick(list(Payment.objects.filter(reverses=None).order_by("pk")), args[0])
+        if payment is not None:
+            with refused:
+                payment_reverse(
+                    by=None, payment=payment, reason="x", on=max(args[1], payment.received_on)
+                )
+    elif kind == "enrol":
+        mutual, day, sex, born, children = args
+        with refused:
+            household_enrol(
+                by=None,
+                mutual=getattr(federation, mutual),
+                package=cmu_package,
+                enrolled_on=day,
+                head=person("Aminata", f"Sarr{Household.objects.count()}", sex, born),
+                dependents=[
+                    person(f"Enfant{n}", "Sarr", "M", "2015-01-01") for n in range(children)
+                ],
+            )
+    elif kind == "leave":
+        dependants = list(Beneficiary.objects.exclude(relationship="head").order_by("pk"))
+        beneficiary = pick(dependants, args[0])
+        if beneficiary is not None:
+            with refused:
+                beneficiary_leave(by=None, beneficiary=beneficiary, on=args[1])
+    elif kind == "resign":
+        household = pick(list(Household.objects.order_by("pk")), args[0])
+        if household is not None:
+            with refused:
+                household_resign(by=None, household=household, on=args[1])
+    elif kind == "bill":
+        with contextlib.suppress(AssertionError):  # a claim the register refuses
+            submit(day=args[0], late=args[1], provider=args[2])
+    else:
+        assert not drain(INDICATORS).failed
+
+
+def month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def month_end(start: datetime.date) -> datetime.date:
+    following = D(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+def is_young(born: datetime.date, on: datetime.date) -> bool:
+    return (on.year - born.year) - ((on.month, on.day) < (born.month, born.day)) < 35
+
+
+def expected_months(mutual: Organisation) -> dict[datetime.date, dict[str, int]]:
+    """The operations' figures of each month the register names, from its tables."""
+    flows: dict[datetime.date, Counter] = defaultdict(Counter)
+    for allocation in Allocation.objects.filter(mutual=mutual).select_related("payment"):
+        received = month(allocation.payment.received_on)
+        if allocation.kind == "registration_fee":
+            flows[received]["registration_fees"] += allocation.amount
+        else:
+            flows[received]["contributions_collected"] += allocation.amount
+            flows[month(allocation.period_start)]["contributions_earned"] += allocation.amount
+    for claim in Claim.objects.filter(mutual=mutual).prefetch_related("lines"):
+        flows[month(claim.submitted_on)]["claims_submitted"] += 1
+        flows[month(claim.service_from)]["visits"] += 1
+        flows[month(claim.service_from)]["benefits_incurred"] += claim.mutual_share or 0
+        if all(line.outcome == "rejected" for line in claim.lines.all()):
+            flows[month(claim.submitted_on)]["claims_rejected"] += 1
+    people = list(Beneficiary.objects.filter(household__mutual=mutual).select_related("household"))
+    named = [*flows, *(month(b.enrolled_on) for b in people)]
+    if not named:
+        return {}
+    found = {}
+    current = month(timezone.localdate())
+    first = min(named)
+    while first <= current:
+        end = month_end(first)
+        covered = [
+            b
+            for b in people
+            if b.enrolled_on <= end
+            and (b.left_on is None or b.left_on > end)
+            and (b.household.resigned_on is None or b.household.resigned_on > end)
+        ]
+        heads = [b for b in covered if b.relationship == "head"]
+        found[first] = {
+            "beneficiaries": len(covered),
+            "members": len(heads),
+            "dependants": len(covered) - len(heads),
+            "women_members": sum(b.sex == "F" for b in heads),
+            "young_members": sum(is_young(b.birth_date, end) for b in heads),
+            **{
+                code: flows[first][code]
+                for code in (
+                    "contributions_collected",
+                    "contributions_earned",
+                    "registration_fees",
+                    "claims_submitted",
+                    "claims_rejected",
+                    "visits",
+                    "benefits_incurred",
+                )
+            },
+        }
+        first = D(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return found
+
+
+def stored() -> dict[tuple, int]:
+    return {(f.organisation_id, f.span, f.start, f.code): f.value for f in Figure.objects.all()}
+
+
+def check(federation) -> None:
+    kept = stored()
+    # each mutual's months, as the register's tables give them
+    for mutual in (federation.m1, federation.m2):
+        expected = expected_months(mutual)
+        found = {
+            start: {
+                code: value
+                for (o, span, start_, code), value in kept.items()
+                if o == mutual.pk and span == "month" and start_ == start
+            }
+            for start in expected
+        }
+        for start, figures in expected.items():
+            for code, value in figures.items():
+                assert found[start].get(code) == value, (mutual.code, start, code)
+    # every union's figure is its mutuals' sum, present where one of them gives it
+    mutuals = Organisation.objects.filter(kind="mutual")
+    for union in Organisation.objects.exclude(kind__in=["mutual", "support_structure"]):
+        below = {m.pk for m in mutuals if m.path.startswith(union.path)}
+        summed: dict[tuple, int] = Counter()
+        for (o, span, start, code), value in kept.items():
+            if o in below:
+                summed[span, start, code] += value
+        own = {(s, st_, c): v for (o, s, st_, c), v in kept.items() if o == union.pk}
+        assert own == dict(summed), union.code
+    # stocks of a quarter are its last month's, flows its months' sum
+    for (o, span, start, code), value in kept.items():
+        if span == "quarter" and o == federation.m1.pk:
+            months = [D(start.year, start.month + i, 1) for i in range(3)]
+            values = [kept.get((o, "month", m, code)) for m in months]
+            if BASE[code].kind == Kind.FLOW:
+                assert value == sum(v for v in values if v is not None)
+            else:
+                assert value == [v for v in values if v is not None][-1]
+    # a full recomputation from the whole log gives the same figures
+    compute.recompute(INDICATORS.name, timezone.localdate())
+    assert stored() == kept
+
+
+@pytest.mark.django_db
+@settings(max_examples=30, deadline=None)
+@given(operations=OPERATIONS)
+def test_figures_follow_the_register_and_add_up_whatever_happens(
+    care,  # noqa: F811
+    bill,  # noqa: F811
+    federation,
+    family,
+    cmu_package,
+    operations,
+):
+    try:
+        with transaction.atomic():
+            for operation in operations:
+                apply(operation, federation, family, cmu_package, bill)
+            assert not drain(INDICATORS).failed
+            check(federation)
+            raise Undo
+    except Undo:
+        pass
