@@ -89,9 +89,11 @@ def forbidden(request, error):
 def register_routers() -> None:
     from mutualis.contributions.api import router as contributions
     from mutualis.membership.api import router as membership
+    from mutualis.monitoring.api import router as monitoring
 
     api.add_router("/", membership)
     api.add_router("/", contributions)
+    api.add_router("/", monitoring)
 
 
 register_routers()

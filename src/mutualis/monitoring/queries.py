@@ -58,6 +58,12 @@ class Period:
     def of(cls, day: datetime.date, span: str) -> "Period":
         return cls(span_start(day.replace(day=1), span), span)
 
+    @classmethod
+    def shown_first(cls, today: datetime.date) -> "Period":
+        """The period shown when none is asked: the quarter of the last month over."""
+        last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+        return cls.of(last_month, Span.QUARTER)
+
     @property
     def months(self) -> int:
         return SPAN_MONTHS[Span(self.span)]

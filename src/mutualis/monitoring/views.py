@@ -1,8 +1,6 @@
 """The dashboards (docs/monitoring.md): one page per organisation and period, from the nation
 down to a mutual, and its Excel export."""
 
-import datetime
-
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -51,11 +49,7 @@ def shown(value: Value) -> str:
 def period_asked(request) -> Period:
     """The period of the query (`?period=2026-Q3`), or the last complete month's quarter."""
     asked = Period.parse(request.GET.get("period", ""))
-    if asked is not None:
-        return asked
-    today = timezone.localdate()
-    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    return Period.of(last_month, Span.QUARTER)
+    return asked if asked is not None else Period.shown_first(timezone.localdate())
 
 
 @access(roles=MONITORING_READERS)
