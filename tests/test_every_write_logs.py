@@ -76,11 +76,12 @@ from tests.membership.test_import import GOOD, xlsx
 
 D = datetime.date
 APPS = ("federation", "benefits", "membership", "contributions", "providers", "claims")
-APPS += ("settlements", "accounting")
+APPS += ("settlements", "accounting", "monitoring")
 # a service (it acts for someone: `by`, `actor`) whose name says it changes something
 CHANGES = re.compile(
     r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
-    r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch|change|count)$"
+    r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch|change|count"
+    r"|set)$"
 )
 
 # Writes that are not the operations' history, and why.
@@ -104,6 +105,8 @@ NOT_LOGGED = {
     "providers.prices_apply": "reference data",
     "providers.tariffs_update": "reference data",
     "providers.tariffs_import": "reference data",
+    # a union's alert thresholds: how the dashboards colour the indicators, audited
+    "monitoring.threshold_set": "settings",
 }
 
 

@@ -44,6 +44,8 @@ from mutualis.federation.rules import Kind, Role
 from mutualis.membership import imports as register_imports
 from mutualis.membership import services as membership
 from mutualis.membership.models import Beneficiary, Household
+from mutualis.monitoring import services as monitoring
+from mutualis.monitoring.catalogue import Thresholds
 from mutualis.providers import services as providers
 from mutualis.providers.models import Agreement, Provider
 from mutualis.settlements import services as settlements
@@ -656,6 +658,14 @@ CASES = [
             operation="cash.cash",
             account_number="571",
             valid_from=timezone.localdate() + datetime.timedelta(days=3),
+        ),
+        "organisation",
+    ),
+    Case(
+        "threshold_set",
+        Role.UNION_OFFICER,
+        lambda w, by: monitoring.threshold_set(
+            by=by, union=w.union, indicator="F.5", bounds=Thresholds(alarm_above=9000)
         ),
         "organisation",
     ),

@@ -1,18 +1,21 @@
 """The dashboards (docs/monitoring.md): one page per organisation and period, from the nation
 down to a mutual, and its Excel export."""
 
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from mutualis.core.access import access
 from mutualis.core.formats import format_rate
+from mutualis.core.forms import attach_errors
 from mutualis.core.http import download_name, xlsx_response
 from mutualis.federation.models import Organisation
 from mutualis.federation.queries import visible_ancestors
-from mutualis.federation.rules import MONITORING_READERS
+from mutualis.federation.rules import MONITORING_READERS, THRESHOLD_SETTERS, UNIONS
 from mutualis.monitoring import dashboard
 from mutualis.monitoring.catalogue import (
     ALARM,
@@ -26,8 +29,10 @@ from mutualis.monitoring.catalogue import (
 )
 from mutualis.monitoring.exports import dashboard_xlsx
 from mutualis.monitoring.figures import BASE, Span
-from mutualis.monitoring.models import Figure, Source
+from mutualis.monitoring.forms import ThresholdForm
+from mutualis.monitoring.models import Figure, Source, Threshold
 from mutualis.monitoring.queries import Period, ThresholdBook, figures, indicators
+from mutualis.monitoring.services import threshold_set
 
 LEVEL_LABELS = {
     OK: gettext_lazy("within its thresholds"),
@@ -144,3 +149,62 @@ def monitoring_dashboard_xlsx(request, organisation):
         dashboard_xlsx(context, shown),
         download_name(_("indicators"), organisation.code, period.code, extension="xlsx"),
     )
+
+
+def bound_shown(indicator, value: int | None) -> str:
+    if value is None:
+        return ""
+    return shown(Value(indicator, value, 10_000 if indicator.unit == Unit.RATE else 100))
+
+
+@access(roles=MONITORING_READERS, model=Organisation, writes=True)
+@require_http_methods(["GET", "POST"])
+def monitoring_thresholds(request, organisation):
+    """The thresholds in force for the organisation, and a union officer's form to set the
+    union's own for one indicator."""
+    form = ThresholdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            threshold_set(
+                by=request.user,
+                union=organisation,
+                indicator=form.cleaned_data["indicator"],
+                bounds=form.bounds(),
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            return redirect("monitoring_thresholds", pk=organisation.pk)
+    book = ThresholdBook(organisation)
+    in_force = book.of(organisation)
+    set_by = {
+        t.indicator: t.organisation
+        for t in Threshold.objects.filter(organisation_id__in=ancestor_ids(organisation))
+        .select_related("organisation")
+        .order_by("organisation__path")
+    }
+    rows = [
+        (
+            indicator,
+            [bound_shown(indicator, getattr(in_force[indicator.code], name)) for name in BOUNDS],
+            set_by.get(indicator.code),
+        )
+        for indicator in CATALOGUE
+    ]
+    return render(
+        request,
+        "monitoring/thresholds.html",
+        {
+            "organisation": organisation,
+            "rows": rows,
+            "form": form,
+            "may_set": organisation.kind in UNIONS and request.user.has_any_role(THRESHOLD_SETTERS),
+        },
+    )
+
+
+BOUNDS = ("warn_below", "alarm_below", "warn_above", "alarm_above")
+
+
+def ancestor_ids(organisation: Organisation) -> list[int]:
+    return [int(part) for part in organisation.path.strip("/").split("/")]

@@ -1,0 +1,94 @@
+"""Changes to the monitoring made by people (docs/monitoring.md): a union's own alert
+thresholds, for itself and the organisations under it. Checked for the acting user's role and
+scope and for what is given; audited; nothing written unless all is right."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.models import AuditEntry
+from mutualis.federation.models import Organisation, User
+from mutualis.federation.rules import THRESHOLD_SETTERS, UNIONS
+from mutualis.federation.services import require_in_scope_as
+from mutualis.monitoring.catalogue import BY_CODE, Thresholds
+from mutualis.monitoring.models import Threshold
+
+# the bounds of a rate in basis points (0 % to 1,000 %), of an average in hundredths
+LIMIT = 10_000_000
+
+
+def threshold_errors(bounds: Thresholds) -> dict[str, list[str]]:
+    """Why a set of bounds cannot be: out of range, or a warning beyond its alarm."""
+    errors: dict[str, list[str]] = {}
+    for name in ("warn_below", "alarm_below", "warn_above", "alarm_above"):
+        value = getattr(bounds, name)
+        if value is not None and not -LIMIT <= value <= LIMIT:
+            errors[name] = [_("Give a value between -100,000 and 100,000.")]
+    warn_below, alarm_below = bounds.warn_below, bounds.alarm_below
+    warn_above, alarm_above = bounds.warn_above, bounds.alarm_above
+    if warn_below is not None and alarm_below is not None and alarm_below > warn_below:
+        errors.setdefault("alarm_below", []).append(
+            _("The alarm below is a value under the warning below, or the same.")
+        )
+    if warn_above is not None and alarm_above is not None and alarm_above < warn_above:
+        errors.setdefault("alarm_above", []).append(
+            _("The alarm above is a value over the warning above, or the same.")
+        )
+    lows = [v for v in (warn_below, alarm_below) if v is not None]
+    highs = [v for v in (warn_above, alarm_above) if v is not None]
+    if lows and highs and max(lows) >= min(highs):
+        errors.setdefault("warn_above", []).append(_("The bounds above are over the bounds below."))
+    return errors
+
+
+@transaction.atomic
+def threshold_set(
+    *, by: User | None, union: Organisation, indicator: str, bounds: Thresholds | None
+) -> Threshold | None:
+    """The union's own thresholds for one indicator, for itself and the organisations under it
+    that set none; `bounds` None goes back to those of the union above (or the catalogue's)."""
+    require_in_scope_as(by, THRESHOLD_SETTERS, union, "organisation")
+    if union.kind not in UNIONS:
+        raise ValidationError({"organisation": [_("Thresholds are set by a union.")]})
+    if indicator not in BY_CODE:
+        raise ValidationError({"indicator": [_("Choose an indicator of the catalogue.")]})
+    existing = (
+        Threshold.objects.select_for_update()
+        .filter(organisation=union, indicator=indicator)
+        .first()
+    )
+    if bounds is None:
+        if existing is not None:
+            audit_record(
+                actor=by,
+                action=AuditEntry.Action.DELETE,
+                obj=existing,
+                changes=changes_between(snapshot(existing), {}),
+            )
+            existing.delete()
+        return None
+    errors = threshold_errors(bounds)
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "warn_below": bounds.warn_below,
+        "alarm_below": bounds.alarm_below,
+        "warn_above": bounds.warn_above,
+        "alarm_above": bounds.alarm_above,
+    }
+    if existing is None:
+        created = Threshold.objects.create(organisation=union, indicator=indicator, **values)
+        audit_created(actor=by, obj=created)
+        return created
+    before = snapshot(existing)
+    for name, value in values.items():
+        setattr(existing, name, value)
+    existing.save()
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        obj=existing,
+        changes=changes_between(before, snapshot(existing)),
+    )
+    return existing
