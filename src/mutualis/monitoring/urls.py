@@ -1,3 +1,19 @@
-from django.urls import path  # noqa: F401  (the dashboards' and the reports' pages come next)
+from django.urls import path
 
-urlpatterns: list = []
+from mutualis.monitoring import report_views
+
+urlpatterns = [
+    # periodic reports
+    path("reports/", report_views.report_home, name="report_home"),
+    path("reports/waiting/", report_views.report_waiting, name="report_waiting"),
+    path("reports/<int:pk>/", report_views.report_mutual, name="report_mutual"),
+    path("reports/<int:pk>/fill/", report_views.report_fill, name="report_fill"),
+    path(
+        "reports/<int:pk>/template.xlsx",
+        report_views.report_template_download,
+        name="report_template",
+    ),
+    path("reports/<int:pk>/upload/", report_views.report_upload, name="report_upload"),
+    path("reports/<int:pk>/population/", report_views.report_population, name="report_population"),
+    path("reports/report/<int:pk>/", report_views.report_detail, name="report_detail"),
+]
