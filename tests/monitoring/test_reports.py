@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from mutualis.core.models import AuditEntry, Event
 from mutualis.federation.rules import Role
@@ -37,6 +38,13 @@ GOOD = {
     "visits": 38,
     "benefits_incurred": 310_000,
 }
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    # the messages are read in the language of the source
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
