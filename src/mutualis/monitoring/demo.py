@@ -120,6 +120,11 @@ def without_operations() -> list[Organisation]:
     ]
 
 
+def add_arguments(parser) -> None:
+    """No option of its own: the reports follow the mutuals the other generators leave
+    without operations."""
+
+
 def has_data() -> bool:
     return Report.objects.exists()
 
