@@ -7,6 +7,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
@@ -238,3 +240,21 @@ def test_a_workbook_that_is_not_the_template_is_refused(manager, federation):
         lambda: upload(manager, federation.m1, workbook_with(["nom", "valeur"], ["a", 1]))
     )
     assert "modèle" in " ".join(answer.context["problems"])
+
+
+def test_the_list_of_reports_waiting_reads_the_same_queries_however_many_wait(
+    officer, cast, federation
+):
+
+    def waiting(count):
+        for index in range(count):
+            month = (last_month() - datetime.timedelta(days=31 * index)).replace(day=1)
+            if not Report.objects.filter(month=month).exists():
+                report_submit(
+                    by=cast[Role.MUTUAL_MANAGER], mutual=federation.m1, month=month, figures=GOOD
+                )
+        with CaptureQueriesContext(connection) as queries:
+            assert officer.get("/reports/waiting/").status_code == 200
+        return len(queries)
+
+    assert waiting(1) == waiting(4)
