@@ -63,6 +63,13 @@ from mutualis.membership.services import (
     household_enrol,
     household_resign,
 )
+from mutualis.monitoring.reports import (
+    report_accept,
+    report_reopen,
+    report_return,
+    report_submit,
+    target_population_set,
+)
 from mutualis.settlements.services import (
     provider_payment_record,
     provider_payment_reverse,
@@ -81,7 +88,7 @@ APPS += ("settlements", "accounting", "monitoring")
 CHANGES = re.compile(
     r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
     r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch|change|count"
-    r"|set)$"
+    r"|accept|return|set)$"
 )
 
 # Writes that are not the operations' history, and why.
@@ -110,10 +117,15 @@ NOT_LOGGED = {
 }
 
 
+# the writers that are not in an app's services.py, by app
+OTHER_WRITERS = {"monitoring": "mutualis.monitoring.reports"}
+
+
 def write_paths() -> set[str]:
     found = set()
-    for app in APPS:
-        module = import_module(f"mutualis.{app}.services")
+    modules = {app: f"mutualis.{app}.services" for app in APPS}
+    for app, module_name in [*modules.items(), *OTHER_WRITERS.items()]:
+        module = import_module(module_name)
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if (
                 function.__module__ == module.__name__
@@ -219,6 +231,25 @@ def matched(c):
     ).statement
     return bank_line_match(
         by=None, bank_line=statement.lines.get(), line=entry.lines.get(debit=1000)
+    )
+
+
+def reported(c):
+    return report_submit(
+        by=c.cast[Role.MUTUAL_MANAGER],
+        mutual=c.federation.m1,
+        month=D(2025, 3, 1),
+        figures={
+            "members": 10,
+            "beneficiaries": 40,
+            "contributions_due": 70000,
+            "contributions_collected": 65000,
+            "contributions_earned": 70000,
+            "claims_submitted": 3,
+            "claims_rejected": 0,
+            "visits": 3,
+            "benefits_incurred": 12000,
+        },
     )
 
 
@@ -369,6 +400,25 @@ SCENARIOS = {
         by=None,
         closed=month_close(by=None, organisation=c.federation.m1, month=D(2025, 1, 1)),
         reason="Facture oubliée",
+    ),
+    "monitoring.report_submit": reported,
+    "monitoring.report_accept": lambda c: report_accept(
+        by=c.cast[Role.UNION_OFFICER], report=reported(c)
+    ),
+    "monitoring.report_return": lambda c: report_return(
+        by=c.cast[Role.UNION_OFFICER], report=reported(c), comment="Les visites manquent"
+    ),
+    "monitoring.report_reopen": lambda c: report_reopen(
+        by=c.cast[Role.UNION_OFFICER],
+        report=report_accept(by=c.cast[Role.UNION_OFFICER], report=reported(c)),
+        reason="Chiffres revus",
+    ),
+    "monitoring.target_population_set": lambda c: target_population_set(
+        by=c.cast[Role.MUTUAL_MANAGER],
+        mutual=c.federation.m1,
+        year=2025,
+        population=20000,
+        source="RGPH",
     ),
     "settlements.statements_issue": issued,
     "settlements.statement_cancel": lambda c: statement_cancel(

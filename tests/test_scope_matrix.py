@@ -34,6 +34,7 @@ from mutualis.federation.rules import Role
 from mutualis.federation.services import user_create
 from mutualis.membership.models import Beneficiary, Household
 from mutualis.membership.services import household_enrol
+from mutualis.monitoring.models import Report
 from mutualis.providers.models import Agreement, Provider
 from mutualis.providers.services import agreement_create, provider_create
 from mutualis.settlements.models import ProviderPayment, Statement
@@ -203,6 +204,17 @@ def sample(model, organisation):
             amount=400,
             method="cash",
             paid_on=datetime.date(2025, 4, 10),
+        )
+    if model is Report:
+        # written directly: a report is someone's, and the organisation's sample user is as
+        # good a submitter as any for the pages' scope
+        return Report.objects.filter(mutual=organisation).first() or Report.objects.create(
+            mutual=organisation,
+            month=datetime.date(2025, 3, 1),
+            figures={"members": 10, "beneficiaries": 40},
+            status=Report.Status.SUBMITTED,
+            submitted_at=timezone.now(),
+            submitted_by=sample(User, organisation),
         )
     raise AssertionError(f"add a sample of {model.__name__} to tests/test_scope_matrix.py")
 

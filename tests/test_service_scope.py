@@ -44,8 +44,10 @@ from mutualis.federation.rules import Kind, Role
 from mutualis.membership import imports as register_imports
 from mutualis.membership import services as membership
 from mutualis.membership.models import Beneficiary, Household
+from mutualis.monitoring import reports
 from mutualis.monitoring import services as monitoring
 from mutualis.monitoring.catalogue import Thresholds
+from mutualis.monitoring.models import Report
 from mutualis.providers import services as providers
 from mutualis.providers.models import Agreement, Provider
 from mutualis.settlements import services as settlements
@@ -63,6 +65,7 @@ OTHER_WRITERS = [
     "mutualis.claims.imports",
     "mutualis.membership.imports",
     "mutualis.providers.imports",
+    "mutualis.monitoring.reports",
 ]
 OUTSIDE = "This organisation is outside your scope."
 NOT_YOUR_ROLE = "Your role does not allow you to change this."
@@ -164,6 +167,7 @@ def world(federation, mutual: Organisation, union: Organisation) -> SimpleNamesp
             by=None, username=f"caisse-{mutual.code}", organisation=mutual, roles=["cashier"]
         ),
         **dict(zip(("bank_line", "matched_bank_line"), bank_lines(mutual, entry), strict=True)),
+        report=sample(Report, mutual),
     )
 
 
@@ -688,6 +692,44 @@ CASES = [
         Role.UNION_OFFICER,
         lambda w, by: accounting.month_reopen(by=by, closed=w.closed, reason="error"),
         "month",
+    ),
+    # monitoring
+    Case(
+        "report_submit",
+        Role.MUTUAL_MANAGER,
+        lambda w, by: reports.report_submit(
+            by=by,
+            mutual=w.mutual,
+            month=D(2025, 1, 1),
+            figures={"members": 10, "beneficiaries": 30},
+        ),
+        "mutual",
+    ),
+    Case(
+        "report_accept",
+        Role.UNION_OFFICER,
+        lambda w, by: reports.report_accept(by=by, report=w.report),
+        "report",
+    ),
+    Case(
+        "report_return",
+        Role.UNION_OFFICER,
+        lambda w, by: reports.report_return(by=by, report=w.report, comment="à revoir"),
+        "report",
+    ),
+    Case(
+        "report_reopen",
+        Role.UNION_OFFICER,
+        lambda w, by: reports.report_reopen(by=by, report=w.report, reason="erreur"),
+        "report",
+    ),
+    Case(
+        "target_population_set",
+        Role.MUTUAL_MANAGER,
+        lambda w, by: reports.target_population_set(
+            by=by, mutual=w.mutual, year=2025, population=1000, source="RGPH"
+        ),
+        "mutual",
     ),
 ]
 IDS = [case.service for case in CASES]

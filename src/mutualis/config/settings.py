@@ -23,6 +23,8 @@ Environment:
                           as MUTUALIS_DEBUG; the tests always do)
   MUTUALIS_IMPORT_MAX_BYTES, MUTUALIS_IMPORT_MAX_UNPACKED_BYTES, MUTUALIS_IMPORT_MAX_RATIO,
   MUTUALIS_IMPORT_MAX_ROWS  limits of an imported spreadsheet (docs/operations.md)
+  MUTUALIS_REPORT_TOLERANCE_BP, MUTUALIS_REPORT_HOUSEHOLD_MAX  checks of a mutual's periodic
+                          report (docs/monitoring.md)
 """
 
 import ipaddress
@@ -341,3 +343,9 @@ MUTUALIS_IMPORT_MAX_UNPACKED_BYTES = int(
 )
 MUTUALIS_IMPORT_MAX_RATIO = int(os.environ.get("MUTUALIS_IMPORT_MAX_RATIO") or 100)
 MUTUALIS_IMPORT_MAX_ROWS = int(os.environ.get("MUTUALIS_IMPORT_MAX_ROWS") or 200_000)
+
+# Periodic reports (monitoring.rules): how far a month's contributions collected may exceed those
+# due (basis points; arrears paid late make a little excess normal), and the most beneficiaries
+# a member may cover on average.
+MUTUALIS_REPORT_TOLERANCE_BP = int(os.environ.get("MUTUALIS_REPORT_TOLERANCE_BP") or 1000)
+MUTUALIS_REPORT_HOUSEHOLD_MAX = int(os.environ.get("MUTUALIS_REPORT_HOUSEHOLD_MAX") or 15)

@@ -149,3 +149,7 @@ MONITORING_READERS = frozenset(
 THRESHOLD_SETTERS = frozenset({Role.UNION_OFFICER})
 # a union's detail accounts and its mapping of operations to accounts, for its mutuals
 CHART_EDITORS = frozenset({Role.UNION_OFFICER, Role.SYSTEM_ADMIN})
+# a mutual's periodic report of its figures (issue 15): its manager, or an officer of a union
+# above it on its behalf, submits it; an officer of a union above it accepts, returns or reopens
+REPORT_SUBMITTERS = frozenset({Role.MUTUAL_MANAGER, Role.UNION_OFFICER})
+REPORT_DECIDERS = frozenset({Role.UNION_OFFICER})

@@ -101,6 +101,8 @@ class Report(models.Model):
     figures then count, or returns it with a comment; an accepted month needs the union to
     reopen it before it is reported again."""
 
+    SCOPE_PATH = "mutual__path"  # core.access: seen by the mutual and the unions above it
+
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("submitted")
         ACCEPTED = "accepted", _("accepted")
@@ -133,6 +135,8 @@ class Report(models.Model):
 class TargetPopulation(models.Model):
     """The population a mutual means to cover (the denominator of its penetration rate), with
     where the number comes from and the year it counts."""
+
+    SCOPE_PATH = "mutual__path"
 
     uid = uid_field()
     mutual = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
