@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 MUTUALIS := $(BIN)/mutualis
 DEMO_MUTUALS ?= 60
 DEMO_HOUSEHOLDS ?= 30
+DEMO_PAPER_MUTUALS ?= 12
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Production settings as check --deploy sees them in a real deployment.
@@ -46,7 +47,7 @@ install: $(VENV)/.installed node_modules/.installed | var
 	$(MUTUALIS) migrate --noinput --verbosity 0
 
 run: install
-	$(MUTUALIS) demo --if-empty --mutuals $(DEMO_MUTUALS) --households-per-mutual $(DEMO_HOUSEHOLDS) --seed 1
+	$(MUTUALIS) demo --if-empty --mutuals $(DEMO_MUTUALS) --households-per-mutual $(DEMO_HOUSEHOLDS) --paper-mutuals $(DEMO_PAPER_MUTUALS) --seed 1
 	# the consumers of the event log work beside the server, and stop with it
 	$(MUTUALIS) work & trap 'kill $$!' EXIT; \
 	MUTUALIS_DEBUG=0 MUTUALIS_HTTPS=0 $(MUTUALIS) serve --bind $(HOST):$(PORT)

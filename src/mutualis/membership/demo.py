@@ -907,6 +907,15 @@ def add_arguments(parser) -> None:
             f"households enrolled in each mutual, 3 to 8 people each (default {DEFAULT_HOUSEHOLDS})"
         ),
     )
+    parser.add_argument(
+        "--paper-mutuals",
+        type=int,
+        default=0,
+        help=(
+            "mutuals, the last ones of the federation, that keep their registers on paper: "
+            "no operations here, monthly reports to their union instead (default 0)"
+        ),
+    )
 
 
 def has_data() -> bool:
@@ -920,7 +929,10 @@ def generate(demo: Demo) -> None:
     if count < 0:
         raise CommandError("--households-per-mutual cannot be negative.")
     today = demo_today(demo)
-    mutuals = demo.made["mutuals"]
+    paper = demo.options.get("paper_mutuals") or 0
+    if paper < 0:
+        raise CommandError("--paper-mutuals cannot be negative.")
+    mutuals = demo.made["mutuals"][: max(len(demo.made["mutuals"]) - paper, 0)]
     plan = plan_register(
         demo.rng,
         mutual_specs(mutuals),
