@@ -88,7 +88,7 @@ APPS += ("settlements", "accounting", "monitoring")
 CHANGES = re.compile(
     r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
     r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch|change|count"
-    r"|accept|return|set)$"
+    r"|accept|return|set|subscribe|unsubscribe)$"
 )
 
 # Writes that are not the operations' history, and why.
@@ -114,6 +114,8 @@ NOT_LOGGED = {
     "providers.tariffs_import": "reference data",
     # a union's alert thresholds: how the dashboards colour the indicators, audited
     "monitoring.threshold_set": "settings",
+    "monitoring.alerts_subscribe": "settings",
+    "monitoring.alerts_unsubscribe": "settings",
 }
 
 

@@ -45,8 +45,11 @@ NOT_OPERATIONAL = {
     "providers.agreementversion",
     "providers.tariff",
     "claims.reviewpolicy",
-    # a union's alert thresholds for its subtree
+    # a union's alert thresholds for its subtree; a user's subscriptions to alerts by e-mail
+    # and the digests sent to them
     "monitoring.threshold",
+    "monitoring.alertsubscription",
+    "monitoring.digestsent",
 }
 
 

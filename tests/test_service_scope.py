@@ -674,6 +674,18 @@ CASES = [
         "organisation",
     ),
     Case(
+        "alerts_subscribe",
+        Role.UNION_OFFICER,
+        lambda w, by: monitoring.alerts_subscribe(by=by, organisation=w.union),
+        "organisation",
+    ),
+    Case(
+        "alerts_unsubscribe",
+        Role.UNION_OFFICER,
+        lambda w, by: monitoring.alerts_unsubscribe(by=by, organisation=w.union),
+        "organisation",
+    ),
+    Case(
         "year_reopen",
         Role.UNION_OFFICER,
         lambda w, by: accounting.year_reopen(by=by, closed=w.closed_year, reason="error"),

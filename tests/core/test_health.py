@@ -14,6 +14,7 @@ def test_health_reports_the_database_state(client, db):
     assert body["daily"] == [
         {"name": "receivables", "last_run": None},
         {"name": "indicators", "last_run": None},
+        {"name": "alert digests", "last_run": None},
     ]
 
 
@@ -26,4 +27,5 @@ def test_health_gives_the_last_day_each_daily_job_finished(client, db):
     assert client.get("/health").json()["daily"] == [
         {"name": "receivables", "last_run": "2026-03-02"},
         {"name": "indicators", "last_run": "2026-03-02"},
+        {"name": "alert digests", "last_run": "2026-03-02"},
     ]

@@ -23,6 +23,7 @@ Environment:
                           as MUTUALIS_DEBUG; the tests always do)
   MUTUALIS_IMPORT_MAX_BYTES, MUTUALIS_IMPORT_MAX_UNPACKED_BYTES, MUTUALIS_IMPORT_MAX_RATIO,
   MUTUALIS_IMPORT_MAX_ROWS  limits of an imported spreadsheet (docs/operations.md)
+  MUTUALIS_SITE_URL       the address users reach the site at, for the links of e-mails
   MUTUALIS_REPORT_TOLERANCE_BP, MUTUALIS_REPORT_HOUSEHOLD_MAX  checks of a mutual's periodic
                           report (docs/monitoring.md)
 """
@@ -349,3 +350,8 @@ MUTUALIS_IMPORT_MAX_ROWS = int(os.environ.get("MUTUALIS_IMPORT_MAX_ROWS") or 200
 # a member may cover on average.
 MUTUALIS_REPORT_TOLERANCE_BP = int(os.environ.get("MUTUALIS_REPORT_TOLERANCE_BP") or 1000)
 MUTUALIS_REPORT_HOUSEHOLD_MAX = int(os.environ.get("MUTUALIS_REPORT_HOUSEHOLD_MAX") or 15)
+# where the site is reached, for the links of the e-mails sent (the alerts' digest)
+MUTUALIS_SITE_URL = (os.environ.get("MUTUALIS_SITE_URL") or "http://localhost:8000").rstrip("/")
+# the day of the month from which the digest of the month before is sent: its reports are due
+# by the 15th
+MUTUALIS_DIGEST_DAY = 16

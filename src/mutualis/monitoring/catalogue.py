@@ -388,7 +388,7 @@ def alias(code: str, name: str | Promise, of: str) -> Indicator:
     )
 
 
-CATALOGUE += [
+ALIASES = [
     alias("KPI.INCURRED_CLAIMS", _("incurred claims ratio"), "F.5"),
     alias("KPI.INCURRED_EXPENSES", _("incurred expense ratio"), "F.4.1"),
     alias("KPI.RENEWAL", _("renewal ratio"), "M.2"),
@@ -396,4 +396,7 @@ CATALOGUE += [
     alias("KPI.COVERAGE", _("coverage ratio"), "M.5"),
     alias("KPI.LIQUIDITY", _("liquidity ratio"), "F.1"),
 ]
+# the guide's indicators, each once: what alerts are raised on
+OWN = list(CATALOGUE)
+CATALOGUE += ALIASES
 BY_CODE = {i.code: i for i in CATALOGUE}

@@ -5,6 +5,7 @@ import datetime
 
 from mutualis.core.daily import Daily
 from mutualis.monitoring import compute
+from mutualis.monitoring.digest import send_digests
 from mutualis.monitoring.figures import Span
 from mutualis.monitoring.models import Figure
 
@@ -16,4 +17,4 @@ def new_month(day: datetime.date) -> str:
     return f"{compute.rebuild(day)} figures worked out again"
 
 
-DAILY = [Daily("indicators", new_month)]
+DAILY = [Daily("indicators", new_month), Daily("alert digests", send_digests)]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import UNIONS
-from mutualis.monitoring.catalogue import ALARM, WARNING, Value
+from mutualis.monitoring.catalogue import ALARM, OWN, WARNING, Value
 from mutualis.monitoring.queries import Period, ThresholdBook, figures, indicators, series
 
 # the indicators a dashboard leads with, in this order
@@ -26,9 +26,10 @@ KEY = (
     "T.9",
     "I.WOMEN",
 )
-# the alerts of the period: claims ratio above 100 %, collection below 60 %, reserves below
-# the prudential minimum (and what else the thresholds make an alarm or a warning of these)
-ALERTING = ("F.5", "M.6", "RESERVES", "PAID_UP", "F.4.1")
+# the alerts of the period: every indicator in alarm or warning under the thresholds in force
+# (a claims ratio above 100 %, a collection below 60 %, reserves below the prudential minimum…),
+# each once (not again under its Microinsurance Network alias)
+ALERTING = tuple(indicator.code for indicator in OWN)
 TREND = 12  # periods drawn before and up to the one shown
 
 

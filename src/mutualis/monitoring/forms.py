@@ -36,3 +36,11 @@ class ThresholdForm(forms.Form):
             if name != "indicator"
         }
         return None if all(v is None for v in given.values()) else Thresholds(**given)
+
+
+class SubscriptionForm(forms.Form):
+    """Receive an organisation's alerts by e-mail ("1") or stop them ("0")."""
+
+    subscribe = forms.ChoiceField(
+        label=_("alerts by e-mail"), choices=[("1", _("receive")), ("0", _("stop"))]
+    )

@@ -175,3 +175,43 @@ class Threshold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.indicator}"
+
+
+class AlertSubscription(models.Model):
+    """A user who receives by e-mail, each month, the alerts of an organisation of their scope
+    and of the mutuals under it."""
+
+    uid = uid_field()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="alert_subscription_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.organisation_id}"
+
+
+class DigestSent(models.Model):
+    """A month's digest sent to a subscription: sent once, whatever stops the job."""
+
+    uid = uid_field()
+    subscription = models.ForeignKey(
+        AlertSubscription, on_delete=models.CASCADE, related_name="digests"
+    )
+    month = models.DateField()
+    alerts = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "month"], name="digest_month_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} {self.month:%Y-%m}"

@@ -1,5 +1,6 @@
 """Changes to the monitoring made by people (docs/monitoring.md): a union's own alert
-thresholds, for itself and the organisations under it. Checked for the acting user's role and
+thresholds, for itself and the organisations under it, and a user's subscription to the alerts'
+digest. Checked for the acting user's role and
 scope and for what is given; audited; nothing written unless all is right."""
 
 from django.core.exceptions import ValidationError
@@ -9,10 +10,10 @@ from django.utils.translation import gettext as _
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation, User
-from mutualis.federation.rules import THRESHOLD_SETTERS, UNIONS
+from mutualis.federation.rules import MONITORING_READERS, THRESHOLD_SETTERS, UNIONS
 from mutualis.federation.services import require_in_scope_as
 from mutualis.monitoring.catalogue import BY_CODE, Thresholds
-from mutualis.monitoring.models import Threshold
+from mutualis.monitoring.models import AlertSubscription, Threshold
 
 # the bounds of a rate in basis points (0 % to 1,000 %), of an average in hundredths
 LIMIT = 10_000_000
@@ -92,3 +93,33 @@ def threshold_set(
         changes=changes_between(before, snapshot(existing)),
     )
     return existing
+
+
+@transaction.atomic
+def alerts_subscribe(*, by: User, organisation: Organisation) -> AlertSubscription:
+    """The user receives each month the alerts of the organisation by e-mail."""
+    require_in_scope_as(by, MONITORING_READERS, organisation, "organisation")
+    if not by.email:
+        raise ValidationError(
+            {"email": [_("Your account has no e-mail address to send the alerts to.")]}
+        )
+    subscription, created = AlertSubscription.objects.get_or_create(
+        user=by, organisation=organisation
+    )
+    if created:
+        audit_created(actor=by, obj=subscription)
+    return subscription
+
+
+@transaction.atomic
+def alerts_unsubscribe(*, by: User, organisation: Organisation) -> None:
+    """The user no longer receives the organisation's alerts."""
+    require_in_scope_as(by, MONITORING_READERS, organisation, "organisation")
+    for subscription in AlertSubscription.objects.filter(user=by, organisation=organisation):
+        audit_record(
+            actor=by,
+            action=AuditEntry.Action.DELETE,
+            obj=subscription,
+            changes=changes_between(snapshot(subscription), {}),
+        )
+        subscription.delete()

@@ -11,6 +11,11 @@ urlpatterns = [
         name="monitoring_thresholds",
     ),
     path(
+        "monitoring/<int:pk>/subscription/",
+        views.monitoring_subscription,
+        name="monitoring_subscription",
+    ),
+    path(
         "monitoring/<int:pk>/indicators.xlsx",
         views.monitoring_dashboard_xlsx,
         name="monitoring_dashboard_xlsx",

@@ -1,6 +1,7 @@
 """The dashboards (docs/monitoring.md): one page per organisation and period, from the nation
 down to a mutual, and its Excel export."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,10 +30,10 @@ from mutualis.monitoring.catalogue import (
 )
 from mutualis.monitoring.exports import dashboard_xlsx
 from mutualis.monitoring.figures import BASE, Span
-from mutualis.monitoring.forms import ThresholdForm
-from mutualis.monitoring.models import Figure, Source, Threshold
+from mutualis.monitoring.forms import SubscriptionForm, ThresholdForm
+from mutualis.monitoring.models import AlertSubscription, Figure, Source, Threshold
 from mutualis.monitoring.queries import Period, ThresholdBook, figures, indicators
-from mutualis.monitoring.services import threshold_set
+from mutualis.monitoring.services import alerts_subscribe, alerts_unsubscribe, threshold_set
 
 LEVEL_LABELS = {
     OK: gettext_lazy("within its thresholds"),
@@ -109,6 +110,9 @@ def dashboard_context(request, organisation: Organisation) -> dict:
         "sort": sort,
         "descending": descending,
         "base": base_figures(organisation, period),
+        "subscribed": AlertSubscription.objects.filter(
+            user=request.user, organisation=organisation
+        ).exists(),
     }
 
 
@@ -208,3 +212,30 @@ BOUNDS = ("warn_below", "alarm_below", "warn_above", "alarm_above")
 
 def ancestor_ids(organisation: Organisation) -> list[int]:
     return [int(part) for part in organisation.path.strip("/").split("/")]
+
+
+@access(roles=MONITORING_READERS, model=Organisation, writes=True)
+@require_http_methods(["GET", "POST"])
+def monitoring_subscription(request, organisation):
+    """Subscribes the user to the organisation's monthly alerts by e-mail, or stops them."""
+    form = SubscriptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["subscribe"] == "1":
+                alerts_subscribe(by=request.user, organisation=organisation)
+                messages.success(request, _("You will receive the alerts by e-mail each month."))
+            else:
+                alerts_unsubscribe(by=request.user, organisation=organisation)
+                messages.success(request, _("You will no longer receive these alerts."))
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            return redirect("monitoring_dashboard", pk=organisation.pk)
+    subscribed = AlertSubscription.objects.filter(
+        user=request.user, organisation=organisation
+    ).exists()
+    return render(
+        request,
+        "monitoring/subscription.html",
+        {"organisation": organisation, "subscribed": subscribed, "form": form},
+    )
