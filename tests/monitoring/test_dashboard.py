@@ -10,13 +10,16 @@ from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from mutualis.core.consumers import drain
+from mutualis.core.pdf import extract_text
 from mutualis.federation.rules import Role
 from mutualis.federation.services import user_create
 from mutualis.monitoring.catalogue import Thresholds
 from mutualis.monitoring.consumers import CONSUMERS
+from mutualis.monitoring.documents import dashboard_pdf
 from mutualis.monitoring.models import Figure
 from mutualis.monitoring.queries import Period, figures
 from mutualis.monitoring.services import threshold_set
+from mutualis.monitoring.views import dashboard_context
 from tests.claims.conftest import care  # noqa: F401 - the claims' cast
 from tests.settlements.conftest import bill, no_review  # noqa: F401 - claims decided at once
 
@@ -160,3 +163,26 @@ def test_the_api_gives_figures_and_indicators_in_scope_only(client, federation, 
     assert client.get(f"/api/organisations/{federation.m2.uid}/figures").status_code == 404
     refused = client.get(f"/api/organisations/{federation.m1.uid}/figures?period=2025-Q5")
     assert refused.status_code == 400 and "period" in refused.json()["detail"]
+
+
+def test_the_pdf_report_holds_the_charts_alerts_and_members(
+    client, rf, federation, national_officer, treated
+):
+    threshold_set(
+        by=national_officer,
+        union=federation.national,
+        indicator="F.5",
+        bounds=Thresholds(alarm_above=1000),
+    )
+    client.force_login(national_officer)
+    response = client.get(f"/monitoring/{federation.national.pk}/report.pdf?period={Q1}")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    request = rf.get("/", {"period": Q1})
+    request.user = national_officer
+    text = extract_text(
+        dashboard_pdf(dashboard_context(request, federation.national), "en", compress=False)
+    )
+    assert "Monitoring report" in text and "Q1 2025" in text
+    assert federation.m1.name in text  # in the alerts
+    assert federation.r1.name in text  # a member organisation
+    assert "Claims ratio" in text

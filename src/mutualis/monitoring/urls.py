@@ -16,6 +16,11 @@ urlpatterns = [
         name="monitoring_subscription",
     ),
     path(
+        "monitoring/<int:pk>/report.pdf",
+        views.monitoring_dashboard_pdf,
+        name="monitoring_dashboard_pdf",
+    ),
+    path(
         "monitoring/<int:pk>/indicators.xlsx",
         views.monitoring_dashboard_xlsx,
         name="monitoring_dashboard_xlsx",

@@ -6,14 +6,14 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mutualis.core.access import access
 from mutualis.core.formats import format_rate
 from mutualis.core.forms import attach_errors
-from mutualis.core.http import download_name, xlsx_response
+from mutualis.core.http import download_name, pdf_response, xlsx_response
 from mutualis.federation.models import Organisation
 from mutualis.federation.queries import visible_ancestors
 from mutualis.federation.rules import MONITORING_READERS, THRESHOLD_SETTERS, UNIONS
@@ -28,6 +28,7 @@ from mutualis.monitoring.catalogue import (
     Unit,
     Value,
 )
+from mutualis.monitoring.documents import dashboard_pdf
 from mutualis.monitoring.exports import dashboard_xlsx
 from mutualis.monitoring.figures import BASE, Span
 from mutualis.monitoring.forms import SubscriptionForm, ThresholdForm
@@ -103,6 +104,8 @@ def dashboard_context(request, organisation: Organisation) -> dict:
         if organisation.kind != Organisation.Kind.MUTUAL
         else [],
         "columns": [BY_CODE[code] for code in dashboard.KEY],
+        "trend": trend,
+        "trend_periods": period.last(dashboard.TREND),
         "children": [
             (child, [(child.values[code], shown(child.values[code])) for code in dashboard.KEY])
             for child in members
@@ -143,6 +146,15 @@ def dashboard_page(request, organisation: Organisation):
     context["query"] = request.GET.urlencode()
     context["sort_url"] = reverse("monitoring_dashboard", kwargs={"pk": organisation.pk})
     return render(request, "monitoring/dashboard.html", context)
+
+
+@access(roles=MONITORING_READERS, model=Organisation)
+def monitoring_dashboard_pdf(request, organisation):
+    context = dashboard_context(request, organisation)
+    return pdf_response(
+        dashboard_pdf(context, get_language() or "fr"),
+        download_name(_("monitoring"), organisation.code, context["period"].code, extension="pdf"),
+    )
 
 
 @access(roles=MONITORING_READERS, model=Organisation)
