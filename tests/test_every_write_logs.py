@@ -70,6 +70,8 @@ from mutualis.monitoring.reports import (
     report_submit,
     target_population_set,
 )
+from mutualis.providers.models import Provider
+from mutualis.providers.services import provider_create, provider_update
 from mutualis.settlements.services import (
     provider_payment_record,
     provider_payment_reverse,
@@ -103,8 +105,6 @@ NOT_LOGGED = {
     "federation.api_keys_revoke_for": "accounts",
     # the providers' reference data: adjudication reads agreements and prices when a claim
     # comes, and the claim's events carry the amounts they gave; audited like every change
-    "providers.provider_create": "reference data",
-    "providers.provider_update": "reference data",
     "providers.item_create": "reference data",
     "providers.items_import": "reference data",
     "providers.agreement_create": "reference data",
@@ -421,6 +421,19 @@ SCENARIOS = {
         year=2025,
         population=20000,
         source="RGPH",
+    ),
+    "providers.provider_create": lambda c: provider_create(
+        by=None,
+        owner=c.federation.d1,
+        code="PS-NGUEKOKH",
+        name="Poste de santé de Nguékokh",
+        kind="health_post",
+        sector="public",
+    ),
+    "providers.provider_update": lambda c: provider_update(
+        by=None,
+        provider=Provider.objects.get(code="PS-JOAL"),
+        name="Poste de santé de Joal-Fadiouth",
     ),
     "settlements.statements_issue": issued,
     "settlements.statement_cancel": lambda c: statement_cancel(

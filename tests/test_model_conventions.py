@@ -58,7 +58,13 @@ NOT_OPERATIONAL = {
 DERIVED = {"membership.searchtoken", "contributions.standing", "contributions.owed"}
 # Tables the indicators' consumer keeps from the event log and works out again from it
 # (monitoring.compute.recompute): an organisation's facts and figures, a union's included.
-FROM_THE_LOG = {"monitoring.cover", "monitoring.flow", "monitoring.figure"}
+FROM_THE_LOG = {
+    "monitoring.cover",
+    "monitoring.flow",
+    "monitoring.figure",
+    "monitoring.care",
+    "monitoring.careprovider",
+}
 
 
 def project_models():

@@ -6,7 +6,8 @@ import pytest
 from mutualis.benefits.models import CoverageRule
 from mutualis.contributions.services import payment_record
 from mutualis.core.ids import new_uid
-from mutualis.providers.models import Agreement, AgreementVersion, MedicalItem, Provider, Tariff
+from mutualis.providers.models import Agreement, AgreementVersion, MedicalItem, Tariff
+from mutualis.providers.services import provider_create
 
 
 @pytest.fixture
@@ -47,7 +48,8 @@ def care(federation, family, cmu_package):
         service_category="childbirth",
         max_quantity=1,
     )
-    post = Provider.objects.create(
+    post = provider_create(
+        by=None,
         owner=national,
         code="PS-JOAL",
         name="Poste de santé de Joal",
@@ -55,7 +57,8 @@ def care(federation, family, cmu_package):
         level="health_post",
         sector="public",
     )
-    pakour = Provider.objects.create(
+    pakour = provider_create(
+        by=None,
         owner=national,
         code="PS-PAKOUR",
         name="Poste de santé de Pakour",

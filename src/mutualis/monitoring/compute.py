@@ -23,9 +23,17 @@ from mutualis.core.consumers import read_after
 from mutualis.core.models import Cursor, EventSequence
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import Kind as OrganisationKind
-from mutualis.monitoring import facts
+from mutualis.monitoring import care, facts
 from mutualis.monitoring.figures import Month, by_span
-from mutualis.monitoring.models import Cover, Figure, Flow, Report, Source, TargetPopulation
+from mutualis.monitoring.models import (
+    Care,
+    Cover,
+    Figure,
+    Flow,
+    Report,
+    Source,
+    TargetPopulation,
+)
 
 OPERATIONS_FLOWS = (
     "contributions_collected",
@@ -282,9 +290,10 @@ def recompute(consumer: str, today: datetime.date) -> int:
     with transaction.atomic(), bulk.write_cache():
         Cover.objects.all().delete()
         Flow.objects.all().delete()
+        Care.objects.all().delete()
         Cursor.objects.filter(consumer=consumer).delete()
         ends = dict(EventSequence.objects.values_list("organisation_id", "last"))
-        found = facts.Tally()
+        found, cared = facts.Tally(), care.CareTally()
         for organisation, last in ends.items():
             position = 0
             while position < last:
@@ -292,8 +301,10 @@ def recompute(consumer: str, today: datetime.date) -> int:
                 if not events:
                     break
                 facts.tally(events, found)
+                care.tally(events, cared)
                 position = events[-1].sequence
         facts.write(found)
+        care.write(cared)
         Cursor.objects.bulk_create(
             Cursor(consumer=consumer, organisation_id=o, position=last) for o, last in ends.items()
         )

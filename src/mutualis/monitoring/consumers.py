@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from mutualis.core.consumers import Consumer, Logged
-from mutualis.monitoring import compute, facts
+from mutualis.monitoring import care, compute, facts
 
 TREE = frozenset({"organisation.created", "organisation.moved"})
 
@@ -17,6 +17,7 @@ TREE = frozenset({"organisation.created", "organisation.moved"})
 def keep_current(events: Sequence[Logged]) -> None:
     found = facts.tally(events)
     facts.write(found)
+    care.write(care.tally(events))
     today = timezone.localdate()
     if any(event.kind in TREE for event in events):
         compute.rebuild(today)
@@ -24,4 +25,8 @@ def keep_current(events: Sequence[Logged]) -> None:
         compute.refresh(found.organisations, today)
 
 
-CONSUMERS = [Consumer("indicators", keep_current, facts.KINDS | TREE, gettext_lazy("Indicators"))]
+CONSUMERS = [
+    Consumer(
+        "indicators", keep_current, facts.KINDS | care.KINDS | TREE, gettext_lazy("Indicators")
+    )
+]

@@ -215,3 +215,40 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription_id} {self.month:%Y-%m}"
+
+
+class CareProvider(models.Model):
+    """A provider as the registry's events name it (providers/events.py): what the use and cost
+    of care show of it."""
+
+    uid = models.UUIDField(unique=True)
+    code = models.CharField(max_length=30)
+    name = models.CharField(max_length=200)
+    level = models.CharField(max_length=20)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Care(models.Model):
+    """The care of a mutual's month at one provider, added up claim by claim: for a service
+    category, its lines; for the blank category, the claims themselves (visits)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    provider = models.UUIDField()
+    service = models.CharField(max_length=30, blank=True)
+    count = models.BigIntegerField()  # claims, or lines of the service
+    rejected = models.BigIntegerField()
+    asked = models.BigIntegerField()
+    incurred = models.BigIntegerField()  # the mutual's share
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "month", "provider", "service"], name="care_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month:%Y-%m} {self.provider} {self.service}"

@@ -5,6 +5,7 @@ from mutualis.monitoring import report_views, views
 urlpatterns = [
     path("monitoring/", views.monitoring_home, name="monitoring_home"),
     path("monitoring/<int:pk>/", views.monitoring_dashboard, name="monitoring_dashboard"),
+    path("monitoring/<int:pk>/care/", views.monitoring_care, name="monitoring_care"),
     path(
         "monitoring/<int:pk>/thresholds/",
         views.monitoring_thresholds,

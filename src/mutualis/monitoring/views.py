@@ -10,6 +10,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from mutualis.benefits.choices import LevelOfCare, ServiceCategory
 from mutualis.core.access import access
 from mutualis.core.formats import format_rate
 from mutualis.core.forms import attach_errors
@@ -18,6 +19,7 @@ from mutualis.federation.models import Organisation
 from mutualis.federation.queries import visible_ancestors
 from mutualis.federation.rules import MONITORING_READERS, THRESHOLD_SETTERS, UNIONS
 from mutualis.monitoring import dashboard
+from mutualis.monitoring.care import use_of_care
 from mutualis.monitoring.catalogue import (
     ALARM,
     BY_CODE,
@@ -30,7 +32,7 @@ from mutualis.monitoring.catalogue import (
 )
 from mutualis.monitoring.documents import dashboard_pdf
 from mutualis.monitoring.exports import dashboard_xlsx
-from mutualis.monitoring.figures import BASE, Span
+from mutualis.monitoring.figures import BASE, Span, span_months
 from mutualis.monitoring.forms import SubscriptionForm, ThresholdForm
 from mutualis.monitoring.models import AlertSubscription, Figure, Source, Threshold
 from mutualis.monitoring.queries import Period, ThresholdBook, figures, indicators
@@ -251,3 +253,55 @@ def monitoring_subscription(request, organisation):
         "monitoring/subscription.html",
         {"organisation": organisation, "subscribed": subscribed, "form": form},
     )
+
+
+@access(roles=MONITORING_READERS, model=Organisation)
+def monitoring_care(request, organisation):
+    """The use and cost of care of the organisation's mutuals over the period."""
+    period = period_asked(request)
+    mutuals = list(
+        Organisation.objects.filter(
+            kind=Organisation.Kind.MUTUAL, path__startswith=organisation.path
+        ).values_list("pk", flat=True)
+    )
+    use = use_of_care(mutuals, span_months(period.start, period.span))
+    beneficiaries = figures([organisation.pk], period).get(organisation.pk, {}).get("beneficiaries")
+    levels, services = dict(LevelOfCare.choices), dict(ServiceCategory.choices)
+
+    def per_beneficiary(count: int) -> str:
+        """Visits a year per beneficiary covered at the period's end."""
+        if not beneficiaries:
+            return "–"
+        hundredths = (2 * count * 12 * 100 + beneficiaries * period.months) // (
+            2 * beneficiaries * period.months
+        )
+        return formats.number_format(hundredths / 100, decimal_pos=2, use_l10n=True)
+
+    return render(
+        request,
+        "monitoring/care.html",
+        {
+            "organisation": organisation,
+            "period": period,
+            "before": period.before(),
+            "after": period.after(),
+            "spans": [(Period.of(period.start, span), label) for span, label in Span.choices],
+            "use": use,
+            "by_level": [
+                (levels.get(line.level, line.level), line, per_beneficiary(line.count))
+                for line in use.by_level
+            ],
+            "by_service": [(services.get(line.label, line.label), line) for line in use.by_service],
+            "by_provider": [
+                (line, levels.get(line.level, line.level), [REASONS[r] for r in line.stands_out])
+                for line in use.by_provider
+            ],
+            "per_beneficiary": per_beneficiary(use.visits),
+        },
+    )
+
+
+REASONS = {
+    "cost": gettext_lazy("cost per visit well above its level's"),
+    "rejections": gettext_lazy("claims rejected well above its level's"),
+}

@@ -49,6 +49,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from mutualis.benefits.choices import LevelOfCare, ServiceCategory
@@ -60,6 +61,7 @@ from mutualis.core.periods import PeriodUnit
 from mutualis.core.text import normalize
 from mutualis.federation.demo import contact, mobile_phone, of, office_phone
 from mutualis.federation.models import Location, Organisation
+from mutualis.providers.events import REGISTERED, provider_event
 from mutualis.providers.models import Agreement, AgreementVersion, MedicalItem, Provider, Tariff
 from mutualis.providers.rules import DEFAULT_LEVEL, ItemKind, ProviderKind, Sector
 
@@ -521,13 +523,14 @@ def write_providers(
         p.code: pk
         for p, pk in zip(plan.providers, reserve_ids(Provider, len(plan.providers)), strict=True)
     }
+    provider_uids = {p.code: new_uid() for p in plan.providers}
     insert(
         Provider,
         PROVIDER_FIELDS,
         (
             (
                 provider_ids[p.code],
-                new_uid(),
+                provider_uids[p.code],
                 organisations[p.owner].pk,
                 p.code,
                 p.name,
@@ -601,6 +604,7 @@ def write_providers(
         "providers_plan": plan,
         "item_ids": item_ids,
         "provider_ids": provider_ids,
+        "provider_uids": provider_uids,
         "agreement_ids": agreement_ids,
         "tariff_count": tariff_count,
         "mutual_providers": {
@@ -644,6 +648,20 @@ def generate(demo: Demo) -> None:
         ],
     )
     written = write_providers(plan, made["organisations"], made["locations"])
+    # each provider's registration in its owner's log, before any agreement with it
+    registered = min((a.signed_on for a in plan.agreements), default=demo_today(demo))
+    for planned in plan.providers:
+        owner = made["organisations"][planned.owner]
+        row = SimpleNamespace(
+            uid=written["provider_uids"][planned.code],
+            code=planned.code,
+            name=planned.name,
+            kind=planned.kind,
+            level=planned.level,
+            sector=planned.sector,
+            active=True,
+        )
+        demo.events.add(owner.pk, registered, provider_event(REGISTERED, row))
     clerk = made.get("users", {}).get("clerk")
     if clerk is not None:
         facility = written["mutual_providers"][clerk.organisation.code]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from mutualis.core.access import ancestor_paths
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.events import append
 from mutualis.core.formats import format_date
 from mutualis.core.imports import Column, Problem, Table, read_table
 from mutualis.core.models import AuditEntry
@@ -35,7 +36,7 @@ from mutualis.federation.rules import (
     is_within,
 )
 from mutualis.federation.services import require_in_scope_as
-from mutualis.providers import imports
+from mutualis.providers import events, imports
 from mutualis.providers.models import Agreement, AgreementVersion, MedicalItem, Provider, Tariff
 from mutualis.providers.queries import items_available_to
 from mutualis.providers.rules import DEFAULT_LEVEL, max_quantity_error, max_quantity_for
@@ -129,6 +130,7 @@ def provider_create(
     changes = changes_between({}, snapshot(provider))
     changes["staff"] = [None, staff_names(staff)]
     audit_record(actor=by, action=AuditEntry.Action.CREATE, obj=provider, changes=changes)
+    append(provider.owner_id, events.provider_event(events.REGISTERED, provider), by)
     return provider
 
 
@@ -157,6 +159,8 @@ def provider_update(
             changes["staff"] = [staff_names(present), staff_names(staff)]
     if changes:
         audit_record(actor=by, action=AuditEntry.Action.UPDATE, obj=provider, changes=changes)
+    if set(changes) & set(events.SAID):
+        append(provider.owner_id, events.provider_event(events.CHANGED, provider), by)
 
 
 # --- acts and medicines ----------------------------------------------------------------------
