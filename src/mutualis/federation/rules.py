@@ -137,3 +137,5 @@ PERIOD_REOPENERS = frozenset({Role.UNION_OFFICER})
 CASH_COUNTERS = frozenset({Role.CASHIER, Role.MUTUAL_MANAGER, Role.ACCOUNTANT})
 # a union's detail accounts and its mapping of operations to accounts, for its mutuals
 CHART_EDITORS = frozenset({Role.UNION_OFFICER, Role.SYSTEM_ADMIN})
+# a union's DHIS2 server, its mapping to data elements and org units, and the pushes to it
+DHIS2_OFFICERS = frozenset({Role.UNION_OFFICER, Role.SYSTEM_ADMIN})
