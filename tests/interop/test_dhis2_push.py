@@ -11,10 +11,8 @@ from tests.interop.dhis2_cast import (
     AUGUST,
     ELEMENTS,
     JULY,
-    OU_M1,
     ORG_UNITS,
-    fake,  # noqa: F401  (a fixture)
-    figures,  # noqa: F401  (a fixture)
+    OU_M1,
     set_up_union,
 )
 

@@ -44,9 +44,9 @@ def identifier_error(value: str, scheme: str) -> str | None:
     """Why `value` cannot name a DHIS2 object under `scheme`, or None."""
     if scheme == IdScheme.UID:
         if not UID.match(value):
-            return _("A DHIS2 UID is 11 letters or digits, the first a letter: %(value)s is not.") % {
-                "value": value[:60]
-            }
+            return _(
+                "A DHIS2 UID is 11 letters or digits, the first a letter: %(value)s is not."
+            ) % {"value": value[:60]}
         return None
     if len(value) > IDENTIFIER_MAX:
         return _("A code has at most %(count)s characters.") % {"count": IDENTIFIER_MAX}
@@ -207,9 +207,7 @@ def org_units_set(*, by: User | None, union: Organisation, org_units: Mapping[in
     errors: dict[str, list[str]] = {}
     for pk, org_unit in org_units.items():
         if pk not in below:
-            errors.setdefault("org_units", []).append(
-                _("This organisation is outside your scope.")
-            )
+            errors.setdefault("org_units", []).append(_("This organisation is outside your scope."))
         elif org_unit.strip() and (message := identifier_error(org_unit.strip(), scheme)):
             errors[f"org_unit-{pk}"] = [message]
     if errors:
