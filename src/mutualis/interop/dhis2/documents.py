@@ -12,11 +12,12 @@ import datetime
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from xml.etree import ElementTree
 
-from mutualis.monitoring.catalogue import BY_CODE
+from mutualis.monitoring.catalogue import BY_CODE, evaluate
 from mutualis.monitoring.figures import BASE, Month, Span
-from mutualis.monitoring.queries import Period, figures, indicators
+from mutualis.monitoring.queries import Period, figures
 
 ADX_NAMESPACE = "urn:ihe:qrph:adx:2015"
 JSON_TYPE = "application/json"
@@ -31,8 +32,8 @@ class Element:
     category_option_combo: str = ""
 
 
-@dataclass(frozen=True)
-class DataValue:
+class DataValue(NamedTuple):
+    # a named tuple rather than a dataclass: a national push builds hundreds of thousands
     data_element: str
     category_option_combo: str
     org_unit: str
@@ -47,10 +48,10 @@ def mappable_codes() -> list[str]:
 
 
 def hundredths(value: int) -> str:
-    """A value in hundredths (basis points are hundredths of a percent) with two decimals."""
-    sign = "-" if value < 0 else ""
-    whole, part = divmod(abs(value), 100)
-    return f"{sign}{whole}.{part:02d}"
+    """A value in hundredths (basis points are hundredths of a percent) with two decimals.
+    Through a float, which is exact here: any integer below 2**53 divided by 100 is the double
+    nearest it, and its two decimals print back the integer's digits."""
+    return f"{value / 100:.2f}"
 
 
 def dhis2_period(month: Month) -> str:
@@ -70,28 +71,7 @@ def values_of(
     month: Month,
 ) -> list[DataValue]:
     """One organisation-month's data values, in the order of `elements`."""
-    wanted = [code for code in elements if code in BY_CODE]
-    worked_out = indicators(dict(figures_of), 1, {}, wanted) if wanted else {}
-    found = []
-    for code, element in elements.items():
-        if code in worked_out:
-            value = worked_out[code].value
-            text = None if value is None else hundredths(value)
-        else:
-            figure = figures_of.get(code) if code in BASE else None
-            text = None if figure is None else str(figure)
-        if text is not None:
-            found.append(
-                DataValue(
-                    element.data_element,
-                    element.category_option_combo,
-                    org_unit,
-                    month,
-                    text,
-                    code,
-                )
-            )
-    return found
+    return data_values({(0, month): figures_of}, {0: org_unit}, elements)
 
 
 def data_values(
@@ -99,13 +79,29 @@ def data_values(
     org_units: Mapping[int, str],
     elements: Mapping[str, Element],
 ) -> list[DataValue]:
-    """The data values of the organisation-months given, in their order; an organisation with
-    no org unit is left out."""
+    """The data values of the organisation-months given, in their order, each in the order of
+    `elements`; an organisation with no org unit is left out. An indicator is worked out as
+    monitoring.queries.indicators does (its value does not depend on the thresholds)."""
+    mapped = [
+        (code, BY_CODE.get(code), element.data_element, element.category_option_combo)
+        for code, element in elements.items()
+        if code in BY_CODE or code in BASE
+    ]
     found: list[DataValue] = []
+    add = found.append
     for (organisation, month), figures_of in by_organisation_month.items():
         org_unit = org_units.get(organisation)
-        if org_unit:
-            found += values_of(figures_of, elements, org_unit, month)
+        if not org_unit:
+            continue
+        for code, indicator, data_element, combo in mapped:
+            if indicator is None:
+                figure = figures_of.get(code)
+                if figure is not None:
+                    add(DataValue(data_element, combo, org_unit, month, str(figure), code))
+                continue
+            value = evaluate(indicator, figures_of, 1).value
+            if value is not None:
+                add(DataValue(data_element, combo, org_unit, month, hundredths(value), code))
     return found
 
 
@@ -141,7 +137,40 @@ def data_value_set(
 
 
 def data_value_set_json(values: Sequence[DataValue], data_set: str) -> bytes:
-    return json.dumps(data_value_set(values, data_set), separators=(",", ":")).encode()
+    """`data_value_set` written as JSON, value by value: a national push's document holds
+    hundreds of thousands, for which a dictionary each and `json.dumps` take three times as
+    long. The identifiers and codes are escaped by `json.dumps` once each; the values are
+    digits, a sign and a point."""
+    quoted: dict[str, str] = {}
+
+    def q(text: str) -> str:
+        found = quoted.get(text)
+        if found is None:
+            found = quoted[text] = json.dumps(text)
+        return found
+
+    document = data_value_set(values[:0], data_set)
+    groups = {(value.org_unit, value.month) for value in values}
+    if len(groups) == 1:
+        document = data_value_set(values[:1], data_set)
+    head = json.dumps({k: v for k, v in document.items() if k != "dataValues"})[:-1]
+    periods: dict[Month, str] = {}
+    parts = []
+    for value in values:
+        period = periods.get(value.month)
+        if period is None:
+            period = periods[value.month] = q(dhis2_period(value.month))
+        combo = (
+            f',"categoryOptionCombo":{q(value.category_option_combo)}'
+            if value.category_option_combo
+            else ""
+        )
+        parts.append(
+            f'{{"dataElement":{q(value.data_element)},"period":{period},'
+            f'"orgUnit":{q(value.org_unit)}{combo},"value":"{value.value}",'
+            f'"comment":{q(value.code)}}}'
+        )
+    return f'{head}, "dataValues": [{",".join(parts)}]}}'.encode()
 
 
 def adx(values: Iterable[DataValue], data_set: str, exported: datetime.datetime) -> bytes:

@@ -62,8 +62,7 @@ class FakeDhis2:
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self.server.server_port}"
 
     def __enter__(self) -> "FakeDhis2":
         self.thread.start()
