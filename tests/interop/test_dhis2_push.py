@@ -3,6 +3,7 @@ HTTP server in a thread, answering as DHIS2's Web API does."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from mutualis.interop.dhis2 import services
 from mutualis.interop.dhis2.fake import FakeDhis2
@@ -17,6 +18,13 @@ from tests.interop.dhis2_cast import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # the messages a push keeps are written in the language of whoever ran it
+    with translation.override("en"):
+        yield
 
 
 def push(federation, **options):

@@ -39,7 +39,7 @@ def other_officer(federation):
 def test_an_officer_may_not_set_another_union_s_server(federation, other_officer):
     with pytest.raises(ValidationError) as refused:
         server(federation.d1, by=other_officer)
-    assert "outside your scope" in str(refused.value)
+    assert "union" in refused.value.message_dict
     assert not Server.objects.exists()
 
 
