@@ -1,10 +1,13 @@
 """The documents DHIS2 reads (interop.dhis2.documents): their shape and their values."""
 
 import datetime
+import decimal
 import json
 from xml.etree import ElementTree
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mutualis.interop.dhis2 import documents
 from mutualis.interop.dhis2.documents import DataValue, Element
@@ -43,6 +46,8 @@ def test_what_is_not_computable_or_missing_is_not_sent():
 def test_a_negative_rate_keeps_its_sign():
     assert documents.hundredths(-250) == "-2.50"
     assert documents.hundredths(5) == "0.05"
+    assert documents.hundredths(2**60 + 7) == "11529215046068469.83"
+    assert documents.hundredths(-(2**60) - 7) == "-11529215046068469.83"
     growth = documents.values_of(
         {"members": 95, "members_start": 100}, {"M.1": Element("deGrowth001")}, "ou", JULY
     )
@@ -114,3 +119,10 @@ def test_the_figures_are_read_month_by_month(federation, figures):
 def test_every_code_of_the_catalogue_and_base_figures_may_be_mapped():
     codes = documents.mappable_codes()
     assert "M.2" in codes and "visits" in codes and len(codes) == len(set(codes))
+
+
+@given(st.integers(min_value=-(10**20), max_value=10**20))
+def test_two_decimals_always_say_the_exact_value(value):
+    text = documents.hundredths(value)
+    assert decimal.Decimal(text) * 100 == value
+    assert len(text.split(".")[1]) == 2

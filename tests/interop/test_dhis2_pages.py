@@ -220,3 +220,25 @@ def test_an_officer_of_a_support_structure_is_told_the_pages_are_a_union_s(clien
     page = client.get(reverse("dhis2_push")).content.decode()
 
     assert "these pages are for the officers of a union" in page
+
+
+def test_an_address_that_is_no_web_server_s_is_told_and_what_was_typed_is_kept(client, officer):
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("dhis2_mapping"),
+        {
+            "form": "server",
+            "server-base_url": "file:///etc/passwd",
+            "server-username": "mutualis",
+            "server-password": "S3cret-pass",
+            "server-data_set": DATA_SET,
+            "server-id_scheme": "UID",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "starting with https://" in page
+    assert 'value="mutualis"' in page and "S3cret-pass" not in page
+    assert not Server.objects.exists()

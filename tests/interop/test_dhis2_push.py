@@ -189,3 +189,18 @@ def test_a_push_needs_a_mapping(federation, figures, fake):
     assert "union" in refused.value.message_dict
     assert "organisations" in refused.value.message_dict
     assert not Push.objects.exists()
+
+
+def test_the_command_resumes_a_stopped_push(federation, figures):
+    from django.core.management import CommandError, call_command
+
+    with FakeDhis2(elements=ELEMENTS, org_units=ORG_UNITS, fail={1: 502}) as fake:
+        set_up_union(federation.d1, [federation.m1], fake.url)
+        with pytest.raises(CommandError, match="502"):
+            call_command("dhis2_push", "--union", "D1", "--month", "2025-07")
+        stopped = Push.objects.get()
+
+        call_command("dhis2_push", "--resume", str(stopped.uid))
+
+    stopped.refresh_from_db()
+    assert (stopped.status, stopped.imported) == ("done", 4)

