@@ -31,6 +31,12 @@ NOT_OPERATIONAL = {
     # the chart of accounts and the mapping: shipped, or a union's for its subtree
     "accounting.account",
     "accounting.mapping",
+    # a union's DHIS2 server, its mapping to DHIS2's identifiers and its pushes: the union's
+    # settings and what its server said, not a mutual's operations
+    "interop.server",
+    "interop.elementmap",
+    "interop.orgunitmap",
+    "interop.push",
     # a user's recent API answers, kept a day for the client resending a write
     "core.idempotentanswer",
     "federation.location",

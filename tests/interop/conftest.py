@@ -17,6 +17,7 @@ from mutualis.membership.services import household_enrol
 from mutualis.providers.services import provider_create
 from tests.claims import conftest as claims_cast
 from tests.conftest import person
+from tests.interop.dhis2_cast import fake, figures  # noqa: F401  (the DHIS2 tests' fixtures)
 
 D = datetime.date
 EXAMPLES = Path(__file__).parent / "examples"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("mutualis.claims.urls")),
     path("", include("mutualis.accounting.urls")),
     path("", include("mutualis.monitoring.urls")),
+    path("", include("mutualis.interop.dhis2.urls")),
 ]
 
 # An exception no view caught: answered in the caller's format, 503 when the disk is full.

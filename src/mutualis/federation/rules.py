@@ -153,3 +153,5 @@ CHART_EDITORS = frozenset({Role.UNION_OFFICER, Role.SYSTEM_ADMIN})
 # above it on its behalf, submits it; an officer of a union above it accepts, returns or reopens
 REPORT_SUBMITTERS = frozenset({Role.MUTUAL_MANAGER, Role.UNION_OFFICER})
 REPORT_DECIDERS = frozenset({Role.UNION_OFFICER})
+# a union's DHIS2 server, its mapping to data elements and org units, and the pushes to it
+DHIS2_OFFICERS = frozenset({Role.UNION_OFFICER, Role.SYSTEM_ADMIN})
