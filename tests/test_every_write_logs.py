@@ -116,6 +116,8 @@ NOT_LOGGED = {
     "monitoring.threshold_set": "settings",
     "monitoring.alerts_subscribe": "settings",
     "monitoring.alerts_unsubscribe": "settings",
+    # a development plan: targets, not what happened; audited
+    "monitoring.plan_record": "plans",
 }
 
 

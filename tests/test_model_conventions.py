@@ -56,6 +56,9 @@ NOT_OPERATIONAL = {
     "monitoring.threshold",
     "monitoring.alertsubscription",
     "monitoring.digestsent",
+    # a mutual's or a union's development plan: the union's as much as a mutual's
+    "monitoring.plan",
+    "monitoring.planyear",
 }
 
 

@@ -48,6 +48,7 @@ from mutualis.monitoring import reports
 from mutualis.monitoring import services as monitoring
 from mutualis.monitoring.catalogue import Thresholds
 from mutualis.monitoring.models import Report
+from mutualis.monitoring.plans import YearPlanned
 from mutualis.providers import services as providers
 from mutualis.providers.models import Agreement, Provider
 from mutualis.settlements import services as settlements
@@ -670,6 +671,17 @@ CASES = [
         Role.UNION_OFFICER,
         lambda w, by: monitoring.threshold_set(
             by=by, union=w.union, indicator="F.5", bounds=Thresholds(alarm_above=9000)
+        ),
+        "organisation",
+    ),
+    Case(
+        "plan_record",
+        Role.UNION_OFFICER,
+        lambda w, by: monitoring.plan_record(
+            by=by,
+            organisation=w.union,
+            name="Plan",
+            years=[YearPlanned(2026, 10, 40, 100_000, 70_000, 120_000, 30_000, 1000)],
         ),
         "organisation",
     ),

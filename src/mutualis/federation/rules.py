@@ -145,6 +145,8 @@ MONITORING_READERS = frozenset(
         Role.MEDICAL_ADVISOR,
     }
 )
+# a development plan: a mutual's by its manager, a union's (or one for its mutual) by its officer
+PLANNERS = frozenset({Role.MUTUAL_MANAGER, Role.UNION_OFFICER})
 # a union's alert thresholds
 THRESHOLD_SETTERS = frozenset({Role.UNION_OFFICER})
 # a union's detail accounts and its mapping of operations to accounts, for its mutuals

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.monitoring.catalogue import CATALOGUE, Thresholds
+from mutualis.monitoring.plans import FIGURES, MAX_YEARS, YearPlanned
 
 
 def bound(label) -> forms.DecimalField:
@@ -44,3 +45,40 @@ class SubscriptionForm(forms.Form):
     subscribe = forms.ChoiceField(
         label=_("alerts by e-mail"), choices=[("1", _("receive")), ("0", _("stop"))]
     )
+
+
+def amount(label) -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=False, min_value=0, max_value=10**15)
+
+
+class PlanForm(forms.Form):
+    name = forms.CharField(label=_("name of the plan"), max_length=200)
+
+
+class PlanYearForm(forms.Form):
+    """One year of a plan; a row left empty is no year."""
+
+    year = forms.IntegerField(label=_("year"), required=False, min_value=2000, max_value=2100)
+    members = amount(_("members"))
+    beneficiaries = amount(_("beneficiaries"))
+    contributions = amount(_("contributions collected"))
+    benefits = amount(_("benefits"))
+    income = amount(_("projected income"))
+    costs = amount(_("projected operating costs"))
+    subsidy = amount(_("operating subsidy"))
+
+    def clean(self):
+        data = super().clean()
+        given = {name: value for name, value in data.items() if value is not None}
+        if given and "year" not in given:
+            self.add_error("year", _("Give the year of these figures."))
+        return data
+
+    def planned(self) -> YearPlanned | None:
+        data = self.cleaned_data
+        if data.get("year") is None:
+            return None
+        return YearPlanned(**{name: data.get(name) or 0 for name in ("year", *FIGURES)})
+
+
+PlanYears = forms.formset_factory(PlanYearForm, extra=5, max_num=MAX_YEARS, absolute_max=20)

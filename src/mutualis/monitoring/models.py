@@ -252,3 +252,42 @@ class Care(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.month:%Y-%m} {self.provider} {self.service}"
+
+
+class Plan(models.Model):
+    """A mutual's or a union's development plan over several years: each year's targets and
+    projections (`PlanYear`), against which the dashboard shows the actuals."""
+
+    uid = uid_field()
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanYear(models.Model):
+    """One year of a plan: targets of members, beneficiaries, contributions collected and
+    benefits; projected income and operating costs; the operating subsidy expected, never more
+    than the year before's (it decreases as the mutual stands on its own)."""
+
+    uid = uid_field()
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("year"))
+    members = models.PositiveBigIntegerField(_("members"))
+    beneficiaries = models.PositiveBigIntegerField(_("beneficiaries"))
+    contributions = models.PositiveBigIntegerField(_("contributions collected"))
+    benefits = models.PositiveBigIntegerField(_("benefits"))
+    income = models.PositiveBigIntegerField(_("projected income"))
+    costs = models.PositiveBigIntegerField(_("projected operating costs"))
+    subsidy = models.PositiveBigIntegerField(_("operating subsidy"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "year"], name="plan_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.year}"

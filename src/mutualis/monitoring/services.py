@@ -1,7 +1,9 @@
 """Changes to the monitoring made by people (docs/monitoring.md): a union's own alert
-thresholds, for itself and the organisations under it, and a user's subscription to the alerts'
-digest. Checked for the acting user's role and
+thresholds, for itself and the organisations under it; a user's subscription to the alerts'
+digest; a development plan. Checked for the acting user's role and
 scope and for what is given; audited; nothing written unless all is right."""
+
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,10 +12,11 @@ from django.utils.translation import gettext as _
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation, User
-from mutualis.federation.rules import MONITORING_READERS, THRESHOLD_SETTERS, UNIONS
+from mutualis.federation.rules import MONITORING_READERS, PLANNERS, THRESHOLD_SETTERS, UNIONS
 from mutualis.federation.services import require_in_scope_as
 from mutualis.monitoring.catalogue import BY_CODE, Thresholds
-from mutualis.monitoring.models import AlertSubscription, Threshold
+from mutualis.monitoring.models import AlertSubscription, Plan, PlanYear, Threshold
+from mutualis.monitoring.plans import FIGURES, YearPlanned, plan_errors
 
 # the bounds of a rate in basis points (0 % to 1,000 %), of an average in hundredths
 LIMIT = 10_000_000
@@ -123,3 +126,26 @@ def alerts_unsubscribe(*, by: User, organisation: Organisation) -> None:
             changes=changes_between(snapshot(subscription), {}),
         )
         subscription.delete()
+
+
+@transaction.atomic
+def plan_record(
+    *, by: User | None, organisation: Organisation, name: str, years: Sequence[YearPlanned]
+) -> Plan:
+    """A new plan of the organisation (a mutual's, or a union's)."""
+    require_in_scope_as(by, PLANNERS, organisation, "organisation")
+    if organisation.kind == Organisation.Kind.SUPPORT_STRUCTURE:
+        raise ValidationError({"organisation": [_("A plan is a mutual's or a union's.")]})
+    errors = plan_errors(years)
+    if not name.strip():
+        errors["name"] = [_("Name the plan.")]
+    if errors:
+        raise ValidationError(errors)
+    plan = Plan.objects.create(organisation=organisation, name=name.strip(), created_by=by)
+    audit_created(actor=by, obj=plan)
+    for planned in sorted(years, key=lambda y: y.year):
+        row = PlanYear.objects.create(
+            plan=plan, **{"year": planned.year, **{n: getattr(planned, n) for n in FIGURES}}
+        )
+        audit_created(actor=by, obj=row)
+    return plan

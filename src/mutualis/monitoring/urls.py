@@ -6,6 +6,7 @@ urlpatterns = [
     path("monitoring/", views.monitoring_home, name="monitoring_home"),
     path("monitoring/<int:pk>/", views.monitoring_dashboard, name="monitoring_dashboard"),
     path("monitoring/<int:pk>/care/", views.monitoring_care, name="monitoring_care"),
+    path("monitoring/<int:pk>/plans/", views.monitoring_plans, name="monitoring_plans"),
     path(
         "monitoring/<int:pk>/thresholds/",
         views.monitoring_thresholds,

@@ -1,6 +1,8 @@
 """The dashboards (docs/monitoring.md): one page per organisation and period, from the nation
 down to a mutual, and its Excel export."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -17,7 +19,7 @@ from mutualis.core.forms import attach_errors
 from mutualis.core.http import download_name, pdf_response, xlsx_response
 from mutualis.federation.models import Organisation
 from mutualis.federation.queries import visible_ancestors
-from mutualis.federation.rules import MONITORING_READERS, THRESHOLD_SETTERS, UNIONS
+from mutualis.federation.rules import MONITORING_READERS, PLANNERS, THRESHOLD_SETTERS, UNIONS
 from mutualis.monitoring import dashboard
 from mutualis.monitoring.care import use_of_care
 from mutualis.monitoring.catalogue import (
@@ -33,10 +35,23 @@ from mutualis.monitoring.catalogue import (
 from mutualis.monitoring.documents import dashboard_pdf
 from mutualis.monitoring.exports import dashboard_xlsx
 from mutualis.monitoring.figures import BASE, Span, span_months
-from mutualis.monitoring.forms import SubscriptionForm, ThresholdForm
-from mutualis.monitoring.models import AlertSubscription, Figure, Source, Threshold
+from mutualis.monitoring.forms import PlanForm, PlanYears, SubscriptionForm, ThresholdForm
+from mutualis.monitoring.models import (
+    AlertSubscription,
+    Figure,
+    Plan,
+    PlanYear,
+    Source,
+    Threshold,
+)
+from mutualis.monitoring.plans import against, result
 from mutualis.monitoring.queries import Period, ThresholdBook, figures, indicators
-from mutualis.monitoring.services import alerts_subscribe, alerts_unsubscribe, threshold_set
+from mutualis.monitoring.services import (
+    alerts_subscribe,
+    alerts_unsubscribe,
+    plan_record,
+    threshold_set,
+)
 
 LEVEL_LABELS = {
     OK: gettext_lazy("within its thresholds"),
@@ -115,6 +130,7 @@ def dashboard_context(request, organisation: Organisation) -> dict:
         "sort": sort,
         "descending": descending,
         "base": base_figures(organisation, period),
+        "plan": plan_of_year(organisation, period.start.year),
         "subscribed": AlertSubscription.objects.filter(
             user=request.user, organisation=organisation
         ).exists(),
@@ -305,3 +321,64 @@ REASONS = {
     "cost": gettext_lazy("cost per visit well above its level's"),
     "rejections": gettext_lazy("claims rejected well above its level's"),
 }
+
+
+@access(roles=MONITORING_READERS, model=Organisation, writes=True)
+@require_http_methods(["GET", "POST"])
+def monitoring_plans(request, organisation):
+    """The organisation's development plans, each year's targets beside the actuals; a new plan
+    for a mutual's manager or a union's officer."""
+    form = PlanForm(request.POST or None)
+    years = PlanYears(request.POST or None, prefix="years")
+    if request.method == "POST" and form.is_valid() and years.is_valid():
+        planned = [p for p in (row.planned() for row in years) if p is not None]
+        try:
+            plan_record(
+                by=request.user,
+                organisation=organisation,
+                name=form.cleaned_data["name"],
+                years=planned,
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            return redirect("monitoring_plans", pk=organisation.pk)
+    plans = Plan.objects.filter(organisation=organisation).prefetch_related("years")
+    return render(
+        request,
+        "monitoring/plans.html",
+        {
+            "organisation": organisation,
+            "plans": [(plan, plan_rows(organisation, plan)) for plan in plans.order_by("-pk")],
+            "form": form,
+            "years": years,
+            "may_plan": request.user.has_any_role(PLANNERS)
+            and organisation.kind != Organisation.Kind.SUPPORT_STRUCTURE,
+        },
+    )
+
+
+def plan_of_year(organisation: Organisation, year: int) -> tuple | None:
+    """The latest plan of the organisation with targets for the year: its year beside the
+    year's actuals, for the dashboard."""
+    planned = (
+        PlanYear.objects.filter(plan__organisation=organisation, year=year)
+        .select_related("plan")
+        .order_by("-plan_id")
+        .first()
+    )
+    if planned is None:
+        return None
+    period = Period(datetime.date(year, 1, 1), Span.YEAR)
+    actual = figures([organisation.pk], period).get(organisation.pk, {})
+    return planned, against(planned, actual)
+
+
+def plan_rows(organisation: Organisation, plan) -> list[tuple]:
+    """Each year of the plan: its targets beside the year's actuals, and its projection."""
+    rows = []
+    for planned in plan.years.order_by("year"):
+        period = Period(datetime.date(planned.year, 1, 1), Span.YEAR)
+        actual = figures([organisation.pk], period).get(organisation.pk, {})
+        rows.append((planned, against(planned, actual), result(planned)))
+    return rows
