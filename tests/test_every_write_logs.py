@@ -90,7 +90,7 @@ APPS += ("settlements", "accounting", "monitoring")
 CHANGES = re.compile(
     r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
     r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch|change|count"
-    r"|accept|return|set|subscribe|unsubscribe)$"
+    r"|accept|return|set|subscribe|unsubscribe|save)$"
 )
 
 # Writes that are not the operations' history, and why.
@@ -118,6 +118,7 @@ NOT_LOGGED = {
     "monitoring.alerts_unsubscribe": "settings",
     # a development plan: targets, not what happened; audited
     "monitoring.plan_record": "plans",
+    "monitoring.study_save": "plans",
 }
 
 

@@ -59,6 +59,8 @@ NOT_OPERATIONAL = {
     # a mutual's or a union's development plan: the union's as much as a mutual's
     "monitoring.plan",
     "monitoring.planyear",
+    # a contribution study: a mutual's or a union's
+    "monitoring.study",
 }
 
 

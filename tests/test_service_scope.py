@@ -46,6 +46,7 @@ from mutualis.membership import services as membership
 from mutualis.membership.models import Beneficiary, Household
 from mutualis.monitoring import reports
 from mutualis.monitoring import services as monitoring
+from mutualis.monitoring.calculator import Inputs, ServiceUse
 from mutualis.monitoring.catalogue import Thresholds
 from mutualis.monitoring.models import Report
 from mutualis.monitoring.plans import YearPlanned
@@ -682,6 +683,17 @@ CASES = [
             organisation=w.union,
             name="Plan",
             years=[YearPlanned(2026, 10, 40, 100_000, 70_000, 120_000, 30_000, 1000)],
+        ),
+        "organisation",
+    ),
+    Case(
+        "study_save",
+        Role.UNION_OFFICER,
+        lambda w, by: monitoring.study_save(
+            by=by,
+            organisation=w.union,
+            name="CMU",
+            inputs=Inputs((ServiceUse("consultation", 150, 1500, 8000),), 1500, 500, 12),
         ),
         "organisation",
     ),

@@ -196,3 +196,21 @@ def flagged(providers: list[Line]) -> list[Line]:
                 reasons.append("rejections")
         found.append(dataclasses.replace(line, stands_out=tuple(reasons)))
     return sorted(found, key=lambda line: (not line.stands_out, -line.count, line.label))
+
+
+def services_used(
+    mutuals: Sequence[int], months: Sequence[datetime.date]
+) -> list[tuple[str, int, int, int]]:
+    """Each service's lines over the months, with what they asked and what the mutuals paid:
+    what the contribution calculator starts from."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for service, count, asked, incurred in (
+        Care.objects.filter(organisation_id__in=mutuals, month__in=months)
+        .exclude(service=VISIT)
+        .values_list("service", "count", "asked", "incurred")
+    ):
+        into = totals[service]
+        into[0] += count
+        into[1] += asked
+        into[2] += incurred
+    return [(service, *amounts) for service, amounts in sorted(totals.items())]

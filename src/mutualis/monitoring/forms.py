@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.benefits.choices import ServiceCategory
+from mutualis.monitoring.calculator import Inputs, ServiceUse
 from mutualis.monitoring.catalogue import CATALOGUE, Thresholds
 from mutualis.monitoring.plans import FIGURES, MAX_YEARS, YearPlanned
 
@@ -82,3 +84,91 @@ class PlanYearForm(forms.Form):
 
 
 PlanYears = forms.formset_factory(PlanYearForm, extra=5, max_num=MAX_YEARS, absolute_max=20)
+
+
+def percent(label, required=True) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=required, min_value=0, max_value=100, decimal_places=2
+    )
+
+
+class StudyForm(forms.Form):
+    """The calculator's figures other than the services'."""
+
+    name = forms.CharField(label=_("name of the study, to keep it"), max_length=200, required=False)
+    months = forms.TypedChoiceField(
+        label=_("contribution period"),
+        coerce=int,
+        choices=[(1, _("month")), (3, _("quarter")), (6, _("semester")), (12, _("year"))],
+        initial=12,
+    )
+    management = percent(_("management loading (% of the contribution)"))
+    reserves = percent(_("reserve loading (% of the contribution)"))
+    beneficiaries = forms.IntegerField(
+        label=_("beneficiaries expected"), min_value=0, max_value=10**9, initial=0
+    )
+    current = forms.IntegerField(
+        label=_("contribution asked today, per beneficiary and period"),
+        min_value=0,
+        max_value=10**12,
+        required=False,
+    )
+    rounding = forms.IntegerField(
+        label=_("rounded up to a multiple of"), min_value=1, max_value=10**6, initial=25
+    )
+
+
+class ServiceUseForm(forms.Form):
+    """One service's use; a row without a service is none."""
+
+    service = forms.ChoiceField(
+        label=_("service"), choices=[("", "—"), *ServiceCategory.choices], required=False
+    )
+    frequency = forms.DecimalField(
+        label=_("uses a year per beneficiary"),
+        min_value=0,
+        max_value=1000,
+        decimal_places=2,
+        required=False,
+    )
+    cost = forms.IntegerField(
+        label=_("average cost of one use"), min_value=0, max_value=10**9, required=False
+    )
+    coverage = percent(_("coverage (%)"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("service") and any(
+            data.get(name) is None for name in ("frequency", "cost", "coverage")
+        ):
+            raise forms.ValidationError(
+                _("Give the use, the cost and the coverage of the service.")
+            )
+        return data
+
+    def use(self) -> ServiceUse | None:
+        data = self.cleaned_data
+        if not data.get("service"):
+            return None
+        return ServiceUse(
+            data["service"],
+            int(data["frequency"] * 100),
+            data["cost"],
+            int(data["coverage"] * 100),
+        )
+
+
+ServiceUses = forms.formset_factory(ServiceUseForm, extra=3, max_num=20, absolute_max=30)
+
+
+def study_inputs(study: StudyForm, uses: list[ServiceUse]) -> Inputs:
+    data = study.cleaned_data
+    return Inputs(
+        services=tuple(uses),
+        management_bp=int(data["management"] * 100),
+        reserves_bp=int(data["reserves"] * 100),
+        months=data["months"],
+        beneficiaries=data["beneficiaries"],
+        current=data.get("current"),
+        rounding=data["rounding"],
+    )

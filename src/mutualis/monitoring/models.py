@@ -291,3 +291,20 @@ class PlanYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} {self.year}"
+
+
+class Study(models.Model):
+    """A contribution study saved with the calculator's inputs (monitoring.calculator), to be
+    opened again and compared."""
+
+    uid = uid_field()
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=200)
+    inputs = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.name

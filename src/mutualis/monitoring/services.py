@@ -4,6 +4,7 @@ digest; a development plan. Checked for the acting user's role and
 scope and for what is given; audited; nothing written unless all is right."""
 
 from collections.abc import Sequence
+from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,8 +15,9 @@ from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import MONITORING_READERS, PLANNERS, THRESHOLD_SETTERS, UNIONS
 from mutualis.federation.services import require_in_scope_as
+from mutualis.monitoring.calculator import Inputs
 from mutualis.monitoring.catalogue import BY_CODE, Thresholds
-from mutualis.monitoring.models import AlertSubscription, Plan, PlanYear, Threshold
+from mutualis.monitoring.models import AlertSubscription, Plan, PlanYear, Study, Threshold
 from mutualis.monitoring.plans import FIGURES, YearPlanned, plan_errors
 
 # the bounds of a rate in basis points (0 % to 1,000 %), of an average in hundredths
@@ -149,3 +151,16 @@ def plan_record(
         )
         audit_created(actor=by, obj=row)
     return plan
+
+
+@transaction.atomic
+def study_save(*, by: User | None, organisation: Organisation, name: str, inputs: Inputs) -> Study:
+    """Keeps a contribution study's inputs under a name, to open it again."""
+    require_in_scope_as(by, PLANNERS, organisation, "organisation")
+    if not name.strip():
+        raise ValidationError({"name": [_("Name the study to keep it.")]})
+    study = Study.objects.create(
+        organisation=organisation, name=name.strip(), inputs=asdict(inputs), created_by=by
+    )
+    audit_created(actor=by, obj=study)
+    return study

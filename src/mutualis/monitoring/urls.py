@@ -8,6 +8,11 @@ urlpatterns = [
     path("monitoring/<int:pk>/care/", views.monitoring_care, name="monitoring_care"),
     path("monitoring/<int:pk>/plans/", views.monitoring_plans, name="monitoring_plans"),
     path(
+        "monitoring/<int:pk>/calculator/",
+        views.monitoring_calculator,
+        name="monitoring_calculator",
+    ),
+    path(
         "monitoring/<int:pk>/thresholds/",
         views.monitoring_thresholds,
         name="monitoring_thresholds",

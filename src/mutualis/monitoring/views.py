@@ -20,8 +20,8 @@ from mutualis.core.http import download_name, pdf_response, xlsx_response
 from mutualis.federation.models import Organisation
 from mutualis.federation.queries import visible_ancestors
 from mutualis.federation.rules import MONITORING_READERS, PLANNERS, THRESHOLD_SETTERS, UNIONS
-from mutualis.monitoring import dashboard
-from mutualis.monitoring.care import use_of_care
+from mutualis.monitoring import calculator, dashboard
+from mutualis.monitoring.care import services_used, use_of_care
 from mutualis.monitoring.catalogue import (
     ALARM,
     BY_CODE,
@@ -35,13 +35,22 @@ from mutualis.monitoring.catalogue import (
 from mutualis.monitoring.documents import dashboard_pdf
 from mutualis.monitoring.exports import dashboard_xlsx
 from mutualis.monitoring.figures import BASE, Span, span_months
-from mutualis.monitoring.forms import PlanForm, PlanYears, SubscriptionForm, ThresholdForm
+from mutualis.monitoring.forms import (
+    PlanForm,
+    PlanYears,
+    ServiceUses,
+    StudyForm,
+    SubscriptionForm,
+    ThresholdForm,
+    study_inputs,
+)
 from mutualis.monitoring.models import (
     AlertSubscription,
     Figure,
     Plan,
     PlanYear,
     Source,
+    Study,
     Threshold,
 )
 from mutualis.monitoring.plans import against, result
@@ -50,6 +59,7 @@ from mutualis.monitoring.services import (
     alerts_subscribe,
     alerts_unsubscribe,
     plan_record,
+    study_save,
     threshold_set,
 )
 
@@ -382,3 +392,90 @@ def plan_rows(organisation: Organisation, plan) -> list[tuple]:
         actual = figures([organisation.pk], period).get(organisation.pk, {})
         rows.append((planned, against(planned, actual), result(planned)))
     return rows
+
+
+@access(roles=MONITORING_READERS, model=Organisation, writes=True)
+@require_http_methods(["GET", "POST"])
+def monitoring_calculator(request, organisation):
+    """The contribution calculator, its services filled in from the organisation's own claims
+    of the last twelve months when it has any, or from a saved study."""
+    saved = Study.objects.filter(organisation=organisation).order_by("-pk")
+    opened = saved.filter(uid=request.GET.get("study") or None).first()
+    study = StudyForm(request.POST or None, initial=study_initial(opened))
+    uses = ServiceUses(
+        request.POST or None, prefix="services", initial=services_initial(organisation, opened)
+    )
+    result = None
+    if request.method == "POST" and study.is_valid() and uses.is_valid():
+        inputs = study_inputs(study, [u for u in (row.use() for row in uses) if u is not None])
+        problems = calculator.errors(inputs)
+        for field, texts in problems.items():
+            study.add_error(field if field in study.fields else None, texts)
+        if not problems:
+            result = calculator.compute(inputs)
+            if study.cleaned_data["name"]:
+                try:
+                    study_save(
+                        by=request.user,
+                        organisation=organisation,
+                        name=study.cleaned_data["name"],
+                        inputs=inputs,
+                    )
+                except ValidationError as error:
+                    attach_errors(study, error)
+    return render(
+        request,
+        "monitoring/calculator.html",
+        {
+            "organisation": organisation,
+            "study": study,
+            "uses": uses,
+            "result": result,
+            "by_service": [
+                (dict(ServiceCategory.choices).get(service, service), premium)
+                for service, premium in (result.by_service if result else ())
+            ],
+            "saved": saved[:20],
+            "variations": calculator.VARIATIONS,
+        },
+    )
+
+
+def study_initial(opened) -> dict:
+    if opened is None:
+        return {"months": 12, "management": 15, "reserves": 5, "rounding": 25}
+    inputs = opened.inputs
+    return {
+        "name": "",
+        "months": inputs["months"],
+        "management": inputs["management_bp"] / 100,
+        "reserves": inputs["reserves_bp"] / 100,
+        "beneficiaries": inputs["beneficiaries"],
+        "current": inputs["current"],
+        "rounding": inputs["rounding"],
+    }
+
+
+def services_initial(organisation: Organisation, opened) -> list[dict]:
+    """A saved study's services, or those the organisation's claims of the last twelve months
+    show (uses a year per beneficiary, average cost asked, share the mutual paid)."""
+    if opened is not None:
+        uses = [calculator.ServiceUse(**use) for use in opened.inputs["services"]]
+    else:
+        year = Period.of(timezone.localdate(), Span.MONTH).before().last(12)
+        months = [p.start for p in year]
+        mutuals = Organisation.objects.filter(
+            kind=Organisation.Kind.MUTUAL, path__startswith=organisation.path
+        ).values_list("pk", flat=True)
+        lines = services_used(list(mutuals), months)
+        beneficiaries = figures([organisation.pk], year[-1]).get(organisation.pk, {})
+        uses = calculator.observed(lines, beneficiaries.get("beneficiaries", 0), 12)
+    return [
+        {
+            "service": use.service,
+            "frequency": use.frequency / 100,
+            "cost": use.cost,
+            "coverage": use.coverage_bp / 100,
+        }
+        for use in uses
+    ]
