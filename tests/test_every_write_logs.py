@@ -116,6 +116,10 @@ NOT_LOGGED = {
     "monitoring.threshold_set": "settings",
     "monitoring.alerts_subscribe": "settings",
     "monitoring.alerts_unsubscribe": "settings",
+    # a union's DHIS2 server and mapping: the installation's settings, audited
+    "interop.server_set": "settings",
+    "interop.elements_set": "settings",
+    "interop.org_units_set": "settings",
     # a development plan: targets, not what happened; audited
     "monitoring.plan_record": "plans",
     "monitoring.study_save": "plans",
@@ -123,7 +127,10 @@ NOT_LOGGED = {
 
 
 # the writers that are not in an app's services.py, by app
-OTHER_WRITERS = {"monitoring": "mutualis.monitoring.reports"}
+OTHER_WRITERS = {
+    "monitoring": "mutualis.monitoring.reports",
+    "interop": "mutualis.interop.dhis2.services",
+}
 
 
 def write_paths() -> set[str]:

@@ -41,6 +41,8 @@ from mutualis.contributions.models import Payment
 from mutualis.federation import services as federation_services
 from mutualis.federation.models import ApiToken, Organisation, User, key_digest
 from mutualis.federation.rules import Kind, Role
+from mutualis.interop.dhis2 import services as dhis2
+from mutualis.interop.dhis2.models import Push
 from mutualis.membership import imports as register_imports
 from mutualis.membership import services as membership
 from mutualis.membership.models import Beneficiary, Household
@@ -68,6 +70,7 @@ OTHER_WRITERS = [
     "mutualis.membership.imports",
     "mutualis.providers.imports",
     "mutualis.monitoring.reports",
+    "mutualis.interop.dhis2.services",
 ]
 OUTSIDE = "This organisation is outside your scope."
 NOT_YOUR_ROLE = "Your role does not allow you to change this."
@@ -170,6 +173,13 @@ def world(federation, mutual: Organisation, union: Organisation) -> SimpleNamesp
         ),
         **dict(zip(("bank_line", "matched_bank_line"), bank_lines(mutual, entry), strict=True)),
         report=sample(Report, mutual),
+        push=Push.objects.create(
+            union=union,
+            started_at=timezone.now(),
+            chunk_size=50,
+            chunks_total=1,
+            status=Push.Status.STOPPED,
+        ),
     )
 
 
@@ -696,6 +706,50 @@ CASES = [
             inputs=Inputs((ServiceUse("consultation", 150, 1500, 8000),), 1500, 500, 12),
         ),
         "organisation",
+    ),
+    Case(
+        "server_set",
+        Role.UNION_OFFICER,
+        lambda w, by: dhis2.server_set(
+            by=by,
+            union=w.union,
+            base_url="https://dhis2.example.sn",
+            username="mutualis",
+            password="secret",
+            data_set="pBOMPrpg1QX",
+            id_scheme="UID",
+        ),
+        "union",
+    ),
+    Case(
+        "elements_set",
+        Role.UNION_OFFICER,
+        lambda w, by: dhis2.elements_set(by=by, union=w.union, elements={}),
+        "union",
+    ),
+    Case(
+        "org_units_set",
+        Role.UNION_OFFICER,
+        lambda w, by: dhis2.org_units_set(by=by, union=w.union, org_units={}),
+        "union",
+    ),
+    Case(
+        "push_start",
+        Role.UNION_OFFICER,
+        lambda w, by: dhis2.push_start(by=by, union=w.union, months=[D(2025, 1, 1)]),
+        "union",
+    ),
+    Case(
+        "push_period",
+        Role.UNION_OFFICER,
+        lambda w, by: dhis2.push_period(by=by, union=w.union, month=D(2025, 1, 1)),
+        "union",
+    ),
+    Case(
+        "push_resume",
+        Role.UNION_OFFICER,
+        lambda w, by: dhis2.push_resume(by=by, push=w.push),
+        "push",
     ),
     Case(
         "alerts_subscribe",
