@@ -69,6 +69,16 @@ def audit_created(*, actor: Any, obj: models.Model) -> AuditEntry:
     )
 
 
+def audit_deleted(*, actor: Any, obj: models.Model) -> AuditEntry:
+    """Records what `obj` held, before the caller deletes it (a setting, never a record)."""
+    return audit_record(
+        actor=actor,
+        action=AuditEntry.Action.DELETE,
+        obj=obj,
+        changes=changes_between(snapshot(obj), {}),
+    )
+
+
 def audit_trail(obj: models.Model) -> models.QuerySet[AuditEntry]:
     """The entries of one object, newest first, with their actors."""
     return (

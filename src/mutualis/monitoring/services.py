@@ -10,7 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.audit import (
+    audit_created,
+    audit_deleted,
+    audit_record,
+    changes_between,
+    snapshot,
+)
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import MONITORING_READERS, PLANNERS, THRESHOLD_SETTERS, UNIONS
@@ -66,12 +72,7 @@ def threshold_set(
     )
     if bounds is None:
         if existing is not None:
-            audit_record(
-                actor=by,
-                action=AuditEntry.Action.DELETE,
-                obj=existing,
-                changes=changes_between(snapshot(existing), {}),
-            )
+            audit_deleted(actor=by, obj=existing)
             existing.delete()
         return None
     errors = threshold_errors(bounds)
@@ -121,12 +122,7 @@ def alerts_unsubscribe(*, by: User, organisation: Organisation) -> None:
     """The user no longer receives the organisation's alerts."""
     require_in_scope_as(by, MONITORING_READERS, organisation, "organisation")
     for subscription in AlertSubscription.objects.filter(user=by, organisation=organisation):
-        audit_record(
-            actor=by,
-            action=AuditEntry.Action.DELETE,
-            obj=subscription,
-            changes=changes_between(snapshot(subscription), {}),
-        )
+        audit_deleted(actor=by, obj=subscription)
         subscription.delete()
 
 

@@ -18,7 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.audit import (
+    audit_created,
+    audit_deleted,
+    audit_record,
+    changes_between,
+    snapshot,
+)
 from mutualis.core.bounds import check_line
 from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation, User
@@ -165,12 +171,7 @@ def elements_set(
     for code, (element, combo) in wanted.items():
         row = existing.get(code)
         if row is not None and not element:
-            audit_record(
-                actor=by,
-                action=AuditEntry.Action.DELETE,
-                obj=row,
-                changes=changes_between(snapshot(row), {}),
-            )
+            audit_deleted(actor=by, obj=row)
             row.delete()
             changed += 1
         elif row is None and element:
@@ -220,12 +221,7 @@ def org_units_set(*, by: User | None, union: Organisation, org_units: Mapping[in
     for pk, org_unit in org_units.items():
         org_unit, row = org_unit.strip(), existing.get(pk)
         if row is not None and not org_unit:
-            audit_record(
-                actor=by,
-                action=AuditEntry.Action.DELETE,
-                obj=row,
-                changes=changes_between(snapshot(row), {}),
-            )
+            audit_deleted(actor=by, obj=row)
             row.delete()
             changed += 1
         elif row is None and org_unit:
