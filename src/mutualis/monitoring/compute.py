@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from mutualis.core import bulk
-from mutualis.core.consumers import read_after
+from mutualis.core.consumers import decoded, kinds_after
 from mutualis.core.models import Cursor, EventSequence
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import Kind as OrganisationKind
@@ -102,20 +102,22 @@ def on_time(report: Report) -> bool:
 
 
 def months_of(
-    mutuals: Collection[int], today: datetime.date
+    mutuals: Collection[int], today: datetime.date, covers: Iterable[tuple] | None = None
 ) -> dict[int, dict[Month, dict[str, Row]]]:
-    """Each mutual's figures month by month, with their source."""
+    """Each mutual's figures month by month, with their source. `covers`: every cover as
+    `facts.Tally.covers` gives them, when the caller holds them all (read from the facts
+    otherwise)."""
     current = month_of(today)
     flows: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for organisation, month, code, value in Flow.objects.filter(
         organisation_id__in=mutuals
     ).values_list("organisation_id", "month", "code", "value"):
         flows[organisation][month_index(month)][code] = value
-    stocks = stock_changes(
-        Cover.objects.filter(organisation_id__in=mutuals).values_list(
+    if covers is None:
+        covers = Cover.objects.filter(organisation_id__in=mutuals).values_list(
             "organisation_id", "head", "woman", "born", "start", "left", "resigned"
         )
-    )
+    stocks = stock_changes(covers)
     reports: dict[int, dict[int, Report]] = defaultdict(dict)
     for report in Report.objects.filter(mutual_id__in=mutuals, status=Report.Status.ACCEPTED):
         reports[report.mutual_id][month_index(report.month)] = report
@@ -288,25 +290,35 @@ def recompute(consumer: str, today: datetime.date) -> int:
         for organisation, last in ends.items():
             position = 0
             while position < last:
-                events = read_after(organisation, position, READ_AT_ONCE)
+                events = kinds_after(organisation, position, facts.KINDS, READ_AT_ONCE)
                 if not events:
                     break
-                facts.tally(events, found)
-                position = events[-1].sequence
-        facts.write(found)
+                facts.tally_payloads(
+                    ((organisation, kind, decoded(payload)) for _n, kind, payload in events),
+                    found,
+                )
+                position = events[-1][0]
+        # the facts' tables were emptied above: their indexes are built once after the rows
+        # are in, before the changes look covers up by household
+        with bulk.indexes_built_after(Cover._meta.db_table, Flow._meta.db_table):
+            facts.write_new(found)
+        facts.write_changes(found)
         Cursor.objects.bulk_create(
             Cursor(consumer=consumer, organisation_id=o, position=last) for o, last in ends.items()
         )
-        return rebuild(today)
+        # every cover was opened by this reading of the logs, with its changes: the figures
+        # are counted from these rather than read back
+        return rebuild(today, found.covers())
 
 
-def rebuild(today: datetime.date) -> int:
+def rebuild(today: datetime.date, covers: Iterable[tuple] | None = None) -> int:
     """Works every figure out again from the facts and the reports: each mutual's, then each
-    union's as its mutuals' sums. Returns how many figures were written."""
+    union's as its mutuals' sums. Returns how many figures were written. `covers`: as
+    `months_of` takes them."""
     paths = mutual_ids()
     rows: list[tuple] = []
     unions: dict[int, dict[Key, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    computed = months_of(paths, today)
+    computed = months_of(paths, today, covers)
     for mutual, path in paths.items():
         spans = spans_of(computed.pop(mutual))
         above = [unions[union] for union in ancestors(path)]
