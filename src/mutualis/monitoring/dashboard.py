@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import UNIONS
-from mutualis.monitoring.catalogue import ALARM, WARNING, Value
+from mutualis.monitoring.catalogue import ALARM, BY_CODE, WARNING, Value
 from mutualis.monitoring.queries import Period, ThresholdBook, figures, indicators, series
 
 # the indicators a dashboard leads with, in this order
@@ -29,6 +29,10 @@ KEY = (
 # the alerts of the period: claims ratio above 100 %, collection below 60 %, reserves below
 # the prudential minimum (and what else the thresholds make an alarm or a warning of these)
 ALERTING = ("F.5", "M.6", "RESERVES", "PAID_UP", "F.4.1")
+# the figures the alerts read: a nation's 700 mutuals' are read at once
+ALERTS_READ = frozenset(
+    {"reports_expected", "reports_received"}.union(*(BY_CODE[code].reads for code in ALERTING))
+)
 TREND = 12  # periods drawn before and up to the one shown
 
 
@@ -93,7 +97,7 @@ def alerts(organisation: Organisation, period: Period, book: ThresholdBook) -> l
             kind=Organisation.Kind.MUTUAL, path__startswith=organisation.path
         )
     }
-    found = figures(mutuals, period)
+    found = figures(mutuals, period, ALERTS_READ)
     raised = []
     for pk, mutual in mutuals.items():
         own = found.get(pk, {})
