@@ -72,10 +72,13 @@ def stock_changes(covers: Iterable[tuple]) -> dict[int, dict[int, dict[str, int]
     changes: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
 
     def count(organisation: int, code: str, first: int, until: int | None) -> None:
+        months = changes[organisation]
+        # the month a cover starts in is one of the mutual's months even when the cover ends
+        # in it (a household enrolled and resigned in the same month): its figures start there
+        started = months[first]
         if until is not None and until <= first:
             return
-        months = changes[organisation]
-        months[first][code] = months[first].get(code, 0) + 1
+        started[code] = started.get(code, 0) + 1
         if until is not None:
             months[until][code] = months[until].get(code, 0) - 1
 
