@@ -11,7 +11,7 @@ import dataclasses
 import datetime
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from mutualis.core import bulk
@@ -44,21 +44,35 @@ def month_of(day: str) -> datetime.date:
 def tally(events: Iterable[Logged], into: CareTally | None = None) -> CareTally:
     found = into if into is not None else CareTally()
     for event in events:
-        if event.kind in PROVIDERS:
-            payload = event.payload
-            uid = uuid.UUID(payload["provider"])
-            found.providers[uid] = (payload["code"], payload["name"], payload["level"])
-        elif event.kind in DECIDED:
-            payload = event.payload
-            month = month_of(payload["service_from"])
-            provider = uuid.UUID(payload["provider"])
-            lines = payload["lines"]
-            rejected = all(line["outcome"] == REJECTED for line in lines)
-            add(found, (event.organisation_id, month, provider, VISIT), payload, rejected)
-            for line in lines:
-                key = (event.organisation_id, month, provider, line["service_category"])
-                add(found, key, line, line["outcome"] == REJECTED)
+        if event.kind in KINDS:
+            count(found, event.organisation_id, event.kind, event.payload)
     return found
+
+
+def counted(
+    items: Iterable[tuple[int, str, dict]], found: CareTally
+) -> Iterator[tuple[int, str, dict]]:
+    """Counts each (organisation, kind, payload) of a whole log read again as it passes on to
+    the facts' tally, so that each payload is decoded once."""
+    for organisation, kind, payload in items:
+        if kind in KINDS:
+            count(found, organisation, kind, payload)
+        yield organisation, kind, payload
+
+
+def count(found: CareTally, organisation: int, kind: str, payload: dict) -> None:
+    if kind in PROVIDERS:
+        uid = uuid.UUID(payload["provider"])
+        found.providers[uid] = (payload["code"], payload["name"], payload["level"])
+        return
+    month = month_of(payload["service_from"])
+    provider = uuid.UUID(payload["provider"])
+    lines = payload["lines"]
+    rejected = all(line["outcome"] == REJECTED for line in lines)
+    add(found, (organisation, month, provider, VISIT), payload, rejected)
+    for line in lines:
+        key = (organisation, month, provider, line["service_category"])
+        add(found, key, line, line["outcome"] == REJECTED)
 
 
 def add(found: CareTally, key: Key, part: dict, rejected: bool) -> None:

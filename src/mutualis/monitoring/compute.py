@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from mutualis.core import bulk
-from mutualis.core.consumers import read_after
+from mutualis.core.consumers import decoded, kinds_after
 from mutualis.core.models import Cursor, EventSequence
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import Kind as OrganisationKind
@@ -47,6 +47,8 @@ OPERATIONS_FLOWS = (
 OPERATIONS_STOCKS = ("members", "beneficiaries", "dependants", "women_members", "young_members")
 OPERATIONS = frozenset(OPERATIONS_FLOWS + OPERATIONS_STOCKS)
 YOUNG_UNTIL = 35  # a member is young before this birthday
+# what the full recomputation reads of each log: the events the facts and the care count
+READ_KINDS = facts.KINDS | care.KINDS
 READ_AT_ONCE = 20_000  # events read per query when the whole log is read again
 REPORT_DAY = 15  # a month's report is on time when submitted by this day of the next month
 
@@ -80,10 +82,13 @@ def stock_changes(covers: Iterable[tuple]) -> dict[int, dict[int, dict[str, int]
     changes: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
 
     def count(organisation: int, code: str, first: int, until: int | None) -> None:
+        months = changes[organisation]
+        # the month a cover starts in is one of the mutual's months even when the cover ends
+        # in it (a household enrolled and resigned in the same month): its figures start there
+        started = months[first]
         if until is not None and until <= first:
             return
-        months = changes[organisation]
-        months[first][code] = months[first].get(code, 0) + 1
+        started[code] = started.get(code, 0) + 1
         if until is not None:
             months[until][code] = months[until].get(code, 0) - 1
 
@@ -110,20 +115,22 @@ def on_time(report: Report) -> bool:
 
 
 def months_of(
-    mutuals: Collection[int], today: datetime.date
+    mutuals: Collection[int], today: datetime.date, covers: Iterable[tuple] | None = None
 ) -> dict[int, dict[Month, dict[str, Row]]]:
-    """Each mutual's figures month by month, with their source."""
+    """Each mutual's figures month by month, with their source. `covers`: every cover as
+    `facts.Tally.covers` gives them, when the caller holds them all (read from the facts
+    otherwise)."""
     current = month_of(today)
     flows: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for organisation, month, code, value in Flow.objects.filter(
         organisation_id__in=mutuals
     ).values_list("organisation_id", "month", "code", "value"):
         flows[organisation][month_index(month)][code] = value
-    stocks = stock_changes(
-        Cover.objects.filter(organisation_id__in=mutuals).values_list(
+    if covers is None:
+        covers = Cover.objects.filter(organisation_id__in=mutuals).values_list(
             "organisation_id", "head", "woman", "born", "start", "left", "resigned"
         )
-    )
+    stocks = stock_changes(covers)
     reports: dict[int, dict[int, Report]] = defaultdict(dict)
     for report in Report.objects.filter(mutual_id__in=mutuals, status=Report.Status.ACCEPTED):
         reports[report.mutual_id][month_index(report.month)] = report
@@ -297,27 +304,39 @@ def recompute(consumer: str, today: datetime.date) -> int:
         for organisation, last in ends.items():
             position = 0
             while position < last:
-                events = read_after(organisation, position, READ_AT_ONCE)
+                events = kinds_after(organisation, position, READ_KINDS, READ_AT_ONCE)
                 if not events:
                     break
-                facts.tally(events, found)
-                care.tally(events, cared)
-                position = events[-1].sequence
-        facts.write(found)
+                facts.tally_payloads(
+                    care.counted(
+                        ((organisation, kind, decoded(payload)) for _n, kind, payload in events),
+                        cared,
+                    ),
+                    found,
+                )
+                position = events[-1][0]
+        # the facts' tables were emptied above: their indexes are built once after the rows
+        # are in, before the changes look covers up by household
+        with bulk.indexes_built_after(Cover._meta.db_table, Flow._meta.db_table):
+            facts.write_new(found)
+        facts.write_changes(found)
         care.write(cared)
         Cursor.objects.bulk_create(
             Cursor(consumer=consumer, organisation_id=o, position=last) for o, last in ends.items()
         )
-        return rebuild(today)
+        # every cover was opened by this reading of the logs, with its changes: the figures
+        # are counted from these rather than read back
+        return rebuild(today, found.covers())
 
 
-def rebuild(today: datetime.date) -> int:
+def rebuild(today: datetime.date, covers: Iterable[tuple] | None = None) -> int:
     """Works every figure out again from the facts and the reports: each mutual's, then each
-    union's as its mutuals' sums. Returns how many figures were written."""
+    union's as its mutuals' sums. Returns how many figures were written. `covers`: as
+    `months_of` takes them."""
     paths = mutual_ids()
     rows: list[tuple] = []
     unions: dict[int, dict[Key, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    computed = months_of(paths, today)
+    computed = months_of(paths, today, covers)
     for mutual, path in paths.items():
         spans = spans_of(computed.pop(mutual))
         above = [unions[union] for union in ancestors(path)]

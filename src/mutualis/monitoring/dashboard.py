@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import UNIONS
-from mutualis.monitoring.catalogue import ALARM, OWN, WARNING, Value
+from mutualis.monitoring.catalogue import ALARM, BY_CODE, OWN, WARNING, Value
 from mutualis.monitoring.queries import Period, ThresholdBook, figures, indicators, series
 
 # the indicators a dashboard leads with, in this order
@@ -30,6 +30,10 @@ KEY = (
 # (a claims ratio above 100 %, a collection below 60 %, reserves below the prudential minimum…),
 # each once (not again under its Microinsurance Network alias)
 ALERTING = tuple(indicator.code for indicator in OWN)
+# the figures the alerts read: a nation's 700 mutuals' are read at once
+ALERTS_READ = frozenset(
+    {"reports_expected", "reports_received"}.union(*(BY_CODE[code].reads for code in ALERTING))
+)
 TREND = 12  # periods drawn before and up to the one shown
 
 
@@ -94,7 +98,7 @@ def alerts(organisation: Organisation, period: Period, book: ThresholdBook) -> l
             kind=Organisation.Kind.MUTUAL, path__startswith=organisation.path
         )
     }
-    found = figures(mutuals, period)
+    found = figures(mutuals, period, ALERTS_READ)
     raised = []
     for pk, mutual in mutuals.items():
         own = found.get(pk, {})

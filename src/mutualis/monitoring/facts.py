@@ -15,9 +15,10 @@ only (their schemas are in each app's `events.py`), never from the operations' t
 `tally` is pure; `write` keeps what it found, in the transaction of the consumer's batch."""
 
 import datetime
+import functools
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,18 +26,17 @@ from mutualis.core import bulk
 from mutualis.core.consumers import Logged
 from mutualis.monitoring.models import Cover, Flow
 
-KINDS = frozenset(
-    {
+CLAIMS = frozenset({"claim.adjudicated", "claim.submitted", "claim.reviewed"})
+PAYMENTS = frozenset({"payment.recorded", "payment.reversed"})
+KINDS = (
+    CLAIMS
+    | PAYMENTS
+    | {
         "household.enrolled",
         "beneficiary.added",
         "beneficiary.changed",
         "beneficiary.left",
         "household.resigned",
-        "payment.recorded",
-        "payment.reversed",
-        "claim.adjudicated",
-        "claim.submitted",
-        "claim.reviewed",
     }
 )
 HEAD, FEMALE, REJECTED = "head", "F", "rejected"
@@ -71,8 +71,8 @@ class Tally:
     changes: list[tuple[str, uuid.UUID, dict[str, Any]]] = field(default_factory=list)
     organisations: set[int] = field(default_factory=set)
 
-    def open(self, organisation_id: int, member: dict, household: str) -> None:
-        beneficiary, home = uuid.UUID(member["beneficiary"]), uuid.UUID(household)
+    def open(self, organisation_id: int, member: dict, home: uuid.UUID) -> None:
+        beneficiary = uuid.UUID(member["beneficiary"])
         self.opened[beneficiary] = cover = [
             organisation_id,
             beneficiary,
@@ -85,6 +85,12 @@ class Tally:
             None,
         ]
         self.households[home].append(cover)
+
+    def covers(self) -> Iterator[tuple]:
+        """The covers opened, as `compute.stock_changes` counts them: (organisation, head,
+        woman, born, start, left, resigned)."""
+        for organisation, _b, _h, head, woman, born, start, left, resigned in self.opened.values():
+            yield organisation, head, woman, born, start, left, resigned
 
     def change(self, beneficiary: str, changed: dict[str, Any]) -> None:
         uid = uuid.UUID(beneficiary)
@@ -103,23 +109,65 @@ class Tally:
 
 
 def month_of(day: str) -> datetime.date:
-    return datetime.date(int(day[:4]), int(day[5:7]), 1)
+    return first_day(day[:7])
+
+
+@functools.lru_cache(maxsize=4096)
+def first_day(month: str) -> datetime.date:
+    """The first day of a month named `YYYY-MM`: a log names a few dozen months millions of
+    times."""
+    return datetime.date(int(month[:4]), int(month[5:7]), 1)
 
 
 def tally(events: Iterable[Logged], into: Tally | None = None) -> Tally:
+    """What the events bring (those of other kinds are passed over)."""
+    return tally_payloads(
+        (
+            (event.organisation_id, event.kind, event.payload)
+            for event in events
+            if event.kind in KINDS
+        ),
+        into,
+    )
+
+
+def tally_payloads(
+    events: Iterable[tuple[int, str, dict[str, Any]]], into: Tally | None = None
+) -> Tally:
+    """What events of the monitoring's KINDS bring, each given as (organisation, kind,
+    payload): the consumer's batches and the full recomputation's reading of the whole log,
+    which decodes nothing else of an event, go through here alike."""
     found = into if into is not None else Tally()
     flows = found.flows
-    for event in events:
-        kind, organisation = event.kind, event.organisation_id
-        if kind not in KINDS:
-            continue
-        payload = event.payload
+    for organisation, kind, payload in events:
         found.organisations.add(organisation)
-        if kind == "household.enrolled":
+        # the kinds most logged first: claims, then payments
+        if kind in CLAIMS:
+            submitted = month_of(payload["submitted_on"])
+            care = month_of(payload["service_from"])
+            if kind != "claim.reviewed":
+                flows[organisation, submitted, "claims_submitted"] += 1
+                flows[organisation, care, "visits"] += 1
+            if kind != "claim.submitted":
+                flows[organisation, care, "benefits_incurred"] += payload["mutual_share"]
+                if all(line["outcome"] == REJECTED for line in payload["lines"]):
+                    flows[organisation, submitted, "claims_rejected"] += 1
+        elif kind in PAYMENTS:
+            received = month_of(payload["received_on"])
+            for part in payload["parts"]:
+                amount = part["amount"]
+                if part["kind"] == "registration_fee":
+                    flows[organisation, received, "registration_fees"] += amount
+                else:
+                    flows[organisation, received, "contributions_collected"] += amount
+                    earned = month_of(part["period_start"])
+                    flows[organisation, earned, "contributions_earned"] += amount
+        elif kind == "household.enrolled":
+            home = uuid.UUID(payload["household"])
             for member in payload["members"]:
-                found.open(organisation, member, payload["household"])
+                found.open(organisation, member, home)
         elif kind == "beneficiary.added":
-            found.open(organisation, payload, payload["household"])
+            found.open(organisation, payload, uuid.UUID(payload["household"]))
         elif kind == "beneficiary.changed":
             changes = payload["changes"]
             changed = {}
@@ -137,33 +185,24 @@ def tally(events: Iterable[Logged], into: Tally | None = None) -> Tally:
             )
         elif kind == "household.resigned":
             found.resign(payload["household"], datetime.date.fromisoformat(payload["resigned_on"]))
-        elif kind in ("payment.recorded", "payment.reversed"):
-            received = month_of(payload["received_on"])
-            for part in payload["parts"]:
-                amount = part["amount"]
-                if part["kind"] == "registration_fee":
-                    flows[organisation, received, "registration_fees"] += amount
-                else:
-                    flows[organisation, received, "contributions_collected"] += amount
-                    earned = month_of(part["period_start"])
-                    flows[organisation, earned, "contributions_earned"] += amount
-        else:  # a claim
-            submitted = month_of(payload["submitted_on"])
-            care = month_of(payload["service_from"])
-            if kind != "claim.reviewed":
-                flows[organisation, submitted, "claims_submitted"] += 1
-                flows[organisation, care, "visits"] += 1
-            if kind != "claim.submitted":
-                flows[organisation, care, "benefits_incurred"] += payload["mutual_share"]
-                if all(line["outcome"] == REJECTED for line in payload["lines"]):
-                    flows[organisation, submitted, "claims_rejected"] += 1
     return found
 
 
 def write(found: Tally) -> None:
     """Adds the flows to the months' and applies the covers' changes, in their order."""
+    write_new(found)
+    write_changes(found)
+
+
+def write_new(found: Tally) -> None:
+    """Adds the flows to the months' and writes the covers opened."""
     add_flows(found.flows)
     bulk.insert(Cover, COVER_COLUMNS, found.opened.values())
+
+
+def write_changes(found: Tally) -> None:
+    """Applies the changes of covers written before, in their order (found by beneficiary or
+    household: indexed)."""
     for what, uid, changed in found.changes:
         if what == "beneficiary":
             Cover.objects.filter(beneficiary=uid).update(**changed)
