@@ -36,9 +36,9 @@ from mutualis.providers.models import (  # noqa: E402
     Agreement,
     AgreementVersion,
     MedicalItem,
-    Provider,
     Tariff,
 )
+from mutualis.providers.services import provider_create  # noqa: E402
 
 CLAIMS = 200_000
 # code, kind, service category, agreed price, maximum quantity
@@ -74,7 +74,8 @@ def set_up() -> list[str]:
     codes = []
     start = timezone.localdate() - datetime.timedelta(days=3 * 365)
     for mutual in Organisation.objects.filter(kind=Kind.MUTUAL):
-        provider = Provider.objects.create(
+        provider = provider_create(
+            by=None,
             owner=national,
             code=f"B-CS-{mutual.code}",
             name=f"Centre de santé {mutual.name}",

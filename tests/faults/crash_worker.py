@@ -31,9 +31,9 @@ from mutualis.providers.models import (  # noqa: E402
     Agreement,
     AgreementVersion,
     MedicalItem,
-    Provider,
     Tariff,
 )
+from mutualis.providers.services import provider_create  # noqa: E402
 from tests.network import heads_enrolled, small_network  # noqa: E402
 
 D = datetime.date
@@ -46,7 +46,8 @@ def setup() -> None:
     item = MedicalItem.objects.create(
         owner=union, kind="act", code="CS", label="Consultation", service_category="consultation"
     )
-    post = Provider.objects.create(
+    post = provider_create(
+        by=None,
         owner=union,
         code="PS",
         name="Poste de santé",

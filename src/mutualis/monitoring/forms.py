@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.choices import ServiceCategory
+from mutualis.core.forms import AmountField, CharField
 from mutualis.monitoring.calculator import Inputs, ServiceUse
 from mutualis.monitoring.catalogue import CATALOGUE, Thresholds
 from mutualis.monitoring.plans import FIGURES, MAX_YEARS, YearPlanned
@@ -49,12 +50,12 @@ class SubscriptionForm(forms.Form):
     )
 
 
-def amount(label) -> forms.IntegerField:
-    return forms.IntegerField(label=label, required=False, min_value=0, max_value=10**15)
+def amount(label) -> AmountField:
+    return AmountField(label=label, required=False)
 
 
 class PlanForm(forms.Form):
-    name = forms.CharField(label=_("name of the plan"), max_length=200)
+    name = CharField(label=_("name of the plan"), max_length=200)
 
 
 class PlanYearForm(forms.Form):
@@ -95,7 +96,7 @@ def percent(label, required=True) -> forms.DecimalField:
 class StudyForm(forms.Form):
     """The calculator's figures other than the services'."""
 
-    name = forms.CharField(label=_("name of the study, to keep it"), max_length=200, required=False)
+    name = CharField(label=_("name of the study, to keep it"), max_length=200, required=False)
     months = forms.TypedChoiceField(
         label=_("contribution period"),
         coerce=int,
