@@ -150,7 +150,8 @@ def kinds_after(
             f" ORDER BY sequence LIMIT %s",
             [organisation_id, position, *sorted(kinds), limit],
         )
-        return cursor.fetchall()
+        rows: list[tuple[int, str, Any]] = cursor.fetchall()
+        return rows
 
 
 # json.loads without its checks of the text around the value: what the database gives back is

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from mutualis.core import bulk
 from mutualis.core.consumers import Logged
+from mutualis.monitoring.facts import month_of
 from mutualis.monitoring.models import Care, CareProvider
 
 DECIDED = frozenset({"claim.adjudicated", "claim.reviewed"})
@@ -28,17 +29,13 @@ VISIT = ""  # the category of a claim's own row
 ENOUGH_VISITS = 10
 STANDS_OUT = 1.5
 
-Key = tuple[int, datetime.date, uuid.UUID, str]
+Key = tuple[int, datetime.date, str, str]  # organisation, month, provider's uid, service
 
 
 @dataclass
 class CareTally:
     amounts: dict[Key, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0] * 4))
     providers: dict[uuid.UUID, tuple[str, str, str]] = field(default_factory=dict)
-
-
-def month_of(day: str) -> datetime.date:
-    return datetime.date(int(day[:4]), int(day[5:7]), 1)
 
 
 def tally(events: Iterable[Logged], into: CareTally | None = None) -> CareTally:
@@ -65,40 +62,45 @@ def count(found: CareTally, organisation: int, kind: str, payload: dict) -> None
         uid = uuid.UUID(payload["provider"])
         found.providers[uid] = (payload["code"], payload["name"], payload["level"])
         return
-    month = month_of(payload["service_from"])
-    provider = uuid.UUID(payload["provider"])
-    lines = payload["lines"]
-    rejected = all(line["outcome"] == REJECTED for line in lines)
-    add(found, (organisation, month, provider, VISIT), payload, rejected)
-    for line in lines:
-        key = (organisation, month, provider, line["service_category"])
-        add(found, key, line, line["outcome"] == REJECTED)
-
-
-def add(found: CareTally, key: Key, part: dict, rejected: bool) -> None:
-    amounts = found.amounts[key]
-    amounts[0] += 1
-    amounts[1] += rejected
-    amounts[2] += part["asked"]
-    amounts[3] += part["mutual_share"]
+    # the provider's uid as written: parsed once a key, when written (millions of claims)
+    month, provider = month_of(payload["service_from"]), payload["provider"]
+    amounts = found.amounts
+    every_line_rejected = True
+    for line in payload["lines"]:
+        rejected = line["outcome"] == REJECTED
+        every_line_rejected &= rejected
+        into = amounts[organisation, month, provider, line["service_category"]]
+        into[0] += 1
+        into[1] += rejected
+        into[2] += line["asked"]
+        into[3] += line["mutual_share"]
+    into = amounts[organisation, month, provider, VISIT]
+    into[0] += 1
+    into[1] += every_line_rejected
+    into[2] += payload["asked"]
+    into[3] += payload["mutual_share"]
 
 
 def write(found: CareTally) -> None:
     """Adds the care to the months' and names the providers."""
     if found.amounts:
-        organisations = {key[0] for key in found.amounts}
-        months = {key[1] for key in found.amounts}
+        by_key = {
+            (organisation, month, uuid.UUID(provider), service): amounts
+            for (organisation, month, provider, service), amounts in found.amounts.items()
+        }
+        organisations = {key[0] for key in by_key}
+        months = {key[1] for key in by_key}
         existing = {
             (c.organisation_id, c.month, c.provider, c.service): c
             for c in Care.objects.filter(organisation_id__in=organisations, month__in=months)
         }
         changed, new = [], []
-        for key, (count, rejected, asked, incurred) in found.amounts.items():
+        for key, (number, rejected, asked, incurred) in by_key.items():
             row = existing.get(key)
             if row is None:
-                new.append((*key, count, rejected, asked, incurred))
+                new.append((*key, number, rejected, asked, incurred))
                 continue
-            row.count += count
+            row.count += number
             row.rejected += rejected
             row.asked += asked
             row.incurred += incurred
