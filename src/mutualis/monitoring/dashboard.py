@@ -30,10 +30,7 @@ KEY = (
 # (a claims ratio above 100 %, a collection below 60 %, reserves below the prudential minimum…),
 # each once (not again under its Microinsurance Network alias)
 ALERTING = tuple(indicator.code for indicator in OWN)
-# the figures the alerts read: a nation's 700 mutuals' are read at once
-ALERTS_READ = frozenset(
-    {"reports_expected", "reports_received"}.union(*(BY_CODE[code].reads for code in ALERTING))
-)
+REPORTS_READ = frozenset({"reports_expected", "reports_received"})
 TREND = 12  # periods drawn before and up to the one shown
 
 
@@ -98,14 +95,17 @@ def alerts(organisation: Organisation, period: Period, book: ThresholdBook) -> l
             kind=Organisation.Kind.MUTUAL, path__startswith=organisation.path
         )
     }
-    found = figures(mutuals, period, ALERTS_READ)
+    # a nation's 700 mutuals are read at once: only the figures of the indicators a threshold
+    # watches (none of the catalogue's compares with the period before)
+    watched = [code for code in ALERTING if code in book.watched()]
+    found = figures(mutuals, period, REPORTS_READ.union(*(BY_CODE[c].reads for c in watched)))
     raised = []
     for pk, mutual in mutuals.items():
         own = found.get(pk, {})
         missing = own.get("reports_expected", 0) - own.get("reports_received", 0)
         if missing > 0:
             raised.append(Alert(mutual, "report", ALARM, missing=missing))
-        for code, value in indicators(own, period.months, book.of(mutual), ALERTING).items():
+        for code, value in indicators(own, period.months, book.of(mutual), watched).items():
             if value.level in (ALARM, WARNING):
                 raised.append(Alert(mutual, code, value.level, value))
     order = {ALARM: 0, WARNING: 1}

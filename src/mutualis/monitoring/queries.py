@@ -167,6 +167,15 @@ class ThresholdBook:
             self.found[path] = own
         return self.found[path]
 
+    def watched(self) -> set[str]:
+        """The indicators some threshold watches, the catalogue's or a union's: the others
+        raise no alert anywhere in the subtree."""
+        bounded = [i.thresholds for i in CATALOGUE] + [
+            t for own in self.settings.values() for t in own.values()
+        ]
+        codes = [i.code for i in CATALOGUE] + [c for own in self.settings.values() for c in own]
+        return {code for code, bounds in zip(codes, bounded, strict=True) if bounds != Thresholds()}
+
 
 def indicators(
     figures: dict[str, int],
