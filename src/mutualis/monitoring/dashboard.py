@@ -97,7 +97,8 @@ def alerts(organisation: Organisation, period: Period, book: ThresholdBook) -> l
     }
     # a nation's 700 mutuals are read at once: only the figures of the indicators a threshold
     # watches (none of the catalogue's compares with the period before)
-    watched = [code for code in ALERTING if code in book.watched()]
+    watching = book.watched()
+    watched = [code for code in ALERTING if code in watching]
     found = figures(mutuals, period, REPORTS_READ.union(*(BY_CODE[c].reads for c in watched)))
     raised = []
     for pk, mutual in mutuals.items():

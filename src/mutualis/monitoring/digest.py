@@ -16,15 +16,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mutualis.monitoring import dashboard
-from mutualis.monitoring.figures import Span
+from mutualis.monitoring.figures import Span, month_before
 from mutualis.monitoring.models import AlertSubscription, DigestSent
 from mutualis.monitoring.queries import Period, ThresholdBook
 
 log = logging.getLogger(__name__)
-
-
-def month_before(day: datetime.date) -> datetime.date:
-    return (day.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
 def digest(subscription: AlertSubscription, period: Period) -> tuple[EmailMultiAlternatives, int]:
@@ -56,7 +52,7 @@ def send_digests(day: datetime.date) -> str:
     """Sends the digests of the month before `day` not yet sent; what it did, in a few words."""
     if day.day < settings.MUTUALIS_DIGEST_DAY:
         return "digests wait for the reports due by the 15th"
-    month = month_before(day)
+    month = month_before(day.replace(day=1))
     period = Period(month, Span.MONTH)
     waiting = (
         AlertSubscription.objects.exclude(digests__month=month)

@@ -5,7 +5,7 @@ period's last month, and `<code>_start` its value at the end of the month before
 Amounts are integers in the currency's unit. Pure: nothing here reads the database."""
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -85,35 +85,6 @@ Figures = Mapping[str, int]
 
 def month_before(month: Month) -> Month:
     return (month - datetime.timedelta(days=1)).replace(day=1)
-
-
-def of_period(by_month: Mapping[Month, Figures], months: Sequence[Month]) -> dict[str, int]:
-    """One organisation's figures over `months` (in order): each flow summed over them, each
-    stock at the end of the last, and at the end of the month before as `<code>_start`. A figure
-    no month gives is left out: missing, never 0."""
-    found: dict[str, int] = {}
-    for month in months:
-        for code, value in by_month.get(month, {}).items():
-            if BASE[code].kind == Kind.FLOW:
-                found[code] = found.get(code, 0) + value
-    last, before = by_month.get(months[-1], {}), by_month.get(month_before(months[0]), {})
-    for code, base in BASE.items():
-        if base.kind == Kind.STOCK:
-            if code in last:
-                found[code] = last[code]
-            if code in before:
-                found[f"{code}_start"] = before[code]
-    return found
-
-
-def summed(figures: Iterable[Figures]) -> dict[str, int]:
-    """The figures of several organisations added up, figure by figure: a union's are its
-    mutuals' sums, from which its ratios are worked out again (never an average of theirs)."""
-    total: dict[str, int] = {}
-    for one in figures:
-        for code, value in one.items():
-            total[code] = total.get(code, 0) + value
-    return total
 
 
 class Span(models.TextChoices):
