@@ -15,7 +15,6 @@ there, the others go on, and the next run tries the event again (after the fix).
 """
 
 import datetime
-import json
 import traceback
 import uuid
 from collections.abc import Callable, Collection, Sequence
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+import orjson
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -154,14 +154,11 @@ def kinds_after(
         return rows
 
 
-# json.loads without its checks of the text around the value: what the database gives back is
-# what json.dumps wrote, and those checks take a sixth of the time of decoding a claim's event
-_decode = json.JSONDecoder().raw_decode
-
-
 def decoded(payload: dict[str, Any] | str) -> dict[str, Any]:
-    """A payload read by raw SQL: text on SQLite, already decoded by some drivers."""
-    return payload if isinstance(payload, dict) else _decode(payload)[0]
+    """A payload read by raw SQL: text on SQLite, already decoded by some drivers. orjson
+    decodes a claim's event in a third of the time of the standard library's parser: the
+    consumers reading whole logs spend much of their time here."""
+    return payload if isinstance(payload, dict) else orjson.loads(payload)
 
 
 def behind(consumer: Consumer) -> dict[int, int]:
