@@ -72,6 +72,7 @@ DERIVED = {"membership.searchtoken", "contributions.standing", "contributions.ow
 FROM_THE_LOG = {
     "monitoring.cover",
     "monitoring.flow",
+    "monitoring.booksfigure",
     "monitoring.figure",
     "monitoring.care",
     "monitoring.careprovider",

@@ -1,12 +1,15 @@
 """The events the books append to the log of the organisation whose books they are, in the
 transaction of the change, version 1: what people do in the books (the automatic entries are
-the operations' events themselves, posted, and log nothing more). Monitoring reads the expenses
-from them.
+the operations' events themselves, posted, and log nothing more). Monitoring reads the figures
+of the closed months from them.
 
 - `entry.recorded`, an entry by hand, about the entry: {"entry", "journal", "year", "number",
   "date", "label", "reference", "lines": [{"account", "debit", "credit"}]};
 - `entry.reversed`, its reversal by hand, about the reversal: the same, with "reverses";
-- `month.closed`, `month.reopened`, about the closing: {"month", "reason"};
+- `month.closed`, `month.reopened`, about the closing: {"month", "reason"}; a closing adds
+  "figures", what the month's books tell the monitoring by its base figures' codes
+  (`queries.month_figures`): they are final once the month is closed, withdrawn when it is
+  reopened;
 - `bank_statement.imported`, about the statement: {"statement", "account", "first_day",
   "last_day", "lines", "money_in", "money_out"}; `bank_line.matched` (with the entry of the
   books' line) and `bank_line.unmatched`, about the statement's line: {"bank_line", "entry",
@@ -89,12 +92,12 @@ def entry_event(
     )
 
 
-def month_changed(closed: ClosedMonth) -> NewEvent:
-    return NewEvent(
-        MONTH_REOPENED if closed.reopened_at else MONTH_CLOSED,
-        closed.uid,
-        {"month": closed.month.isoformat(), "reason": closed.reopen_reason},
-    )
+def month_changed(closed: ClosedMonth, figures: dict[str, int] | None = None) -> NewEvent:
+    """`month.closed` with the month's figures for the monitoring, or `month.reopened`."""
+    payload: dict[str, Any] = {"month": closed.month.isoformat(), "reason": closed.reopen_reason}
+    if not closed.reopened_at:
+        payload["figures"] = figures or {}
+    return NewEvent(MONTH_REOPENED if closed.reopened_at else MONTH_CLOSED, closed.uid, payload)
 
 
 def year_changed(closed: ClosedYear) -> NewEvent:

@@ -339,9 +339,57 @@ def prudential_figures(organisation: Organisation, year: int) -> tuple[BaseFigur
     sheet = balance_sheet(organisation, datetime.date(year, 12, 31))
     end = {b.account.number: b.balance for b in [*sheet.assets, *sheet.liabilities]}
     base = base_figures(movements, end)
+    return base, figures(base, country_thresholds(organisation))
+
+
+def country_thresholds(organisation: Organisation) -> dict[str, int | None]:
+    """The prudential thresholds of the organisation's country (settings)."""
     place = organisation.location
     country = place.country_code if place else ""
-    return base, figures(base, thresholds_for(country, settings.MUTUALIS_PRUDENTIAL_THRESHOLDS))
+    return thresholds_for(country, settings.MUTUALIS_PRUDENTIAL_THRESHOLDS)
+
+
+# the headings of class 1 that are the organisation's own funds; the others (15 provisions, 16
+# loans and beyond) are debts
+EQUITY_HEADINGS = ("10", "11", "12", "13", "14")
+
+
+def month_figures(organisation: Organisation, month: datetime.date) -> dict[str, int]:
+    """What a month of an organisation's books tells the monitoring, by its base figures' codes
+    (docs/monitoring.md): the month's management costs, total expenses and result; at its end
+    the cash, the short-term debts, the equity, the total assets, the other liabilities and the
+    reserves; and the reserves the prudential rules ask for (the country's minimum, in months of
+    the benefits of the twelve months ending with this one), where the country sets one."""
+    last = (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    first = month.year * 12 + month.month - 1 - 11  # the twelve months' first, as an index
+    twelve_start = datetime.date(first // 12, first % 12 + 1, 1)
+    movements = {b.account.number: b.balance for b in trial_balance(organisation, month, last)}
+    twelve = {b.account.number: b.balance for b in trial_balance(organisation, twelve_start, last)}
+    sheet = balance_sheet(organisation, last)
+    end = {b.account.number: b.balance for b in [*sheet.assets, *sheet.liabilities]}
+    base = base_figures(movements, end)
+    statement = income_statement(organisation, month, last)
+    equity = (
+        sheet.result
+        + sheet.earlier_results
+        - sum(balance for number, balance in end.items() if number.startswith(EQUITY_HEADINGS))
+    )
+    found = {
+        "operating_expenses": base.management_costs,
+        "total_expenses": statement.total_expenses,
+        "net_income": statement.result,
+        "cash": base.cash,
+        "short_term_liabilities": base.short_term_debts,
+        "equity": equity,
+        "total_assets": sheet.total_assets,
+        "liabilities": sheet.total_liabilities - equity,
+        "reserves": base.reserves,
+    }
+    minimum = country_thresholds(organisation).get("reserve_months_min")
+    if minimum is not None:
+        # the minimum is in basis points of a month: 12 months of 10,000 points each
+        found["reserves_minimum"] = round(base_figures(twelve, end).benefits * minimum / 120_000)
+    return found
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from mutualis.accounting.models import (
     Operation,
     Piece,
 )
+from mutualis.accounting.queries import month_figures
 from mutualis.core.access import ancestor_paths
 from mutualis.core.audit import audit_created, audit_record
 from mutualis.core.events import append
@@ -280,7 +281,7 @@ def month_close(
         raise ValidationError({"month": [_("This month is closed already.")]})
     closed = ClosedMonth.objects.create(mutual=organisation, month=month, closed_by=by)
     audit_created(actor=by, obj=closed)
-    append(organisation.pk, events.month_changed(closed), by)
+    append(organisation.pk, events.month_changed(closed, month_figures(organisation, month)), by)
     return closed
 
 

@@ -4,7 +4,8 @@ mutual's months, then its quarters and years, then every union's as the sums of 
 A mutual's months run from the first its facts or reports name (or January of this year, for a
 mutual with neither) to the current month. Where it records its operations in Mutualis, the
 operations' figures of every month are known (a month without a claim has 0 claims); the
-figures the operations do not give come from its accepted reports. Each month before the
+figures the operations do not give come from its books' closed months, or else from its
+accepted reports. Each month before the
 current one is a report expected of it; received on time when its operations are recorded here
 or when its report was submitted by the 15th of the next month.
 
@@ -26,6 +27,7 @@ from mutualis.federation.rules import Kind as OrganisationKind
 from mutualis.monitoring import care, facts
 from mutualis.monitoring.figures import Month, by_span
 from mutualis.monitoring.models import (
+    BooksFigure,
     Care,
     Cover,
     Figure,
@@ -134,6 +136,11 @@ def months_of(
     reports: dict[int, dict[int, Report]] = defaultdict(dict)
     for report in Report.objects.filter(mutual_id__in=mutuals, status=Report.Status.ACCEPTED):
         reports[report.mutual_id][month_index(report.month)] = report
+    books: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for organisation, month, code, value in BooksFigure.objects.filter(
+        organisation_id__in=mutuals
+    ).values_list("organisation_id", "month", "code", "value"):
+        books[organisation][month_index(month)][code] = value
     targets: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for mutual, year, population in (
         TargetPopulation.objects.filter(mutual_id__in=mutuals)
@@ -145,7 +152,7 @@ def months_of(
     found = {}
     for mutual in mutuals:
         operated = mutual in flows or mutual in stocks
-        named = [*flows[mutual], *stocks[mutual], *reports[mutual]]
+        named = [*flows[mutual], *stocks[mutual], *reports[mutual], *books[mutual]]
         first = min(named, default=month_of(today.replace(month=1)))
         months: dict[Month, dict[str, Row]] = {}
         level: dict[str, int] = dict.fromkeys(OPERATIONS_STOCKS, 0)
@@ -159,6 +166,8 @@ def months_of(
                 for code, value in report.figures.items():
                     if not (operated and code in OPERATIONS):
                         row[code] = (value, Source.REPORT)
+            # a closed month of the books gives its figures rather than the report
+            row.update({c: (v, Source.BOOKS) for c, v in books[mutual].get(index, {}).items()})
             if operated:
                 row.update({code: (level[code], Source.OPERATIONS) for code in OPERATIONS_STOCKS})
                 here = flows[mutual].get(index, {})
@@ -297,6 +306,7 @@ def recompute(consumer: str, today: datetime.date) -> int:
     with transaction.atomic(), bulk.write_cache():
         Cover.objects.all().delete()
         Flow.objects.all().delete()
+        BooksFigure.objects.all().delete()
         Care.objects.all().delete()
         Cursor.objects.filter(consumer=consumer).delete()
         ends = dict(EventSequence.objects.values_list("organisation_id", "last"))

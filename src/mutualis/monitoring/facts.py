@@ -7,6 +7,8 @@ only (their schemas are in each app's `events.py`), never from the operations' t
 - A payment's parts: contributions (the member's and the third payers') are collected in the
   month they are received and earned in the month their period begins; registration fees are
   counted in the month received. A reversal comes with every amount negative.
+- The closing of a month of the books tells that month's expenses and result and the cash,
+  equity and reserves at its end; its reopening withdraws them.
 - A claim counts as submitted (and rejected, when every line is) in the month it is submitted,
   and as a visit, with the mutual's share incurred, in the month the care began. A claim sent to
   the medical advisor counts as submitted and as a visit when it arrives, and its share when
@@ -24,14 +26,17 @@ from typing import Any
 
 from mutualis.core import bulk
 from mutualis.core.consumers import Logged
-from mutualis.monitoring.models import Cover, Flow
+from mutualis.monitoring.models import BooksFigure, Cover, Flow
 
 CLAIMS = frozenset({"claim.adjudicated", "claim.submitted", "claim.reviewed"})
 PAYMENTS = frozenset({"payment.recorded", "payment.reversed"})
+BOOKS_CLOSED, BOOKS_REOPENED = "month.closed", "month.reopened"
 KINDS = (
     CLAIMS
     | PAYMENTS
     | {
+        BOOKS_CLOSED,
+        BOOKS_REOPENED,
         "household.enrolled",
         "beneficiary.added",
         "beneficiary.changed",
@@ -69,6 +74,8 @@ class Tally:
     households: dict[uuid.UUID, list[list[Any]]] = field(default_factory=lambda: defaultdict(list))
     # ("beneficiary" | "household", uid, {field: value}), in order
     changes: list[tuple[str, uuid.UUID, dict[str, Any]]] = field(default_factory=list)
+    # the figures of each month of the books closed (none when it was reopened), the last told
+    books: dict[tuple[int, datetime.date], dict[str, int]] = field(default_factory=dict)
     organisations: set[int] = field(default_factory=set)
 
     def open(self, organisation_id: int, member: dict, home: uuid.UUID) -> None:
@@ -185,6 +192,10 @@ def tally_payloads(
             )
         elif kind == "household.resigned":
             found.resign(payload["household"], datetime.date.fromisoformat(payload["resigned_on"]))
+        elif kind == BOOKS_CLOSED:
+            found.books[organisation, month_of(payload["month"])] = payload.get("figures", {})
+        elif kind == BOOKS_REOPENED:
+            found.books[organisation, month_of(payload["month"])] = {}
     return found
 
 
@@ -195,9 +206,10 @@ def write(found: Tally) -> None:
 
 
 def write_new(found: Tally) -> None:
-    """Adds the flows to the months' and writes the covers opened."""
+    """Adds the flows to the months', writes the covers opened and the books' figures."""
     add_flows(found.flows)
     bulk.insert(Cover, COVER_COLUMNS, found.opened.values())
+    write_books(found.books)
 
 
 def write_changes(found: Tally) -> None:
@@ -208,6 +220,17 @@ def write_changes(found: Tally) -> None:
             Cover.objects.filter(beneficiary=uid).update(**changed)
         else:  # a household resigned: its members' cover ends with it
             Cover.objects.filter(household=uid).update(**changed)
+
+
+def write_books(books: dict[tuple[int, datetime.date], dict[str, int]]) -> None:
+    """Each month's figures of the books replace what its last closing told."""
+    for (organisation, month), figures in books.items():
+        BooksFigure.objects.filter(organisation_id=organisation, month=month).delete()
+        bulk.insert(
+            BooksFigure,
+            ["organisation", "month", "code", "value"],
+            [(organisation, month, code, value) for code, value in figures.items()],
+        )
 
 
 def add_flows(flows: dict[tuple[int, datetime.date, str], int]) -> None:

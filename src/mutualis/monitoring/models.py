@@ -1,10 +1,11 @@
 """What the monitoring keeps (issue 15, docs/monitoring.md).
 
 Two kinds of tables. The facts are what the event log told the monitoring's consumer, in the
-form the figures are counted from: each beneficiary's cover (`Cover`) and the flows of each
-mutual's months (`Flow`); the reports of mutuals that do not use the operations come in by
-`Report`. The figures (`Figure`) are worked out from the facts and the accepted reports, for
-each mutual and each union, month, quarter and year: what the dashboards read, never typed.
+form the figures are counted from: each beneficiary's cover (`Cover`), the flows of each
+mutual's months (`Flow`) and the figures of its books' closed months (`BooksFigure`); the
+reports of mutuals that do not use the operations come in by `Report`. The figures (`Figure`)
+are worked out from the facts and the accepted reports, for each mutual and each union, month,
+quarter and year: what the dashboards read, never typed.
 """
 
 from django.conf import settings
@@ -61,8 +62,30 @@ class Flow(models.Model):
         return f"{self.organisation_id} {self.month:%Y-%m} {self.code} {self.value}"
 
 
+class BooksFigure(models.Model):
+    """A base figure of a closed month of a mutual's books (its expenses, its result, its cash,
+    equity and reserves at the month's end), as the closing told it: kept while the month stays
+    closed, the figure its reports would give otherwise."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    code = models.CharField(max_length=40)
+    value = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "month", "code"], name="books_figure_month_code_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month:%Y-%m} {self.code} {self.value}"
+
+
 class Source(models.TextChoices):
     OPERATIONS = "operations", _("operations in Mutualis")
+    BOOKS = "books", _("books kept in Mutualis")
     REPORT = "report", _("periodic report")
     SUM = "sum", _("sum of the member organisations")
 
