@@ -10,7 +10,7 @@ contributions with their registration fee, about 2,857 claims a mutual (a few re
 sent to the medical advisor and reviewed). Then
 
 - every fact and figure is worked out again from the whole log (`monitoring.compute.recompute`),
-  once;
+  once, with one process reading the logs per processor;
 - one member's payment is appended to a mutual's log, and the indicators' consumer drained
   until that mutual's and every union's figures are current, in ten mutuals;
 - the production server serves the national union's dashboard to the demo's administrator
@@ -68,7 +68,7 @@ def run(ctx: Context) -> list[Result]:
         f"{figures['build_seconds']:.0f} s (not a figure): {figures['beneficiaries']:,} "
         f"beneficiaries covered this month, {figures['claims']:,} claims\n"
         f"  full recomputation {figures['full_seconds']:.1f} s (CPU "
-        f"{figures['full_cpu_seconds']:.1f} s), {figures['events'] / figures['full_seconds']:,.0f}"
+        f"{figures['full_cpu_seconds']:.1f} s in {figures['processes']} processes), {figures['events'] / figures['full_seconds']:,.0f}"
         f" events read a second, {figures['figures']:,} figures written\n"
         f"  a payment carried to the nation: median {figures['incremental_seconds'] * 1000:.0f} ms"
         f" (CPU {figures['incremental_cpu_seconds'] * 1000:.0f} ms)",

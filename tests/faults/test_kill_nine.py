@@ -15,43 +15,18 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
+
+from tests.apart import MUTUALIS, database_apart, run
 
 WORKER = Path(__file__).with_name("crash_worker.py")
-MUTUALIS = Path(sys.executable).with_name("mutualis")
 SEED = int(os.environ.get("CRASH_SEED", random.randrange(10**6)))
 
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory, django_db_blocker):
-    folder = tmp_path_factory.mktemp("crash")
-    env = {**os.environ, "MUTUALIS_VAR_DIR": str(folder), "PYTHONPATH": str(WORKER.parents[2])}
-    dropped = None
-    with django_db_blocker.unblock():
-        if connection.vendor == "postgresql":
-            settings = connection.settings_dict
-            name = f"crash_{os.getpid()}"
-            with connection.cursor() as cursor:
-                cursor.execute(f"CREATE DATABASE {name}")
-            env["DATABASE_URL"] = (
-                f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@"
-                f"{settings['HOST'] or 'localhost'}:{settings['PORT'] or 5432}/{name}"
-            )
-            dropped = name
-        else:
-            env["DATABASE_URL"] = f"sqlite:///{folder / 'crash.sqlite3'}"
-    run(env, str(MUTUALIS), "migrate", "--noinput", "--verbosity", "0")
-    run(env, sys.executable, str(WORKER), "setup")
-    yield env
-    if dropped:
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE {dropped}")
-
-
-def run(env, *command) -> subprocess.CompletedProcess:
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done
+    with database_apart(tmp_path_factory.mktemp("crash"), django_db_blocker, "crash") as env:
+        run(env, sys.executable, str(WORKER), "setup")
+        yield env
 
 
 def killed_during(env, mode: str, rng: random.Random, within: float) -> bool:

@@ -32,10 +32,24 @@ STANDS_OUT = 1.5
 Key = tuple[int, datetime.date, str, str]  # organisation, month, provider's uid, service
 
 
+def nothing_yet() -> list[int]:
+    """A key's visits, rejected, asked and incurred before any is counted (a function of the
+    module, so that a tally crosses from one process to another)."""
+    return [0, 0, 0, 0]
+
+
 @dataclass
 class CareTally:
-    amounts: dict[Key, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0] * 4))
+    amounts: dict[Key, list[int]] = field(default_factory=lambda: defaultdict(nothing_yet))
     providers: dict[uuid.UUID, tuple[str, str, str]] = field(default_factory=dict)
+
+    def merge(self, other: "CareTally") -> None:
+        """Adds what another reading counted, of other organisations."""
+        for key, amounts in other.amounts.items():
+            into = self.amounts[key]
+            for position, amount in enumerate(amounts):
+                into[position] += amount
+        self.providers.update(other.providers)
 
 
 def tally(events: Iterable[Logged], into: CareTally | None = None) -> CareTally:
@@ -84,9 +98,10 @@ def count(found: CareTally, organisation: int, kind: str, payload: dict) -> None
 def write(found: CareTally) -> None:
     """Adds the care to the months' and names the providers."""
     if found.amounts:
+        uids: dict[str, uuid.UUID] = {}  # each provider's, parsed once
         by_key = {
-            (organisation, month, uuid.UUID(provider), service): amounts
-            for (organisation, month, provider, service), amounts in found.amounts.items()
+            (organisation, month, uids.get(p) or uids.setdefault(p, uuid.UUID(p)), service): amounts
+            for (organisation, month, p, service), amounts in found.amounts.items()
         }
         organisations = {key[0] for key in by_key}
         months = {key[1] for key in by_key}

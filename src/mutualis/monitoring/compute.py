@@ -13,10 +13,11 @@ or when its report was submitted by the 15th of the next month.
 union above them; `rebuild` works out every figure again from the facts."""
 
 import datetime
+import multiprocessing
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import Q
 
 from mutualis.core import bulk
@@ -299,32 +300,21 @@ def add_to_union(union: int, differences: dict[Key, list[int]]) -> None:
     )
 
 
-def recompute(consumer: str, today: datetime.date) -> int:
+def recompute(consumer: str, today: datetime.date, processes: int = 1) -> int:
     """Forgets every fact and figure and reads every organisation's log again from its first
     event, as `consumer` (the one that keeps them current, whose cursors move to each log's
-    end), then works out every figure; returns how many were written. One transaction."""
+    end as it was when the reading began), then works out every figure; returns how many were
+    written. The logs are read in `processes` processes at once, each its share of them; more
+    than one only outside a transaction, since the others read what is committed. The facts
+    and figures are written in one transaction."""
+    ends = dict(EventSequence.objects.values_list("organisation_id", "last"))
+    found, cared = read_logs(ends, processes)
     with transaction.atomic(), bulk.write_cache():
         Cover.objects.all().delete()
         Flow.objects.all().delete()
         BooksFigure.objects.all().delete()
         Care.objects.all().delete()
         Cursor.objects.filter(consumer=consumer).delete()
-        ends = dict(EventSequence.objects.values_list("organisation_id", "last"))
-        found, cared = facts.Tally(), care.CareTally()
-        for organisation, last in ends.items():
-            position = 0
-            while position < last:
-                events = kinds_after(organisation, position, READ_KINDS, READ_AT_ONCE)
-                if not events:
-                    break
-                facts.tally_payloads(
-                    care.counted(
-                        ((organisation, kind, decoded(payload)) for _n, kind, payload in events),
-                        cared,
-                    ),
-                    found,
-                )
-                position = events[-1][0]
         # the facts' tables were emptied above: their indexes are built once after the rows
         # are in, before the changes look covers up by household
         with bulk.indexes_built_after(Cover._meta.db_table, Flow._meta.db_table):
@@ -337,6 +327,64 @@ def recompute(consumer: str, today: datetime.date) -> int:
         # every cover was opened by this reading of the logs, with its changes: the figures
         # are counted from these rather than read back
         return rebuild(today, found.covers())
+
+
+def read_logs(ends: dict[int, int], processes: int) -> tuple[facts.Tally, care.CareTally]:
+    """What the logs bring, each read up to its end in `ends`: in this process and, for more
+    than one, in others started for the purpose, whose tallies come back to this one."""
+    shares = shares_of(ends, processes)
+    if len(shares) == 1:
+        return read_share(shares[0])
+    if connection.in_atomic_block:
+        raise RuntimeError("the logs are read by several processes outside a transaction only")
+    # each process opens its own connection: none may inherit this one's
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(len(shares) - 1) as pool:
+        others = pool.map_async(read_share_apart, shares[1:])
+        found, cared = read_share(shares[0])
+        for their_facts, their_care in others.get():
+            found.merge(their_facts)
+            cared.merge(their_care)
+    return found, cared
+
+
+def shares_of(ends: dict[int, int], processes: int) -> list[dict[int, int]]:
+    """The logs split into at most `processes` shares of about as many events, the longest
+    logs dealt first, each to the share with the fewest events so far."""
+    shares: list[dict[int, int]] = [{} for _ in range(max(1, min(processes, len(ends))))]
+    sizes = [0] * len(shares)
+    for organisation, last in sorted(ends.items(), key=lambda item: -item[1]):
+        lightest = sizes.index(min(sizes))
+        shares[lightest][organisation] = last
+        sizes[lightest] += last
+    return shares
+
+
+def read_share(ends: dict[int, int]) -> tuple[facts.Tally, care.CareTally]:
+    found, cared = facts.Tally(), care.CareTally()
+    for organisation, last in ends.items():
+        position = 0
+        while position < last:
+            events = kinds_after(organisation, position, READ_KINDS, READ_AT_ONCE, last)
+            if not events:
+                break
+            facts.tally_payloads(
+                care.counted(
+                    ((organisation, kind, decoded(payload)) for _n, kind, payload in events),
+                    cared,
+                ),
+                found,
+            )
+            position = events[-1][0]
+    return found, cared
+
+
+def read_share_apart(ends: dict[int, int]) -> tuple[facts.Tally, care.CareTally]:
+    """`read_share` in a process of its own, which closes its connection when done."""
+    try:
+        return read_share(ends)
+    finally:
+        connections.close_all()
 
 
 def rebuild(today: datetime.date, covers: Iterable[tuple] | None = None) -> int:

@@ -17,7 +17,6 @@ only (their schemas are in each app's `events.py`), never from the operations' t
 `tally` is pure; `write` keeps what it found, in the transaction of the consumer's batch."""
 
 import datetime
-import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -93,6 +92,18 @@ class Tally:
         ]
         self.households[home].append(cover)
 
+    def merge(self, other: "Tally") -> None:
+        """Adds what another reading found, of other organisations' logs (a household's covers
+        are all in its mutual's)."""
+        for key, value in other.flows.items():
+            self.flows[key] += value
+        self.opened.update(other.opened)
+        for home, covers in other.households.items():
+            self.households[home].extend(covers)
+        self.changes.extend(other.changes)
+        self.books.update(other.books)
+        self.organisations |= other.organisations
+
     def covers(self) -> Iterator[tuple]:
         """The covers opened, as `compute.stock_changes` counts them: (organisation, head,
         woman, born, start, left, resigned)."""
@@ -115,15 +126,16 @@ class Tally:
         self.changes.append(("household", uid, {"resigned": day}))
 
 
+# the first day of each day's month, by the day as the events write it (`YYYY-MM-DD`): a log
+# names a few hundred days millions of times
+MONTHS: dict[str, datetime.date] = {}
+
+
 def month_of(day: str) -> datetime.date:
-    return first_day(day[:7])
-
-
-@functools.lru_cache(maxsize=4096)
-def first_day(month: str) -> datetime.date:
-    """The first day of a month named `YYYY-MM`: a log names a few dozen months millions of
-    times."""
-    return datetime.date(int(month[:4]), int(month[5:7]), 1)
+    month = MONTHS.get(day)
+    if month is None:
+        month = MONTHS[day] = datetime.date(int(day[:4]), int(day[5:7]), 1)
+    return month
 
 
 def tally(events: Iterable[Logged], into: Tally | None = None) -> Tally:
