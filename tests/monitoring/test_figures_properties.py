@@ -45,12 +45,20 @@ from mutualis.monitoring import compute
 from mutualis.monitoring.consumers import CONSUMERS
 from mutualis.monitoring.figures import BASE, Kind
 from mutualis.monitoring.models import Figure
+from mutualis.settlements.models import ProviderPayment, Statement
+from mutualis.settlements.services import (
+    provider_payment_record,
+    provider_payment_reverse,
+    statements_issue,
+)
 from tests.claims.conftest import care  # noqa: F401 - the claims' cast
 from tests.conftest import person
+from tests.monitoring import settled
 from tests.settlements.conftest import bill, no_review  # noqa: F401 - claims decided at once
 
 (INDICATORS,) = CONSUMERS
 D = datetime.date
+TODAY = timezone.localdate()
 DAYS = [D(2025, 1, 31), D(2025, 2, 10), D(2025, 3, 1), D(2025, 3, 31), D(2025, 6, 15)]
 CARE = [D(2025, 2, 20), D(2025, 3, 31), D(2025, 4, 1), D(2025, 6, 2)]
 
@@ -74,9 +82,18 @@ OPERATIONS = st.lists(
             st.sampled_from([0, 40]),
             st.sampled_from(["PS-JOAL", "PS-PAKOUR"]),
         ),
+        st.tuples(
+            st.just("statements"),
+            st.sampled_from([D(2025, 2, 1), D(2025, 3, 1), D(2025, 4, 1)]),
+            st.sampled_from(["m1", "d2"]),
+        ),
+        st.tuples(
+            st.just("pay provider"), st.integers(0, 3), st.booleans(), st.sampled_from([0, 9, 95])
+        ),
+        st.tuples(st.just("reverse provider payment"), st.integers(0, 5)),
         st.just(("indicators",)),
     ),
-    max_size=12,
+    max_size=14,
 )
 
 
@@ -130,12 +147,41 @@ def apply(operation, federation, family, cmu_package, submit) -> None:
     elif kind == "bill":
         with contextlib.suppress(AssertionError):  # a claim the register refuses
             submit(day=args[0], late=args[1], provider=args[2])
+    elif kind == "statements":
+        day, payer = args
+        with refused:  # nothing to issue
+            statements_issue(
+                by=None, payer=getattr(federation, payer), day=day, issued_on=next_month(day)
+            )
+    elif kind == "pay provider":
+        statement = pick(list(Statement.objects.order_by("pk")), args[0])
+        if statement is not None:
+            owed = statement.total - sum(p.amount for p in statement.payments.all())
+            paid_on = min(statement.issued_on + datetime.timedelta(days=args[2]), TODAY)
+            with refused:  # nothing owed, or a cancelled statement
+                provider_payment_record(
+                    by=None,
+                    statement=statement,
+                    amount=owed if args[1] else max(owed // 2, 1),
+                    method="cash",
+                    paid_on=paid_on,
+                )
+    elif kind == "reverse provider payment":
+        payments = ProviderPayment.objects.filter(reverses=None, reversals=None).order_by("pk")
+        payment = pick(list(payments), args[0])
+        if payment is not None:
+            provider_payment_reverse(by=None, payment=payment, reason="x", on=payment.paid_on)
     else:
         assert not drain(INDICATORS).failed
 
 
 def month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
+
+
+def next_month(day: datetime.date) -> datetime.date:
+    """The 2nd of the month after: a statement of the month is issued then."""
+    return D(day.year + day.month // 12, day.month % 12 + 1, 2)
 
 
 def month_end(start: datetime.date) -> datetime.date:
@@ -163,6 +209,7 @@ def expected_months(mutual: Organisation) -> dict[datetime.date, dict[str, int]]
         flows[month(claim.service_from)]["benefits_incurred"] += claim.mutual_share or 0
         if all(line.outcome == "rejected" for line in claim.lines.all()):
             flows[month(claim.submitted_on)]["claims_rejected"] += 1
+    settled.settled_by_month(mutual, flows)
     people = list(Beneficiary.objects.filter(household__mutual=mutual).select_related("household"))
     named = [*flows, *(month(b.enrolled_on) for b in people)]
     if not named:
@@ -196,6 +243,7 @@ def expected_months(mutual: Organisation) -> dict[datetime.date, dict[str, int]]
                     "claims_rejected",
                     "visits",
                     "benefits_incurred",
+                    *settled.CODES,
                 )
             },
         }

@@ -46,6 +46,12 @@ OPERATIONS_FLOWS = (
     "claims_rejected",
     "visits",
     "benefits_incurred",
+    "claims_settled",
+    "settlement_days",
+    "settled_within_7_days",
+    "settled_within_30_days",
+    "settled_within_90_days",
+    "settled_after_90_days",
 )
 OPERATIONS_STOCKS = ("members", "beneficiaries", "dependants", "women_members", "young_members")
 OPERATIONS = frozenset(OPERATIONS_FLOWS + OPERATIONS_STOCKS)

@@ -25,14 +25,17 @@ from typing import Any
 
 from mutualis.core import bulk
 from mutualis.core.consumers import Logged
+from mutualis.federation.models import Organisation
 from mutualis.monitoring.models import BooksFigure, Cover, Flow
 
 CLAIMS = frozenset({"claim.adjudicated", "claim.submitted", "claim.reviewed"})
 PAYMENTS = frozenset({"payment.recorded", "payment.reversed"})
+PROVIDER_PAYMENTS = frozenset({"provider_payment.recorded", "provider_payment.reversed"})
 BOOKS_CLOSED, BOOKS_REOPENED = "month.closed", "month.reopened"
 KINDS = (
     CLAIMS
     | PAYMENTS
+    | PROVIDER_PAYMENTS
     | {
         BOOKS_CLOSED,
         BOOKS_REOPENED,
@@ -44,6 +47,13 @@ KINDS = (
     }
 )
 HEAD, FEMALE, REJECTED = "head", "F", "rejected"
+# a claim settled within these many days of its care counts in the first that holds it
+SETTLED_WITHIN = (
+    (7, "settled_within_7_days"),
+    (30, "settled_within_30_days"),
+    (90, "settled_within_90_days"),
+)
+SETTLED_LATER = "settled_after_90_days"
 
 
 # a cover opened by the events being read, as the columns of `Cover` it is written with
@@ -75,6 +85,11 @@ class Tally:
     changes: list[tuple[str, uuid.UUID, dict[str, Any]]] = field(default_factory=list)
     # the figures of each month of the books closed (none when it was reopened), the last told
     books: dict[tuple[int, datetime.date], dict[str, int]] = field(default_factory=dict)
+    # flows of the claims paid by their payers, by the claim's mutual's uid (the payment is in
+    # the payer's log): written with the flows once the uids are known
+    settled: dict[tuple[str, datetime.date, str], int] = field(
+        default_factory=lambda: defaultdict(int)
+    )
     organisations: set[int] = field(default_factory=set)
 
     def open(self, organisation_id: int, member: dict, home: uuid.UUID) -> None:
@@ -102,6 +117,8 @@ class Tally:
             self.households[home].extend(covers)
         self.changes.extend(other.changes)
         self.books.update(other.books)
+        for key, value in other.settled.items():
+            self.settled[key] += value
         self.organisations |= other.organisations
 
     def covers(self) -> Iterator[tuple]:
@@ -168,9 +185,12 @@ def tally_payloads(
                 flows[organisation, submitted, "claims_submitted"] += 1
                 flows[organisation, care, "visits"] += 1
             if kind != "claim.submitted":
-                flows[organisation, care, "benefits_incurred"] += payload["mutual_share"]
+                share = payload["mutual_share"]
+                flows[organisation, care, "benefits_incurred"] += share
                 if all(line["outcome"] == REJECTED for line in payload["lines"]):
                     flows[organisation, submitted, "claims_rejected"] += 1
+                if not share:  # nothing to pay: settled the day it is decided
+                    settle(flows, organisation, payload["service_from"], payload["decided_on"], 1)
         elif kind in PAYMENTS:
             received = month_of(payload["received_on"])
             for part in payload["parts"]:
@@ -204,11 +224,32 @@ def tally_payloads(
             )
         elif kind == "household.resigned":
             found.resign(payload["household"], datetime.date.fromisoformat(payload["resigned_on"]))
+        elif kind in PROVIDER_PAYMENTS:
+            settled = payload["settled"]
+            if settled:
+                sign = -1 if kind == "provider_payment.reversed" else 1
+                for claim in settled["claims"]:
+                    settle(
+                        found.settled, claim["mutual"], claim["service_from"], settled["on"], sign
+                    )
         elif kind == BOOKS_CLOSED:
             found.books[organisation, month_of(payload["month"])] = payload.get("figures", {})
         elif kind == BOOKS_REOPENED:
             found.books[organisation, month_of(payload["month"])] = {}
     return found
+
+
+def settle(
+    flows: dict[tuple[Any, datetime.date, str], int], mutual: Any, care: str, on: str, sign: int
+) -> None:
+    """Counts a claim settled on the day `on` (or, with sign -1, settled no more), in that
+    month: the days from its care to then, and the delay's bracket."""
+    month = month_of(on)
+    days = (datetime.date.fromisoformat(on) - datetime.date.fromisoformat(care)).days
+    flows[mutual, month, "claims_settled"] += sign
+    flows[mutual, month, "settlement_days"] += sign * days
+    bracket = next((code for within, code in SETTLED_WITHIN if days <= within), SETTLED_LATER)
+    flows[mutual, month, bracket] += sign
 
 
 def write(found: Tally) -> None:
@@ -218,7 +259,20 @@ def write(found: Tally) -> None:
 
 
 def write_new(found: Tally) -> None:
-    """Adds the flows to the months', writes the covers opened and the books' figures."""
+    """Adds the flows to the months' (those of claims paid to the flows of the claims'
+    mutuals, which join the organisations found), writes the covers opened and the books'
+    figures."""
+    if found.settled:
+        ids = dict(
+            Organisation.objects.filter(
+                uid__in={uuid.UUID(uid) for uid, _month, _code in found.settled}
+            ).values_list("uid", "pk")
+        )
+        for (uid, month, code), value in found.settled.items():
+            mutual = ids[uuid.UUID(uid)]
+            found.flows[mutual, month, code] += value
+            found.organisations.add(mutual)
+        found.settled.clear()
     add_flows(found.flows)
     bulk.insert(Cover, COVER_COLUMNS, found.opened.values())
     write_books(found.books)

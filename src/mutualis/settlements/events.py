@@ -14,15 +14,19 @@ mutual, or a union that pays for its mutuals), in the transaction of the change,
   The monthly clearing between mutuals sums them;
 - `provider_payment.recorded` and `provider_payment.reversed` (amount negative), about the
   payment: {"payment", "statement", "statement_number", "provider", "amount", "paid_on",
-  "method", "reference",
-  "reverses" | None}.
+  "method", "reference", "reverses" | None, "settled" | None}. "settled" is set when the
+  payment pays the statement off, or when the reversal makes a statement paid off owe again:
+  {"on": the day it was paid off, "claims": [{"claim", "mutual", "service_from"}]}, the claims
+  settled on that day (or settled no more), from which the monitoring counts the promptness of
+  settlement.
 
 Uids as strings, dates ISO, amounts integers in the statement's currency.
 """
 
+import datetime
 import uuid
 from collections import defaultdict
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
@@ -145,7 +149,10 @@ def released(statement: Statement, claims: list[Listed]) -> list[tuple[int, NewE
     ]
 
 
-def paid(payment: ProviderPayment) -> NewEvent:
+def paid(payment: ProviderPayment, settled_on: datetime.date | None = None) -> NewEvent:
+    """`settled_on`: for a payment that pays the statement off, its day; for a reversal that
+    makes a statement paid off owe again, the day it had been paid off. The claims on the
+    statement are then listed as settled on that day, or settled no more."""
     statement = payment.statement
     return NewEvent(
         "provider_payment.reversed" if payment.reverses_id else "provider_payment.recorded",
@@ -160,8 +167,23 @@ def paid(payment: ProviderPayment) -> NewEvent:
             "method": payment.method,
             "reference": payment.reference,
             "reverses": str(payment.reverses.uid) if payment.reverses_id else None,
+            "settled": None if settled_on is None else settlement(statement, settled_on),
         },
     )
+
+
+def settlement(statement: Statement, day: datetime.date) -> dict[str, Any]:
+    """The claims on a statement (not released), settled on `day`, each with its mutual and
+    the first day of its care, from which the monitoring counts the days to settlement."""
+    return {
+        "on": day.isoformat(),
+        "claims": [
+            {"claim": str(uid), "mutual": str(mutual), "service_from": care.isoformat()}
+            for uid, mutual, care in statement.claims.filter(released_on=None)
+            .order_by("pk")
+            .values_list("claim__uid", "claim__mutual__uid", "claim__service_from")
+        ],
+    }
 
 
 TRACES = [

@@ -354,7 +354,8 @@ def provider_payment_record(
         recorded_by=by if by else None,
     )
     audit_created(actor=by, obj=payment)
-    append(payment.mutual_id, events.paid(payment), by)
+    paid_off = amount == outstanding
+    append(payment.mutual_id, events.paid(payment, paid_on if paid_off else None), by)
     return payment
 
 
@@ -381,6 +382,13 @@ def provider_payment_reverse(
         errors["on"] = [_("A reversal cannot precede the payment.")]
     if errors:
         raise ValidationError(errors)
+    statement = payment.statement
+    # a statement paid off owes again: the day it was paid off is its last payment's
+    paid_off_on = (
+        statement.payments.filter(reverses=None).latest("pk").paid_on
+        if paid_on_statement(statement) == statement.total
+        else None
+    )
     reversal = ProviderPayment.objects.create(
         mutual=payment.mutual,
         statement_id=payment.statement_id,
@@ -393,5 +401,5 @@ def provider_payment_reverse(
         recorded_by=by if by else None,
     )
     audit_created(actor=by, obj=reversal)
-    append(reversal.mutual_id, events.paid(reversal), by)
+    append(reversal.mutual_id, events.paid(reversal, paid_off_on), by)
     return reversal
