@@ -68,8 +68,9 @@ def run(ctx: Context) -> list[Result]:
         f"{figures['build_seconds']:.0f} s (not a figure): {figures['beneficiaries']:,} "
         f"beneficiaries covered this month, {figures['claims']:,} claims\n"
         f"  full recomputation {figures['full_seconds']:.1f} s (CPU "
-        f"{figures['full_cpu_seconds']:.1f} s in {figures['processes']} processes), {figures['events'] / figures['full_seconds']:,.0f}"
-        f" events read a second, {figures['figures']:,} figures written\n"
+        f"{figures['full_cpu_seconds']:.1f} s in {figures['processes']} processes), "
+        f"{figures['events'] / figures['full_seconds']:,.0f} events read a second, "
+        f"{figures['figures']:,} figures written\n"
         f"  a payment carried to the nation: median {figures['incremental_seconds'] * 1000:.0f} ms"
         f" (CPU {figures['incremental_cpu_seconds'] * 1000:.0f} ms)",
         flush=True,
