@@ -20,6 +20,7 @@ from mutualis.accounting.services import (
     bank_line_unmatch,
     bank_statement_import,
     cash_count,
+    cash_hand_over,
     entry_record,
     entry_reverse,
     mapping_change,
@@ -407,6 +408,22 @@ SCENARIOS = {
         day=D(2025, 3, 5),
         counted=100,
         explanation="Fond de caisse",
+    ),
+    "accounting.cash_hand_over": lambda c: cash_hand_over(
+        by=None,
+        organisation=c.federation.m1,
+        giver=None,
+        taker=c.cast["cashier"],
+        amount=100,
+        # the safe's float, put in by hand the same day
+        day=entry_record(
+            by=None,
+            organisation=c.federation.m1,
+            journal="CA",
+            date=D(2025, 3, 5),
+            label="Fonds de caisse",
+            lines=[EntryLine("571", debit=500), EntryLine("101", credit=500)],
+        ).date,
     ),
     "accounting.month_reopen": lambda c: month_reopen(
         by=None,

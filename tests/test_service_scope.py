@@ -778,6 +778,19 @@ CASES = [
         "organisation",
     ),
     Case(
+        "cash_hand_over",
+        Role.ACCOUNTANT,
+        lambda w, by: accounting.cash_hand_over(
+            by=by,
+            organisation=w.mutual,
+            giver=None,
+            taker=w.cashier,
+            amount=1,
+            day=D(2025, 3, 3),
+        ),
+        "organisation",
+    ),
+    Case(
         "month_reopen",
         Role.UNION_OFFICER,
         lambda w, by: accounting.month_reopen(by=by, closed=w.closed, reason="error"),

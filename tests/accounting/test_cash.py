@@ -1,6 +1,7 @@
 """Cash books and the daily count (issue 14): money taken in cash is in the cash box of the user
 who took it; the cashier counts it at the end of the day against what the books expect, and a
-difference is posted, explained."""
+difference is posted, explained; cash handed from one box to another (the takings to the safe)
+is one entry that moves it from the one to the other."""
 
 import datetime
 
@@ -10,7 +11,7 @@ from django.utils import timezone, translation
 
 from mutualis.accounting.cash import cash_book, cash_boxes
 from mutualis.accounting.models import CashCount, Entry
-from mutualis.accounting.services import EntryLine, cash_count, entry_record
+from mutualis.accounting.services import EntryLine, cash_count, cash_hand_over, entry_record
 from mutualis.contributions.services import payment_record
 from mutualis.core.models import Event
 from tests.accounting.test_posting import entries, post
@@ -130,4 +131,60 @@ def test_a_wrong_count_is_refused_naming_the_field_and_nothing_is_written(a_day,
     )
     refused("day", "counted on", counted=TAKEN - FUEL)
     assert CashCount.objects.count() == 1
+    assert Entry.objects.count() == entries_before
+
+
+def test_cash_handed_to_the_safe_leaves_the_box_for_the_safe_in_one_entry(a_day, cast, federation):
+    entry = cash_hand_over(
+        by=cast["cashier"],
+        organisation=federation.m1,
+        giver=cast["cashier"],
+        taker=None,
+        amount=10_000,
+        day=a_day,
+        note="BV-3",
+    )
+
+    assert entry.journal == "CA" and entry.reference == "BV-3"
+    assert entry.label == f"Remise d’espèces au coffre par {cast['cashier']}"
+    assert cash_book(federation.m1, cast["cashier"], a_day, a_day).closing == TAKEN - FUEL - 10_000
+    assert cash_book(federation.m1, None, a_day, a_day).closing == 10_000
+    assert Event.objects.filter(kind="entry.recorded", subject=entry.uid).exists()
+    # the safe gives the cashier a float back, recorded by the accountant
+    cash_hand_over(
+        by=cast["accountant"],
+        organisation=federation.m1,
+        giver=None,
+        taker=cast["cashier"],
+        amount=1_000,
+        day=a_day,
+    )
+    assert cash_book(federation.m1, None, a_day, a_day).closing == 9_000
+
+
+def test_a_wrong_handover_is_refused_naming_the_field_and_nothing_is_written(
+    a_day, cast, federation
+):
+    def refused(field, words, **changes):
+        arguments = {
+            "by": cast["cashier"],
+            "organisation": federation.m1,
+            "giver": cast["cashier"],
+            "taker": None,
+            "amount": 1_000,
+            "day": a_day,
+            **changes,
+        }
+        with translation.override("en"), pytest.raises(ValidationError) as error:
+            cash_hand_over(**arguments)
+        assert words in " ".join(error.value.message_dict[field])
+
+    entries_before = Entry.objects.count()
+    refused("amount", "cannot hand over more", amount=TAKEN - FUEL + 1)
+    refused("amount", "positive whole amount", amount=0)
+    refused("taker", "another box", taker=cast["cashier"])
+    refused("giver", "their own box", giver=cast["mutual_manager"], taker=cast["cashier"])
+    refused("taker", "does not keep a cash box", by=None, taker=cast["union_officer"])
+    refused("day", "future", day=a_day + datetime.timedelta(days=1))
+    refused("organisation", "role", by=cast["enrolment_agent"])
     assert Entry.objects.count() == entries_before

@@ -336,6 +336,14 @@ def test_the_cashier_counts_their_box_from_the_menu_and_sees_only_their_own(
     page = client.get("/books/cash/")
     assert page.context["book"].closing == 6500 and page.context["count_form"] is None
 
+    too_much = client.post(
+        "/books/cash/", {"action": "hand over", "taker": "safe", "amount": "7000"}
+    )
+    assert too_much.status_code == 200 and "ne peut en remettre plus" in too_much.content.decode()
+    handed = {"action": "hand over", "taker": "safe", "amount": "6000", "note": "Versement"}
+    assert client.post("/books/cash/", handed).status_code == 302
+    assert client.get("/books/cash/").context["book"].closing == 500
+
 
 def test_the_union_reopens_a_closed_year_from_its_balance_sheet(client, cast, federation, family):
     paid(family)

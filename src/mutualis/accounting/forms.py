@@ -169,6 +169,20 @@ class CashCountForm(forms.Form):
     explanation = CharField(label=_("explanation of a difference"), max_length=255, required=False)
 
 
+class HandOverForm(forms.Form):
+    """Cash handed from the box shown to another box."""
+
+    taker = forms.ChoiceField(label=_("to"))
+    amount = AmountField(label=_("amount"), min_value=1)
+    note = CharField(label=_("note"), max_length=100, required=False)
+
+    def __init__(self, *args, cash_boxes=(), giver=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.boxes = [user for user in cash_boxes if user != giver]
+        safe = [] if giver is None else [("safe", _("the organisation's safe"))]
+        self.fields["taker"].choices = safe + [(str(user.uid), str(user)) for user in self.boxes]
+
+
 class StatementImportForm(forms.Form):
     account = forms.ChoiceField(label=_("account"))
     file = forms.FileField(label=_("file (CSV or Excel)"))

@@ -833,6 +833,73 @@ def cash_count(
     return count
 
 
+@transaction.atomic
+def cash_hand_over(
+    *,
+    by: User | None,
+    organisation: Organisation,
+    giver: User | None,
+    taker: User | None,
+    amount: int,
+    day: datetime.date,
+    note: str = "",
+) -> Entry:
+    """Records cash handed from one box to another (a cashier's takings to the safe, the safe's
+    float to a cashier) as one entry of the cash journal: the taker's box debited, the giver's
+    credited. None is the organisation's safe. A cashier hands over their own box's cash, never
+    more than it holds at the end of the day."""
+    require_in_scope_as(by, CASH_COUNTERS, organisation, "organisation")
+    errors: dict[str, list[str]] = {}
+    for name, person in (("giver", giver), ("taker", taker)):
+        if person is not None and person.organisation_id != organisation.pk:
+            errors[name] = [_("This person does not keep a cash box of this organisation.")]
+    if giver == taker and "taker" not in errors:
+        errors["taker"] = [_("Cash is handed over to another box.")]
+    if by is not None and by.roles <= {Role.CASHIER} and (giver is None or by.pk != giver.pk):
+        errors["giver"] = [_("A cashier hands over the cash of their own box.")]
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        errors["amount"] = [_("The cash handed over is a positive whole amount.")]
+    if day > timezone.localdate():
+        errors["day"] = [_("Cash cannot be handed over in the future.")]
+    elif is_closed(organisation, day):
+        errors["day"] = [_("This month is closed: date the handover in an open month.")]
+    if not errors:
+        held = box_balance(organisation, giver, day)
+        if amount > held:
+            errors["amount"] = [
+                _("The box holds %(held)s at the end of that day: it cannot hand over more.")
+                % {"held": format_amount(held, organisation.currency)}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    cash = Chart().account(organisation.path, Operation.CASH, day)
+    with translation.override(settings.LANGUAGE_CODE):  # an entry is written once
+        if taker is None:
+            label = _("Cash handed over to the safe by %(giver)s") % {"giver": giver}
+        elif giver is None:
+            label = _("Cash handed over from the safe to %(taker)s") % {"taker": taker}
+        else:
+            label = _("Cash handed over by %(giver)s to %(taker)s") % {
+                "giver": giver,
+                "taker": taker,
+            }
+    draft = Draft(
+        "CA",
+        day,
+        label,
+        note.strip(),
+        [
+            (cash, amount, 0, taker.uid if taker else None),
+            (cash, 0, amount, giver.uid if giver else None),
+        ],
+    )
+    (pk,) = write_drafts(organisation, [draft], by)
+    entry = Entry.objects.get(pk=pk)
+    audit_created(actor=by, obj=entry)
+    append(organisation.pk, events.entry_written(entry), by)
+    return entry
+
+
 # the kind of the entries a count's difference writes
 COUNTED = "cash.counted"
 

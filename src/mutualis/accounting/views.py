@@ -20,6 +20,7 @@ from mutualis.accounting.forms import (
     CashBookForm,
     CashCountForm,
     EntryForm,
+    HandOverForm,
     JournalForm,
     LedgerForm,
     MappingForm,
@@ -50,6 +51,7 @@ from mutualis.accounting.services import (
     bank_line_unmatch,
     bank_statement_import,
     cash_count,
+    cash_hand_over,
     entry_record,
     mapping_change,
     month_close,
@@ -433,8 +435,31 @@ def cash_book_page(request, organisation):
     cashier = next((u for u in boxes if str(u.uid) == chosen), None)
     if cashier is None and not request.user.has_any_role(BOOK_READERS):
         cashier = request.user
-    count_form = CashCountForm(request.POST or None)
-    if request.method == "POST" and cashier is not None and count_form.is_valid():
+    # the page's two forms: the count of the box shown, and cash handed from it to another
+    handing = request.POST.get("action") == "hand over"
+    count_form = CashCountForm(request.POST if request.POST and not handing else None)
+    hand_form = HandOverForm(
+        request.POST if handing else None,
+        cash_boxes=cash_boxes(organisation),
+        giver=cashier,
+    )
+    if request.method == "POST" and handing and hand_form.is_valid():
+        chosen = hand_form.cleaned_data["taker"]
+        try:
+            cash_hand_over(
+                by=request.user,
+                organisation=organisation,
+                giver=cashier,
+                taker=next((u for u in hand_form.boxes if str(u.uid) == chosen), None),
+                amount=hand_form.cleaned_data["amount"],
+                day=day,
+                note=hand_form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            attach_errors(hand_form, error)
+        else:
+            return redirect(request.get_full_path())
+    elif request.method == "POST" and cashier is not None and count_form.is_valid():
         try:
             cash_count(
                 by=request.user,
@@ -449,6 +474,7 @@ def cash_book_page(request, organisation):
         else:
             return redirect(request.get_full_path())
     book = cash_book(organisation, cashier, day, day)
+    counts = request.user.has_any_role(CASH_COUNTERS)
     return shown(
         request,
         "accounting/cash_book.html",
@@ -458,7 +484,11 @@ def cash_book_page(request, organisation):
             "book": book,
             "day": day,
             "count_form": count_form
-            if cashier is not None and request.user.has_any_role(CASH_COUNTERS) and not book.counts
+            if cashier is not None and counts and not book.counts
+            else None,
+            # a cashier hands over their own box; the manager and the accountant any
+            "hand_form": hand_form
+            if counts and (cashier == request.user or request.user.has_any_role(BOOK_READERS))
             else None,
             "query": "",
         },
