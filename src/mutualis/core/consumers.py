@@ -15,9 +15,11 @@ there, the others go on, and the next run tries the event again (after the fix).
 """
 
 import datetime
+import gc
 import traceback
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -199,7 +201,7 @@ def drain_batch(consumer: Consumer, organisation_id: int, batch: int, run: Run) 
             return 0
         wanted = [e for e in events if consumer.kinds is None or e.kind in consumer.kinds]
         try:
-            with transaction.atomic():
+            with transaction.atomic(), collector_paused():
                 if wanted:
                     consumer.handle(wanted)
         except Exception:
@@ -210,6 +212,24 @@ def drain_batch(consumer: Consumer, organisation_id: int, batch: int, run: Run) 
         run.read += len(events)
         run.handled += len(wanted)
         return len(events)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a batch is handled. A batch makes
+    hundreds of thousands of objects that live until it ends (payloads, rows to write), and
+    each time they pass from one generation to the next the collector walks every object of
+    the process, Django's included: 4 µs of the 30 a line the books took. They hold no
+    cycles; reference counting frees them when the batch ends, and the collector runs again
+    after it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def handle_one_by_one(
