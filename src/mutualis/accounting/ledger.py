@@ -70,12 +70,13 @@ class Chart:
 
 
 class ToPost(NamedTuple):
-    """A posting and where it comes from: the event's uid and kind, and what it is about."""
+    """A posting and where it comes from: the event's uid and kind, and what it is about (uids
+    as stored, from core.consumers.Logged, are written as they are)."""
 
     posting: Posting
-    source: uuid.UUID | None = None
+    source: uuid.UUID | str | None = None
     source_kind: str = ""
-    subject: uuid.UUID | None = None
+    subject: uuid.UUID | str | None = None
 
 
 class Draft(NamedTuple):
@@ -87,9 +88,9 @@ class Draft(NamedTuple):
     label: str
     reference: str
     lines: list[tuple[int, int, int, uuid.UUID | None]]
-    source: uuid.UUID | None = None
+    source: uuid.UUID | str | None = None
     source_kind: str = ""
-    subject: uuid.UUID | None = None
+    subject: uuid.UUID | str | None = None
     reverses: int | None = None
 
 

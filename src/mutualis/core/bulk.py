@@ -13,7 +13,6 @@ reading back.
 """
 
 import json
-import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
@@ -89,7 +88,7 @@ def converter(field: "models.Field[Any, Any]") -> Callable[[Any], Any] | None:
     if kind == "UUIDField":
         # 32 hexadecimal digits on SQLite; PostgreSQL's COPY reads the text form of any UUID
         # object, core.ids.new_bulk_uid's included
-        return operator.attrgetter("hex") if not connection.features.has_native_uuid_field else str
+        return stored_hex if not connection.features.has_native_uuid_field else str
     if kind == "DateField":
         return connection.ops.adapt_datefield_value
     if kind == "DateTimeField":
@@ -97,6 +96,17 @@ def converter(field: "models.Field[Any, Any]") -> Callable[[Any], Any] | None:
     if kind == "JSONField":
         return json.dumps
     return None
+
+
+def stored_hex(value: Any) -> str:
+    """A UUID as SQLite stores it, 32 hexadecimal digits; text is taken as already stored (a
+    uid read back by raw SQL, core.consumers.Logged.stored_uid), after checking its length:
+    a UUID written with its hyphens would never match the ORM's lookups."""
+    if value.__class__ is str:
+        if len(value) != 32:
+            raise ValueError(f"a UUID as SQLite stores it has 32 hexadecimal digits: {value!r}")
+        return cast(str, value)
+    return cast(str, value.hex)
 
 
 def constant(field: "models.Field[Any, Any]") -> Any:

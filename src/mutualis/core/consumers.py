@@ -21,7 +21,6 @@ import uuid
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import orjson
@@ -41,37 +40,71 @@ BATCH = 2000
 
 
 class Logged:
-    """An event as a consumer reads it; the payload and the time are decoded when first read, so
-    that events a consumer passes over cost almost nothing."""
+    """An event as a consumer reads it; the payload, uid, subject and time are decoded when
+    first read, so that events a consumer passes over cost almost nothing. `stored_uid` and
+    `stored_subject` are the uid and subject as the database gives them (32 hexadecimal digits
+    on SQLite, a uuid on PostgreSQL), for a consumer that only writes them back with
+    core.bulk.insert: decoding a uid costs a microsecond, a tenth of the books' Python a line.
+
+    Plain properties caching in slots rather than functools.cached_property, which takes a lock
+    on every read before Python 3.12: the books read three of them per event."""
+
+    __slots__ = (
+        "_at",
+        "_decoded",
+        "_moment",
+        "_payload",
+        "_subject",
+        "_uid",
+        "actor_id",
+        "kind",
+        "organisation_id",
+        "sequence",
+        "stored_subject",
+        "stored_uid",
+        "version",
+    )
 
     def __init__(self, organisation_id: int, row: Sequence[Any]):
         self.organisation_id = organisation_id
         (
             self.sequence,
-            self._uid,
+            self.stored_uid,
             self._at,
             self.actor_id,
             self.kind,
             self.version,
-            self._subject,
+            self.stored_subject,
             self._payload,
         ) = row
+        self._uid: uuid.UUID | None = None
+        self._subject: uuid.UUID | None = None
+        self._moment: datetime.datetime | None = None
+        self._decoded: dict[str, Any] | None = None
 
-    @cached_property
+    @property
     def uid(self) -> uuid.UUID:
-        return as_uuid(self._uid)
+        if self._uid is None:
+            self._uid = as_uuid(self.stored_uid)
+        return self._uid
 
-    @cached_property
+    @property
     def subject(self) -> uuid.UUID:
-        return as_uuid(self._subject)
+        if self._subject is None:
+            self._subject = as_uuid(self.stored_subject)
+        return self._subject
 
-    @cached_property
+    @property
     def at(self) -> datetime.datetime:
-        return moment(self._at)
+        if self._moment is None:
+            self._moment = moment(self._at)
+        return self._moment
 
-    @cached_property
+    @property
     def payload(self) -> dict[str, Any]:
-        return decoded(self._payload)
+        if self._decoded is None:
+            self._decoded = decoded(self._payload)
+        return self._decoded
 
     def __repr__(self) -> str:
         return f"<Logged {self.organisation_id}#{self.sequence} {self.kind}>"
