@@ -19,7 +19,7 @@ from mutualis.accounting.postings import Posting
 from mutualis.core.access import ancestor_paths
 from mutualis.core.bulk import insert, reserve_ids
 from mutualis.core.ids import new_bulk_uid
-from mutualis.core.numbering import series_take
+from mutualis.core.numbering import series_take_each
 from mutualis.core.sql import table
 from mutualis.federation.models import Organisation
 
@@ -195,10 +195,11 @@ def write_drafts(organisation: Organisation, drafts: Sequence[Draft], by: Any = 
     counts: dict[tuple[str, int], int] = defaultdict(int)
     for draft in drafts:
         counts[(draft.journal, draft.date.year)] += 1
-    next_number = {
-        key: series_take(organisation.pk, f"journal-{key[0]}-{key[1]}", count)
-        for key, count in sorted(counts.items())
-    }
+    first = series_take_each(
+        organisation.pk,
+        {f"journal-{journal}-{year}": count for (journal, year), count in counts.items()},
+    )
+    next_number = {(journal, year): first[f"journal-{journal}-{year}"] for journal, year in counts}
     ids = reserve_ids(Entry, len(drafts))
     mutual, recorded_by = organisation.pk, getattr(by, "pk", None)
     entries: list[tuple[Any, ...]] = []
