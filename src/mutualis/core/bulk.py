@@ -12,6 +12,7 @@ primary keys are taken beforehand (`reserve_ids`), so that rows pointing at new 
 reading back.
 """
 
+import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -47,6 +48,25 @@ def write_cache() -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(before):d}")
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a batch is worked out and written (a
+    consumer's batch of events, an upload of claims). A batch makes hundreds of thousands of
+    objects that live until it ends, and each time they pass from one generation to the next
+    the collector walks every object of the process, Django's and the batch's: 4 µs of the 30
+    a line the books took, a third of an upload of 10,000 claims. They hold no cycles that
+    matter: reference counting frees them when the batch ends, and the collector runs again
+    after it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:

@@ -15,11 +15,9 @@ there, the others go on, and the next run tries the event again (after the fix).
 """
 
 import datetime
-import gc
 import traceback
 import uuid
-from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +28,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 
+from mutualis.core.bulk import collector_paused
 from mutualis.core.declarations import declared_by_apps
 from mutualis.core.models import Cursor, Event, EventSequence
 from mutualis.core.sql import table
@@ -234,6 +233,7 @@ def drain_batch(consumer: Consumer, organisation_id: int, batch: int, run: Run) 
             return 0
         wanted = [e for e in events if consumer.kinds is None or e.kind in consumer.kinds]
         try:
+            # a batch makes hundreds of thousands of objects that live until it ends
             with transaction.atomic(), collector_paused():
                 if wanted:
                     consumer.handle(wanted)
@@ -245,24 +245,6 @@ def drain_batch(consumer: Consumer, organisation_id: int, batch: int, run: Run) 
         run.read += len(events)
         run.handled += len(wanted)
         return len(events)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a batch is handled. A batch makes
-    hundreds of thousands of objects that live until it ends (payloads, rows to write), and
-    each time they pass from one generation to the next the collector walks every object of
-    the process, Django's included: 4 µs of the 30 a line the books took. They hold no
-    cycles; reference counting frees them when the batch ends, and the collector runs again
-    after it."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def handle_one_by_one(
