@@ -21,7 +21,7 @@ from mutualis.contributions.services import (
     receivables_recognise,
 )
 from mutualis.core.consumers import drain
-from mutualis.core.models import Cursor
+from mutualis.core.models import Cursor, Event
 from mutualis.settlements.models import Statement
 from mutualis.settlements.services import provider_payment_record, statement_cancel
 from tests.claims.conftest import care  # noqa: F401 - the claims' cast
@@ -84,6 +84,7 @@ def test_a_member_s_payment_is_posted_once_to_cash_fee_and_contributions(family,
     )
     assert entry.label.startswith("Reçu ")
     assert entry.subject == family.payments.get().uid
+    assert entry.source == Event.objects.get(kind="payment.recorded").uid
 
 
 def test_a_reversal_reverses_the_entry_on_the_same_accounts_even_after_the_mapping_changed(

@@ -110,7 +110,8 @@ def post(events: Sequence[Logged]) -> None:
         cashier = users.get(event.actor_id)
         posting = posting_of(event, own, words, str(cashier) if cashier else None)
         if posting is not None:
-            waiting.append(ToPost(posting, event.uid, event.kind, event.subject))
+            # the uid and subject as stored: written back as they are read
+            waiting.append(ToPost(posting, event.stored_uid, event.kind, event.stored_subject))
     write(organisation, waiting, chart)
 
 

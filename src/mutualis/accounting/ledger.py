@@ -19,7 +19,7 @@ from mutualis.accounting.postings import Posting
 from mutualis.core.access import ancestor_paths
 from mutualis.core.bulk import insert, reserve_ids
 from mutualis.core.ids import new_bulk_uid
-from mutualis.core.numbering import series_take
+from mutualis.core.numbering import series_take_each
 from mutualis.core.sql import table
 from mutualis.federation.models import Organisation
 
@@ -70,12 +70,13 @@ class Chart:
 
 
 class ToPost(NamedTuple):
-    """A posting and where it comes from: the event's uid and kind, and what it is about."""
+    """A posting and where it comes from: the event's uid and kind, and what it is about (uids
+    as stored, from core.consumers.Logged, are written as they are)."""
 
     posting: Posting
-    source: uuid.UUID | None = None
+    source: uuid.UUID | str | None = None
     source_kind: str = ""
-    subject: uuid.UUID | None = None
+    subject: uuid.UUID | str | None = None
 
 
 class Draft(NamedTuple):
@@ -87,9 +88,9 @@ class Draft(NamedTuple):
     label: str
     reference: str
     lines: list[tuple[int, int, int, uuid.UUID | None]]
-    source: uuid.UUID | None = None
+    source: uuid.UUID | str | None = None
     source_kind: str = ""
-    subject: uuid.UUID | None = None
+    subject: uuid.UUID | str | None = None
     reverses: int | None = None
 
 
@@ -194,10 +195,11 @@ def write_drafts(organisation: Organisation, drafts: Sequence[Draft], by: Any = 
     counts: dict[tuple[str, int], int] = defaultdict(int)
     for draft in drafts:
         counts[(draft.journal, draft.date.year)] += 1
-    next_number = {
-        key: series_take(organisation.pk, f"journal-{key[0]}-{key[1]}", count)
-        for key, count in sorted(counts.items())
-    }
+    first = series_take_each(
+        organisation.pk,
+        {f"journal-{journal}-{year}": count for (journal, year), count in counts.items()},
+    )
+    next_number = {(journal, year): first[f"journal-{journal}-{year}"] for journal, year in counts}
     ids = reserve_ids(Entry, len(drafts))
     mutual, recorded_by = organisation.pk, getattr(by, "pk", None)
     entries: list[tuple[Any, ...]] = []

@@ -169,7 +169,7 @@ def claims_submit(
     for index, claim in enumerate(inputs):
         if found := input_errors(claim):
             errors[index] = found
-    with transaction.atomic():
+    with transaction.atomic(), bulk.collector_paused():
         batch = Batch(inputs, errors, scope_prefix, today, actor)
         if check_only or (errors and not valid_only):
             return Submission([None] * len(inputs), errors)

@@ -10,12 +10,13 @@ the numbers keep their printed form. An installation set to number from blocks o
 start a series of its own that would collide. docs/architecture.md tells the whole scheme.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.utils.translation import gettext as _
 
 from mutualis.core.models import NumberSeries
@@ -24,27 +25,55 @@ from mutualis.core.models import NumberSeries
 def series_take(organisation_id: int, name: str, count: int = 1) -> int:
     """Reserves `count` numbers of an organisation's series and returns the first. Must run in
     the transaction of the change: the row lock queues the series' writers until it ends."""
+    return series_take_each(organisation_id, {name: count})[name]
+
+
+def series_take_each(organisation_id: int, counts: Mapping[str, int]) -> dict[str, int]:
+    """`series_take` for several series of an organisation at once (name → count), in two
+    queries rather than three a series: the books number a batch's entries in four journals
+    at a time. Returns the first number reserved in each series."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("numbers are taken in the transaction of the change that uses them")
-    if not settings.MUTUALIS_NUMBERS_FROM_BLOCKS:
-        NumberSeries.objects.get_or_create(organisation_id=organisation_id, name=name)
-    series = (
-        NumberSeries.objects.select_for_update()
-        .filter(organisation_id=organisation_id, name=name)
-        .first()
-    )
-    if series is None or (
-        series.block_end is not None and series.last_value + count > series.block_end
-    ):
-        raise ValidationError(
-            _(
-                "This installation has no more numbers of the series “%(series)s”: ask the "
-                "server for a new block of numbers (mutualis numbers reserve)."
-            )
-            % {"series": name}
+    names = sorted(counts)
+
+    def locked(among: list[str]) -> dict[str, NumberSeries]:
+        # locked in the order of their names, whoever asks: two writers never wait on each
+        # other's rows
+        return {
+            series.name: series
+            for series in NumberSeries.objects.select_for_update()
+            .filter(organisation_id=organisation_id, name__in=among)
+            .order_by("name")
+        }
+
+    found = locked(names)
+    missing = [name for name in names if name not in found]
+    if missing and not settings.MUTUALIS_NUMBERS_FROM_BLOCKS:
+        NumberSeries.objects.bulk_create(
+            [NumberSeries(organisation_id=organisation_id, name=name) for name in missing],
+            ignore_conflicts=True,  # another writer may have started the series meanwhile
         )
-    NumberSeries.objects.filter(pk=series.pk).update(last_value=F("last_value") + count)
-    return series.last_value + 1
+        found |= locked(missing)
+    for name in names:
+        series = found.get(name)
+        if series is None or (
+            series.block_end is not None and series.last_value + counts[name] > series.block_end
+        ):
+            raise ValidationError(
+                _(
+                    "This installation has no more numbers of the series “%(series)s”: ask the "
+                    "server for a new block of numbers (mutualis numbers reserve)."
+                )
+                % {"series": name}
+            )
+    NumberSeries.objects.filter(pk__in=[found[name].pk for name in names]).update(
+        last_value=Case(
+            *(When(pk=found[name].pk, then=F("last_value") + counts[name]) for name in names),
+            default=F("last_value"),
+            output_field=NumberSeries._meta.get_field("last_value"),
+        )
+    )
+    return {name: found[name].last_value + 1 for name in names}
 
 
 @dataclass(frozen=True)
