@@ -38,7 +38,7 @@ class TestDemoBooks(TestCase):
             money = cash.aggregate(debits=Sum("debit"), credits=Sum("credit"))
             self.assertGreaterEqual((money["debits"] or 0) - (money["credits"] or 0), 0)
 
-    def test_the_demo_accountant_closed_the_month_before_last(self):
+    def test_the_demo_accountant_closed_the_month_it_reconciled(self):
         accountant = User.objects.get(username="accountant")
         (closed,) = ClosedMonth.objects.all()
         self.assertEqual(

@@ -3,9 +3,9 @@ log, as `mutualis work` does), then a year of what the operations do not record,
 accountant would by hand — rent, the allowances of the elected officers, transport, printing,
 telephone, bank charges (about 18 % of the contributions received), the monthly deposit of most
 of the cash at the bank, a commune's grant — and, in the demo mutual, the bank's statement of
-the month before last imported and reconciled, then that month closed. The demo mutual's
-cashier pays the expenses from the cash they take, and counts it at the end of each day of the
-month so far.
+the month before last (or the latest before it with money moved at the bank) imported and
+reconciled, then that month closed. The demo mutual's cashier pays the expenses from the cash
+they take, and counts it at the end of each day of the month so far.
 
 Entries by hand are written in bulk (accounting.ledger) with the event the service appends
 (accounting.events), so that a national demo stays quick."""
@@ -169,6 +169,22 @@ def reconcile(demo: Demo, mutual: Organisation, accounts, month: datetime.date, 
         )
 
 
+def reconciled_month(
+    mutual: Organisation, accounts: dict[str, int], months: list[datetime.date]
+) -> datetime.date:
+    """The month whose bank statement the demo reconciles, then closes: the month before last,
+    or the latest before it with money moved at the bank (a month without a deposit has
+    nothing to reconcile)."""
+    moved = set(
+        Line.objects.filter(
+            mutual=mutual, account=accounts["521"], date__gte=months[0]
+        ).values_list("date", flat=True)
+    )
+    banked = {day.replace(day=1) for day in moved}
+    before_last = months[:-1]
+    return next((m for m in reversed(before_last) if m in banked), before_last[-1])
+
+
 def generate(demo: Demo) -> None:
     demo.events.flush()  # the operations' events the bulk writers queued
     (books,) = CONSUMERS
@@ -202,7 +218,7 @@ def generate(demo: Demo) -> None:
         )
         written += len(ids)
     if demo_mutual is not None:
-        closed = month_starts(demo.made["today"], 2)[0]
+        closed = reconciled_month(demo_mutual, accounts, months)
         reconcile(demo, demo_mutual, accounts, closed, accountant)
         month_close(by=accountant, organisation=demo_mutual, month=closed)
         if cashier is not None:
