@@ -42,6 +42,7 @@ from mutualis.claims.services import (
     letter_issue,
 )
 from mutualis.contributions.services import (
+    dues_recognise,
     payer_payment_record,
     payment_record,
     payment_reverse,
@@ -339,6 +340,9 @@ SCENARIOS = {
         by=None, payment=c.family.payments.first(), reason="Saisie en double"
     ),
     "contributions.receivables_recognise": lambda c: receivables_recognise(
+        by=None, mutual=c.federation.m1, on=D(2025, 2, 1)
+    ),
+    "contributions.dues_recognise": lambda c: dues_recognise(
         by=None, mutual=c.federation.m1, on=D(2025, 2, 1)
     ),
     "claims.claims_submit": lambda c: submit(claim(c.moussa, "F-1")),

@@ -368,7 +368,7 @@ def plan_contributions(
     payments: list[PlannedPayment] = []
     receipts: dict[str, int] = {}
     recognised: list[PlannedReceivable] = []
-    owed: list[PlannedDue] = []
+    members_owe: list[PlannedDue] = []
     book = DuesBook(terms, today)
     first = 0
     households = register.households
@@ -439,7 +439,7 @@ def plan_contributions(
                         ),
                     )
                 )
-            owed.extend(
+            members_owe.extend(
                 PlannedDue(
                     code,
                     index,
@@ -514,7 +514,7 @@ def plan_contributions(
             )
         receipts[code] = len(mine)
         first = last
-    return ContributionsPlan(tuple(payments), receipts, tuple(recognised), tuple(owed))
+    return ContributionsPlan(tuple(payments), receipts, tuple(recognised), tuple(members_owe))
 
 
 class PaymentEvents:
@@ -755,10 +755,11 @@ def write_dues(
         )
         for planned in plan.dues
     ]
+    now = timezone.now()
     insert(
         Due,
-        ["uid", "mutual", "household", "period_start", "amount", "recognised_on"],
-        rows,
+        ["uid", "mutual", "household", "period_start", "amount", "recognised_on", "recorded_at"],
+        ((*row, now) for row in rows),
     )
     uids = dict(zip(household_ids, household_uids, strict=True))
     for row in rows:
