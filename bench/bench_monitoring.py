@@ -6,8 +6,8 @@ The 700-mutual demo federation (one household each, no claims) gets 24 months of
 ending with the current month, in each mutual's log, built by the apps' own event builders
 (bench/probes/monitoring.py, a process of its own): households enrolled with their dependants
 (about 714 beneficiaries a mutual), some leaving or resigning, members' monthly or quarterly
-contributions with their registration fee, about 2,857 claims a mutual (a few rejected, a few
-sent to the medical advisor and reviewed). Then
+contributions due and paid with their registration fee, about 2,857 claims a mutual (a few
+rejected, a few sent to the medical advisor and reviewed). Then
 
 - every fact and figure is worked out again from the whole log (`monitoring.compute.recompute`),
   once, with one process reading the logs per processor;

@@ -43,6 +43,7 @@ from mutualis.claims.services import (
     letter_issue,
 )
 from mutualis.contributions.services import (
+    dues_recognise,
     payer_payment_record,
     payment_record,
     payment_reverse,
@@ -91,7 +92,7 @@ APPS += ("settlements", "accounting", "monitoring")
 CHANGES = re.compile(
     r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
     r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch|change|count"
-    r"|accept|return|set|subscribe|unsubscribe|save)$"
+    r"|accept|return|set|subscribe|unsubscribe|save|hand_over)$"
 )
 
 # Writes that are not the operations' history, and why.
@@ -340,6 +341,9 @@ SCENARIOS = {
         by=None, payment=c.family.payments.first(), reason="Saisie en double"
     ),
     "contributions.receivables_recognise": lambda c: receivables_recognise(
+        by=None, mutual=c.federation.m1, on=D(2025, 2, 1)
+    ),
+    "contributions.dues_recognise": lambda c: dues_recognise(
         by=None, mutual=c.federation.m1, on=D(2025, 2, 1)
     ),
     "claims.claims_submit": lambda c: submit(claim(c.moussa, "F-1")),

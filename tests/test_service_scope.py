@@ -406,6 +406,12 @@ CASES = [
         "mutual",
     ),
     Case(
+        "dues_recognise",
+        Role.ACCOUNTANT,
+        lambda w, by: contributions.dues_recognise(by=by, mutual=w.mutual),
+        "mutual",
+    ),
+    Case(
         "payment_reverse",
         Role.ACCOUNTANT,
         lambda w, by: contributions.payment_reverse(by=by, payment=w.payment, reason="error"),

@@ -150,8 +150,9 @@ def payment(home, received_on: D, period_start: D, share: int, fee: int, number:
 
 
 def payments(made: list, months: list[D], today: D, rng: random.Random, log) -> None:
-    """Each household pays every month or every quarter it is covered, the registration fee
-    with its first payment."""
+    """Each household owes its contribution every month or every quarter it is covered (the
+    daily job recognises it when the period begins, or on the enrolment), and pays it, the
+    registration fee with its first payment."""
     number = 0
     for home, people in made:
         step = 1 if home.monthly else 3
@@ -159,6 +160,15 @@ def payments(made: list, months: list[D], today: D, rng: random.Random, log) -> 
         for index, month in enumerate(months):
             if month < home.enrolled_on.replace(day=1) or index % step:
                 continue
+            if home.resigned_on and month >= home.resigned_on:
+                break
+            owed = SimpleNamespace(
+                uid=new_uid(),
+                period_start=month,
+                recognised_on=max(month, home.enrolled_on),
+                amount=MONTHLY_SHARE * step * len(people),
+            )
+            log(owed.recognised_on, contribution_events.due_from(owed, home.uid))
             received_on = day_in(month, rng, today, after=home.enrolled_on)
             if home.resigned_on and received_on >= home.resigned_on:
                 break

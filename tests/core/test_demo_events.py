@@ -17,8 +17,8 @@ from mutualis.claims import events as claims_events
 from mutualis.claims.choices import ClaimStatus
 from mutualis.claims.models import Claim, GuaranteeLetter
 from mutualis.contributions import events as contributions_events
-from mutualis.contributions.models import Payment, Receivable
-from mutualis.contributions.services import receivables_recognise
+from mutualis.contributions.models import Due, Payment, Receivable
+from mutualis.contributions.services import dues_recognise, receivables_recognise
 from mutualis.core.event_check import check
 from mutualis.core.models import Event
 from mutualis.federation import events as federation_events
@@ -34,6 +34,7 @@ DAY = {
     "household.resigned": "resigned_on",
     "payment.recorded": "received_on",
     "receivable.recognised": "recognised_on",
+    "dues.recognised": "recognised_on",
     "letter.issued": "valid_from",
     "claim.adjudicated": "submitted_on",
     "claim.submitted": "submitted_on",
@@ -92,6 +93,7 @@ class TestDemoEvents(TestCase):
             kinds["beneficiary.left"], Beneficiary.objects.filter(left_on__isnull=False).count()
         )
         self.assertEqual(kinds["payment.recorded"], Payment.objects.count())
+        self.assertEqual(kinds["dues.recognised"], Due.objects.count())
         self.assertEqual(
             kinds["claim.adjudicated"] + kinds["claim.submitted"], Claim.objects.count()
         )
@@ -216,6 +218,21 @@ class TestDemoEvents(TestCase):
                 "receivable.recognised",
                 contributions_events.receivable_from(receivable, payers[receivable.payer_id]),
                 receivable.mutual_id,
+            )
+
+    def test_the_daily_job_finds_every_member_s_share_recognised_already(self):
+        """The demo recognised each household's member share of each period begun as the daily
+        job would have, on the day it fell due; the job, run today, finds nothing to add."""
+        for mutual in Organisation.objects.filter(kind="mutual"):
+            self.assertEqual(dues_recognise(by=None, mutual=mutual, on=timezone.localdate()), [])
+        self.assertTrue(Due.objects.exists())
+        households = dict(Household.objects.values_list("pk", "uid"))
+        for due in Due.objects.all()[:SOME]:
+            self.assert_logged(
+                due,
+                "dues.recognised",
+                contributions_events.due_from(due, households[due.household_id]),
+                due.mutual_id,
             )
 
     def test_letters_and_reviews_are_logged_as_letter_issue_and_claim_review_log_them(self):

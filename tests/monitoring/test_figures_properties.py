@@ -6,7 +6,9 @@ and whenever the indicators' consumer runs in between (issue 15's "done when"):
   before its last day, not left nor resigned by then), beneficiaries everyone so covered,
   dependants the others, women members the heads who are women, young members the heads not
   yet 35 at the month's end; contributions and third payers' shares collected in the month
-  they are received, fees likewise, a reversal counting against its month; claims submitted
+  they are received, fees likewise, a reversal counting against its month; contributions due
+  (the members' dues and the third payers' receivables recognised) in the month their period
+  begins; claims submitted
   and rejected (every line rejected) in the month submitted, visits and the mutual's share
   incurred in the month the care began;
 - every union's figure of every month, quarter and year is the sum of its mutuals' (present
@@ -15,12 +17,13 @@ and whenever the indicators' consumer runs in between (issue 15's "done when"):
   from the whole log.
 
 The expected figures are read from the register's tables, never from the monitoring's code.
-Mutations these properties catch: a beneficiary who left counted at the end of the month they
-left; a resignation that does not end its dependants' cover, or a departure after an earlier
-resignation that brings the cover back; a reversal counted as a payment; a fee counted as a
-contribution; a claim counted in the month it was submitted instead of the care's; a claim sent
-for review counted twice; a union's figure left at 0 (instead of missing) or counted from an
-average; a change of flows carried to the union once per batch instead of once.
+Mutations these properties catch: a beneficiary who left counted at the end of the month they left;
+a resignation that does not end its dependants' cover, or a departure after an earlier resignation
+that brings the cover back; a reversal counted as a payment; a fee counted as a contribution; a
+third payer's receivable left out of the contributions due; a claim counted in the month it was
+submitted instead of the care's; a claim sent for review counted twice; a union's figure left at 0
+(instead of missing) or counted from an average; a change of flows carried to the union once per
+batch instead of once.
 """
 
 import contextlib
@@ -35,8 +38,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mutualis.claims.models import Claim
-from mutualis.contributions.models import Allocation, Payment
-from mutualis.contributions.services import payment_record, payment_reverse
+from mutualis.contributions.models import Allocation, Due, Payment, Receivable
+from mutualis.contributions.services import (
+    dues_recognise,
+    payment_record,
+    payment_reverse,
+    receivables_recognise,
+)
 from mutualis.core.consumers import drain
 from mutualis.federation.models import Organisation
 from mutualis.membership.models import Beneficiary, Household
@@ -91,6 +99,7 @@ OPERATIONS = st.lists(
             st.just("pay provider"), st.integers(0, 3), st.booleans(), st.sampled_from([0, 9, 95])
         ),
         st.tuples(st.just("reverse provider payment"), st.integers(0, 5)),
+        st.tuples(st.just("daily"), st.sampled_from(DAYS)),
         st.just(("indicators",)),
     ),
     max_size=14,
@@ -144,6 +153,10 @@ def apply(operation, federation, family, cmu_package, submit) -> None:
         if household is not None:
             with refused:
                 household_resign(by=None, household=household, on=args[1])
+    elif kind == "daily":  # the daily jobs recognise what is due
+        for mutual in (federation.m1, federation.m2):
+            dues_recognise(by=None, mutual=mutual, on=args[0])
+            receivables_recognise(by=None, mutual=mutual, on=args[0])
     elif kind == "bill":
         with contextlib.suppress(AssertionError):  # a claim the register refuses
             submit(day=args[0], late=args[1], provider=args[2])
@@ -203,6 +216,8 @@ def expected_months(mutual: Organisation) -> dict[datetime.date, dict[str, int]]
         else:
             flows[received]["contributions_collected"] += allocation.amount
             flows[month(allocation.period_start)]["contributions_earned"] += allocation.amount
+    for due in [*Due.objects.filter(mutual=mutual), *Receivable.objects.filter(mutual=mutual)]:
+        flows[month(due.period_start)]["contributions_due"] += due.amount
     for claim in Claim.objects.filter(mutual=mutual).prefetch_related("lines"):
         flows[month(claim.submitted_on)]["claims_submitted"] += 1
         flows[month(claim.service_from)]["visits"] += 1
@@ -236,6 +251,7 @@ def expected_months(mutual: Organisation) -> dict[datetime.date, dict[str, int]]
             **{
                 code: flows[first][code]
                 for code in (
+                    "contributions_due",
                     "contributions_collected",
                     "contributions_earned",
                     "registration_fees",

@@ -24,7 +24,9 @@ period with one bank transfer per mutual and period (reference "VIR-…"), alloc
 households that had paid their own part by then, and a second transfer for those who paid later;
 about 20 % of the current period's shares are left unpaid: receivables of the mutual. Each
 payer's share of each period begun is recognised as the daily job does it (contributions.daily),
-on the period's first day, with its `receivable.recognised` event.
+on the period's first day, with its `receivable.recognised` event; so is each household's member
+share of each period begun, on the day it fell due (the period's first day, or the household's
+enrolment during it), with its `dues.recognised` event.
 
 Receipt numbers are "<year>-<n>" with n counting the mutual's payments in the order they were
 received; the mutual's "receipt" Sequence holds the last n. Payments of the demo mutual are
@@ -62,6 +64,7 @@ from mutualis.contributions import events
 from mutualis.contributions.models import (
     Allocation,
     AllocationKind,
+    Due,
     Method,
     Payment,
     Receivable,
@@ -75,7 +78,7 @@ from mutualis.contributions.rules import (
 from mutualis.core.bulk import indexes_built_after, insert, reserve_ids, write_cache
 from mutualis.core.demo import Demo, EventQueue
 from mutualis.core.events import NewEvent
-from mutualis.core.ids import new_uid
+from mutualis.core.ids import new_bulk_uid, new_uid
 from mutualis.core.models import NumberSeries as Series
 from mutualis.core.periods import in_force, period_start
 from mutualis.federation.models import Organisation
@@ -138,11 +141,22 @@ class PlannedReceivable(NamedTuple):
     households: int
 
 
+class PlannedDue(NamedTuple):
+    """A household's member share of a period begun by today, as the daily job recognises it."""
+
+    mutual: str
+    household: int  # index in the register plan
+    period_start: datetime.date
+    amount: int
+    recognised_on: datetime.date
+
+
 @dataclass(frozen=True)
 class ContributionsPlan:
     payments: tuple[PlannedPayment, ...]  # by mutual, then in the order received
     receipts: Mapping[str, int]  # mutual code → last receipt sequence number
     receivables: tuple[PlannedReceivable, ...] = ()
+    dues: tuple[PlannedDue, ...] = ()
 
 
 class References:
@@ -354,6 +368,7 @@ def plan_contributions(
     payments: list[PlannedPayment] = []
     receipts: dict[str, int] = {}
     recognised: list[PlannedReceivable] = []
+    members_owe: list[PlannedDue] = []
     book = DuesBook(terms, today)
     first = 0
     households = register.households
@@ -424,6 +439,17 @@ def plan_contributions(
                         ),
                     )
                 )
+            members_owe.extend(
+                PlannedDue(
+                    code,
+                    index,
+                    due.period_start,
+                    due.member,
+                    max(due.period_start, household.enrolled_on),
+                )
+                for due in dues
+                if due.period_start <= today and due.member
+            )
             unit = units[household.package]
             for due, day in zip(dues, settled, strict=True):
                 for payer, amount in due.payers.items():
@@ -488,7 +514,7 @@ def plan_contributions(
             )
         receipts[code] = len(mine)
         first = last
-    return ContributionsPlan(tuple(payments), receipts, tuple(recognised))
+    return ContributionsPlan(tuple(payments), receipts, tuple(recognised), tuple(members_owe))
 
 
 class PaymentEvents:
@@ -662,6 +688,7 @@ def write_contributions(
             recorders.get(payment.mutual),
         )
     write_receivables(plan, mutual_ids, payers, queue)
+    write_dues(plan, mutual_ids, household_ids, household_uids, queue)
     return {
         "contributions": plan,
         "payment_ids": payment_ids,
@@ -694,6 +721,49 @@ def write_receivables(
     uids = {payer.pk: payer.uid for payer in payers.values()}
     for row in rows:
         queue.add(row.mutual_id, row.period_start, events.receivable_from(row, uids[row.payer_id]))
+
+
+class DueRow(NamedTuple):
+    """A row of `Due` as written in bulk, and as `events.due_from` reads it."""
+
+    uid: Any
+    mutual_id: int
+    household_id: int
+    period_start: datetime.date
+    amount: int
+    recognised_on: datetime.date
+
+
+def write_dues(
+    plan: ContributionsPlan,
+    mutual_ids: Mapping[str, int],
+    household_ids: Sequence[int],
+    household_uids: Sequence[UUID],
+    queue: EventQueue,
+) -> None:
+    """Writes each household's member share of the periods begun as the daily job would have
+    recognised it on the day it fell due (contributions.daily), with its event. In bulk: a
+    national demo has a row for every household and period."""
+    rows = [
+        DueRow(
+            new_bulk_uid(),
+            mutual_ids[planned.mutual],
+            household_ids[planned.household],
+            planned.period_start,
+            planned.amount,
+            planned.recognised_on,
+        )
+        for planned in plan.dues
+    ]
+    now = timezone.now()
+    insert(
+        Due,
+        ["uid", "mutual", "household", "period_start", "amount", "recognised_on", "recorded_at"],
+        ((*row, now) for row in rows),
+    )
+    uids = dict(zip(household_ids, household_uids, strict=True))
+    for row in rows:
+        queue.add(row.mutual_id, row.recognised_on, events.due_from(row, uids[row.household_id]))
 
 
 def demo_terms(benefits: BenefitsPlan) -> dict[str, tuple[Terms, ...]]:

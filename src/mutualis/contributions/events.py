@@ -14,6 +14,14 @@ register brings, negative when it lowers the share):
 
     {"receivable", "payer", "period_start", "recognised_on", "amount", "households"}
 
+`dues.recognised`, version 1, about the due's uid: a household's member share of a period
+recognised by the mutual (the whole share once the period has begun, dated its first day or the
+household's enrolment during it, then each change the register brings, dated the day it was
+noticed, negative when it lowers the share); with the third payers' receivables of the period,
+the period's contribution:
+
+    {"due", "household", "period_start", "recognised_on", "amount"}
+
 Uids as strings, dates ISO, amounts integers in the currency's unit; the parts add up to the
 amount.
 """
@@ -24,7 +32,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from mutualis.benefits.models import Payer
-from mutualis.contributions.models import Allocation, Payment, Receivable
+from mutualis.contributions.models import Allocation, Due, Payment, Receivable
 from mutualis.core.event_check import Trace
 from mutualis.core.events import NewEvent
 from mutualis.core.journal import Kind
@@ -33,6 +41,7 @@ from mutualis.membership.models import Household
 PAYMENT_RECORDED = "payment.recorded"
 PAYMENT_REVERSED = "payment.reversed"
 RECEIVABLE_RECOGNISED = "receivable.recognised"
+DUES_RECOGNISED = "dues.recognised"
 
 
 def uid_text(value) -> str | None:
@@ -117,6 +126,22 @@ def receivable_from(receivable: Any, payer: Any) -> NewEvent:
     )
 
 
+def due_from(due: Any, household: Any) -> NewEvent:
+    """The event of a member's due (a model or a row written in bulk), with its household's
+    uid."""
+    return NewEvent(
+        DUES_RECOGNISED,
+        due.uid,
+        {
+            "due": str(due.uid),
+            "household": str(household),
+            "period_start": due.period_start.isoformat(),
+            "recognised_on": due.recognised_on.isoformat(),
+            "amount": due.amount,
+        },
+    )
+
+
 TRACES = [
     Trace("payments", lambda: Payment.objects.filter(reverses__isnull=True), (PAYMENT_RECORDED,)),
     Trace(
@@ -125,6 +150,7 @@ TRACES = [
         (PAYMENT_REVERSED,),
     ),
     Trace("third payers' receivables", Receivable.objects.all, (RECEIVABLE_RECOGNISED,)),
+    Trace("members' dues", Due.objects.all, (DUES_RECOGNISED,)),
 ]
 
 
@@ -132,4 +158,5 @@ KINDS = [
     Kind(PAYMENT_RECORDED, _("Payment recorded")),
     Kind(PAYMENT_REVERSED, _("Payment reversed")),
     Kind(RECEIVABLE_RECOGNISED, _("Third payer's share recognised")),
+    Kind(DUES_RECOGNISED, _("Member's share recognised")),
 ]

@@ -252,3 +252,37 @@ class Receivable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payer_id} {format_date(self.period_start)}: {format_amount(self.amount)}"
+
+
+class Due(models.Model):
+    """A household's member share of a period's contribution as the mutual recognises it: the
+    whole share once the period has begun, then the difference whenever the register changes
+    it (a dependant added, a member found indigent, a departure back-dated). With the third
+    payers' `Receivable`s of the period it adds up to the period's contribution (design-rules.md
+    rule 2). Rows are never edited: what a household owes for a period is the sum of its rows,
+    and each row has its `dues.recognised` event, from which the indicators count the
+    contributions due (docs/monitoring.md, M.6)."""
+
+    SCOPE_PATH = "mutual__path"
+
+    uid = uid_field()
+    mutual = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField(_("period"))
+    amount = models.BigIntegerField(_("amount"))
+    recognised_on = models.DateField(_("recognised on"))
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="due_not_zero"),
+        ]
+        indexes = [
+            # what was recognised so far, by household and period: the daily job's one read
+            models.Index(
+                fields=["mutual", "household", "period_start"], name="due_household_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {format_date(self.period_start)}: {format_amount(self.amount)}"

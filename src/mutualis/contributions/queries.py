@@ -27,6 +27,7 @@ from mutualis.contributions.rules import (
     Settled,
     Settlement,
     coverage_at,
+    household_dues,
     household_of,
     household_status,
 )
@@ -220,6 +221,55 @@ def payer_shares(
                 share.paid += account.payer_paid.get(key, 0)
                 share.households += 1
     return shares
+
+
+@dataclass(frozen=True)
+class MemberDue:
+    """A household's member share of one period begun, and the day it fell due: the period's
+    first day, or the household's enrolment when it enrolled during the period."""
+
+    household_id: int
+    household_uid: object
+    period_start: datetime.date
+    amount: int
+    falls_due: datetime.date
+
+
+def member_dues(mutual, on: datetime.date) -> dict[tuple[int, datetime.date], MemberDue]:
+    """Every household's member share of each period begun by `on` in a mutual, by household
+    and period: what its members owe of the period's contribution once the third payers' shares
+    (`payer_shares`) are taken out, by the same rules (`rules.household_dues`). Two reads for
+    the whole mutual, the register only: what was paid changes no due."""
+    members: dict[int, list[Member]] = defaultdict(list)
+    for household, key, category, enrolled, left, relationship, birth in (
+        Beneficiary.objects.filter(household__mutual=mutual)
+        .values_list(
+            "household_id",
+            "pk",
+            "category",
+            "enrolled_on",
+            "left_on",
+            "relationship",
+            "birth_date",
+        )
+        .iterator(chunk_size=10_000)
+    ):
+        members[household].append(Member(key, category, enrolled, left, relationship, birth))
+    found = {}
+    for pk, uid, enrolled, resigned, package, revision in (
+        Household.objects.filter(mutual=mutual)
+        .values_list(
+            "pk", "uid", "enrolled_on", "resigned_on", "package_id", "package__rules_revision"
+        )
+        .iterator(chunk_size=10_000)
+    ):
+        versions = package_terms(package, revision)
+        for due in household_dues(versions, members[pk], enrolled, on, resigned):
+            if due.period_start <= on and due.member:
+                found[pk, due.period_start] = MemberDue(
+                    pk, uid, due.period_start, due.member, max(due.period_start, enrolled)
+                )
+    return found
 
 
 def payer_receivable(mutual, payer, on: datetime.date | None = None) -> list[PayerShare]:

@@ -39,6 +39,7 @@ from mutualis.monitoring.models import (
 )
 
 OPERATIONS_FLOWS = (
+    "contributions_due",
     "contributions_collected",
     "contributions_earned",
     "registration_fees",

@@ -7,6 +7,9 @@ only (their schemas are in each app's `events.py`), never from the operations' t
 - A payment's parts: contributions (the member's and the third payers') are collected in the
   month they are received and earned in the month their period begins; registration fees are
   counted in the month received. A reversal comes with every amount negative.
+- What is due (the members' shares of a period, `dues.recognised`, and the third payers',
+  `receivable.recognised`) counts in the month the period begins, a change too, whenever it
+  was noticed.
 - The closing of a month of the books tells that month's expenses and result and the cash,
   equity and reserves at its end; its reopening withdraws them.
 - A claim counts as submitted (and rejected, when every line is) in the month it is submitted,
@@ -31,11 +34,14 @@ from mutualis.monitoring.models import BooksFigure, Cover, Flow
 CLAIMS = frozenset({"claim.adjudicated", "claim.submitted", "claim.reviewed"})
 PAYMENTS = frozenset({"payment.recorded", "payment.reversed"})
 PROVIDER_PAYMENTS = frozenset({"provider_payment.recorded", "provider_payment.reversed"})
+# what the members and the third payers owe for a period (contributions.events)
+DUE = frozenset({"dues.recognised", "receivable.recognised"})
 BOOKS_CLOSED, BOOKS_REOPENED = "month.closed", "month.reopened"
 KINDS = (
     CLAIMS
     | PAYMENTS
     | PROVIDER_PAYMENTS
+    | DUE
     | {
         BOOKS_CLOSED,
         BOOKS_REOPENED,
@@ -201,6 +207,9 @@ def tally_payloads(
                     flows[organisation, received, "contributions_collected"] += amount
                     earned = month_of(part["period_start"])
                     flows[organisation, earned, "contributions_earned"] += amount
+        elif kind in DUE:
+            due = month_of(payload["period_start"])
+            flows[organisation, due, "contributions_due"] += payload["amount"]
         elif kind == "household.enrolled":
             home = uuid.UUID(payload["household"])
             for member in payload["members"]:
