@@ -303,12 +303,16 @@ def lag(consumer: Consumer) -> Lag:
     waiting = behind(consumer)
     oldest = None
     if waiting:
+        # from each log's end to its first event waiting, found by the log's own index: read
+        # from the events' side, the query walked every event of every log (5 s for 4 million)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT min(e.at) FROM {table(Event)} e"
+                f"SELECT min(e.at) FROM {table(EventSequence)} s"
                 f" LEFT JOIN {table(Cursor)} c"
-                f" ON c.organisation_id = e.organisation_id AND c.consumer = %s"
-                f" WHERE e.sequence = coalesce(c.position, 0) + 1",
+                f" ON c.organisation_id = s.organisation_id AND c.consumer = %s"
+                f" JOIN {table(Event)} e ON e.organisation_id = s.organisation_id"
+                f" AND e.sequence = coalesce(c.position, 0) + 1"
+                f' WHERE s."last" > coalesce(c.position, 0)',
                 [consumer.name],
             )
             (first,) = cursor.fetchone()
