@@ -778,3 +778,22 @@ def household_status(coverage: Coverage, on: datetime.date) -> str:
     if coverage.covered:
         return Status.COVERED
     return Status.WAITING
+
+
+# a payer's or a household's period: (its id, the period's first day)
+Owing = tuple[int, datetime.date]
+
+
+def still_to_recognise(
+    owed: Mapping[Owing, int], recognised: Mapping[Owing, int]
+) -> list[tuple[Owing, int, bool]]:
+    """What to recognise so that the rows recognised add up to what is owed, period by period:
+    (key, difference, first), `first` when nothing was recognised for the key before; a period
+    no longer owed is brought back to 0. In key order."""
+    found = []
+    for key in sorted(owed.keys() | recognised.keys()):
+        before = recognised.get(key, 0)
+        difference = owed.get(key, 0) - before
+        if difference:
+            found.append((key, difference, key not in recognised))
+    return found

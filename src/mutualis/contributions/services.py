@@ -35,6 +35,7 @@ from mutualis.contributions.rules import (
     Overpayment,
     allocate_member_payment,
     allocate_payer_payment,
+    still_to_recognise,
 )
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
 from mutualis.core.events import append, append_all
@@ -394,24 +395,19 @@ def receivables_recognise(
         .annotate(amount=Sum("amount"))
     }
     shares = payer_shares(mutual, on)
-    rows = []
-    for key in sorted(shares.keys() | recognised.keys()):
-        share = shares.get(key)
-        due, households = (share.due, share.households) if share else (0, 0)
-        before = recognised.get(key, 0)
-        if due == before:
-            continue
-        payer_id, start = key
-        rows.append(
-            Receivable(
-                mutual=mutual,
-                payer_id=payer_id,
-                period_start=start,
-                amount=due - before,
-                households=households,
-                recognised_on=on if key in recognised else start,
-            )
+    owed = {key: share.due for key, share in shares.items()}
+    rows = [
+        Receivable(
+            mutual=mutual,
+            payer_id=key[0],
+            period_start=key[1],
+            amount=difference,
+            households=shares[key].households if key in shares else 0,
+            # a period's first row is dated the day its share fell due
+            recognised_on=key[1] if first else on,
         )
+        for key, difference, first in still_to_recognise(owed, recognised)
+    ]
     Receivable.objects.bulk_create(rows)
     payers = dict(
         Payer.objects.filter(pk__in={row.payer_id for row in rows}).values_list("pk", "uid")
@@ -445,23 +441,17 @@ def dues_recognise(
         .annotate(amount=Sum("amount"))
     }
     dues = member_dues(mutual, on)
-    rows = []
-    for key in sorted(dues.keys() | recognised.keys()):
-        due = dues.get(key)
-        before = recognised.get(key, 0)
-        amount = due.amount if due else 0
-        if amount == before:
-            continue
-        household_id, start = key
-        rows.append(
-            Due(
-                mutual=mutual,
-                household_id=household_id,
-                period_start=start,
-                amount=amount - before,
-                recognised_on=on if key in recognised or due is None else due.falls_due,
-            )
+    owed = {key: due.amount for key, due in dues.items()}
+    rows = [
+        Due(
+            mutual=mutual,
+            household_id=key[0],
+            period_start=key[1],
+            amount=difference,
+            recognised_on=dues[key].falls_due if first else on,
         )
+        for key, difference, first in still_to_recognise(owed, recognised)
+    ]
     Due.objects.bulk_create(rows, batch_size=2000)
     uids = {due.household_id: due.household_uid for due in dues.values()}
     missing = {row.household_id for row in rows} - uids.keys()
