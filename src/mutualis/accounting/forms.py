@@ -172,7 +172,7 @@ class CashCountForm(forms.Form):
 class HandOverForm(forms.Form):
     """Cash handed from the box shown to another box."""
 
-    taker = forms.ChoiceField(label=_("to"))
+    taker = forms.ChoiceField(label=_("handed to"))
     amount = AmountField(label=_("amount"), min_value=1)
     note = CharField(label=_("note"), max_length=100, required=False)
 
