@@ -22,14 +22,22 @@ LAYERS = [
     "settlements",
     "accounting",
     "monitoring",
+    "inventory",
+    "portal",
     "interop",
     # settings, URLs and the command wire every app together: they may import all of them
     "config",
 ]
 # The apps that learn what happened from the event log (core.consumers), never from the
-# operations' modules: they import core and federation (organisations, users, scope) only.
-READERS_OF_THE_LOG = {"accounting", "monitoring"}
-ALLOWED_TO_READERS = {"core", "federation"}
+# operations' modules: they import core and federation (organisations, users, scope) and, for the
+# network's apps, what the readers before them have made of the log (indicators, inventory).
+SHARED = {"core", "federation"}
+READERS_OF_THE_LOG = {
+    "accounting": SHARED,
+    "monitoring": SHARED,
+    "inventory": SHARED | {"monitoring"},
+    "portal": SHARED | {"monitoring", "inventory"},
+}
 # the vocabularies the events' payloads are written in (a level of care, a service category):
 # their codes and translated labels, nothing of the apps that hold them
 VOCABULARIES = {"mutualis.benefits.choices"}
@@ -120,14 +128,14 @@ def test_it_names_an_import_inside_a_function(tmp_path):
 
 def operations_imported_by_readers_of_the_log(root: Path = ROOT) -> list[str]:
     found = []
-    for app in sorted(READERS_OF_THE_LOG):
+    for app, allowed in sorted(READERS_OF_THE_LOG.items()):
         for path in sorted((root / app).rglob("*.py")):
             for line, module in imported_modules(path, root):
                 parts = module.split(".")
                 if (
                     parts[0] == "mutualis"
                     and parts[1:2]
-                    and parts[1] not in ALLOWED_TO_READERS | {app}
+                    and parts[1] not in allowed | {app}
                     and not any(module.startswith(v) for v in VOCABULARIES)
                 ):
                     found.append(f"{path.relative_to(root.parent)}:{line} → {module}")

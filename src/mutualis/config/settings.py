@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "mutualis.settlements",
     "mutualis.accounting",
     "mutualis.monitoring",
+    "mutualis.inventory",
+    "mutualis.portal",
     "mutualis.interop",
 ]
 
