@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from mutualis.accounting.models import ClosedMonth, Entry, Line, Mapping
 from mutualis.accounting.postings import Posting
 from mutualis.core.access import ancestor_paths
-from mutualis.core.bulk import insert, reserve_ids
-from mutualis.core.ids import new_bulk_uid
+from mutualis.core.bulk import converter, insert, new_stored_uids, reserve_ids
 from mutualis.core.numbering import series_take_each
 from mutualis.core.sql import table
 from mutualis.federation.models import Organisation
@@ -202,6 +201,11 @@ def write_drafts(organisation: Organisation, drafts: Sequence[Draft], by: Any = 
     next_number = {(journal, year): first[f"journal-{journal}-{year}"] for journal, year in counts}
     ids = reserve_ids(Entry, len(drafts))
     mutual, recorded_by = organisation.pk, getattr(by, "pk", None)
+    # written as the database stores them (core.bulk.insert's `stored`): an entry's day once
+    # for all its lines
+    uid = converter(Line._meta.get_field("uid")) or str
+    new_uid = new_stored_uids()
+    stored_day = converter(Line._meta.get_field("date")) or str
     entries: list[tuple[Any, ...]] = []
     lines: list[tuple[Any, ...]] = []
     for pk, draft in zip(ids, drafts, strict=True):
@@ -209,31 +213,42 @@ def write_drafts(organisation: Organisation, drafts: Sequence[Draft], by: Any = 
         key = (journal, day.year)
         number = next_number[key]
         next_number[key] = number + 1
+        day_stored = stored_day(day)
         entries.append(
             (
                 pk,
-                new_bulk_uid(),
+                new_uid(),
                 mutual,
                 journal,
                 day.year,
                 number,
-                day,
+                day_stored,
                 draft.label[:200],
                 draft.reference[:60],
-                draft.source,
+                uid(draft.source) if draft.source else None,
                 draft.source_kind,
-                draft.subject,
+                uid(draft.subject) if draft.subject else None,
                 draft.reverses,
                 False,
                 recorded_by,
             )
         )
         lines += [
-            (new_bulk_uid(), pk, mutual, journal, day, account, debit, credit, party)
+            (
+                new_uid(),
+                pk,
+                mutual,
+                journal,
+                day_stored,
+                account,
+                debit,
+                credit,
+                uid(party) if party else None,
+            )
             for account, debit, credit, party in draft.lines
         ]
-    insert(Entry, ENTRY_FIELDS, entries)
-    insert(Line, LINE_FIELDS, lines)
+    insert(Entry, ENTRY_FIELDS, entries, stored=True)
+    insert(Line, LINE_FIELDS, lines, stored=True)
     validate(ids)
     return ids
 
