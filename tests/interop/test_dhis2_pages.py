@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from mutualis.core.models import AuditEntry
+from mutualis.core.tasks import run_waiting
 from mutualis.federation.rules import Role
 from mutualis.federation.services import user_create
 from mutualis.interop.dhis2 import services
@@ -128,12 +129,16 @@ def test_an_officer_pushes_and_sees_the_counts_and_conflicts(
     }
 
     client.post(reverse("dhis2_push"), {**form, "dry_run": "on"})
-    client.post(reverse("dhis2_push"), form)
+    asked = client.post(reverse("dhis2_push"), form, follow=True).content.decode()
+    # the page asked for them; the worker sends them, and the list follows it every 5 s
+    assert "The push is queued" in asked and 'hx-trigger="every 5s"' in asked
+    assert fake.requests == []
+    run_waiting()
     page = client.get(reverse("dhis2_push")).content.decode()
 
     dry, real = Push.objects.order_by("pk")
     assert dry.dry_run and dry.imported == 6 and real.imported == 6
-    assert "dry run" in page and "done" in page
+    assert "dry run" in page and "done" in page and "hx-trigger" not in page
     speak(client, "fr")
     french = client.get(reverse("dhis2_push")).content.decode()
     assert "essai" in french
@@ -166,10 +171,12 @@ def test_a_stopped_push_is_resumed_from_the_page(client, officer, federation, fi
     with FakeDhis2(elements=ELEMENTS, org_units=ORG_UNITS, fail={1: 503}) as fake:
         set_up_union(federation.d1, [federation.m1], fake.url)
         stopped = services.push_start(by=officer, union=federation.d1, months=[JULY])
+        run_waiting()
         client.force_login(officer)
         assert "503" in client.get(reverse("dhis2_push")).content.decode()
 
         client.post(reverse("dhis2_push"), {"action": "resume", "push": str(stopped.uid)})
+        run_waiting()
 
     stopped.refresh_from_db()
     assert (stopped.status, stopped.imported) == ("done", 4)
@@ -184,10 +191,12 @@ def test_another_union_s_officer_sees_and_resumes_none_of_its_pushes(
     with FakeDhis2(elements=ELEMENTS, org_units=ORG_UNITS, fail={1: 503}) as fake:
         set_up_union(federation.d1, [federation.m1], fake.url)
         stopped = services.push_start(by=officer, union=federation.d1, months=[JULY])
+        run_waiting()
         client.force_login(other_officer)
 
         page = client.get(reverse("dhis2_push")).content.decode()
         client.post(reverse("dhis2_push"), {"action": "resume", "push": str(stopped.uid)})
+        run_waiting()
         mapping = client.get(reverse("dhis2_mapping")).content.decode()
 
     assert str(stopped.uid) not in page and fake.url not in page

@@ -1,10 +1,14 @@
 """Pushing to a DHIS2 server (docs/dhis2.md), against the fake one (interop.dhis2.fake): a real
 HTTP server in a thread, answering as DHIS2's Web API does."""
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import translation
 
+from mutualis.core.tasks import run_waiting
 from mutualis.interop.dhis2 import services
 from mutualis.interop.dhis2.fake import FakeDhis2
 from mutualis.interop.dhis2.models import Push
@@ -28,7 +32,44 @@ def english():
 
 
 def push(federation, **options):
-    return services.push_start(by=None, union=federation.d1, months=[JULY, AUGUST], **options)
+    """A push asked for, then sent by the worker's task, as `mutualis work` sends it."""
+    asked = services.push_start(by=None, union=federation.d1, months=[JULY, AUGUST], **options)
+    return sent(asked)
+
+
+def sent(asked: Push) -> Push:
+    assert asked.status == "waiting"
+    assert run_waiting() == {"dhis2 pushes": 1}
+    return Push.objects.get(pk=asked.pk)
+
+
+def test_a_push_waits_for_the_worker_which_sends_it(federation, figures, fake):
+    # given
+    set_up_union(federation.d1, [federation.m1], fake.url)
+    # when: asked for, as a page asks
+    asked = services.push_start(by=None, union=federation.d1, months=[JULY])
+    # then: nothing is sent in the request that asked for it
+    assert (asked.status, asked.chunks_done) == ("waiting", 0)
+    assert fake.requests == []
+    # when the worker goes round
+    said = io.StringIO()
+    call_command("work", "--once", stdout=said)
+    # then (its daily jobs worked the month's figures out again from the log first: the
+    # values sent are not this test's)
+    assert "dhis2 pushes: 1 done" in said.getvalue()
+    done = Push.objects.get(pk=asked.pk)
+    assert (done.status, done.chunks_done, done.chunks_total) == ("done", 1, 1)
+    assert run_waiting() == {}  # nothing left for the next round
+
+
+def test_a_push_taken_by_one_worker_is_not_sent_by_another(federation, figures, fake):
+    set_up_union(federation.d1, [federation.m1], fake.url)
+    asked = services.push_start(by=None, union=federation.d1, months=[JULY])
+    stale = Push.objects.get(pk=asked.pk)  # what a second worker read before the first took it
+
+    assert services.push_send(asked).status == "done"
+    assert services.push_send(stale) is None
+    assert len(fake.requests) == 1
 
 
 def test_a_first_push_imports_and_a_second_updates(federation, figures, fake):
@@ -119,7 +160,7 @@ def test_a_push_cut_short_resumes_after_the_last_chunk_acknowledged(federation, 
         assert (cut.status, cut.chunks_done, cut.chunks_total, cut.imported) == ("stopped", 1, 2, 4)
         assert "Chunk 2 of 2" in cut.message
         # when it is resumed, only the second chunk is sent again
-        resumed = services.push_resume(by=None, push=Push.objects.get(pk=cut.pk))
+        resumed = sent(services.push_resume(by=None, push=Push.objects.get(pk=cut.pk)))
         assert (resumed.status, resumed.chunks_done, resumed.imported) == ("done", 2, 6)
         assert [len(r["body"]) > 0 for r in fake.requests] == [True, True, True]
         assert '"202508"' in fake.requests[2]["body"].decode()

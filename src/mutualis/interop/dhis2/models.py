@@ -90,11 +90,13 @@ class OrgUnitMap(models.Model):
 class Push(models.Model):
     """One sending of figures to the union's server: which organisations and months, in chunks
     of `chunk_size` organisation-months a request, and what the server said. `chunks_done`
-    counts the chunks the server acknowledged: a push cut short starts again after them."""
+    counts the chunks the server acknowledged: a push cut short starts again after them. Asked
+    for on a page, a push waits for `mutualis work` (core.tasks), which sends it."""
 
     SCOPE_PATH = "union__path"
 
     class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting to be sent")
         RUNNING = "running", _("under way")
         STOPPED = "stopped", _("stopped, to resume")
         DONE = "done", _("done")
@@ -117,7 +119,7 @@ class Push(models.Model):
     chunk_size = models.PositiveIntegerField()
     chunks_total = models.PositiveIntegerField()
     chunks_done = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.WAITING)
     values_sent = models.PositiveIntegerField(default=0)
     imported = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)

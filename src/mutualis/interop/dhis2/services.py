@@ -260,9 +260,10 @@ def push_start(
     format: str = Push.Format.JSON,
     chunk_size: int = CHUNK_SIZE,
 ) -> Push:
-    """Sends the figures of `months` of the `organisations` (ids; all those the union mapped to
-    an org unit when None) to the union's server, and returns the push with what the server
-    said. With `dry_run`, the server checks the values and counts them but keeps nothing."""
+    """Asks for the figures of `months` of the `organisations` (ids; all those the union mapped
+    to an org unit when None) to be sent to the union's server; returns the push, waiting for
+    the worker (`push_run` sends it). With `dry_run`, the server checks the values and counts
+    them but keeps nothing."""
     require_in_scope_as(by, DHIS2_OFFICERS, union, "union")
     require_union(union)
     errors: dict[str, list[str]] = {}
@@ -310,18 +311,21 @@ def push_start(
             chunks_total=math.ceil(len(chosen) * len(wanted) / chunk_size),
         )
         audit_created(actor=by, obj=push)
-    return push_run(push)
+    return push
 
 
 def push_resume(*, by: User | None, push: Push) -> Push:
-    """Starts a push that stopped again, after the last chunk the server acknowledged."""
+    """Asks for a push that stopped to be sent again, after the last chunk the server
+    acknowledged; returns it, waiting for the worker."""
     union = Organisation.objects.get(pk=push.union_id)
     require_in_scope_as(by, DHIS2_OFFICERS, union, "push")
     if push.status == Push.Status.DONE:
         raise ValidationError({"push": [_("This push is done: start a new one.")]})
+    if push.status == Push.Status.WAITING:
+        raise ValidationError({"push": [_("This push is waiting to be sent already.")]})
     with transaction.atomic():
         before = snapshot(push)
-        push.status, push.message = Push.Status.RUNNING, ""
+        push.status, push.message = Push.Status.WAITING, ""
         push.save(update_fields=["status", "message"])
         audit_record(
             actor=by,
@@ -329,7 +333,7 @@ def push_resume(*, by: User | None, push: Push) -> Push:
             obj=push,
             changes=changes_between(before, snapshot(push)),
         )
-    return push_run(push)
+    return push
 
 
 def push_period(
@@ -373,6 +377,24 @@ def chunk_document(push: Push, server: Server, index: int) -> tuple[bytes, str, 
         body = documents.adx(values, server.data_set, timezone.now())
         return body, documents.ADX_TYPE, len(values)
     return documents.data_value_set_json(values, server.data_set), documents.JSON_TYPE, len(values)
+
+
+def pushes_waiting_send() -> int:
+    """The worker's task (core.tasks): sends each push waiting, the oldest first; how many."""
+    waiting = Push.objects.filter(status=Push.Status.WAITING).order_by("started_at", "pk")
+    return sum(push_send(push) is not None for push in list(waiting))
+
+
+def push_send(push: Push) -> Push | None:
+    """Sends a waiting push; None when another worker took it first. A push is taken by moving
+    it from waiting to under way, so that two workers never send the same one."""
+    taken = Push.objects.filter(pk=push.pk, status=Push.Status.WAITING).update(
+        status=Push.Status.RUNNING
+    )
+    if not taken:
+        return None
+    push.refresh_from_db()
+    return push_run(push)
 
 
 def push_run(push: Push) -> Push:

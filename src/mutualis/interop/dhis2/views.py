@@ -186,16 +186,17 @@ def push(request):
             messages.error(request, _("There is no such push."))
         else:
             try:
-                report(request, services.push_resume(by=request.user, push=one))
+                services.push_resume(by=request.user, push=one)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
+                queued(request)
                 return redirect("dhis2_push")
     elif action in ("push", "download") and form.is_valid():
         if action == "download":
             return download(union, form)
         try:
-            done = services.push_start(
+            services.push_start(
                 by=request.user,
                 union=union,
                 months=form.months(),
@@ -206,9 +207,9 @@ def push(request):
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            report(request, done)
+            queued(request)
             return redirect("dhis2_push")
-    pushes = Push.objects.filter(union=union).order_by("-started_at", "-pk")[:PUSHES_SHOWN]
+    pushes = list(Push.objects.filter(union=union).order_by("-started_at", "-pk")[:PUSHES_SHOWN])
     return render(
         request,
         "dhis2/push.html",
@@ -217,6 +218,9 @@ def push(request):
             "server": Server.objects.filter(union=union).first(),
             "form": form,
             "pushes": pushes,
+            "under_way": any(
+                push.status in (Push.Status.WAITING, Push.Status.RUNNING) for push in pushes
+            ),
             "mapped_count": len(mapped),
         },
     )
@@ -230,8 +234,10 @@ def is_uid(text: str) -> bool:
     return True
 
 
-def report(request, done: Push) -> None:
-    if done.status == Push.Status.DONE:
-        messages.success(request, _("The push is done."))
-    else:
-        messages.error(request, done.message)
+def queued(request) -> None:
+    messages.success(
+        request,
+        _(
+            "The push is queued: it is sent in the background in a moment, and the list below follows it."
+        ),
+    )

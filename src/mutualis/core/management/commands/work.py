@@ -8,13 +8,14 @@ from django.db import OperationalError, connection
 
 from mutualis.core.consumers import Consumer, declared, drain
 from mutualis.core.daily import run_due
+from mutualis.core.tasks import run_waiting
 
 
 class Command(BaseCommand):
     help = (
-        "Runs the daily jobs not yet done today, then the consumers of the event log (the books, "
-        "the indicators, the messages…): once, or as a loop beside the production server, "
-        "reading what happened since their last run."
+        "Runs the daily jobs not yet done today, the tasks people asked for (a push to DHIS2…), "
+        "then the consumers of the event log (the books, the indicators…): once, or as a loop "
+        "beside the production server, reading what happened since their last run."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -63,10 +64,14 @@ class Command(BaseCommand):
                 time.sleep(interval)
 
     def work_once(self, consumers: list[Consumer], stopping: Callable[[], bool]) -> bool:
-        """The jobs due, then each consumer's waiting events; True when a consumer read any."""
+        """The jobs due, the tasks waiting, then each consumer's waiting events; True when a
+        task or a consumer had anything to do."""
         for job, said in run_due().items():
             self.stdout.write(f"{job}: {said}")
         busy = False
+        for task, count in run_waiting().items():
+            self.stdout.write(f"{task}: {count} done")
+            busy = True
         for consumer in consumers:
             run = drain(consumer)
             busy = busy or run.read > 0

@@ -48,6 +48,11 @@ class Command(BaseCommand):
                 )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
+        sent = services.push_send(push)
+        if sent is None:
+            self.stdout.write(f"push {push.uid}: taken by `mutualis work`, which sends it")
+            return
+        push = sent
         self.stdout.write(
             f"push {push.uid}: {push.status}, chunks {push.chunks_done}/{push.chunks_total}, "
             f"values {push.values_sent}, imported {push.imported}, updated {push.updated}, "
