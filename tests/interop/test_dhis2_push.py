@@ -245,3 +245,25 @@ def test_the_command_resumes_a_stopped_push(federation, figures):
 
     stopped.refresh_from_db()
     assert (stopped.status, stopped.imported) == ("done", 4)
+
+
+def test_a_password_sealed_under_a_former_secret_key_opens_under_its_fallback(
+    federation, figures, fake, settings
+):
+    set_up_union(federation.d1, [federation.m1], fake.url)  # sealed under today's key
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+
+    assert push(federation).status == "done"
+
+
+def test_a_password_sealed_under_a_key_no_longer_known_stops_the_push_with_what_to_do(
+    federation, figures, fake, settings
+):
+    set_up_union(federation.d1, [federation.m1], fake.url)
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+
+    stopped = push(federation)
+
+    assert stopped.status == "stopped" and "give it again" in stopped.message
+    assert fake.requests == []

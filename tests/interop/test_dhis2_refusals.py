@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from mutualis.core.sealed import unsealed
 from mutualis.federation.rules import Role
 from mutualis.federation.services import user_create
 from mutualis.interop.dhis2 import services
@@ -97,7 +98,14 @@ def test_the_first_setting_needs_a_password_and_later_ones_keep_it(federation):
     assert "password" in refused.value.message_dict
     server(federation.d1)
     server(federation.d1, password="", username="v")
-    assert (Server.objects.get().username, Server.objects.get().password) == ("v", "p")
+    assert (Server.objects.get().username, unsealed(Server.objects.get().password)) == ("v", "p")
+
+
+def test_a_password_longer_than_the_form_takes_is_refused(federation):
+    with pytest.raises(ValidationError) as refused:
+        server(federation.d1, password="p" * 201)
+    assert "200" in refused.value.message_dict["password"][0]
+    assert not Server.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,9 @@ class IdScheme(models.TextChoices):
 
 
 class Server(models.Model):
-    """The DHIS2 server a union sends to. The password is kept to sign the requests (HTTP Basic)
-    and is never shown back; the audit trail records that it changed, not its value."""
+    """The DHIS2 server a union sends to. The password is kept sealed (core.sealed) to sign the
+    requests (HTTP Basic) and is never shown back; the audit trail records that it changed, not
+    its value."""
 
     SCOPE_PATH = "union__path"
 
@@ -28,7 +29,7 @@ class Server(models.Model):
     union = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     base_url = models.CharField(_("base URL"), max_length=300)
     username = models.CharField(_("user name"), max_length=100)
-    password = models.CharField(_("password"), max_length=200)
+    password = models.CharField(_("password"), max_length=500)  # sealed: core.sealed
     data_set = models.CharField(_("data set"), max_length=50)
     id_scheme = models.CharField(
         _("identifier scheme"), max_length=4, choices=IdScheme.choices, default=IdScheme.UID

@@ -27,6 +27,7 @@ from mutualis.core.audit import (
 )
 from mutualis.core.bounds import check_line
 from mutualis.core.models import AuditEntry
+from mutualis.core.sealed import seal, unsealed
 from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import DHIS2_OFFICERS, UNIONS
 from mutualis.federation.services import require_in_scope_as
@@ -39,6 +40,8 @@ UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")
 IDENTIFIER_MAX = 50
 CHUNK_SIZE = 50  # organisation-months a request: about 50 × 70 values at most
 MONTHS_AT_MOST = 36
+# what the form takes; sealed (core.sealed), it fills the column's 500 characters at most
+PASSWORD_LENGTH = 200
 
 
 def require_union(union: Organisation) -> None:
@@ -113,19 +116,23 @@ def server_set(
         errors["username"] = [_("Give the DHIS2 user name the pushes sign in with.")]
     if not password and server is None:
         errors["password"] = [_("Give the DHIS2 user's password.")]
+    elif len(password) > PASSWORD_LENGTH:
+        errors["password"] = [
+            _("A password of %(count)s characters at most.") % {"count": PASSWORD_LENGTH}
+        ]
     if not data_set:
         errors["data_set"] = [_("Give the data set the values belong to.")]
     elif id_scheme in IdScheme.values and (message := identifier_error(data_set, id_scheme)):
         errors["data_set"] = [message]
     if errors:
         raise ValidationError(errors)
-    changed_password = bool(password) and (server is None or password != server.password)
+    changed_password = bool(password) and (server is None or password != unsealed(server.password))
     if server is None:
         server = Server(union=union)
     server.base_url, server.username, server.data_set = base_url.rstrip("/"), username, data_set
     server.id_scheme = id_scheme
-    if password:
-        server.password = password
+    if changed_password:
+        server.password = seal(password)
     server.full_clean()
     server.save()
     changes = changes_between(before, snapshot(server))
@@ -403,6 +410,15 @@ def push_run(push: Push) -> Push:
     server = Server.objects.filter(union_id=push.union_id).first()
     if server is None:
         return stopped(push, _("The union's DHIS2 server is no longer set."))
+    password = unsealed(server.password)
+    if password is None:
+        return stopped(
+            push,
+            _(
+                "The DHIS2 password can no longer be read here (the installation's secret key "
+                "has changed since it was given): give it again on the mapping page."
+            ),
+        )
     parameters = {
         "dryRun": "true" if push.dry_run else "false",
         "idScheme": server.id_scheme,
@@ -416,7 +432,7 @@ def push_run(push: Push) -> Push:
             answer = client.post(
                 base_url=server.base_url,
                 username=server.username,
-                password=server.password,
+                password=password,
                 body=body,
                 content_type=content_type,
                 parameters=parameters,

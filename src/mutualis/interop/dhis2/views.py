@@ -238,6 +238,7 @@ def queued(request) -> None:
     messages.success(
         request,
         _(
-            "The push is queued: it is sent in the background in a moment, and the list below follows it."
+            "The push is queued: it is sent in the background in a moment, and the list "
+            "below follows it."
         ),
     )
