@@ -28,6 +28,8 @@ NOT_OPERATIONAL = {
     "core.numberseries",
     # the days each daily job finished on this installation (core.daily)
     "core.dailyrun",
+    # e-mail waiting to be sent or sent by this installation (core.mail), to people of any level
+    "core.mail",
     # the chart of accounts and the mapping: shipped, or a union's for its subtree
     "accounting.account",
     "accounting.mapping",

@@ -206,3 +206,47 @@ class DailyRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.day}"
+
+
+class Mail(models.Model):
+    """An e-mail waiting to be sent, or sent (core.mail): queued in the transaction of what
+    asked for it, sent by `mutualis work`, each on its own, so that one address refused does not
+    stop the others and a run cut short sends the rest on the next round. `kind` and `about`
+    (the uid of the news item, issue or message it carries) make queuing the same mail to the
+    same address twice do nothing."""
+
+    uid = uid_field()
+    kind = models.CharField(max_length=40)
+    about = models.UUIDField(null=True, blank=True)
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)  # List-Unsubscribe and the like
+    queued_at = models.DateTimeField(default=timezone.now)
+    next_try_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    given_up_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)  # what the server last said, when it refused
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "about", "to"],
+                condition=models.Q(about__isnull=False),
+                name="mail_once",
+            ),
+        ]
+        indexes = [
+            # the mails still to send, by when they may next be tried
+            models.Index(
+                fields=["next_try_at"],
+                condition=models.Q(sent_at__isnull=True, given_up_at__isnull=True),
+                name="mail_waiting",
+            ),
+            models.Index(fields=["kind", "about"], name="mail_about"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to}"

@@ -10,6 +10,7 @@ its progress as it goes, so that a worker stopped half-way leaves the rest to th
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from mutualis.core import mail
 from mutualis.core.declarations import declared_by_apps
 
 
@@ -29,3 +30,7 @@ def run_waiting(tasks: list[Task] | None = None) -> dict[str, int]:
     """Runs each task; how many things each worked on, for those that worked on any."""
     done = {task.name: task.run() for task in (declared() if tasks is None else tasks)}
     return {name: count for name, count in done.items() if count}
+
+
+# core's own: the e-mail every app queues (core.mail)
+TASKS = [Task("mail", lambda: mail.send_waiting())]
