@@ -343,8 +343,13 @@ def compare(desk, data, services=(None,), until=True):
                 context = (member, day, service, got, reasons, covered_until)
                 assert got.covered == covered, context
                 codes = {(str(b.reason), b.date) for b in got.reasons}
-                if {"household_resigned", "left_household"} & {code for code, _ in reasons}:
-                    # once out of the household, what it owes no longer says anything of them
+                if {"household_resigned", "left_household", "over_age_limit"} & {
+                    code for code, _ in reasons
+                }:
+                    # once out of the household, or past the age its cover ends at, what it
+                    # owes no longer says anything of them: a child past the limit owes
+                    # nothing of the periods after it, and the household's re-entry wait (its
+                    # periods owing nothing count as paid the day they begin) is not theirs
                     codes = {code for code in codes if code[0] not in PAYMENT_REASONS}
                     reasons = {code for code in reasons if code[0] not in PAYMENT_REASONS}
                 assert codes == set(reasons), context
