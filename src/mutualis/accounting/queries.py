@@ -2,7 +2,7 @@
 charge-backs between the organisations of the subtree eliminated (docs/accounting.md)."""
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -412,17 +412,26 @@ class CashFlows:
         return sum(-b.balance for b in self.flows)
 
 
-def cash_at(organisation: Organisation, day: datetime.date) -> int:
-    """The class 5 balances at the end of `day`, read as the balance sheet reads them."""
-    sheet = balance_sheet(organisation, day)
+def cash_in(sheet: BalanceSheet) -> int:
+    """The class 5 balances of a balance sheet."""
     return sum(b.balance for b in [*sheet.assets, *sheet.liabilities] if b.account.number[0] == "5")
 
 
-def cash_flows(organisation: Organisation, start: datetime.date, end: datetime.date) -> CashFlows:
+SheetAt = Callable[[datetime.date], BalanceSheet]
+
+
+def cash_flows(
+    organisation: Organisation,
+    start: datetime.date,
+    end: datetime.date,
+    sheet_at: SheetAt | None = None,
+) -> CashFlows:
     """The movements of cash over [start, end] by what they paid for or came from: the lines of
     every entry that moves cash, but its cash lines, summed by account, money in when credited.
     A transfer between two cash accounts moves nothing; the year's opening and closing entries
-    are not movements."""
+    are not movements. `sheet_at`: the organisation's balance sheet at a day, when the caller
+    reads the same ones for its own tables (statements.statements)."""
+    sheet_at = sheet_at or (lambda day: balance_sheet(organisation, day))
     ids = [o.pk for o in subtree(organisation)]
     cash = list(Account.objects.filter(number__startswith="5").values_list("pk", flat=True))
     marks, cash_marks = ", ".join(["%s"] * len(ids)), ", ".join(["%s"] * len(cash))
@@ -446,9 +455,9 @@ def cash_flows(organisation: Organisation, start: datetime.date, end: datetime.d
         key=lambda b: b.account.number,
     )
     return CashFlows(
-        cash_at(organisation, start - datetime.timedelta(days=1)),
+        cash_in(sheet_at(start - datetime.timedelta(days=1))),
         flows,
-        cash_at(organisation, end),
+        cash_in(sheet_at(end)),
     )
 
 

@@ -6,6 +6,7 @@ One structure, which the page, the PDF and the workbook each lay out."""
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache, partial
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -93,10 +94,9 @@ def grouped(balances: Iterable[queries.Balance], detail: bool, sign: int) -> dic
 
 
 def balance_sheet_table(
-    organisation: Organisation, end: datetime.date, previous_end: datetime.date, detail: bool
+    sheet_at: queries.SheetAt, end: datetime.date, previous_end: datetime.date, detail: bool
 ) -> Table:
-    now = queries.balance_sheet(organisation, end)
-    then = queries.balance_sheet(organisation, previous_end)
+    now, then = sheet_at(end), sheet_at(previous_end)
     labels = {b.account.number: b.account.label for s in (now, then) for b in s.assets}
     labels |= {b.account.number: b.account.label for s in (now, then) for b in s.liabilities}
     if not detail:
@@ -167,9 +167,10 @@ def cash_flow_table(
     organisation: Organisation,
     period: tuple[datetime.date, datetime.date],
     previous: tuple[datetime.date, datetime.date],
+    sheet_at: queries.SheetAt,
 ) -> Table:
-    now = queries.cash_flows(organisation, *period)
-    then = queries.cash_flows(organisation, *previous)
+    now = queries.cash_flows(organisation, *period, sheet_at)
+    then = queries.cash_flows(organisation, *previous, sheet_at)
     titles = {
         "operations": _("Flows of the mutual's activity"),
         "investment": _("Flows of investment"),
@@ -204,12 +205,15 @@ def statements(
 ) -> Statements:
     detail = system == System.NORMAL
     previous = (year_before(start), year_before(end))
+    # the cash flows read the balance sheets of days the balance sheet shows (a year's start is
+    # the year before's end): each read once, for a union over every line of its subtree
+    sheet_at = cache(partial(queries.balance_sheet, organisation))
     tables = [
-        balance_sheet_table(organisation, end, previous[1], detail),
+        balance_sheet_table(sheet_at, end, previous[1], detail),
         income_statement_table(organisation, (start, end), previous, detail),
     ]
     if detail:
-        tables.append(cash_flow_table(organisation, (start, end), previous))
+        tables.append(cash_flow_table(organisation, (start, end), previous, sheet_at))
     return Statements(
         organisation, system, start, end, *previous, tables, notes(organisation, start, end)
     )
