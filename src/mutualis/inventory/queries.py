@@ -1,0 +1,134 @@
+"""Reads of the inventory (docs/inventory.md): the figures the monitoring gives a mutual that
+runs Mutualis, the synthesis tables, the directory and what waits for a focal point. Only the
+validated records are public: the synthesis, the open data and the showcase read those."""
+
+from collections import Counter
+from functools import cache
+
+from django.db.models import Q, QuerySet
+
+from mutualis.core.access import SignedIn, scoped
+from mutualis.federation.iso import country_choices
+from mutualis.inventory.choices import State
+from mutualis.inventory.models import Entry, FocalPoint, Record
+from mutualis.inventory.rules import Row, Table, synthesis
+from mutualis.monitoring.queries import Period, figures
+
+# a record's field → the monitoring's base figure of the year it is pre-filled from (benefits:
+# the care of the year, as the mutual's claims give it)
+PREFILLED_FROM = {
+    "members": "members",
+    "beneficiaries": "beneficiaries",
+    "women_members": "women_members",
+    "target_population": "target_population",
+    "contributions_due": "contributions_due",
+    "contributions_collected": "contributions_collected",
+    "benefits_paid": "benefits_incurred",
+    "reserves": "reserves",
+}
+
+
+def monitoring_figures(organisation_id: int, year: int) -> dict[str, int]:
+    """The record's figures the monitoring knows for the organisation's year (its operations,
+    its books or its accepted reports); those it does not know are left out."""
+    period = Period.parse(str(year))
+    if period is None:
+        return {}
+    found = figures([organisation_id], period, set(PREFILLED_FROM.values())).get(
+        organisation_id, {}
+    )
+    return {name: found[code] for name, code in PREFILLED_FROM.items() if code in found}
+
+
+@cache
+def countries_named(language: str) -> dict[str, str]:
+    return dict(country_choices())
+
+
+def country_name(code: str) -> str:
+    from django.utils.translation import get_language
+
+    return countries_named(get_language() or "fr").get(code, code)
+
+
+def validated() -> QuerySet[Record]:
+    return Record.objects.filter(state=State.VALIDATED)
+
+
+def synthesis_rows(country: str | None = None) -> list[Row]:
+    chosen = validated()
+    if country:
+        chosen = chosen.filter(entry__country=country)
+    return [
+        Row._make(values)
+        for values in chosen.values_list(
+            "entry__country",
+            "year",
+            "status",
+            "entry__mutual_type",
+            "level",
+            "members",
+            "beneficiaries",
+            "target_population",
+            "currency",
+            "contribution",
+            "contribution_period",
+        ).iterator(chunk_size=5000)
+    ]
+
+
+def synthesis_tables(country: str | None = None) -> dict[tuple[str, int], Table]:
+    """Every year's tables, worked out from the validated records as they stand (never kept:
+    a record validated or reopened shows at once)."""
+    return synthesis(synthesis_rows(country))
+
+
+def countries_inventoried() -> list[tuple[str, str]]:
+    codes = validated().values_list("entry__country", flat=True).distinct()
+    return sorted(((code, country_name(code)) for code in set(codes)), key=lambda c: c[1])
+
+
+def years_inventoried() -> list[int]:
+    return sorted(set(validated().values_list("year", flat=True)), reverse=True)
+
+
+def directory(text: str = "", country: str = "") -> QuerySet[Entry]:
+    """The mutuals with a validated record, found by a word of their name, place, networks or
+    support structures."""
+    found = Entry.objects.filter(records__state=State.VALIDATED).distinct()
+    if country:
+        found = found.filter(country=country)
+    for word in text.split()[:8]:
+        found = found.filter(
+            Q(name__icontains=word)
+            | Q(place__icontains=word)
+            | Q(networks__icontains=word)
+            | Q(supporters__icontains=word)
+        )
+    return found.order_by("country", "name")
+
+
+def named(entries: QuerySet[Entry], field: str) -> list[tuple[str, int]]:
+    """The networks (or support structures) the entries name, one a line, with how many
+    mutuals name each."""
+    counted: Counter[str] = Counter()
+    for text in entries.values_list(field, flat=True):
+        counted.update({line.strip() for line in text.splitlines() if line.strip()})
+    return sorted(counted.items(), key=lambda item: (-item[1], item[0]))
+
+
+def kept_by(user: SignedIn) -> QuerySet[Entry]:
+    return scoped(Entry.objects.all(), user)
+
+
+def focal_countries(user) -> list[str]:
+    return sorted(FocalPoint.objects.filter(user=user).values_list("country", flat=True))
+
+
+def waiting_for(user) -> QuerySet[Record]:
+    """The records waiting for the focal point, in the countries they validate."""
+    return (
+        Record.objects.filter(state=State.SUBMITTED, entry__country__in=focal_countries(user))
+        .select_related("entry")
+        .order_by("entry__country", "entry__name", "year")
+    )
