@@ -505,7 +505,9 @@ SCENARIOS = {
 
 
 INVENTORIED = Identity(name="Mutuelle de Joal", country="SN", mutual_type="community")
-INVENTORIED_AGAIN = Identity(name="Mutuelle de Joal-Fadiouth", country="SN", mutual_type="community")
+INVENTORIED_AGAIN = Identity(
+    name="Mutuelle de Joal-Fadiouth", country="SN", mutual_type="community"
+)
 
 
 def inventoried(c):

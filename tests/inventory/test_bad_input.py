@@ -65,9 +65,7 @@ def test_a_negative_figure_is_refused(joal, manager, name):
     assert any("cannot be below zero" in message for message in messages[name])
 
 
-def test_more_women_than_members_a_rate_above_100_and_a_contribution_without_period(
-    joal, manager
-):
+def test_more_women_than_members_a_rate_above_100_and_a_contribution_without_period(joal, manager):
     with translation.override("en"):
         messages = refused(
             joal, manager, women_members=121, coverage_rate=120, contribution_period=""

@@ -70,9 +70,7 @@ def test_the_csv_holds_every_validated_record_and_no_other(client, published):
 
 def test_the_csv_is_cut_by_year_and_country(client, published):
     header, *rows = csv_rows(client, "?year=2025&country=SN")
-    assert [(r[header.index("year")], r[header.index("country")]) for r in rows] == [
-        ("2025", "SN")
-    ]
+    assert [(r[header.index("year")], r[header.index("country")]) for r in rows] == [("2025", "SN")]
 
 
 def test_no_formula_reaches_a_cell_of_the_csv(client, published):

@@ -54,9 +54,7 @@ def test_the_manager_of_a_mutual_does_not_keep_its_unions_entries(benkadi, cast)
     assert not Record.objects.exists()
 
 
-def test_the_focal_point_validates_and_the_record_then_changes_no_more(
-    joal, cast, focal_point
-):
+def test_the_focal_point_validates_and_the_record_then_changes_no_more(joal, cast, focal_point):
     manager = cast[Role.MUTUAL_MANAGER]
     record = record_save(by=manager, entry=joal, year=2025, facts=YEAR)
     record_validate(by=focal_point, record=record)

@@ -170,8 +170,6 @@ class Record(models.Model):
                 name="inventory_record_rates",
             ),
         ]
-        # the synthesis reads a year's validated records (inventory.queries.synthesis)
-        indexes = [models.Index(fields=["state", "year"], name="inventory_record_state_year")]
 
     def __str__(self) -> str:
         return f"{self.entry_id} {self.year}"

@@ -116,20 +116,32 @@ def record_errors(
 # --- the synthesis ----------------------------------------------------------------------------
 
 
-class Row(NamedTuple):
-    """A validated record as the synthesis reads it."""
+class Group(NamedTuple):
+    """The validated records of a country's year alike in status, type and level, added up:
+    how many, and the sums of the figures they give (a blank adds nothing). `covered` and
+    `target` are the beneficiaries and target populations of those that give both."""
 
     country: str
     year: int
     status: str
     mutual_type: str
-    level: str  # "" when the record does not say
-    members: int | None
-    beneficiaries: int | None
-    target_population: int | None
+    level: str  # "" when the records do not say
+    mutuals: int
+    members: int
+    beneficiaries: int
+    covered: int
+    target: int
+
+
+class Amount(NamedTuple):
+    """A year's contribution per beneficiary (a monthly one × 12, a quarterly one × 4) and how
+    many of a country's records of the year give it, in that currency."""
+
+    country: str
+    year: int
     currency: str
-    contribution: int | None
-    contribution_period: str
+    yearly: int
+    mutuals: int
 
 
 @dataclass(frozen=True)
@@ -172,44 +184,62 @@ def yearly(contribution: int, period: str) -> int:
     return contribution * PER_YEAR[period]
 
 
-def median(values: list[int]) -> int:
-    """The middle value; of an even number, the mean of the two middle ones, rounded half up
-    to the unit."""
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle] + 1) // 2
+def median(counted: list[tuple[int, int]]) -> int:
+    """The middle value of amounts given as (amount, how many times); of an even number, the
+    mean of the two middle ones, rounded half up to the unit."""
+    ordered = sorted(counted)
+    total = sum(times for _amount, times in ordered)
+    wanted = [(total - 1) // 2, total // 2]  # the positions of the middle one or two
+    found: list[int] = []
+    seen = 0
+    for amount, times in ordered:
+        while wanted and wanted[0] < seen + times:
+            found.append(amount)
+            wanted.pop(0)
+        seen += times
+    return (found[0] + found[1] + 1) // 2
 
 
-def synthesis(rows: Iterable[Row]) -> dict[tuple[str, int], Table]:
+def synthesis(groups: Iterable[Group], amounts: Iterable[Amount]) -> dict[tuple[str, int], Table]:
     """The synthesis tables by country and year, and for every country together (country ""):
-    mutuals by status, type and level of package; members and beneficiaries (the sums of those
-    given); the coverage of the target population; the yearly contribution's median and range
-    by currency. One pass over the rows, then a sort per table and currency."""
+    mutuals by status, type and level of package; members and beneficiaries; the coverage of
+    the target population; the yearly contribution's median and range by currency."""
     tables: dict[tuple[str, int], Table] = {}
-    amounts: dict[tuple[str, int], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        for key in ((row.country, row.year), ("", row.year)):
-            table = tables.get(key)
-            if table is None:
-                table = tables[key] = Table(*key)
-            table.mutuals += 1
-            table.by_status[row.status] = table.by_status.get(row.status, 0) + 1
-            table.by_type[row.mutual_type] = table.by_type.get(row.mutual_type, 0) + 1
-            table.by_level[row.level] = table.by_level.get(row.level, 0) + 1
-            if row.members is not None:
-                table.members += row.members
-            if row.beneficiaries is not None:
-                table.beneficiaries += row.beneficiaries
-                if row.target_population:
-                    table.covered += row.beneficiaries
-                    table.target += row.target_population
-            if row.contribution is not None and row.contribution_period:
-                amounts[key][row.currency].append(yearly(row.contribution, row.contribution_period))
-    for key, by_currency in amounts.items():
-        tables[key].contributions = {
-            currency: Spread(len(values), median(values), min(values), max(values))
+
+    def table(key: tuple[str, int]) -> Table:
+        found = tables.get(key)
+        if found is None:
+            found = tables[key] = Table(*key)
+        return found
+
+    for group in groups:
+        for key in ((group.country, group.year), ("", group.year)):
+            shown = table(key)
+            shown.mutuals += group.mutuals
+            for counts, value in (
+                (shown.by_status, group.status),
+                (shown.by_type, group.mutual_type),
+                (shown.by_level, group.level),
+            ):
+                counts[value] = counts.get(value, 0) + group.mutuals
+            shown.members += group.members
+            shown.beneficiaries += group.beneficiaries
+            shown.covered += group.covered
+            shown.target += group.target
+    counted: dict[tuple[str, int], dict[str, list[tuple[int, int]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for amount in amounts:
+        for key in ((amount.country, amount.year), ("", amount.year)):
+            counted[key][amount.currency].append((amount.yearly, amount.mutuals))
+    for key, by_currency in counted.items():
+        table(key).contributions = {
+            currency: Spread(
+                sum(times for _a, times in values),
+                median(values),
+                min(a for a, _t in values),
+                max(a for a, _t in values),
+            )
             for currency, values in sorted(by_currency.items())
         }
     return tables
