@@ -5,6 +5,7 @@ change audited and in the steward's log."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from mutualis.core.models import AuditEntry, Event
 from mutualis.federation.rules import Role
@@ -60,7 +61,7 @@ def test_the_focal_point_validates_and_the_record_then_changes_no_more(joal, cas
     record_validate(by=focal_point, record=record)
     record.refresh_from_db()
     assert record.state == State.VALIDATED and record.decided_by == focal_point
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         record_save(by=manager, entry=joal, year=2025, facts=YEAR)
     assert "reopens it" in refused.value.message_dict["year"][0]
     record_reopen(by=focal_point, record=record, reason="Les bénéficiaires sont à revoir")
@@ -89,7 +90,7 @@ def test_a_returned_record_carries_the_focal_points_comment(joal, cast, focal_po
 def test_only_a_focal_point_of_the_records_country_validates_it(benkadi, cast, focal_point):
     # the focal point of Senegal does not validate a Malian record, whoever keeps it
     record = record_save(by=cast[Role.UNION_OFFICER], entry=benkadi, year=2025, facts=YEAR)
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         record_validate(by=focal_point, record=record)
     assert "focal point of the country" in refused.value.message_dict["record"][0]
     record.refresh_from_db()

@@ -4,6 +4,7 @@ the reader's language on the pages."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -19,8 +20,8 @@ class State(models.TextChoices):
     """Where a record stands with the country's focal point."""
 
     SUBMITTED = "submitted", _("waiting for validation")
-    VALIDATED = "validated", _("validated")
-    RETURNED = "returned", _("returned")
+    VALIDATED = "validated", pgettext_lazy("inventory record", "validated")
+    RETURNED = "returned", pgettext_lazy("inventory record", "returned")
 
 
 class MutualType(models.TextChoices):
