@@ -1,13 +1,15 @@
 """The showcase and the open data are public and light; keeping records, validating them and
 designating focal points need signing in with the right role."""
 
+import dataclasses
+
 import pytest
 from django.urls import reverse
 
 from mutualis.federation.rules import Role
 from mutualis.inventory.choices import State
-from mutualis.inventory.services import record_save, record_validate
-from tests.inventory.conftest import YEAR
+from mutualis.inventory.services import entry_create, record_save, record_validate
+from tests.inventory.conftest import SENEGAL, YEAR
 
 PUBLIC = ["synthesis", "directory", "open-data", "open-data-csv", "open-data-xlsx"]
 SIGNED_IN = ["records", "entry-new", "validation", "focal-points"]
@@ -79,3 +81,16 @@ def test_the_focal_point_validates_on_the_page(client, joal, cast, focal_point):
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.state == State.VALIDATED
+
+
+def test_the_directory_counts_each_mutual_naming_a_network(client, federation, cast, focal_point):
+    for name in ("Mutuelle A", "Mutuelle B"):
+        entry = entry_create(
+            by=None,
+            steward=federation.d1,
+            identity=dataclasses.replace(SENEGAL, name=name),
+        )
+        record = record_save(by=cast[Role.UNION_OFFICER], entry=entry, year=2025, facts=YEAR)
+        record_validate(by=focal_point, record=record)
+    response = client.get(reverse("inventory:directory"))
+    assert ("Enda Santé", 2) in response.context["supporters"]

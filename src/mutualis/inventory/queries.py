@@ -106,10 +106,15 @@ def years_inventoried() -> list[int]:
     return sorted(set(validated().values_list("year", flat=True)), reverse=True)
 
 
+def published() -> QuerySet[Entry]:
+    """The mutuals with a validated record (each once)."""
+    return Entry.objects.filter(pk__in=validated().values("entry_id"))
+
+
 def directory(text: str = "", country: str = "") -> QuerySet[Entry]:
     """The mutuals with a validated record, found by a word of their name, place, networks or
     support structures."""
-    found = Entry.objects.filter(records__state=State.VALIDATED).distinct()
+    found = published()
     if country:
         found = found.filter(country=country)
     for word in text.split()[:8]:

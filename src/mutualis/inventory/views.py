@@ -123,7 +123,7 @@ def directory(request):
         .order_by("entry_id", "year")
     }
     searched = bool(filters.get("q") or filters.get("country"))
-    every = Entry.objects.filter(records__state=State.VALIDATED).distinct()
+    every = queries.published()
     return render(
         request,
         "inventory/directory.html",
