@@ -319,7 +319,10 @@ def mutualis_records(demo, entries, records, logs, actors, validators, today) ->
     (one of them returned by the focal point)."""
     rng = demo.rng
     manager = demo.made.get("users", {}).get("manager")
-    for index, mutual in enumerate(demo.made.get("mutuals", [])[:12]):
+    own = demo.made.get("demo_mutual")
+    mutuals = [own] if own is not None else []
+    mutuals += [m for m in demo.made.get("mutuals", []) if m != own][: 12 - len(mutuals)]
+    for index, mutual in enumerate(mutuals):
         location = mutual.location
         entry = Entry(
             steward=mutual,
