@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field, StringConstraints
 
 from mutualis.core.api_access import api_access
+from mutualis.core.api_types import answers
 from mutualis.inventory import queries
 
 router = Router(tags=["inventory"])
@@ -73,7 +74,7 @@ class SynthesisOut(Schema):
     contributions: list[ContributionSpreadOut]
 
 
-@router.get("/inventory/records", response=list[InventoryRecordOut])
+@router.get("/inventory/records", response=answers({200: list[InventoryRecordOut]}))
 @api_access()
 def inventory_records(request, filters: Query[InventoryFilter]):
     """The validated records of the inventory, for a year and a country when given."""
@@ -116,7 +117,7 @@ def inventory_records(request, filters: Query[InventoryFilter]):
     ]
 
 
-@router.get("/inventory/synthesis", response=list[SynthesisOut])
+@router.get("/inventory/synthesis", response=answers({200: list[SynthesisOut]}))
 @api_access()
 def inventory_synthesis(request, filters: Query[InventoryFilter]):
     """The synthesis tables by country and year (and for every country together, country
