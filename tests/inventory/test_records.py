@@ -11,8 +11,9 @@ from mutualis.core.models import AuditEntry, Event
 from mutualis.federation.rules import Role
 from mutualis.federation.services import user_create
 from mutualis.inventory.choices import State
-from mutualis.inventory.models import Record
+from mutualis.inventory.models import Entry, Record
 from mutualis.inventory.services import (
+    entry_create,
     focal_point_designate,
     focal_point_remove,
     record_reopen,
@@ -20,7 +21,7 @@ from mutualis.inventory.services import (
     record_save,
     record_validate,
 )
-from tests.inventory.conftest import YEAR
+from tests.inventory.conftest import MALI, SENEGAL, YEAR
 
 
 def test_the_manager_fills_the_record_and_it_waits_for_the_focal_point(joal, cast, federation):
@@ -126,3 +127,14 @@ def test_a_year_to_come_or_before_the_first_inventory_is_refused(joal, cast):
         with pytest.raises(ValidationError) as refused:
             record_save(by=cast[Role.MUTUAL_MANAGER], entry=joal, year=year, facts=YEAR)
         assert "year" in refused.value.message_dict
+
+
+def test_a_manager_adds_their_own_mutual_and_no_other(federation, cast):
+    manager = cast[Role.MUTUAL_MANAGER]
+    with pytest.raises(ValidationError) as refused:
+        entry_create(by=manager, steward=federation.m1, identity=MALI)
+    assert "organisation" in refused.value.message_dict
+    entry = entry_create(
+        by=manager, steward=federation.m1, identity=SENEGAL, organisation=federation.m1
+    )
+    assert Entry.objects.get() == entry

@@ -150,6 +150,15 @@ def entry_create(
     require_in_scope_as(by, RECORD_KEEPERS, steward, "steward")
     if organisation is not None:
         require_linkable(by, organisation, None)
+    if (
+        by is not None
+        and Role.UNION_OFFICER not in by.roles
+        and (organisation is None or organisation.pk != by.organisation_id)
+    ):
+        # the other mutuals of the inventory are kept by their unions and support structures
+        raise ValidationError(
+            {"organisation": [_("A mutual's manager adds their own mutual to the inventory.")]}
+        )
     errors = identity_errors(identity, today or timezone.localdate())
     if errors:
         raise ValidationError(errors)
