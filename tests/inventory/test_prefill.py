@@ -63,3 +63,18 @@ def test_the_form_of_a_new_year_shows_the_monitorings_figures(client, joal, cast
     page = client.get(f"/inventory/records/{joal.pk}/year/?year=2025").content.decode()
     assert 'name="beneficiaries" value="600"' in page
     assert "Pre-filled from the monitoring" in page or "Prérempli" in page
+
+
+def test_the_focal_point_sees_which_figures_came_from_the_monitoring(
+    client, joal, cast, reported, focal_point
+):
+    known = monitoring_figures(joal.organisation_id, 2025)
+    record_save(
+        by=cast[Role.MUTUAL_MANAGER],
+        entry=joal,
+        year=2025,
+        facts=dataclasses.replace(YEAR, **{**known, "members": 131}),
+    )
+    client.force_login(focal_point)
+    page = client.get("/inventory/validation/").content.decode()
+    assert page.count('class="prefilled-mark"') == len(known) - 1  # all but the members
