@@ -57,6 +57,16 @@ from mutualis.federation.services import (
     organisation_move,
     organisation_update,
 )
+from mutualis.inventory.services import (
+    Identity,
+    Year,
+    entry_create,
+    entry_update,
+    record_reopen,
+    record_return,
+    record_save,
+    record_validate,
+)
 from mutualis.membership.imports import register_import
 from mutualis.membership.services import (
     beneficiary_add,
@@ -87,12 +97,12 @@ from tests.membership.test_import import GOOD, xlsx
 
 D = datetime.date
 APPS = ("federation", "benefits", "membership", "contributions", "providers", "claims")
-APPS += ("settlements", "accounting", "monitoring")
+APPS += ("settlements", "accounting", "monitoring", "inventory")
 # a service (it acts for someone: `by`, `actor`) whose name says it changes something
 CHANGES = re.compile(
     r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
     r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch|change|count"
-    r"|accept|return|set|subscribe|unsubscribe|save|hand_over)$"
+    r"|accept|return|set|subscribe|unsubscribe|save|hand_over|validate|designate|remove)$"
 )
 
 # Writes that are not the operations' history, and why.
@@ -118,6 +128,9 @@ NOT_LOGGED = {
     "monitoring.threshold_set": "settings",
     "monitoring.alerts_subscribe": "settings",
     "monitoring.alerts_unsubscribe": "settings",
+    # who validates a country's inventory records: like a role, the installation's own
+    "inventory.focal_point_designate": "accounts",
+    "inventory.focal_point_remove": "accounts",
     # a union's DHIS2 server and mapping: the installation's settings, audited
     "interop.server_set": "settings",
     "interop.elements_set": "settings",
@@ -453,6 +466,20 @@ SCENARIOS = {
         population=20000,
         source="RGPH",
     ),
+    "inventory.entry_create": lambda c: inventoried(c),
+    "inventory.entry_update": lambda c: entry_update(
+        by=c.cast[Role.UNION_OFFICER], entry=inventoried(c), identity=INVENTORIED_AGAIN
+    ),
+    "inventory.record_save": lambda c: inventory_record(c),
+    "inventory.record_validate": lambda c: record_validate(by=None, record=inventory_record(c)),
+    "inventory.record_return": lambda c: record_return(
+        by=None, record=inventory_record(c), comment="Les cotisations manquent"
+    ),
+    "inventory.record_reopen": lambda c: record_reopen(
+        by=None,
+        record=record_validate(by=None, record=inventory_record(c)),
+        reason="Chiffres revus",
+    ),
     "providers.provider_create": lambda c: provider_create(
         by=None,
         owner=c.federation.d1,
@@ -475,6 +502,27 @@ SCENARIOS = {
         by=None, payment=paid(c, issued(c)), reason="Chèque rejeté", on=D(2025, 4, 6)
     ),
 }
+
+
+INVENTORIED = Identity(name="Mutuelle de Joal", country="SN", mutual_type="community")
+INVENTORIED_AGAIN = Identity(
+    name="Mutuelle de Joal-Fadiouth", country="SN", mutual_type="community"
+)
+
+
+def inventoried(c):
+    return entry_create(
+        by=c.cast[Role.UNION_OFFICER], steward=c.federation.d1, identity=INVENTORIED
+    )
+
+
+def inventory_record(c):
+    return record_save(
+        by=c.cast[Role.UNION_OFFICER],
+        entry=inventoried(c),
+        year=2025,
+        facts=Year(status="functioning", currency="XOF", members=10, beneficiaries=40),
+    )
 
 
 def test_every_write_path_is_listed_with_its_scenario_or_a_reason():

@@ -63,6 +63,12 @@ NOT_OPERATIONAL = {
     "monitoring.planyear",
     # a contribution study: a mutual's or a union's
     "monitoring.study",
+    # the network's inventory: mutuals of a dozen countries, most of them not organisations of
+    # this installation, each kept by the organisation that fills it (its steward); the focal
+    # points of the countries
+    "inventory.entry",
+    "inventory.record",
+    "inventory.focalpoint",
 }
 
 

@@ -32,6 +32,8 @@ from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import Role
 from mutualis.federation.services import user_create
+from mutualis.inventory.models import Entry
+from mutualis.inventory.services import Identity, entry_create
 from mutualis.membership.models import Beneficiary, Household
 from mutualis.membership.services import household_enrol
 from mutualis.monitoring.models import Report
@@ -215,6 +217,15 @@ def sample(model, organisation):
             status=Report.Status.SUBMITTED,
             submitted_at=timezone.now(),
             submitted_by=sample(User, organisation),
+        )
+    if model is Entry:
+        # an inventoried mutual kept by the organisation
+        return Entry.objects.filter(steward=organisation).first() or entry_create(
+            by=None,
+            steward=organisation,
+            identity=Identity(
+                name=f"Marker {organisation.code} inventoried", country="SN", mutual_type="other"
+            ),
         )
     raise AssertionError(f"add a sample of {model.__name__} to tests/test_scope_matrix.py")
 

@@ -43,6 +43,7 @@ from mutualis.federation.models import ApiToken, Organisation, User, key_digest
 from mutualis.federation.rules import Kind, Role
 from mutualis.interop.dhis2 import services as dhis2
 from mutualis.interop.dhis2.models import Push
+from mutualis.inventory import services as inventory
 from mutualis.membership import imports as register_imports
 from mutualis.membership import services as membership
 from mutualis.membership.models import Beneficiary, Household
@@ -74,6 +75,8 @@ OTHER_WRITERS = [
 ]
 OUTSIDE = "This organisation is outside your scope."
 NOT_YOUR_ROLE = "Your role does not allow you to change this."
+# a focal point validates the records of their countries, whoever keeps them
+FOCAL_POINT_ONLY = "Only a focal point of the country validates its records."
 D = datetime.date
 
 
@@ -180,7 +183,32 @@ def world(federation, mutual: Organisation, union: Organisation) -> SimpleNamesp
             chunks_total=1,
             status=Push.Status.STOPPED,
         ),
+        **inventoried(mutual, union, "SN" if mutual == federation.m1 else "ML"),
     )
+
+
+def inventoried(mutual: Organisation, union: Organisation, country: str) -> dict:
+    """The mutual in the inventory, in `country`, with a record waiting for validation and a
+    validated one; an officer of the union, focal point of another country."""
+    entry = inventory.entry_create(
+        by=None,
+        steward=mutual,
+        identity=inventory.Identity(name=mutual.name, country=country, mutual_type="community"),
+        organisation=mutual,
+    )
+    facts = inventory.Year(status="functioning", currency="XOF", members=10, beneficiaries=40)
+    officer = federation_services.user_create(
+        by=None, username=f"officer-{union.code}", organisation=union, roles=[Role.UNION_OFFICER]
+    )
+    return {
+        "inventory_entry": entry,
+        "inventory_record": inventory.record_save(by=None, entry=entry, year=2025, facts=facts),
+        "validated_record": inventory.record_validate(
+            by=None, record=inventory.record_save(by=None, entry=entry, year=2024, facts=facts)
+        ),
+        "union_officer": officer,
+        "focal_point": inventory.focal_point_designate(by=None, user=officer, country="BF"),
+    }
 
 
 def submitted(submission) -> None:
@@ -841,6 +869,73 @@ CASES = [
         "mutual",
     ),
 ]
+CASES += [
+    # inventory
+    Case(
+        "entry_create",
+        Role.UNION_OFFICER,
+        lambda w, by: inventory.entry_create(
+            by=by,
+            steward=w.mutual,
+            identity=inventory.Identity(name="Mutuelle", country="SN", mutual_type="community"),
+        ),
+        "steward",
+    ),
+    Case(
+        "entry_update",
+        Role.MUTUAL_MANAGER,
+        lambda w, by: inventory.entry_update(
+            by=by,
+            entry=w.inventory_entry,
+            identity=inventory.Identity(name="Autre nom", country="SN", mutual_type="community"),
+        ),
+        "entry",
+    ),
+    Case(
+        "record_save",
+        Role.MUTUAL_MANAGER,
+        lambda w, by: inventory.record_save(
+            by=by,
+            entry=w.inventory_entry,
+            year=2023,
+            facts=inventory.Year(status="starting", currency="XOF", members=5, beneficiaries=9),
+        ),
+        "entry",
+    ),
+    Case(
+        "record_validate",
+        Role.UNION_OFFICER,
+        lambda w, by: inventory.record_validate(by=by, record=w.inventory_record),
+        "record",
+        FOCAL_POINT_ONLY,
+    ),
+    Case(
+        "record_return",
+        Role.UNION_OFFICER,
+        lambda w, by: inventory.record_return(by=by, record=w.inventory_record, comment="à revoir"),
+        "record",
+        FOCAL_POINT_ONLY,
+    ),
+    Case(
+        "record_reopen",
+        Role.UNION_OFFICER,
+        lambda w, by: inventory.record_reopen(by=by, record=w.validated_record, reason="erreur"),
+        "record",
+        FOCAL_POINT_ONLY,
+    ),
+    Case(
+        "focal_point_designate",
+        Role.SYSTEM_ADMIN,
+        lambda w, by: inventory.focal_point_designate(by=by, user=w.union_officer, country="TG"),
+        "user",
+    ),
+    Case(
+        "focal_point_remove",
+        Role.SYSTEM_ADMIN,
+        lambda w, by: inventory.focal_point_remove(by=by, focal_point=w.focal_point),
+        "focal_point",
+    ),
+]
 IDS = [case.service for case in CASES]
 
 
@@ -858,6 +953,8 @@ def worlds(federation, cast, cmu_package, state):
     federation.state = state
     outside = world(federation, federation.m2, federation.d2)
     inside = world(federation, federation.m1, federation.d1)
+    # the cast's officer is the focal point of the country of M1's entry, not of M2's
+    inventory.focal_point_designate(by=None, user=cast[Role.UNION_OFFICER], country="SN")
     return SimpleNamespace(inside=inside, outside=outside)
 
 
