@@ -11,7 +11,7 @@ same letters whether the accents were typed or not.
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import snowballstemmer
@@ -144,11 +144,17 @@ def plain_words(text: str) -> list[str]:
     return [w[:LONGEST] for w in WORD.findall(folded(text)) if w not in STOP]
 
 
+@lru_cache(maxsize=200_000)
+def stem(word: str, language: str) -> str:
+    """A word's stem; kept, since a library's texts use the same few thousand words again and
+    again, and Snowball in pure Python is the slow part of indexing."""
+    found = stemmer(language)
+    return found.stemWord(word) if found is not None else word
+
+
 def index_words(text: str, language: str) -> str:
     """The text as its stems, separated by spaces: what the index holds."""
-    words = plain_words(text)
-    found = stemmer(language)
-    return " ".join(found.stemWords(words) if found else words)
+    return " ".join(stem(word, language) for word in plain_words(text))
 
 
 def query_stems(query: str) -> list[frozenset[str]]:
@@ -157,9 +163,7 @@ def query_stems(query: str) -> list[frozenset[str]]:
     for word in plain_words(query):
         forms = {word}
         for language in QUERY_LANGUAGES:
-            found = stemmer(language)
-            if found is not None:
-                forms.add(found.stemWord(word))
+            forms.add(stem(word, language))
         # the word itself finds the documents in a language without a stemmer
         stems.append(frozenset(forms))
     return stems
