@@ -50,9 +50,8 @@ def check(upload: Upload) -> Checked | str:
     if not content:
         return _("The file is empty.")
     if len(content) > MAX_BYTES:
-        return _("The file weighs %(size)s MB; the library takes files of at most %(max)s MB.") % {
-            "size": f"{len(content) / 1024 / 1024:.1f}",
-            "max": MAX_BYTES // 1024 // 1024,
+        return _("The file weighs more than %(max)s MB, the most the library takes.") % {
+            "max": MAX_BYTES // 1024 // 1024
         }
     if content.startswith(b"%PDF-"):
         text = pdf_text(content)

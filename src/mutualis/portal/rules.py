@@ -4,9 +4,9 @@ gathering and a news item must hold. No ORM, no I/O."""
 import datetime
 from collections.abc import Iterable
 
-import pycountry
 from django.utils.translation import gettext as _
 
+from mutualis.federation.iso import is_country_code
 from mutualis.federation.rules import Role
 from mutualis.portal.choices import Language, Theme
 
@@ -32,7 +32,7 @@ def split(value: str) -> list[str]:
 
 
 def country_error(code: str) -> str | None:
-    if code and pycountry.countries.get(alpha_2=code) is None:
+    if code and not is_country_code(code):
         return _("%(code)s is not an ISO 3166 country code.") % {"code": code}
     return None
 
