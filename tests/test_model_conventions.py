@@ -63,6 +63,12 @@ NOT_OPERATIONAL = {
     "monitoring.planyear",
     # a contribution study: a mutual's or a union's
     "monitoring.study",
+    # the network portal's library, calendar and news: the network's, owned by the
+    # organisation that published them, not a mutual's operations
+    "portal.document",
+    "portal.documentfile",
+    "portal.gathering",
+    "portal.newsitem",
 }
 
 

@@ -10,7 +10,13 @@ from mutualis.federation.rules import Role
 from mutualis.portal.models import Document
 from tests.portal.conftest import pdf
 
-PUBLIC = ["portal:library", "portal:events", "portal:events-ical", "portal:news", "portal:news-feed"]
+PUBLIC = [
+    "portal:library",
+    "portal:events",
+    "portal:events-ical",
+    "portal:news",
+    "portal:news-feed",
+]
 
 
 @pytest.mark.parametrize("name", PUBLIC)

@@ -170,7 +170,7 @@ def file_write(
     return row
 
 
-def document_add(
+def new_document(
     by: User | None,
     owner: Organisation,
     details: DocumentDetails,
@@ -204,7 +204,7 @@ def document_propose(
     """A signed-in user proposes a document for the library, in the name of their
     organisation: it waits, unseen by the public, until an editor publishes it."""
     require_in_scope_as(by, PROPOSERS, owner, "organisation")
-    return document_add(by, owner, details, upload, DocumentStatus.PROPOSED)
+    return new_document(by, owner, details, upload, DocumentStatus.PROPOSED)
 
 
 @transaction.atomic
@@ -213,7 +213,7 @@ def document_publish(
 ) -> Document:
     """A portal editor adds a document to the library, published at once."""
     require_in_scope_as(by, EDITORS, owner, "organisation")
-    return document_add(by, owner, details, upload, DocumentStatus.PUBLISHED)
+    return new_document(by, owner, details, upload, DocumentStatus.PUBLISHED)
 
 
 def locked(document: Document) -> Document:

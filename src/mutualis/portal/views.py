@@ -164,29 +164,34 @@ def proposals(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_review(request: HttpRequest, document: Document) -> HttpResponse:
     """A proposal as the public would read it, to publish or to turn down."""
-    form = RejectForm(request.POST if request.POST.get("action") == "reject" else None)
+    action = request.POST.get("action")
+    form = RejectForm(request.POST if action == "reject" else None)
+    error = ""
     if request.method == "POST":
-        action = request.POST.get("action")
         if action == "approve":
-            saved = saved_or_errors(
-                form, lambda: services.document_approve(by=request.user, document=document)
-            )
-            if saved is not None:
+            try:
+                services.document_approve(by=request.user, document=document)
+            except ValidationError as refused:
+                error = " ".join(refused.messages)
+            else:
                 messages.success(request, _("The document is published."))
                 return redirect("portal:proposals")
-        elif action == "reject" and form.is_valid():
-            saved = saved_or_errors(
+        elif action == "reject":
+            if form.is_valid() and saved_or_errors(
                 form,
                 lambda: services.document_reject(
                     by=request.user, document=document, reason=form.cleaned_data["reason"]
                 ),
-            )
-            if saved is not None:
+            ):
                 messages.success(request, _("The proposal is turned down."))
                 return redirect("portal:proposals")
-        elif action not in ("approve", "reject"):
-            form.add_error(None, _("Publish the document or turn it down."))
-    return render(request, "portal/document_review.html", {"document": document, "form": form})
+        else:
+            error = _("Publish the document or turn it down.")
+    return render(
+        request,
+        "portal/document_review.html",
+        {"document": document, "form": form, "error": error},
+    )
 
 
 def gathering_rows(gatherings) -> list[dict]:
