@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from mutualis.federation.rules import Role
 from mutualis.portal.files import Upload
@@ -14,6 +15,13 @@ def details(title: str, **given) -> DocumentDetails:
     values = {"kind": "study", "language": "fr"}
     values.update(given)
     return DocumentDetails(title=title, **values)
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The messages the tests read are the English ones (French is the pages' default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

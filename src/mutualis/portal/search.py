@@ -77,8 +77,9 @@ class Filters:
     country: str = ""
     theme: str = ""
 
-    def sql(self) -> tuple[list[str], list[object]]:
-        clauses, params = ["d.status = %s"], [DocumentStatus.PUBLISHED.value]
+    def sql(self) -> tuple[list[str], list[str | int]]:
+        clauses: list[str] = ["d.status = %s"]
+        params: list[str | int] = [DocumentStatus.PUBLISHED.value]
         for name in ("kind", "year", "language", "country"):
             value = getattr(self, name)
             if value not in ("", None):

@@ -135,7 +135,7 @@ def folded(text: str) -> str:
 
 @cache
 def stemmer(language: str) -> Any:
-    name = STEMMERS.get(language)  # type: ignore[call-overload]
+    name = STEMMERS.get(language)
     return snowballstemmer.stemmer(name) if name else None
 
 
