@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mutualis.core.demo import Demo
 from mutualis.portal.files import Upload
-from mutualis.portal.models import Document
+from mutualis.portal.models import Document, NewsItem
 from mutualis.portal.paper import paper_pdf
 from mutualis.portal.services import (
     DocumentDetails,
@@ -338,7 +338,10 @@ def generate(demo: Demo) -> None:
                 registration="" if first < 0 else "https://example.org/inscription",
             ),
         )
-    for _days, language, title, body in NEWS:
-        news_create(
+    now = timezone.now()
+    for days, language, title, body in NEWS:
+        item = news_create(
             by=editor, owner=owner, details=NewsDetails(title=title, body=body, language=language)
         )
+        # dated in the past as a real list of news is; the service dates what it publishes now
+        NewsItem.objects.filter(pk=item.pk).update(published_at=now + datetime.timedelta(days=days))
