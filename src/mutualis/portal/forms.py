@@ -62,17 +62,16 @@ class DocumentForm(forms.Form):
     summary = CharField(
         label=_("summary"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
-    file = forms.FileField(
-        label=_("file"),
-        required=False,
-        help_text=_("PDF or Office document, at most %(size)s MB; or give a link instead.")
-        % {"size": MAX_BYTES // 1024 // 1024},
-    )
+    file = forms.FileField(label=_("file"), required=False)
     link = forms.URLField(label=_("link"), required=False, max_length=500, assume_scheme="https")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = blank(country_choices())
+        # in the reader's language: formatted when the form is made, not when it is imported
+        self.fields["file"].help_text = _(
+            "PDF or Office document, at most %(size)s MB; or give a link instead."
+        ) % {"size": MAX_BYTES // 1024 // 1024}
 
     def details(self) -> DocumentDetails:
         data = self.cleaned_data
@@ -97,7 +96,11 @@ class DocumentForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = CharField(label=_("why"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = CharField(
+        label=_("reason for turning it down"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class GatheringForm(forms.Form):
