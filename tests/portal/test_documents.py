@@ -207,3 +207,16 @@ def test_a_file_name_keeps_no_path_nor_control_character(editor):
         upload=files.Upload("C:\\Users\\awa\\rap\x07port.pdf", pdf("x", "y").content),
     )
     assert document.file.file_name == "rapport.pdf"
+
+
+def test_a_truncated_pdf_is_refused_as_damaged(editor):
+    whole = pdf("Rapport", "Un texte").content
+    errors = refused(
+        lambda: document_publish(
+            by=editor,
+            owner=editor.organisation,
+            details=details("Coupé"),
+            upload=files.Upload("rapport.pdf", whole[:200]),
+        )
+    )
+    assert "damaged" in errors["file"][0]

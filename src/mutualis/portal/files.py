@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 MAX_BYTES = 20 * 1024 * 1024
 # what the index keeps of a long PDF's text: its first pages say what it is about
 MAX_TEXT = 200_000
+# and the pages it reads to find it: a file of ten thousand empty pages is not read to its end
+MAX_PAGES = 500
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003, Excel 97-2003, PowerPoint 97-2003
 ZIP = b"PK\x03\x04"
 # the part of an Office Open XML package that names its kind
@@ -76,15 +77,16 @@ def pdf_text(content: bytes) -> str | None:
         reader = PdfReader(io.BytesIO(content))
         parts: list[str] = []
         length = 0
-        for page in reader.pages:
+        for page in reader.pages[:MAX_PAGES]:
             text = page.extract_text() or ""
             parts.append(text)
             length += len(text)
             if length >= MAX_TEXT:
                 break
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
-        # pypdf raises these on malformed files; a PDF it cannot read is refused, not kept
-        log.info("unreadable PDF: %s", error)
+    except Exception as error:
+        # pypdf raises many kinds of errors on a malformed or hostile file (its own, zlib's,
+        # struct's, a recursion too deep): to each the answer is the same, the file is refused
+        log.info("unreadable PDF: %r", error)
         return None
     # a NUL or other control character from a broken font would be refused as text
     return "".join(c if c.isprintable() or c in "\n\t" else " " for c in "\n".join(parts))[
