@@ -66,6 +66,8 @@ def test_the_feed_gives_each_gathering_as_whole_days(client, editor):
         "ouest-africaine" in lines
     )
     assert "LOCATION:Lomé\\, Togo" in lines
+    # the feed speaks the page's language, French by default
+    assert any(line.startswith("DESCRIPTION:Langues") for line in lines)
     assert "SEQUENCE:0" in lines
     gathering_update(
         by=editor,

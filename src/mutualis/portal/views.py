@@ -222,12 +222,13 @@ def described(gathering: Gathering) -> tuple[Gathering, str, str]:
     """A gathering with the description and place its feed entry gives."""
     country = dict(country_choices()).get(gathering.country, "")
     place = ", ".join(part for part in (gathering.place, country) if part)
+    languages = ", ".join(Language(c).label for c in gathering.language_list)
     facts = [
-        f"{_('Organiser')}: {gathering.organiser}" if gathering.organiser else "",
-        f"{_('Languages')}: {', '.join(Language(c).label for c in gathering.language_list)}"
-        if gathering.languages
+        _("Organised by %(name)s") % {"name": gathering.organiser} if gathering.organiser else "",
+        _("Languages: %(names)s") % {"names": languages} if languages else "",
+        _("Registration: %(link)s") % {"link": gathering.registration}
+        if gathering.registration
         else "",
-        f"{_('Registration')}: {gathering.registration}" if gathering.registration else "",
         gathering.description,
     ]
     return gathering, "\n".join(f for f in facts if f), place
