@@ -81,6 +81,7 @@ from mutualis.portal.services import (
     document_publish,
     document_reject,
     document_update,
+    document_withdraw,
     gathering_create,
     gathering_update,
     news_create,
@@ -106,7 +107,7 @@ APPS += ("settlements", "accounting", "monitoring", "portal")
 CHANGES = re.compile(
     r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
     r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch|change|count"
-    r"|accept|return|set|subscribe|unsubscribe|save|hand_over|propose|publish|reject)$"
+    r"|accept|return|set|subscribe|unsubscribe|save|hand_over|propose|publish|reject|withdraw)$"
 )
 
 # Writes that are not the operations' history, and why.
@@ -498,6 +499,11 @@ SCENARIOS = {
     ),
     "portal.document_reject": lambda c: document_reject(
         by=c.cast[Role.PORTAL_EDITOR], document=proposed(c), reason="Hors sujet"
+    ),
+    "portal.document_withdraw": lambda c: document_withdraw(
+        by=c.cast[Role.PORTAL_EDITOR],
+        document=document_approve(by=c.cast[Role.PORTAL_EDITOR], document=proposed(c)),
+        reason="Doublon",
     ),
     "portal.gathering_create": lambda c: announced(c),
     "portal.gathering_update": lambda c: gathering_update(

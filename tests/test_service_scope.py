@@ -895,6 +895,13 @@ CASES += [
         refused_role=Role.UNION_OFFICER,
     ),
     Case(
+        "document_withdraw",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.document_withdraw(by=by, document=w.document, reason="doublon"),
+        "document",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
         "gathering_create",
         Role.PORTAL_EDITOR,
         lambda w, by: portal.gathering_create(

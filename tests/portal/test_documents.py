@@ -220,3 +220,19 @@ def test_a_truncated_pdf_is_refused_as_damaged(editor):
         )
     )
     assert "damaged" in errors["file"][0]
+
+
+def test_a_withdrawn_document_leaves_the_library_and_is_kept(client, editor, publish):
+    from django.urls import reverse
+
+    from mutualis.portal.services import document_withdraw
+
+    document = publish("Guide périmé")
+    refused(lambda: document_withdraw(by=editor, document=document, reason=" "))
+    document_withdraw(by=editor, document=document, reason="Remplacé par la version 2")
+    document.refresh_from_db()
+    assert (document.status, document.rejection) == ("withdrawn", "Remplacé par la version 2")
+    assert search("guide", Filters(), limit=5).ids == []
+    errors = refused(lambda: document_withdraw(by=editor, document=document, reason="encore"))
+    assert errors == {"document": ["Only a published document is withdrawn."]}
+    assert client.get(reverse("portal:document", kwargs={"uid": document.uid})).status_code == 404

@@ -20,6 +20,9 @@ class DocumentStatus(models.TextChoices):
     PROPOSED = "proposed", _("proposed")
     PUBLISHED = "published", _("published")
     REJECTED = "rejected", _("rejected")
+    # taken out of the library by an editor (a wrong file, a right holder's request): kept,
+    # with its reason, never deleted
+    WITHDRAWN = "withdrawn", _("withdrawn")
 
 
 class Theme(models.TextChoices):

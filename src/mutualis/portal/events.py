@@ -4,7 +4,7 @@ transaction of the change, version 1:
 - `document.proposed`, `document.published`, `document.changed`, about the document:
   {"document", "kind", "title", "language", "status"} (`document.published` also when an
   editor publishes a proposal);
-- `document.rejected`, about the document: {"document", "reason"};
+- `document.rejected`, `document.withdrawn`, about the document: {"document", "reason"};
 - `gathering.announced`, `gathering.changed`, about the gathering: {"gathering", "kind",
   "title", "starts_on", "ends_on", "sequence"};
 - `news.published`, `news.changed`, about the news item: {"news", "title", "language"}: what
@@ -21,6 +21,7 @@ DOCUMENT_PROPOSED = "document.proposed"
 DOCUMENT_PUBLISHED = "document.published"
 DOCUMENT_CHANGED = "document.changed"
 DOCUMENT_REJECTED = "document.rejected"
+DOCUMENT_WITHDRAWN = "document.withdrawn"
 GATHERING_ANNOUNCED = "gathering.announced"
 GATHERING_CHANGED = "gathering.changed"
 NEWS_PUBLISHED = "news.published"
@@ -41,8 +42,9 @@ def document(kind: str, row: Document) -> NewEvent:
     )
 
 
-def document_rejected(row: Document) -> NewEvent:
-    return NewEvent(DOCUMENT_REJECTED, row.uid, {"document": str(row.uid), "reason": row.rejection})
+def document_set_aside(kind: str, row: Document) -> NewEvent:
+    """A proposal rejected, or a document withdrawn, with the editor's reason."""
+    return NewEvent(kind, row.uid, {"document": str(row.uid), "reason": row.rejection})
 
 
 def gathering(kind: str, row: Gathering) -> NewEvent:
@@ -71,6 +73,7 @@ KINDS = [
     Kind(DOCUMENT_PUBLISHED, _("Document published in the library")),
     Kind(DOCUMENT_CHANGED, _("Library document changed")),
     Kind(DOCUMENT_REJECTED, _("Document proposal rejected")),
+    Kind(DOCUMENT_WITHDRAWN, _("Document withdrawn from the library")),
     Kind(GATHERING_ANNOUNCED, _("Gathering announced in the calendar")),
     Kind(GATHERING_CHANGED, _("Calendar gathering changed")),
     Kind(NEWS_PUBLISHED, _("Flash news published")),

@@ -43,7 +43,7 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
-    # why an editor turned a proposal down, for its proposer
+    # why an editor turned a proposal down, or took the document out of the library
     rejection = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

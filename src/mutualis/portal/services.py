@@ -275,14 +275,13 @@ def document_approve(*, by: User | None, document: Document) -> Document:
     return row
 
 
-@transaction.atomic
-def document_reject(*, by: User | None, document: Document, reason: str) -> Document:
-    """An editor turns a proposal down, saying why; it stays, unpublished, for the record."""
-    row = proposal(by, document)
+def set_aside(
+    by: User | None, row: Document, reason: str, status: DocumentStatus, kind: str
+) -> Document:
     if not reason.strip():
-        raise ValidationError({"reason": [_("Say why, for the person who proposed it.")]})
+        raise ValidationError({"reason": [_("Say why: the reason is kept with the document.")]})
     before = snapshot(row)
-    row.status = DocumentStatus.REJECTED
+    row.status = status
     row.rejection = reason.strip()
     errors = Errors()
     errors.model(row)
@@ -294,8 +293,26 @@ def document_reject(*, by: User | None, document: Document, reason: str) -> Docu
         obj=row,
         changes=changes_between(before, snapshot(row)),
     )
-    append(row.owner_id, events.document_rejected(row), by)
+    append(row.owner_id, events.document_set_aside(kind, row), by)
     return row
+
+
+@transaction.atomic
+def document_reject(*, by: User | None, document: Document, reason: str) -> Document:
+    """An editor turns a proposal down, saying why; it stays, unpublished, for the record."""
+    row = proposal(by, document)
+    return set_aside(by, row, reason, DocumentStatus.REJECTED, events.DOCUMENT_REJECTED)
+
+
+@transaction.atomic
+def document_withdraw(*, by: User | None, document: Document, reason: str) -> Document:
+    """An editor takes a published document out of the library (a wrong file, a right
+    holder's request), saying why: it is kept, unseen by the public, never deleted."""
+    require_in_scope_as(by, EDITORS, document.owner, "document")
+    row = locked(document)
+    if row.status != DocumentStatus.PUBLISHED:
+        raise ValidationError({"document": [_("Only a published document is withdrawn.")]})
+    return set_aside(by, row, reason, DocumentStatus.WITHDRAWN, events.DOCUMENT_WITHDRAWN)
 
 
 def gathering_apply(row: Gathering, details: GatheringDetails) -> None:

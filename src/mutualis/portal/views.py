@@ -68,7 +68,9 @@ def library(request: HttpRequest) -> HttpResponse:
 @public
 def document(request: HttpRequest, uid) -> HttpResponse:
     found = get_object_or_404(queries.published().select_related("owner"), uid=uid)
-    return render(request, "portal/document.html", {"document": found})
+    return render(
+        request, "portal/document.html", {"document": found, "editor": is_editor(request)}
+    )
 
 
 @public
@@ -163,9 +165,10 @@ def proposals(request: HttpRequest) -> HttpResponse:
 @access(roles=EDITORS, model=Document, writes=True)
 @require_http_methods(["GET", "POST"])
 def document_review(request: HttpRequest, document: Document) -> HttpResponse:
-    """A proposal as the public would read it, to publish or to turn down."""
+    """A proposal as the public would read it, to publish or to turn down; a published
+    document, to withdraw."""
     action = request.POST.get("action")
-    form = RejectForm(request.POST if action == "reject" else None)
+    form = RejectForm(request.POST if action in ("reject", "withdraw") else None)
     error = ""
     if request.method == "POST":
         if action == "approve":
@@ -176,15 +179,19 @@ def document_review(request: HttpRequest, document: Document) -> HttpResponse:
             else:
                 messages.success(request, _("The document is published."))
                 return redirect("portal:proposals")
-        elif action == "reject":
+        elif action in ("reject", "withdraw"):
+            service = services.document_reject if action == "reject" else services.document_withdraw
             if form.is_valid() and saved_or_errors(
                 form,
-                lambda: services.document_reject(
+                lambda: service(
                     by=request.user, document=document, reason=form.cleaned_data["reason"]
                 ),
             ):
-                messages.success(request, _("The proposal is turned down."))
-                return redirect("portal:proposals")
+                if action == "reject":
+                    messages.success(request, _("The proposal is turned down."))
+                    return redirect("portal:proposals")
+                messages.success(request, _("The document is withdrawn from the library."))
+                return redirect("portal:library")
         else:
             error = _("Publish the document or turn it down.")
     return render(
