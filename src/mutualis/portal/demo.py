@@ -287,7 +287,7 @@ def generate(demo: Demo) -> None:
                 themes=themes,
                 summary=summary,
             ),
-            upload=Upload(f"{title[:60]}.pdf", paper_pdf(title, authors, paragraphs)),
+            upload=Upload(f"{title[:60].strip()}.pdf", paper_pdf(title, authors, paragraphs)),
         )
     for kind, title, authors, year, language, country, themes, summary, link in LINKS:
         document_publish(

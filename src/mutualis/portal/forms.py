@@ -97,7 +97,7 @@ class DocumentForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = CharField(
-        label=_("reason for turning it down"),
+        label=_("reason"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
