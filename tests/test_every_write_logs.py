@@ -82,6 +82,21 @@ from mutualis.monitoring.reports import (
     report_submit,
     target_population_set,
 )
+from mutualis.portal.services import (
+    DocumentDetails,
+    GatheringDetails,
+    NewsDetails,
+    document_approve,
+    document_propose,
+    document_publish,
+    document_reject,
+    document_update,
+    document_withdraw,
+    gathering_create,
+    gathering_update,
+    news_create,
+    news_update,
+)
 from mutualis.providers.models import Provider
 from mutualis.providers.services import provider_create, provider_update
 from mutualis.settlements.services import (
@@ -97,12 +112,13 @@ from tests.membership.test_import import GOOD, xlsx
 
 D = datetime.date
 APPS = ("federation", "benefits", "membership", "contributions", "providers", "claims")
-APPS += ("settlements", "accounting", "monitoring", "inventory")
+APPS += ("settlements", "accounting", "monitoring", "inventory", "portal")
 # a service (it acts for someone: `by`, `actor`) whose name says it changes something
 CHANGES = re.compile(
     r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
     r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch|change|count"
-    r"|accept|return|set|subscribe|unsubscribe|save|hand_over|validate|designate|remove)$"
+    r"|accept|return|set|subscribe|unsubscribe|save|hand_over|validate|designate|remove"
+    r"|propose|publish|reject|withdraw)$"
 )
 
 # Writes that are not the operations' history, and why.
@@ -161,6 +177,25 @@ def write_paths() -> set[str]:
             ):
                 found.add(f"{app}.{name}")
     return found | {"membership.register_import", "claims.claims_import"}
+
+
+DOCUMENT = DocumentDetails(kind="guide", title="Guide", language="fr", link="https://example.org")
+FORUM = GatheringDetails("forum", "Forum", D(2026, 5, 4), D(2026, 5, 6))
+NEWS = NewsDetails("Forum", "Le forum se tient à Lomé.", "fr")
+
+
+def proposed(c):
+    return document_propose(
+        by=c.cast[Role.CASHIER], owner=c.federation.m1, details=DOCUMENT, upload=None
+    )
+
+
+def announced(c):
+    return gathering_create(by=c.cast[Role.PORTAL_EDITOR], owner=c.federation.m1, details=FORUM)
+
+
+def news_published(c):
+    return news_create(by=c.cast[Role.PORTAL_EDITOR], owner=c.federation.m1, details=NEWS)
 
 
 CARE = D(2025, 3, 10)
@@ -480,9 +515,35 @@ SCENARIOS = {
         record=record_validate(by=None, record=inventory_record(c)),
         reason="Chiffres revus",
     ),
+    "portal.document_propose": lambda c: proposed(c),
+    "portal.document_publish": lambda c: document_publish(
+        by=c.cast[Role.PORTAL_EDITOR], owner=c.federation.m1, details=DOCUMENT, upload=None
+    ),
+    "portal.document_update": lambda c: document_update(
+        by=c.cast[Role.PORTAL_EDITOR], document=proposed(c), details=DOCUMENT
+    ),
+    "portal.document_approve": lambda c: document_approve(
+        by=c.cast[Role.PORTAL_EDITOR], document=proposed(c)
+    ),
+    "portal.document_reject": lambda c: document_reject(
+        by=c.cast[Role.PORTAL_EDITOR], document=proposed(c), reason="Hors sujet"
+    ),
+    "portal.document_withdraw": lambda c: document_withdraw(
+        by=c.cast[Role.PORTAL_EDITOR],
+        document=document_approve(by=c.cast[Role.PORTAL_EDITOR], document=proposed(c)),
+        reason="Doublon",
+    ),
+    "portal.gathering_create": lambda c: announced(c),
+    "portal.gathering_update": lambda c: gathering_update(
+        by=c.cast[Role.PORTAL_EDITOR], gathering=announced(c), details=FORUM
+    ),
+    "portal.news_create": lambda c: news_published(c),
+    "portal.news_update": lambda c: news_update(
+        by=c.cast[Role.PORTAL_EDITOR], news=news_published(c), details=NEWS
+    ),
     "providers.provider_create": lambda c: provider_create(
         by=None,
-        owner=c.federation.d1,
+        owner=c.federation.m1,
         code="PS-NGUEKOKH",
         name="Poste de santé de Nguékokh",
         kind="health_post",

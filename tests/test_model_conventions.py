@@ -69,6 +69,12 @@ NOT_OPERATIONAL = {
     "inventory.entry",
     "inventory.record",
     "inventory.focalpoint",
+    # the network portal's library, calendar and news: the network's, owned by the
+    # organisation that published them, not a mutual's operations
+    "portal.document",
+    "portal.documentfile",
+    "portal.gathering",
+    "portal.newsitem",
 }
 
 

@@ -53,6 +53,8 @@ from mutualis.monitoring.calculator import Inputs, ServiceUse
 from mutualis.monitoring.catalogue import Thresholds
 from mutualis.monitoring.models import Report
 from mutualis.monitoring.plans import YearPlanned
+from mutualis.portal import services as portal
+from mutualis.portal.models import Document, Gathering, NewsItem
 from mutualis.providers import services as providers
 from mutualis.providers.models import Agreement, Provider
 from mutualis.settlements import services as settlements
@@ -153,6 +155,9 @@ def world(federation, mutual: Organisation, union: Organisation) -> SimpleNamesp
         claim=claim,
         letter=sample(GuaranteeLetter, mutual),
         statement=sample(Statement, mutual),
+        document=sample(Document, mutual),
+        gathering=sample(Gathering, mutual),
+        news=sample(NewsItem, mutual),
         provider_payment=sample(ProviderPayment, mutual),
         state=federation.state,
         entry=(
@@ -244,6 +249,9 @@ class Case:
     # the message of a refusal for being outside the scope; the claims' submission says the
     # member is unknown, as a member of another mutual is to a mutual's staff
     outside: str = OUTSIDE
+    # a role of the national union the service refuses (None: every signed-in user may call
+    # it, as they may propose a document to the library)
+    refused_role: str | None = Role.PORTAL_EDITOR
 
 
 CASES = [
@@ -936,6 +944,97 @@ CASES += [
         "focal_point",
     ),
 ]
+# the portal: its editors publish, every signed-in user proposes
+PORTAL_DOCUMENT = portal.DocumentDetails(
+    kind="study", title="Étude", language="fr", link="https://example.org/etude"
+)
+PORTAL_DAYS = (D(2026, 5, 4), D(2026, 5, 6))
+CASES += [
+    Case(
+        "document_propose",
+        Role.CASHIER,
+        lambda w, by: portal.document_propose(
+            by=by, owner=w.mutual, details=PORTAL_DOCUMENT, upload=None
+        ),
+        "organisation",
+        refused_role=None,
+    ),
+    Case(
+        "document_publish",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.document_publish(
+            by=by, owner=w.mutual, details=PORTAL_DOCUMENT, upload=None
+        ),
+        "organisation",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "document_update",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.document_update(by=by, document=w.document, details=PORTAL_DOCUMENT),
+        "document",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "document_approve",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.document_approve(by=by, document=w.document),
+        "document",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "document_reject",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.document_reject(by=by, document=w.document, reason="hors sujet"),
+        "document",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "document_withdraw",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.document_withdraw(by=by, document=w.document, reason="doublon"),
+        "document",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "gathering_create",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.gathering_create(
+            by=by, owner=w.mutual, details=portal.GatheringDetails("forum", "Forum", *PORTAL_DAYS)
+        ),
+        "organisation",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "gathering_update",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.gathering_update(
+            by=by,
+            gathering=w.gathering,
+            details=portal.GatheringDetails("forum", "Forum", *PORTAL_DAYS),
+        ),
+        "gathering",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "news_create",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.news_create(
+            by=by, owner=w.mutual, details=portal.NewsDetails("Forum", "Le forum.", "fr")
+        ),
+        "organisation",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "news_update",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.news_update(
+            by=by, news=w.news, details=portal.NewsDetails("Forum", "Le forum.", "fr")
+        ),
+        "news",
+        refused_role=Role.UNION_OFFICER,
+    ),
+]
 IDS = [case.service for case in CASES]
 
 
@@ -986,14 +1085,17 @@ def test_a_service_refuses_an_object_outside_the_users_scope(worlds, cast, case)
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_a_service_refuses_a_role_the_page_does_not_allow(worlds, federation, case):
-    # a portal editor of the national union: every object lies in their scope, and no service
-    # writes anything of theirs
-    editor = User.objects.filter(username="national-editor").first() or (
+    # a user of the national union: every object lies in their scope, and their role is one
+    # the service refuses (a portal editor for the operations, a union officer for the portal)
+    if case.refused_role is None:
+        pytest.skip("every signed-in user may call it")
+    username = f"national-{case.refused_role}"
+    editor = User.objects.filter(username=username).first() or (
         federation_services.user_create(
             by=None,
-            username="national-editor",
+            username=username,
             organisation=federation.national,
-            roles=[Role.PORTAL_EDITOR],
+            roles=[case.refused_role],
         )
     )
     messages = refusal(case, worlds.inside, editor)
