@@ -228,13 +228,13 @@ GATHERINGS = [
         "Saisir les rapports mensuels, lire le tableau de bord, exporter vers le DHIS2.",
     ),
     (
-        40, 4, "training", "Training of medical advisors in claims review", "Ouagadougou", "BF",
+        40, 4, "training", "Formation des médecins-conseils au contrôle des factures", "Ouagadougou", "BF",
         "Regional union of Hauts-Bassins", ("fr", "en"), "",
     ),
     (
-        95, 3, "forum", "Forum on community health insurance and universal coverage", "Accra",
+        95, 3, "forum", "Forum sur l'assurance maladie communautaire et la couverture universelle", "Accra",
         "GH", "La Concertation", ("en", "fr"),
-        "Plenary sessions in English and French with interpretation.",
+        "Séances plénières en anglais et en français, avec interprétation.",
     ),
 ]  # fmt: skip
 NEWS = [
@@ -243,8 +243,8 @@ NEWS = [
         "Le nouveau numéro présente l'union de Thiès et le calendrier des formations.",
     ),
     (
-        -60, "en", "New guide on contribution setting",
-        "The contribution calculation tool is now in the library, in French.",
+        -60, "fr", "Un guide pour fixer la cotisation",
+        "L'outil de calcul de la cotisation est désormais dans la bibliothèque.",
     ),
     (
         -20, "fr", "Inscriptions ouvertes pour l'atelier de Kaolack",

@@ -72,6 +72,11 @@ class DocumentForm(forms.Form):
         self.fields["file"].help_text = _(
             "PDF or Office document, at most %(size)s MB; or give a link instead."
         ) % {"size": MAX_BYTES // 1024 // 1024}
+        # the document's own words, in its language: the browser checks their spelling in it
+        written_in = self.initial.get("language")
+        if written_in:
+            for name in ("title", "summary"):
+                self.fields[name].widget.attrs["lang"] = written_in
 
     def details(self) -> DocumentDetails:
         data = self.cleaned_data
