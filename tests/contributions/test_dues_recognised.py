@@ -77,11 +77,16 @@ def test_a_period_begun_makes_the_members_share_a_due_dated_the_day_it_fell_due(
     # the day the household came to owe it, not the year's first day
     assert rows(found) == [(family.pk, D(2025, 1, 1), 4 * MEMBER_2025, D(2025, 1, 10))]
     (event,) = Event.objects.filter(kind="dues.recognised")
-    assert (event.organisation_id, event.subject) == (federation.m1.pk, found[0].uid)
+    assert (event.organisation_id, event.subject, event.version) == (
+        federation.m1.pk,
+        found[0].uid,
+        2,
+    )
     assert event.payload == {
         "due": str(found[0].uid),
         "household": str(family.uid),
         "period_start": "2025-01-01",
+        "period_end": "2025-12-31",
         "recognised_on": "2025-01-10",
         "amount": 4 * MEMBER_2025,
     }
