@@ -26,6 +26,7 @@ submitted instead of the care's; a claim sent for review counted twice; a union'
 batch instead of once.
 """
 
+import calendar
 import contextlib
 import datetime
 from collections import Counter, defaultdict
@@ -37,6 +38,7 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mutualis.benefits.services import package_create, package_version_add
 from mutualis.claims.models import Claim
 from mutualis.contributions.models import Allocation, Due, Payment, Receivable
 from mutualis.contributions.services import (
@@ -67,12 +69,23 @@ from tests.settlements.conftest import bill, no_review  # noqa: F401 - claims de
 (INDICATORS,) = CONSUMERS
 D = datetime.date
 TODAY = timezone.localdate()
-DAYS = [D(2025, 1, 31), D(2025, 2, 10), D(2025, 3, 1), D(2025, 3, 31), D(2025, 6, 15)]
+# into 2026, so that the CMU's year 2025 comes up for renewal and its window (January 2026
+# and February) closes
+DAYS = [
+    D(2025, 1, 31),
+    D(2025, 2, 10),
+    D(2025, 3, 1),
+    D(2025, 3, 31),
+    D(2025, 6, 15),
+    D(2026, 1, 1),
+    D(2026, 2, 28),
+    D(2026, 3, 2),
+]
 CARE = [D(2025, 2, 20), D(2025, 3, 31), D(2025, 4, 1), D(2025, 6, 2)]
 
 OPERATIONS = st.lists(
     st.one_of(
-        st.tuples(st.just("pay"), st.integers(1, 20000), st.sampled_from(DAYS)),
+        st.tuples(st.just("pay"), st.integers(1, 20000), st.sampled_from(DAYS), st.integers(0, 3)),
         st.tuples(st.just("reverse"), st.integers(0, 9), st.sampled_from(DAYS)),
         st.tuples(
             st.just("enrol"),
@@ -81,6 +94,7 @@ OPERATIONS = st.lists(
             st.sampled_from(["F", "M"]),
             st.sampled_from(["1960-05-01", "1991-02-28", "1990-06-15"]),
             st.integers(0, 2),
+            st.sampled_from(["cmu", "monthly"]),
         ),
         st.tuples(st.just("leave"), st.integers(0, 9), st.sampled_from(DAYS)),
         st.tuples(st.just("resign"), st.integers(0, 5), st.sampled_from(DAYS)),
@@ -106,6 +120,25 @@ OPERATIONS = st.lists(
 )
 
 
+@pytest.fixture
+def monthly_package(federation, state):
+    """Months from each household's enrolment, 1,500 XOF a beneficiary, the State paying half,
+    all of it for the indigent."""
+    package = package_create(by=None, owner=federation.national, code="MOIS", name="Mensuel")
+    package_version_add(
+        by=None,
+        package=package,
+        valid_from=D(2024, 1, 1),
+        allow_past=True,
+        period="month",
+        period_anchor="anniversary",
+        contribution=1_500,
+        registration_fee=500,
+        subsidies=[(state, "", 5_000), (state, "indigent", 10_000)],
+    )
+    return package
+
+
 class Undo(Exception):
     """Raised at the end of each example to roll back what it wrote."""
 
@@ -114,13 +147,14 @@ def pick(items, index):
     return items[index % len(items)] if items else None
 
 
-def apply(operation, federation, family, cmu_package, submit) -> None:
+def apply(operation, federation, packages, submit) -> None:
     kind, *args = operation
     refused = contextlib.suppress(ValidationError)
     if kind == "pay":
+        household = pick(list(Household.objects.order_by("pk")), args[2])  # the Diops first
         with refused:
             payment_record(
-                by=None, household=family, amount=args[0], method="cash", received_on=args[1]
+                by=None, household=household, amount=args[0], method="cash", received_on=args[1]
             )
     elif kind == "reverse":
         payment = pick(list(Payment.objects.filter(reverses=None).order_by("pk")), args[0])
@@ -130,12 +164,12 @@ def apply(operation, federation, family, cmu_package, submit) -> None:
                     by=None, payment=payment, reason="x", on=max(args[1], payment.received_on)
                 )
     elif kind == "enrol":
-        mutual, day, sex, born, children = args
+        mutual, day, sex, born, children, package = args
         with refused:
             household_enrol(
                 by=None,
                 mutual=getattr(federation, mutual),
-                package=cmu_package,
+                package=packages[package],
                 enrolled_on=day,
                 head=person("Aminata", f"Sarr{Household.objects.count()}", sex, born),
                 dependents=[
@@ -206,6 +240,82 @@ def is_young(born: datetime.date, on: datetime.date) -> bool:
     return (on.year - born.year) - ((on.month, on.day) < (born.month, born.day)) < 35
 
 
+def same_day_later(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the last day of that month when it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month_ = index // 12, index % 12 + 1
+    return D(year, month_, min(day.day, calendar.monthrange(year, month_)[1]))
+
+
+def period_end(household: Household, start: datetime.date) -> datetime.date:
+    """The last day of a household's period beginning on `start`, by its package's period rule
+    (every version keeps the package's): a calendar period ends with the last of its months; an
+    anniversary period the day before the enrolment's next anniversary by the period's length."""
+    version = household.package.versions.order_by("valid_from").first()
+    length = {"month": 1, "quarter": 3, "semester": 6, "year": 12}[version.period]
+    if version.period_anchor == "calendar":
+        return same_day_later(start, length) - datetime.timedelta(days=1)
+    count = 0
+    while same_day_later(household.enrolled_on, count * length) < start:
+        count += 1
+    assert same_day_later(household.enrolled_on, count * length) == start
+    return same_day_later(household.enrolled_on, (count + 1) * length) - datetime.timedelta(days=1)
+
+
+def by(rows: list[tuple], period: datetime.date, day: datetime.date) -> int:
+    """What `rows` (period, day, amount) hold for a period by a day."""
+    return sum(amount for start, on, amount in rows if start == period and on <= day)
+
+
+def member_shares(mutual: Organisation) -> tuple[dict, dict]:
+    """By household: its member share of each period as recognised, (period, day recognised,
+    amount); and what its members paid of each, (period, day received, amount) — a reversal on
+    its day, negative."""
+    shares, paid = defaultdict(list), defaultdict(list)
+    for due in Due.objects.filter(mutual=mutual):
+        shares[due.household_id].append((due.period_start, due.recognised_on, due.amount))
+    for part in Allocation.objects.filter(mutual=mutual, kind="contribution").select_related(
+        "payment"
+    ):
+        paid[part.household_id].append((part.period_start, part.payment.received_on, part.amount))
+    return shares, paid
+
+
+def up_to_date(shares: list[tuple], paid: list[tuple], on: datetime.date) -> bool:
+    """A household is up to date on a day when it owes nothing for the periods begun by then:
+    of each, the share recognised by then is paid by then (what the third payers owe is theirs,
+    never the household's)."""
+    return all(
+        by(paid, start, on) >= by(shares, start, on) for start, _o, _a in shares if start <= on
+    )
+
+
+def renewals(mutual: Organisation) -> dict[datetime.date, Counter]:
+    """By month: the members who came up for renewal (their household's period ended in it, its
+    share paid in full by its last day, the household not resigned by then) and those who
+    renewed (the next period's share, as recognised by the end of the month after, paid by
+    then in full, and something recognised or paid for it)."""
+    shares, paid = member_shares(mutual)
+    counted: dict[datetime.date, Counter] = defaultdict(Counter)
+    for household in Household.objects.filter(mutual=mutual).select_related("package"):
+        mine, theirs = shares[household.pk], paid[household.pk]
+        for start in {start for start, _o, _a in mine}:
+            end = period_end(household, start)
+            share = by(mine, start, end)
+            if share <= 0 or by(theirs, start, end) < share:
+                continue  # nothing to renew, or not paid for the period when it ended
+            if household.resigned_on is not None and household.resigned_on <= end:
+                continue
+            window = month_end(month_end(end) + datetime.timedelta(days=1))
+            after = end + datetime.timedelta(days=1)
+            share_after, paid_after = by(mine, after, window), by(theirs, after, window)
+            counted[month(end)]["members_due_to_renew"] += 1
+            counted[month(end)]["members_renewed"] += paid_after >= share_after and (
+                share_after > 0 or paid_after > 0
+            )
+    return counted
+
+
 def expected_months(mutual: Organisation) -> dict[datetime.date, dict[str, int]]:
     """The operations' figures of each month the register names, from its tables."""
     flows: dict[datetime.date, Counter] = defaultdict(Counter)
@@ -229,6 +339,8 @@ def expected_months(mutual: Organisation) -> dict[datetime.date, dict[str, int]]
     named = [*flows, *(month(b.enrolled_on) for b in people)]
     if not named:
         return {}
+    shares, paid = member_shares(mutual)
+    renewed = renewals(mutual)
     found = {}
     current = month(timezone.localdate())
     first = min(named)
@@ -248,6 +360,11 @@ def expected_months(mutual: Organisation) -> dict[datetime.date, dict[str, int]]
             "dependants": len(covered) - len(heads),
             "women_members": sum(b.sex == "F" for b in heads),
             "young_members": sum(is_young(b.birth_date, end) for b in heads),
+            "beneficiaries_up_to_date": sum(
+                up_to_date(shares[b.household_id], paid[b.household_id], end) for b in covered
+            ),
+            "members_due_to_renew": renewed[first]["members_due_to_renew"],
+            "members_renewed": renewed[first]["members_renewed"],
             **{
                 code: flows[first][code]
                 for code in (
@@ -320,12 +437,14 @@ def test_figures_follow_the_register_and_add_up_whatever_happens(
     federation,
     family,
     cmu_package,
+    monthly_package,
     operations,
 ):
+    packages = {"cmu": cmu_package, "monthly": monthly_package}
     try:
         with transaction.atomic():
             for operation in operations:
-                apply(operation, federation, family, cmu_package, bill)
+                apply(operation, federation, packages, bill)
             assert not drain(INDICATORS).failed
             check(federation)
             raise Undo
