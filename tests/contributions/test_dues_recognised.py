@@ -136,6 +136,14 @@ def test_the_register_s_changes_are_recognised_as_differences_dated_the_day_noti
     assert totals == {D(2025, 1, 1): 4 * MEMBER_2025, D(2026, 1, 1): 5 * 3500}
     assert check()
 
+    # the household resigned on the last day of 2025, told in February: 2026 is owed no more,
+    # 2025 still is; the event of the period brought back to nothing says when it ends
+    household_resign(by=None, household=family, on=D(2025, 12, 31))
+    (gone,) = dues_recognise(by=None, mutual=federation.m1, on=D(2026, 2, 10))
+    assert rows([gone]) == [(family.pk, D(2026, 1, 1), -5 * 3500, D(2026, 2, 10))]
+    event = Event.objects.get(kind="dues.recognised", subject=gone.uid)
+    assert event.payload["period_end"] == "2026-12-31"
+
 
 def test_only_the_mutual_s_own_staff_may_recognise_its_dues(family, federation):
     outsider = user_create(

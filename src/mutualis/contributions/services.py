@@ -455,9 +455,9 @@ def dues_recognise(
     ]
     Due.objects.bulk_create(rows, batch_size=2000)
     uids = {due.household_id: due.household_uid for due in dues.values()}
-    missing = {row.household_id for row in rows} - uids.keys()
-    # households that owe nothing now (found indigent, resigned back-dated): few
-    grids = household_grids(missing) if missing else {}
+    # periods brought back to nothing (a member found indigent, a resignation back-dated): few
+    gone = {row.household_id for row in rows if (row.household_id, row.period_start) not in dues}
+    grids = household_grids(gone) if gone else {}
     uids.update({pk: uid for pk, (uid, _grid) in grids.items()})
 
     def period_end(row: Due) -> datetime.date:
