@@ -481,7 +481,8 @@ RENEWALS = [
 ]
 MONTHS = [
     # a household of Pakour on months from 31 January: the first paid, then the second, part of
-    # the third; the first refunded; it resigns in June; the Diops pay part of 2025
+    # the third; the first refunded; it pays all it owes in June, then resigns before the
+    # month paid ends; the Diops pay part of 2025
     ("enrol", "m2", D(2025, 1, 31), "M", "1960-05-01", 2, "monthly"),
     ("settle", 1, D(2025, 2, 10)),
     ("daily", D(2025, 3, 31)),
@@ -490,6 +491,7 @@ MONTHS = [
     ("pay", 750, D(2025, 3, 31), 1),
     ("pay", 5_000, D(2025, 3, 31), 0),
     ("reverse", 0, D(2025, 3, 31)),
+    ("settle", 1, D(2025, 6, 15)),
     ("resign", 1, D(2025, 6, 15)),
     ("daily", D(2025, 6, 15)),
 ]
