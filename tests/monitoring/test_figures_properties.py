@@ -11,6 +11,15 @@ and whenever the indicators' consumer runs in between (issue 15's "done when"):
   begins; claims submitted
   and rejected (every line rejected) in the month submitted, visits and the mutual's share
   incurred in the month the care began;
+- beneficiaries up to date at a month's end are those so covered whose household owes nothing
+  that day for the periods begun: of each, the member share recognised by then (`Due`) is paid
+  by then (its members' allocations, by the day their payment was received); a member comes
+  up for renewal in the month their household's period ends (its end by the package's period
+  rule, read from the package, not from the events), its share recognised and paid in full by
+  that day, the household not resigned by then; they renewed when the next period's share, as
+  recognised by the end of the month after, is paid in full by then, something having been
+  recognised or paid for it; counted in the month the period came up (DOMAIN.md §3 and §7,
+  docs/monitoring.md);
 - every union's figure of every month, quarter and year is the sum of its mutuals' (present
   where at least one mutual gives it), whatever the tree;
 - what the consumer kept current, event batch after event batch, equals a full recomputation
@@ -23,7 +32,12 @@ that brings the cover back; a reversal counted as a payment; a fee counted as a 
 third payer's receivable left out of the contributions due; a claim counted in the month it was
 submitted instead of the care's; a claim sent for review counted twice; a union's figure left at 0
 (instead of missing) or counted from an average; a change of flows carried to the union once per
-batch instead of once.
+batch instead of once. And for the paid-up and renewal figures (each tried on the code, each
+caught by this property and by test_paid_up_and_renewals): a renewal counted in the month paid
+rather than the month the period came up; a partly paid household counted up to date; the
+renewal window closed with the month the period ended rather than the month after; a household
+that resigned before its period ended counted as coming up for renewal; a reversal left out of
+what was paid; a dependant who left still counted up to date after leaving.
 """
 
 import calendar
