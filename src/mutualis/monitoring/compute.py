@@ -191,8 +191,8 @@ def months_of(
             ).values_list("organisation_id", "household", "entries")
         }
     stocks, renewals = stock_changes(covers, ledgers)
-    for mutual, months in renewals.items():
-        for index, counted in months.items():
+    for mutual, by_month in renewals.items():
+        for index, counted in by_month.items():
             flows[mutual][index].update(counted)
     reports: dict[int, dict[int, Report]] = defaultdict(dict)
     for report in Report.objects.filter(mutual_id__in=mutuals, status=Report.Status.ACCEPTED):
