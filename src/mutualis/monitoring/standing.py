@@ -30,15 +30,27 @@ START, DAY, DUE, PAID, END = range(5)
 by_day = itemgetter(DAY)
 
 
+# each day's month and each month's last day, worked out once: the full recomputation asks them
+# of every entry of a hundred thousand ledgers, which name a few hundred days
+MONTHS: dict[int, int] = {}
+ENDS: dict[int, int] = {}
+
+
 def month_index(ordinal: int) -> int:
-    day = datetime.date.fromordinal(ordinal)
-    return day.year * 12 + day.month - 1
+    found = MONTHS.get(ordinal)
+    if found is None:
+        day = datetime.date.fromordinal(ordinal)
+        found = MONTHS[ordinal] = day.year * 12 + day.month - 1
+    return found
 
 
 def month_end(index: int) -> int:
     """The last day of the month of `index`, as an ordinal."""
-    following = index + 1
-    return datetime.date(following // 12, following % 12 + 1, 1).toordinal() - 1
+    found = ENDS.get(index)
+    if found is None:
+        following = index + 1
+        found = ENDS[index] = datetime.date(following // 12, following % 12 + 1, 1).toordinal() - 1
+    return found
 
 
 def up_to_date_months(entries: Iterable[Entry]) -> list[tuple[int, int | None]]:
@@ -49,17 +61,16 @@ def up_to_date_months(entries: Iterable[Entry]) -> list[tuple[int, int | None]]:
     runs: list[tuple[int, int | None]] = []
     since: int | None = 0  # the start of the run under way, None while owing
     ordered = sorted(entries, key=by_day)
-    for index, entry in enumerate(ordered):
-        period = entry[START]
-        before = balance[period] > 0
-        balance[period] += entry[DUE] - entry[PAID]
-        owing += (balance[period] > 0) - before
-        last_of_day = index + 1 == len(ordered) or ordered[index + 1][DAY] != entry[DAY]
-        if not last_of_day:
-            continue
+    last = len(ordered) - 1
+    for index, (period, day, due, paid, _end) in enumerate(ordered):
+        before = balance[period]
+        after = balance[period] = before + due - paid
+        owing += (after > 0) - (before > 0)
+        if index < last and ordered[index + 1][DAY] == day:
+            continue  # the standing counts at the end of the day
         # the standing at the end of the entry's day holds from that month's end on, until a
         # later day of the same month changes it again
-        month = month_index(entry[DAY])
+        month = month_index(day)
         if owing and since is not None:
             if since < month:
                 runs.append((since, month))
@@ -73,26 +84,33 @@ def up_to_date_months(entries: Iterable[Entry]) -> list[tuple[int, int | None]]:
 
 def renewals(entries: Iterable[Entry], resigned: int | None) -> list[tuple[int, bool]]:
     """(month index, renewed) for each period that came up for renewal, in order of period."""
-    periods: dict[int, list[Entry]] = defaultdict(list)
+    periods: dict[int, list[Entry]] = {}
     ends: dict[int, int] = {}
     for entry in entries:
-        periods[entry[START]].append(entry)
+        start = entry[START]
+        mine = periods.get(start)
+        if mine is None:
+            periods[start] = [entry]
+        else:
+            mine.append(entry)
         if entry[END]:
-            ends[entry[START]] = entry[END]
+            ends[start] = entry[END]
     starts = sorted(periods)
     found = []
     for position, start in enumerate(starts):
-        mine = periods[start]
         end = ends.get(start)
         if end is None:  # an event before version 2: the day before the next period known
             if position + 1 == len(starts):
                 continue
             end = starts[position + 1] - 1
-        due, paid = owed_by(mine, end)
-        if due <= 0 or paid < due or (resigned is not None and resigned <= end):
+        if resigned is not None and resigned <= end:
+            continue
+        due, paid = owed_by(periods[start], end)
+        if due <= 0 or paid < due:
             continue
         month = month_index(end)
-        due_next, paid_next = owed_by(periods.get(end + 1, ()), month_end(month + 1))
+        following = periods.get(end + 1)
+        due_next, paid_next = owed_by(following, month_end(month + 1)) if following else (0, 0)
         renewed = paid_next >= due_next and (due_next > 0 or paid_next > 0)
         found.append((month, renewed))
     return found
@@ -101,8 +119,8 @@ def renewals(entries: Iterable[Entry], resigned: int | None) -> list[tuple[int, 
 def owed_by(entries: Iterable[Entry], day: int) -> tuple[int, int]:
     """The share recognised and what was paid of it by `day`."""
     due = paid = 0
-    for entry in entries:
-        if entry[DAY] <= day:
-            due += entry[DUE]
-            paid += entry[PAID]
+    for _start, on, recognised, settled, _end in entries:
+        if on <= day:
+            due += recognised
+            paid += settled
     return due, paid
