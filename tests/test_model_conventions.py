@@ -85,6 +85,7 @@ DERIVED = {"membership.searchtoken", "contributions.standing", "contributions.ow
 # (monitoring.compute.recompute): an organisation's facts and figures, a union's included.
 FROM_THE_LOG = {
     "monitoring.cover",
+    "monitoring.ledger",
     "monitoring.flow",
     "monitoring.booksfigure",
     "monitoring.figure",
