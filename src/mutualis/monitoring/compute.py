@@ -381,9 +381,11 @@ def recompute(consumer: str, today: datetime.date, processes: int = 1) -> int:
             Cursor.objects.filter(consumer=consumer).delete()
             # the facts' tables were emptied above: their indexes are built once after the
             # rows are in, before the changes look covers up by household
-            with bulk.indexes_built_after(Cover._meta.db_table, Flow._meta.db_table):
+            with bulk.indexes_built_after(
+                Cover._meta.db_table, Flow._meta.db_table, Ledger._meta.db_table
+            ):
                 facts.write_new(found)
-            facts.write_ledgers(found, fresh=True)
+                facts.write_ledgers(found, fresh=True)
             facts.write_changes(found)
             care.write(cared)
             Cursor.objects.bulk_create(
