@@ -228,12 +228,13 @@ GATHERINGS = [
         "Saisir les rapports mensuels, lire le tableau de bord, exporter vers le DHIS2.",
     ),
     (
-        40, 4, "training", "Formation des médecins-conseils au contrôle des factures", "Ouagadougou", "BF",
-        "Regional union of Hauts-Bassins", ("fr", "en"), "",
+        40, 4, "training", "Formation des médecins-conseils au contrôle des factures",
+        "Ouagadougou", "BF", "Union régionale des Hauts-Bassins", ("fr", "en"), "",
     ),
     (
-        95, 3, "forum", "Forum sur l'assurance maladie communautaire et la couverture universelle", "Accra",
-        "GH", "La Concertation", ("en", "fr"),
+        95, 3, "forum",
+        "Forum sur l'assurance maladie communautaire et la couverture universelle",
+        "Accra", "GH", "La Concertation", ("en", "fr"),
         "Séances plénières en anglais et en français, avec interprétation.",
     ),
 ]  # fmt: skip
