@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("mutualis.accounting.urls")),
     path("", include("mutualis.monitoring.urls")),
     path("", include("mutualis.interop.dhis2.urls")),
+    path("network/forums/", include("mutualis.portal.forums.urls")),
 ]
 
 # An exception no view caught: answered in the caller's format, 503 when the disk is full.
