@@ -63,6 +63,12 @@ NOT_OPERATIONAL = {
     "monitoring.planyear",
     # a contribution study: a mutual's or a union's
     "monitoring.study",
+    # the network's forums: a theme belongs to the organisation whose editor opened it, its
+    # topics and posts to whoever wrote them, from any organisation; who follows a topic
+    "forums.theme",
+    "forums.topic",
+    "forums.post",
+    "forums.subscription",
 }
 
 

@@ -52,6 +52,8 @@ from mutualis.monitoring.calculator import Inputs, ServiceUse
 from mutualis.monitoring.catalogue import Thresholds
 from mutualis.monitoring.models import Report
 from mutualis.monitoring.plans import YearPlanned
+from mutualis.portal.forums import services as forums
+from mutualis.portal.forums.models import Post, Theme, Topic
 from mutualis.providers import services as providers
 from mutualis.providers.models import Agreement, Provider
 from mutualis.settlements import services as settlements
@@ -71,7 +73,12 @@ OTHER_WRITERS = [
     "mutualis.providers.imports",
     "mutualis.monitoring.reports",
     "mutualis.interop.dhis2.services",
+    "mutualis.portal.forums.services",
 ]
+# What every signed-in user does for themselves anywhere in the network, with no object of
+# anyone's scope to refuse: a post in the forums (its author's own row, in a theme any user
+# may read) and following a topic. tests/forums checks who may and may not call them.
+FOR_THEMSELVES = {"topic_post", "reply_post", "topic_subscribe", "topic_unsubscribe"}
 OUTSIDE = "This organisation is outside your scope."
 NOT_YOUR_ROLE = "Your role does not allow you to change this."
 D = datetime.date
@@ -180,6 +187,9 @@ def world(federation, mutual: Organisation, union: Organisation) -> SimpleNamesp
             chunks_total=1,
             status=Push.Status.STOPPED,
         ),
+        forum_theme=sample(Theme, mutual),
+        forum_topic=sample(Topic, mutual),
+        forum_post=sample(Post, mutual),
     )
 
 
@@ -216,6 +226,9 @@ class Case:
     # the message of a refusal for being outside the scope; the claims' submission says the
     # member is unknown, as a member of another mutual is to a mutual's staff
     outside: str = OUTSIDE
+    # a role of the national union the service refuses (None: every signed-in user may call
+    # it, as they may propose a document to the library)
+    refused_role: str | None = Role.PORTAL_EDITOR
 
 
 CASES = [
@@ -841,6 +854,53 @@ CASES = [
         "mutual",
     ),
 ]
+# the forums: their moderators are the portal editors whose scope holds the theme
+CASES += [
+    Case(
+        "theme_create",
+        Role.PORTAL_EDITOR,
+        lambda w, by: forums.theme_create(by=by, owner=w.mutual, title="Thème"),
+        "organisation",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "theme_update",
+        Role.PORTAL_EDITOR,
+        lambda w, by: forums.theme_update(
+            by=by, theme=w.forum_theme, title="Thème", description="", position=0
+        ),
+        "theme",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "post_hide",
+        Role.PORTAL_EDITOR,
+        lambda w, by: forums.post_hide(by=by, post=w.forum_post, reason="Publicité"),
+        "post",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "post_unhide",
+        Role.PORTAL_EDITOR,
+        lambda w, by: forums.post_unhide(by=by, post=w.forum_post),
+        "post",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "topic_close",
+        Role.PORTAL_EDITOR,
+        lambda w, by: forums.topic_close(by=by, topic=w.forum_topic, reason="Épuisé"),
+        "topic",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "topic_reopen",
+        Role.PORTAL_EDITOR,
+        lambda w, by: forums.topic_reopen(by=by, topic=w.forum_topic),
+        "topic",
+        refused_role=Role.UNION_OFFICER,
+    ),
+]
 IDS = [case.service for case in CASES]
 
 
@@ -875,7 +935,7 @@ def refusal(case: Case, w: SimpleNamespace, by) -> dict[str, list[str]]:
 
 def test_every_service_is_in_the_table():
     found = {name for module in service_modules() for name in services_of(module)}
-    assert sorted(found - set(IDS)) == [], "add the new services to CASES"
+    assert sorted(found - set(IDS) - FOR_THEMSELVES) == [], "add the new services to CASES"
     assert sorted(set(IDS) - found) == []
 
 
@@ -889,14 +949,17 @@ def test_a_service_refuses_an_object_outside_the_users_scope(worlds, cast, case)
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_a_service_refuses_a_role_the_page_does_not_allow(worlds, federation, case):
-    # a portal editor of the national union: every object lies in their scope, and no service
-    # writes anything of theirs
-    editor = User.objects.filter(username="national-editor").first() or (
+    # a user of the national union: every object lies in their scope, and their role is one
+    # the service refuses (a portal editor for the operations, a union officer for the portal)
+    if case.refused_role is None:
+        pytest.skip("every signed-in user may call it")
+    username = f"national-{case.refused_role}"
+    editor = User.objects.filter(username=username).first() or (
         federation_services.user_create(
             by=None,
-            username="national-editor",
+            username=username,
             organisation=federation.national,
-            roles=[Role.PORTAL_EDITOR],
+            roles=[case.refused_role],
         )
     )
     messages = refusal(case, worlds.inside, editor)

@@ -45,7 +45,7 @@ def cashier(cast):
 
 @pytest.fixture
 def topic(theme, manager):
-    return services.topic_start(
+    return services.topic_post(
         by=manager,
         theme=theme,
         title="Recouvrement en saison sèche",

@@ -93,7 +93,7 @@ def test_a_moderator_closes_a_topic_with_a_reason_and_reopens_it(federation, mod
 def test_nobody_but_a_portal_editor_moderates(federation, cast, role):
     # a theme of the mutual M1: it lies in the scope of every user of the cast
     theme = services.theme_create(by=None, owner=federation.m1, title="Joal")
-    topic = services.topic_start(
+    topic = services.topic_post(
         by=cast[Role.CASHIER], theme=theme, title="T", body="B", language="fr"
     )
     opening = topic.posts.get()

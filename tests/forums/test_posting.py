@@ -28,7 +28,7 @@ def refused(call) -> dict[str, list[str]]:
 @pytest.mark.parametrize("role", list(Role))
 def test_every_role_posts_a_topic_and_a_reply_in_a_theme_of_another_organisation(cast, theme, role):
     user = cast[role]
-    topic = services.topic_start(by=user, theme=theme, title="Titre", body="Texte", language="fr")
+    topic = services.topic_post(by=user, theme=theme, title="Titre", body="Texte", language="fr")
     reply = services.reply_post(by=user, topic=topic, body="Suite", language="fr")
     assert [p.number for p in topic.posts.order_by("number")] == [1, 2]
     assert reply.number == 2 and reply.author == user
@@ -88,7 +88,7 @@ def test_bad_input_is_refused_naming_the_field_and_the_rule_and_nothing_is_writt
     theme, manager, title, body, field, message
 ):
     messages = refused(
-        lambda: services.topic_start(by=manager, theme=theme, title=title, body=body, language="fr")
+        lambda: services.topic_post(by=manager, theme=theme, title=title, body=body, language="fr")
     )
     assert messages[field] == [message]
 
@@ -164,9 +164,9 @@ def test_a_flood_of_posts_is_refused_by_the_minute_then_by_the_day(topic, cashie
 
 @override_settings(MUTUALIS_FORUM_POSTS_PER_MINUTE=1)
 def test_a_new_topic_counts_against_the_limits_too(theme, cashier):
-    services.topic_start(by=cashier, theme=theme, title="Un", body="Un", language="fr")
+    services.topic_post(by=cashier, theme=theme, title="Un", body="Un", language="fr")
     messages = refused(
-        lambda: services.topic_start(
+        lambda: services.topic_post(
             by=cashier, theme=theme, title="Deux", body="Deux", language="fr"
         )
     )
@@ -183,5 +183,5 @@ def test_an_account_that_is_no_longer_active_posts_nothing(topic, cashier):
 
 
 def test_a_language_the_site_does_not_speak_is_read_as_french(theme, cashier):
-    topic = services.topic_start(by=cashier, theme=theme, title="T", body="B", language="xx")
+    topic = services.topic_post(by=cashier, theme=theme, title="T", body="B", language="xx")
     assert Subscription.objects.get(topic=topic).language == "fr"

@@ -119,7 +119,7 @@ def theme_update(
 
 
 @transaction.atomic
-def topic_start(*, by: User, theme: Theme, title: str, body: str, language: str) -> Topic:
+def topic_post(*, by: User, theme: Theme, title: str, body: str, language: str) -> Topic:
     """A topic and its opening message, by any signed-in user, in any theme of the network;
     its author follows it from then on (in `language`, the one they read the site in)."""
     refuse_errors(

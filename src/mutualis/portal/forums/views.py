@@ -47,7 +47,7 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form = TopicForm(request.POST)
         if form.is_valid():
             try:
-                topic = services.topic_start(
+                topic = services.topic_post(
                     by=request.user,
                     theme=theme,
                     title=form.cleaned_data["title"],
