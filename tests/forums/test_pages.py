@@ -101,6 +101,7 @@ def test_a_refused_reply_keeps_what_was_typed_and_names_the_rule(client, topic, 
     page = response.content.decode()
     assert response.status_code == 200
     assert "Ce sujet est fermé" in page or "This topic is closed" in page
+    assert "Ma réponse" in page  # what was typed is kept, for another topic
     assert topic.posts.count() == 1
 
 

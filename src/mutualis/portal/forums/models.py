@@ -42,7 +42,7 @@ class Topic(models.Model):
     title = models.CharField(_("title"), max_length=150)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField()
-    # when its last visible post was written: a theme lists its liveliest topics first
+    # when its last post was written: a theme lists its liveliest topics first
     last_posted_at = models.DateTimeField()
     # the number the next post takes (posts are numbered from 1 without gaps)
     posts_made = models.PositiveIntegerField(default=0)
