@@ -156,3 +156,18 @@ def test_a_portal_editor_sets_the_themes_of_their_organisation(federation, cast)
     with translation.override("en"), pytest.raises(ValidationError) as error:
         services.theme_create(by=editor, owner=federation.m2, title="Pakour")
     assert error.value.message_dict["organisation"] == ["This organisation is outside your scope."]
+
+
+def test_another_member_can_neither_open_a_hidden_topic_nor_a_hidden_reply(
+    client, cast, moderator, topic, reply, manager, cashier
+):
+    services.post_hide(by=moderator, post=reply, reason="Publicité")
+    client.force_login(cast[Role.ACCOUNTANT])
+    assert client.get(f"/network/forums/posts/{reply.pk}/").status_code == 404
+    client.force_login(cashier)  # its author
+    assert client.get(f"/network/forums/posts/{reply.pk}/").status_code == 302
+    services.post_hide(by=moderator, post=topic.posts.get(number=1), reason="Spam")
+    client.force_login(cast[Role.ACCOUNTANT])
+    assert client.get(f"/network/forums/topics/{topic.pk}/").status_code == 404
+    client.force_login(manager)  # its author
+    assert client.get(f"/network/forums/topics/{topic.pk}/").status_code == 200

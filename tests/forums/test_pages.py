@@ -143,3 +143,26 @@ def test_a_topic_whose_opening_message_is_hidden_disappears_for_the_public(
     assert topic.title not in client.get(f"/network/forums/themes/{theme.pk}/").content.decode()
     client.force_login(moderator)
     assert client.get(f"/network/forums/topics/{topic.pk}/").status_code == 200
+
+
+def test_only_a_moderator_sees_hidden_replies_and_the_moderation_links(
+    client, federation, moderator, topic, cashier
+):
+    from mutualis.federation.services import user_create
+
+    reply = services.reply_post(by=cashier, topic=topic, body="Publicité", language="fr")
+    services.post_hide(by=moderator, post=reply, reason="Hors sujet")
+    # an officer of the national union: the theme lies in their scope, but they do not moderate
+    officer = user_create(
+        by=None,
+        username="national-officer",
+        organisation=federation.national,
+        roles=["union_officer"],
+    )
+    client.force_login(officer)
+    page = client.get(f"/network/forums/topics/{topic.pk}/").content.decode()
+    assert "Publicité" not in page and "/moderate/" not in page
+    client.force_login(moderator)
+    page = client.get(f"/network/forums/topics/{topic.pk}/").content.decode()
+    assert "Publicité" in page and "Hors sujet" in page
+    assert f"/network/forums/posts/{reply.pk}/moderate/" in page
