@@ -50,7 +50,8 @@ def require_poster(by: User) -> None:
     locked first, so that two posts sent at once are counted one after the other."""
     if not by.is_authenticated or not by.is_active:
         raise ValidationError({"body": _("Sign in to post in the forums.")})
-    User.objects.select_for_update().filter(pk=by.pk).first()
+    # the user's row alone: their organisation, which the manager reads with it, stays free
+    User.objects.select_for_update(of=("self",)).filter(pk=by.pk).first()
     now = timezone.now()
     recent = list(
         Post.objects.filter(author=by, posted_at__gt=now - datetime.timedelta(days=1)).values_list(

@@ -123,7 +123,6 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "following": following,
             "refusal": queries.reply_refusal_of(topic),
         },
-        status=200,
     )
 
 
