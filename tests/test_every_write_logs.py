@@ -57,6 +57,16 @@ from mutualis.federation.services import (
     organisation_move,
     organisation_update,
 )
+from mutualis.inventory.services import (
+    Identity,
+    Year,
+    entry_create,
+    entry_update,
+    record_reopen,
+    record_return,
+    record_save,
+    record_validate,
+)
 from mutualis.membership.imports import register_import
 from mutualis.membership.services import (
     beneficiary_add,
@@ -73,6 +83,21 @@ from mutualis.monitoring.reports import (
     target_population_set,
 )
 from mutualis.portal.forums import services as forums
+from mutualis.portal.services import (
+    DocumentDetails,
+    GatheringDetails,
+    NewsDetails,
+    document_approve,
+    document_propose,
+    document_publish,
+    document_reject,
+    document_update,
+    document_withdraw,
+    gathering_create,
+    gathering_update,
+    news_create,
+    news_update,
+)
 from mutualis.providers.models import Provider
 from mutualis.providers.services import provider_create, provider_update
 from mutualis.settlements.services import (
@@ -88,12 +113,13 @@ from tests.membership.test_import import GOOD, xlsx
 
 D = datetime.date
 APPS = ("federation", "benefits", "membership", "contributions", "providers", "claims")
-APPS += ("settlements", "accounting", "monitoring")
+APPS += ("settlements", "accounting", "monitoring", "inventory", "portal")
 # a service (it acts for someone: `by`, `actor`) whose name says it changes something
 CHANGES = re.compile(
     r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
     r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch|change|count"
-    r"|accept|return|set|subscribe|unsubscribe|save|hand_over|post|hide|unhide)$"
+    r"|accept|return|set|subscribe|unsubscribe|save|hand_over|validate|designate|remove"
+    r"|propose|publish|reject|withdraw|post|hide|unhide)$"
 )
 
 # Writes that are not the operations' history, and why.
@@ -119,6 +145,9 @@ NOT_LOGGED = {
     "monitoring.threshold_set": "settings",
     "monitoring.alerts_subscribe": "settings",
     "monitoring.alerts_unsubscribe": "settings",
+    # who validates a country's inventory records: like a role, the installation's own
+    "inventory.focal_point_designate": "accounts",
+    "inventory.focal_point_remove": "accounts",
     # a union's DHIS2 server and mapping: the installation's settings, audited
     "interop.server_set": "settings",
     "interop.elements_set": "settings",
@@ -153,6 +182,25 @@ def write_paths() -> set[str]:
             ):
                 found.add(f"{app}.{name}")
     return found | {"membership.register_import", "claims.claims_import"}
+
+
+DOCUMENT = DocumentDetails(kind="guide", title="Guide", language="fr", link="https://example.org")
+FORUM = GatheringDetails("forum", "Forum", D(2026, 5, 4), D(2026, 5, 6))
+NEWS = NewsDetails("Forum", "Le forum se tient à Lomé.", "fr")
+
+
+def proposed(c):
+    return document_propose(
+        by=c.cast[Role.CASHIER], owner=c.federation.m1, details=DOCUMENT, upload=None
+    )
+
+
+def announced(c):
+    return gathering_create(by=c.cast[Role.PORTAL_EDITOR], owner=c.federation.m1, details=FORUM)
+
+
+def news_published(c):
+    return news_create(by=c.cast[Role.PORTAL_EDITOR], owner=c.federation.m1, details=NEWS)
 
 
 CARE = D(2025, 3, 10)
@@ -458,9 +506,49 @@ SCENARIOS = {
         population=20000,
         source="RGPH",
     ),
+    "inventory.entry_create": lambda c: inventoried(c),
+    "inventory.entry_update": lambda c: entry_update(
+        by=c.cast[Role.UNION_OFFICER], entry=inventoried(c), identity=INVENTORIED_AGAIN
+    ),
+    "inventory.record_save": lambda c: inventory_record(c),
+    "inventory.record_validate": lambda c: record_validate(by=None, record=inventory_record(c)),
+    "inventory.record_return": lambda c: record_return(
+        by=None, record=inventory_record(c), comment="Les cotisations manquent"
+    ),
+    "inventory.record_reopen": lambda c: record_reopen(
+        by=None,
+        record=record_validate(by=None, record=inventory_record(c)),
+        reason="Chiffres revus",
+    ),
+    "portal.document_propose": lambda c: proposed(c),
+    "portal.document_publish": lambda c: document_publish(
+        by=c.cast[Role.PORTAL_EDITOR], owner=c.federation.m1, details=DOCUMENT, upload=None
+    ),
+    "portal.document_update": lambda c: document_update(
+        by=c.cast[Role.PORTAL_EDITOR], document=proposed(c), details=DOCUMENT
+    ),
+    "portal.document_approve": lambda c: document_approve(
+        by=c.cast[Role.PORTAL_EDITOR], document=proposed(c)
+    ),
+    "portal.document_reject": lambda c: document_reject(
+        by=c.cast[Role.PORTAL_EDITOR], document=proposed(c), reason="Hors sujet"
+    ),
+    "portal.document_withdraw": lambda c: document_withdraw(
+        by=c.cast[Role.PORTAL_EDITOR],
+        document=document_approve(by=c.cast[Role.PORTAL_EDITOR], document=proposed(c)),
+        reason="Doublon",
+    ),
+    "portal.gathering_create": lambda c: announced(c),
+    "portal.gathering_update": lambda c: gathering_update(
+        by=c.cast[Role.PORTAL_EDITOR], gathering=announced(c), details=FORUM
+    ),
+    "portal.news_create": lambda c: news_published(c),
+    "portal.news_update": lambda c: news_update(
+        by=c.cast[Role.PORTAL_EDITOR], news=news_published(c), details=NEWS
+    ),
     "providers.provider_create": lambda c: provider_create(
         by=None,
-        owner=c.federation.d1,
+        owner=c.federation.m1,
         code="PS-NGUEKOKH",
         name="Poste de santé de Nguékokh",
         kind="health_post",
@@ -480,6 +568,27 @@ SCENARIOS = {
         by=None, payment=paid(c, issued(c)), reason="Chèque rejeté", on=D(2025, 4, 6)
     ),
 }
+
+
+INVENTORIED = Identity(name="Mutuelle de Joal", country="SN", mutual_type="community")
+INVENTORIED_AGAIN = Identity(
+    name="Mutuelle de Joal-Fadiouth", country="SN", mutual_type="community"
+)
+
+
+def inventoried(c):
+    return entry_create(
+        by=c.cast[Role.UNION_OFFICER], steward=c.federation.d1, identity=INVENTORIED
+    )
+
+
+def inventory_record(c):
+    return record_save(
+        by=c.cast[Role.UNION_OFFICER],
+        entry=inventoried(c),
+        year=2025,
+        facts=Year(status="functioning", currency="XOF", members=10, beneficiaries=40),
+    )
 
 
 def forum_topic(c):

@@ -63,6 +63,18 @@ NOT_OPERATIONAL = {
     "monitoring.planyear",
     # a contribution study: a mutual's or a union's
     "monitoring.study",
+    # the network's inventory: mutuals of a dozen countries, most of them not organisations of
+    # this installation, each kept by the organisation that fills it (its steward); the focal
+    # points of the countries
+    "inventory.entry",
+    "inventory.record",
+    "inventory.focalpoint",
+    # the network portal's library, calendar and news: the network's, owned by the
+    # organisation that published them, not a mutual's operations
+    "portal.document",
+    "portal.documentfile",
+    "portal.gathering",
+    "portal.newsitem",
     # the network's forums: a theme belongs to the organisation whose editor opened it, its
     # topics and posts to whoever wrote them, from any organisation; who follows a topic
     "forums.theme",
@@ -79,6 +91,7 @@ DERIVED = {"membership.searchtoken", "contributions.standing", "contributions.ow
 # (monitoring.compute.recompute): an organisation's facts and figures, a union's included.
 FROM_THE_LOG = {
     "monitoring.cover",
+    "monitoring.ledger",
     "monitoring.flow",
     "monitoring.booksfigure",
     "monitoring.figure",

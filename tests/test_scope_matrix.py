@@ -32,11 +32,14 @@ from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import Role
 from mutualis.federation.services import user_create
+from mutualis.inventory.models import Entry
+from mutualis.inventory.services import Identity, entry_create
 from mutualis.membership.models import Beneficiary, Household
 from mutualis.membership.services import household_enrol
 from mutualis.monitoring.models import Report
 from mutualis.portal.forums import services as forums
 from mutualis.portal.forums.models import Post, Theme, Topic
+from mutualis.portal.models import Document, Gathering, NewsItem
 from mutualis.providers.models import Agreement, Provider
 from mutualis.providers.services import agreement_create, provider_create
 from mutualis.settlements.models import ProviderPayment, Statement
@@ -217,6 +220,33 @@ def sample(model, organisation):
             status=Report.Status.SUBMITTED,
             submitted_at=timezone.now(),
             submitted_by=sample(User, organisation),
+        )
+    if model is Entry:
+        # an inventoried mutual kept by the organisation
+        return Entry.objects.filter(steward=organisation).first() or entry_create(
+            by=None,
+            steward=organisation,
+            identity=Identity(
+                name=f"Marker {organisation.code} inventoried", country="SN", mutual_type="other"
+            ),
+        )
+    if model in (Document, Gathering, NewsItem):
+        # written directly: the portal's rows of the organisation, named as the leak check reads
+        found = model.objects.filter(owner=organisation).first()
+        if found:
+            return found
+        title = f"Marker {organisation.code} portal"
+        if model is Document:
+            return Document.objects.create(
+                owner=organisation, status="proposed", kind="study", title=title, language="fr"
+            )
+        if model is Gathering:
+            day = datetime.date(2026, 3, 2)
+            return Gathering.objects.create(
+                owner=organisation, kind="workshop", title=title, starts_on=day, ends_on=day
+            )
+        return NewsItem.objects.create(
+            owner=organisation, title=title, body=title, language="fr", published_at=timezone.now()
         )
     if model is Theme:
         return Theme.objects.filter(owner=organisation).first() or forums.theme_create(

@@ -43,6 +43,7 @@ from mutualis.federation.models import ApiToken, Organisation, User, key_digest
 from mutualis.federation.rules import Kind, Role
 from mutualis.interop.dhis2 import services as dhis2
 from mutualis.interop.dhis2.models import Push
+from mutualis.inventory import services as inventory
 from mutualis.membership import imports as register_imports
 from mutualis.membership import services as membership
 from mutualis.membership.models import Beneficiary, Household
@@ -52,8 +53,10 @@ from mutualis.monitoring.calculator import Inputs, ServiceUse
 from mutualis.monitoring.catalogue import Thresholds
 from mutualis.monitoring.models import Report
 from mutualis.monitoring.plans import YearPlanned
+from mutualis.portal import services as portal
 from mutualis.portal.forums import services as forums
 from mutualis.portal.forums.models import Post, Theme, Topic
+from mutualis.portal.models import Document, Gathering, NewsItem
 from mutualis.providers import services as providers
 from mutualis.providers.models import Agreement, Provider
 from mutualis.settlements import services as settlements
@@ -81,6 +84,8 @@ OTHER_WRITERS = [
 FOR_THEMSELVES = {"topic_post", "reply_post", "topic_subscribe", "topic_unsubscribe"}
 OUTSIDE = "This organisation is outside your scope."
 NOT_YOUR_ROLE = "Your role does not allow you to change this."
+# a focal point validates the records of their countries, whoever keeps them
+FOCAL_POINT_ONLY = "Only a focal point of the country validates its records."
 D = datetime.date
 
 
@@ -157,6 +162,9 @@ def world(federation, mutual: Organisation, union: Organisation) -> SimpleNamesp
         claim=claim,
         letter=sample(GuaranteeLetter, mutual),
         statement=sample(Statement, mutual),
+        document=sample(Document, mutual),
+        gathering=sample(Gathering, mutual),
+        news=sample(NewsItem, mutual),
         provider_payment=sample(ProviderPayment, mutual),
         state=federation.state,
         entry=(
@@ -187,10 +195,35 @@ def world(federation, mutual: Organisation, union: Organisation) -> SimpleNamesp
             chunks_total=1,
             status=Push.Status.STOPPED,
         ),
+        **inventoried(mutual, union, "SN" if mutual == federation.m1 else "ML"),
         forum_theme=sample(Theme, mutual),
         forum_topic=sample(Topic, mutual),
         forum_post=sample(Post, mutual),
     )
+
+
+def inventoried(mutual: Organisation, union: Organisation, country: str) -> dict:
+    """The mutual in the inventory, in `country`, with a record waiting for validation and a
+    validated one; an officer of the union, focal point of another country."""
+    entry = inventory.entry_create(
+        by=None,
+        steward=mutual,
+        identity=inventory.Identity(name=mutual.name, country=country, mutual_type="community"),
+        organisation=mutual,
+    )
+    facts = inventory.Year(status="functioning", currency="XOF", members=10, beneficiaries=40)
+    officer = federation_services.user_create(
+        by=None, username=f"officer-{union.code}", organisation=union, roles=[Role.UNION_OFFICER]
+    )
+    return {
+        "inventory_entry": entry,
+        "inventory_record": inventory.record_save(by=None, entry=entry, year=2025, facts=facts),
+        "validated_record": inventory.record_validate(
+            by=None, record=inventory.record_save(by=None, entry=entry, year=2024, facts=facts)
+        ),
+        "union_officer": officer,
+        "focal_point": inventory.focal_point_designate(by=None, user=officer, country="BF"),
+    }
 
 
 def submitted(submission) -> None:
@@ -854,6 +887,164 @@ CASES = [
         "mutual",
     ),
 ]
+CASES += [
+    # inventory
+    Case(
+        "entry_create",
+        Role.UNION_OFFICER,
+        lambda w, by: inventory.entry_create(
+            by=by,
+            steward=w.mutual,
+            identity=inventory.Identity(name="Mutuelle", country="SN", mutual_type="community"),
+        ),
+        "steward",
+    ),
+    Case(
+        "entry_update",
+        Role.MUTUAL_MANAGER,
+        lambda w, by: inventory.entry_update(
+            by=by,
+            entry=w.inventory_entry,
+            identity=inventory.Identity(name="Autre nom", country="SN", mutual_type="community"),
+        ),
+        "entry",
+    ),
+    Case(
+        "record_save",
+        Role.MUTUAL_MANAGER,
+        lambda w, by: inventory.record_save(
+            by=by,
+            entry=w.inventory_entry,
+            year=2023,
+            facts=inventory.Year(status="starting", currency="XOF", members=5, beneficiaries=9),
+        ),
+        "entry",
+    ),
+    Case(
+        "record_validate",
+        Role.UNION_OFFICER,
+        lambda w, by: inventory.record_validate(by=by, record=w.inventory_record),
+        "record",
+        FOCAL_POINT_ONLY,
+    ),
+    Case(
+        "record_return",
+        Role.UNION_OFFICER,
+        lambda w, by: inventory.record_return(by=by, record=w.inventory_record, comment="à revoir"),
+        "record",
+        FOCAL_POINT_ONLY,
+    ),
+    Case(
+        "record_reopen",
+        Role.UNION_OFFICER,
+        lambda w, by: inventory.record_reopen(by=by, record=w.validated_record, reason="erreur"),
+        "record",
+        FOCAL_POINT_ONLY,
+    ),
+    Case(
+        "focal_point_designate",
+        Role.SYSTEM_ADMIN,
+        lambda w, by: inventory.focal_point_designate(by=by, user=w.union_officer, country="TG"),
+        "user",
+    ),
+    Case(
+        "focal_point_remove",
+        Role.SYSTEM_ADMIN,
+        lambda w, by: inventory.focal_point_remove(by=by, focal_point=w.focal_point),
+        "focal_point",
+    ),
+]
+# the portal: its editors publish, every signed-in user proposes
+PORTAL_DOCUMENT = portal.DocumentDetails(
+    kind="study", title="Étude", language="fr", link="https://example.org/etude"
+)
+PORTAL_DAYS = (D(2026, 5, 4), D(2026, 5, 6))
+CASES += [
+    Case(
+        "document_propose",
+        Role.CASHIER,
+        lambda w, by: portal.document_propose(
+            by=by, owner=w.mutual, details=PORTAL_DOCUMENT, upload=None
+        ),
+        "organisation",
+        refused_role=None,
+    ),
+    Case(
+        "document_publish",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.document_publish(
+            by=by, owner=w.mutual, details=PORTAL_DOCUMENT, upload=None
+        ),
+        "organisation",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "document_update",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.document_update(by=by, document=w.document, details=PORTAL_DOCUMENT),
+        "document",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "document_approve",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.document_approve(by=by, document=w.document),
+        "document",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "document_reject",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.document_reject(by=by, document=w.document, reason="hors sujet"),
+        "document",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "document_withdraw",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.document_withdraw(by=by, document=w.document, reason="doublon"),
+        "document",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "gathering_create",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.gathering_create(
+            by=by, owner=w.mutual, details=portal.GatheringDetails("forum", "Forum", *PORTAL_DAYS)
+        ),
+        "organisation",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "gathering_update",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.gathering_update(
+            by=by,
+            gathering=w.gathering,
+            details=portal.GatheringDetails("forum", "Forum", *PORTAL_DAYS),
+        ),
+        "gathering",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "news_create",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.news_create(
+            by=by, owner=w.mutual, details=portal.NewsDetails("Forum", "Le forum.", "fr")
+        ),
+        "organisation",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "news_update",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.news_update(
+            by=by, news=w.news, details=portal.NewsDetails("Forum", "Le forum.", "fr")
+        ),
+        "news",
+        refused_role=Role.UNION_OFFICER,
+    ),
+]
 # the forums: their moderators are the portal editors whose scope holds the theme
 CASES += [
     Case(
@@ -918,6 +1109,8 @@ def worlds(federation, cast, cmu_package, state):
     federation.state = state
     outside = world(federation, federation.m2, federation.d2)
     inside = world(federation, federation.m1, federation.d1)
+    # the cast's officer is the focal point of the country of M1's entry, not of M2's
+    inventory.focal_point_designate(by=None, user=cast[Role.UNION_OFFICER], country="SN")
     return SimpleNamespace(inside=inside, outside=outside)
 
 

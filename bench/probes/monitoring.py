@@ -37,6 +37,7 @@ from mutualis.core.consumers import drain  # noqa: E402
 from mutualis.core.events import append_all  # noqa: E402
 from mutualis.core.ids import new_uid  # noqa: E402
 from mutualis.core.models import EventSequence  # noqa: E402
+from mutualis.core.periods import add_months  # noqa: E402
 from mutualis.federation.models import Organisation  # noqa: E402
 from mutualis.federation.rules import Kind  # noqa: E402
 from mutualis.membership import events as register_events  # noqa: E402
@@ -168,7 +169,8 @@ def payments(made: list, months: list[D], today: D, rng: random.Random, log) -> 
                 recognised_on=max(month, home.enrolled_on),
                 amount=MONTHLY_SHARE * step * len(people),
             )
-            log(owed.recognised_on, contribution_events.due_from(owed, home.uid))
+            period_end = add_months(month, step) - datetime.timedelta(days=1)
+            log(owed.recognised_on, contribution_events.due_from(owed, home.uid, period_end))
             received_on = day_in(month, rng, today, after=home.enrolled_on)
             if home.resigned_on and received_on >= home.resigned_on:
                 break

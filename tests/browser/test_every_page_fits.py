@@ -38,7 +38,8 @@ LAPTOP = {"width": 1366, "height": 768}
 PAGES_PER_ROUTE = 2
 PAGES_PER_USER = 80
 SKIPPED = ("/logout/", "/i18n/", "/static/", "/api/", "/fhir/", "/admin/")
-DOWNLOADS = re.compile(r"\.(pdf|xlsx|csv|json)$|/export/$")
+# files and feeds, which a browser downloads or shows as they are
+DOWNLOADS = re.compile(r"\.(pdf|xlsx|csv|json|ics|atom)$|/export/$|/file$")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")

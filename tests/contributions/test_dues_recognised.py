@@ -77,11 +77,16 @@ def test_a_period_begun_makes_the_members_share_a_due_dated_the_day_it_fell_due(
     # the day the household came to owe it, not the year's first day
     assert rows(found) == [(family.pk, D(2025, 1, 1), 4 * MEMBER_2025, D(2025, 1, 10))]
     (event,) = Event.objects.filter(kind="dues.recognised")
-    assert (event.organisation_id, event.subject) == (federation.m1.pk, found[0].uid)
+    assert (event.organisation_id, event.subject, event.version) == (
+        federation.m1.pk,
+        found[0].uid,
+        2,
+    )
     assert event.payload == {
         "due": str(found[0].uid),
         "household": str(family.uid),
         "period_start": "2025-01-01",
+        "period_end": "2025-12-31",
         "recognised_on": "2025-01-10",
         "amount": 4 * MEMBER_2025,
     }
@@ -130,6 +135,14 @@ def test_the_register_s_changes_are_recognised_as_differences_dated_the_day_noti
         totals[row.period_start] += row.amount
     assert totals == {D(2025, 1, 1): 4 * MEMBER_2025, D(2026, 1, 1): 5 * 3500}
     assert check()
+
+    # the household resigned on the last day of 2025, told in February: 2026 is owed no more,
+    # 2025 still is; the event of the period brought back to nothing says when it ends
+    household_resign(by=None, household=family, on=D(2025, 12, 31))
+    (gone,) = dues_recognise(by=None, mutual=federation.m1, on=D(2026, 2, 10))
+    assert rows([gone]) == [(family.pk, D(2026, 1, 1), -5 * 3500, D(2026, 2, 10))]
+    event = Event.objects.get(kind="dues.recognised", subject=gone.uid)
+    assert event.payload["period_end"] == "2026-12-31"
 
 
 def test_only_the_mutual_s_own_staff_may_recognise_its_dues(family, federation):

@@ -18,6 +18,7 @@ from mutualis.claims.choices import ClaimStatus
 from mutualis.claims.models import Claim, GuaranteeLetter
 from mutualis.contributions import events as contributions_events
 from mutualis.contributions.models import Due, Payment, Receivable
+from mutualis.contributions.queries import household_grids
 from mutualis.contributions.services import dues_recognise, receivables_recognise
 from mutualis.core.event_check import check
 from mutualis.core.models import Event
@@ -226,12 +227,14 @@ class TestDemoEvents(TestCase):
         for mutual in Organisation.objects.filter(kind="mutual"):
             self.assertEqual(dues_recognise(by=None, mutual=mutual, on=timezone.localdate()), [])
         self.assertTrue(Due.objects.exists())
-        households = dict(Household.objects.values_list("pk", "uid"))
-        for due in Due.objects.all()[:SOME]:
+        dues = list(Due.objects.all()[:SOME])
+        households = household_grids(due.household_id for due in dues)
+        for due in dues:
+            uid, grid = households[due.household_id]
             self.assert_logged(
                 due,
                 "dues.recognised",
-                contributions_events.due_from(due, households[due.household_id]),
+                contributions_events.due_from(due, uid, grid.end(due.period_start)),
                 due.mutual_id,
             )
 

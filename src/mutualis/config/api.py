@@ -88,12 +88,14 @@ def forbidden(request, error):
 
 def register_routers() -> None:
     from mutualis.contributions.api import router as contributions
+    from mutualis.inventory.api import router as inventory
     from mutualis.membership.api import router as membership
     from mutualis.monitoring.api import router as monitoring
 
     api.add_router("/", membership)
     api.add_router("/", contributions)
     api.add_router("/", monitoring)
+    api.add_router("/", inventory)
 
 
 register_routers()

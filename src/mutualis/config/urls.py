@@ -19,7 +19,9 @@ urlpatterns = [
     path("", include("mutualis.claims.urls")),
     path("", include("mutualis.accounting.urls")),
     path("", include("mutualis.monitoring.urls")),
+    path("", include("mutualis.inventory.urls", namespace="inventory")),
     path("", include("mutualis.interop.dhis2.urls")),
+    path("", include("mutualis.portal.urls")),
     path("network/forums/", include("mutualis.portal.forums.urls")),
 ]
 

@@ -73,6 +73,7 @@ from mutualis.contributions.rules import (
     Member,
     PeriodDue,
     allocate_member_payment,
+    grid_of,
     household_dues,
 )
 from mutualis.core.bulk import indexes_built_after, insert, reserve_ids, write_cache
@@ -149,6 +150,7 @@ class PlannedDue(NamedTuple):
     period_start: datetime.date
     amount: int
     recognised_on: datetime.date
+    period_end: datetime.date
 
 
 @dataclass(frozen=True)
@@ -439,6 +441,7 @@ def plan_contributions(
                         ),
                     )
                 )
+            grid = grid_of(terms[household.package], household.enrolled_on)
             members_owe.extend(
                 PlannedDue(
                     code,
@@ -446,9 +449,10 @@ def plan_contributions(
                     due.period_start,
                     due.member,
                     max(due.period_start, household.enrolled_on),
+                    grid.end(due.period_start),
                 )
                 for due in dues
-                if due.period_start <= today and due.member
+                if grid is not None and due.period_start <= today and due.member
             )
             unit = units[household.package]
             for due, day in zip(dues, settled, strict=True):
@@ -762,8 +766,12 @@ def write_dues(
         ((*row, now) for row in rows),
     )
     uids = dict(zip(household_ids, household_uids, strict=True))
-    for row in rows:
-        queue.add(row.mutual_id, row.recognised_on, events.due_from(row, uids[row.household_id]))
+    for row, planned in zip(rows, plan.dues, strict=True):
+        queue.add(
+            row.mutual_id,
+            row.recognised_on,
+            events.due_from(row, uids[row.household_id], planned.period_end),
+        )
 
 
 def demo_terms(benefits: BenefitsPlan) -> dict[str, tuple[Terms, ...]]:

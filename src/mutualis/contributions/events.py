@@ -14,18 +14,23 @@ register brings, negative when it lowers the share):
 
     {"receivable", "payer", "period_start", "recognised_on", "amount", "households"}
 
-`dues.recognised`, version 1, about the due's uid: a household's member share of a period
+`dues.recognised`, version 2, about the due's uid: a household's member share of a period
 recognised by the mutual (the whole share once the period has begun, dated its first day or the
 household's enrolment during it, then each change the register brings, dated the day it was
 noticed, negative when it lowers the share); with the third payers' receivables of the period,
 the period's contribution:
 
-    {"due", "household", "period_start", "recognised_on", "amount"}
+    {"due", "household", "period_start", "period_end", "recognised_on", "amount"}
+
+`period_end` (the period's last day, by the package's period rule) came with version 2, for the
+indicators' renewals (a member comes up for renewal when their period ends); a version 1 event
+has none, and its readers take the day before the household's next period instead.
 
 Uids as strings, dates ISO, amounts integers in the currency's unit; the parts add up to the
 amount.
 """
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -126,9 +131,9 @@ def receivable_from(receivable: Any, payer: Any) -> NewEvent:
     )
 
 
-def due_from(due: Any, household: Any) -> NewEvent:
+def due_from(due: Any, household: Any, period_end: datetime.date) -> NewEvent:
     """The event of a member's due (a model or a row written in bulk), with its household's
-    uid."""
+    uid and the last day of its period."""
     return NewEvent(
         DUES_RECOGNISED,
         due.uid,
@@ -136,9 +141,11 @@ def due_from(due: Any, household: Any) -> NewEvent:
             "due": str(due.uid),
             "household": str(household),
             "period_start": due.period_start.isoformat(),
+            "period_end": period_end.isoformat(),
             "recognised_on": due.recognised_on.isoformat(),
             "amount": due.amount,
         },
+        version=2,
     )
 
 

@@ -27,6 +27,7 @@ from mutualis.contributions.rules import (
     Settled,
     Settlement,
     coverage_at,
+    grid_of,
     household_dues,
     household_of,
     household_status,
@@ -34,7 +35,7 @@ from mutualis.contributions.rules import (
 from mutualis.contributions.rules import (
     Household as HouseholdFacts,
 )
-from mutualis.core.periods import in_force
+from mutualis.core.periods import Grid, in_force
 from mutualis.core.sql import rows_in, table
 from mutualis.membership.models import Beneficiary, Household
 from mutualis.membership.queries import with_heads
@@ -233,6 +234,7 @@ class MemberDue:
     period_start: datetime.date
     amount: int
     falls_due: datetime.date
+    period_end: datetime.date
 
 
 def member_dues(mutual, on: datetime.date) -> dict[tuple[int, datetime.date], MemberDue]:
@@ -264,12 +266,30 @@ def member_dues(mutual, on: datetime.date) -> dict[tuple[int, datetime.date], Me
         .iterator(chunk_size=10_000)
     ):
         versions = package_terms(package, revision)
+        grid = grid_of(versions, enrolled)
         for due in household_dues(versions, members[pk], enrolled, on, resigned):
             if due.period_start <= on and due.member:
+                assert grid is not None  # dues are owed on the household's grid only
                 found[pk, due.period_start] = MemberDue(
-                    pk, uid, due.period_start, due.member, max(due.period_start, enrolled)
+                    pk,
+                    uid,
+                    due.period_start,
+                    due.member,
+                    max(due.period_start, enrolled),
+                    grid.end(due.period_start),
                 )
     return found
+
+
+def household_grids(ids: Iterable[int]) -> dict[int, tuple[object, Grid | None]]:
+    """The uid and the periods of households (by id), under the package version in force at
+    their enrolment."""
+    return {
+        pk: (uid, grid_of(package_terms(package, revision), enrolled))
+        for pk, uid, enrolled, package, revision in Household.objects.filter(
+            pk__in=set(ids)
+        ).values_list("pk", "uid", "enrolled_on", "package_id", "package__rules_revision")
+    }
 
 
 def payer_receivable(mutual, payer, on: datetime.date | None = None) -> list[PayerShare]:

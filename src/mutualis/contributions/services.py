@@ -28,6 +28,7 @@ from mutualis.contributions.queries import (
     ADVANCE_DAYS,
     accounts_of,
     household_account,
+    household_grids,
     member_dues,
     payer_shares,
 )
@@ -454,8 +455,20 @@ def dues_recognise(
     ]
     Due.objects.bulk_create(rows, batch_size=2000)
     uids = {due.household_id: due.household_uid for due in dues.values()}
-    missing = {row.household_id for row in rows} - uids.keys()
-    if missing:  # households that owe nothing now (found indigent, resigned back-dated): few
-        uids.update(Household.objects.filter(pk__in=missing).values_list("pk", "uid"))
-    append_all(mutual.pk, [due_from(row, uids[row.household_id]) for row in rows], by)
+    # periods brought back to nothing (a member found indigent, a resignation back-dated): few
+    gone = {row.household_id for row in rows if (row.household_id, row.period_start) not in dues}
+    grids = household_grids(gone) if gone else {}
+    uids.update({pk: uid for pk, (uid, _grid) in grids.items()})
+
+    def period_end(row: Due) -> datetime.date:
+        known = dues.get((row.household_id, row.period_start))
+        if known is not None:
+            return known.period_end
+        grid = grids[row.household_id][1]
+        assert grid is not None  # a share was recognised on the household's grid
+        return grid.end(row.period_start)
+
+    append_all(
+        mutual.pk, [due_from(row, uids[row.household_id], period_end(row)) for row in rows], by
+    )
     return rows

@@ -15,8 +15,9 @@ union above them; `rebuild` works out every figure again from the facts."""
 import datetime
 import multiprocessing
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
+import orjson
 from django.db import connection, connections, transaction
 from django.db.models import Q
 
@@ -25,7 +26,7 @@ from mutualis.core.consumers import decoded, kinds_after
 from mutualis.core.models import Cursor, EventSequence
 from mutualis.federation.models import Organisation
 from mutualis.federation.rules import Kind as OrganisationKind
-from mutualis.monitoring import care, facts
+from mutualis.monitoring import care, facts, standing
 from mutualis.monitoring.figures import Month, by_span
 from mutualis.monitoring.models import (
     BooksFigure,
@@ -33,6 +34,7 @@ from mutualis.monitoring.models import (
     Cover,
     Figure,
     Flow,
+    Ledger,
     Report,
     Source,
     TargetPopulation,
@@ -53,8 +55,17 @@ OPERATIONS_FLOWS = (
     "settled_within_30_days",
     "settled_within_90_days",
     "settled_after_90_days",
+    "members_due_to_renew",
+    "members_renewed",
 )
-OPERATIONS_STOCKS = ("members", "beneficiaries", "dependants", "women_members", "young_members")
+OPERATIONS_STOCKS = (
+    "members",
+    "beneficiaries",
+    "dependants",
+    "women_members",
+    "young_members",
+    "beneficiaries_up_to_date",
+)
 OPERATIONS = frozenset(OPERATIONS_FLOWS + OPERATIONS_STOCKS)
 YOUNG_UNTIL = 35  # a member is young before this birthday
 # what the full recomputation reads of each log: the events the facts and the care count
@@ -85,11 +96,18 @@ def birthday(born: datetime.date, years: int) -> datetime.date:
         return born.replace(year=born.year + years, day=28)
 
 
-def stock_changes(covers: Iterable[tuple]) -> dict[int, dict[int, dict[str, int]]]:
-    """For each mutual, the change of each stock in each month (by index): a beneficiary counts
-    at the end of every month from the one they started in to the one before they left (a month
-    ends after its last day, so one who leaves on its last day is gone at its end)."""
-    changes: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+# a household's ledger, by its uid as text: (its mutual, its entries)
+Ledgers = Mapping[str, tuple[int, Sequence[standing.Entry]]]
+Changes = dict[int, dict[int, dict[str, int]]]  # by mutual, month index and code
+
+
+def stock_changes(covers: Iterable[tuple], ledgers: Ledgers) -> tuple[Changes, Changes]:
+    """For each mutual, the change of each stock in each month (by index), and its renewals:
+    a beneficiary counts at the end of every month from the one they started in to the one
+    before they left (a month ends after its last day, so one who leaves on its last day is
+    gone at its end), as up to date at the end of those months their household is
+    (monitoring.standing); a household's renewals count in the months its periods end."""
+    changes: Changes = defaultdict(lambda: defaultdict(dict))
 
     def count(organisation: int, code: str, first: int, until: int | None) -> None:
         months = changes[organisation]
@@ -102,11 +120,26 @@ def stock_changes(covers: Iterable[tuple]) -> dict[int, dict[int, dict[str, int]
         if until is not None:
             months[until][code] = months[until].get(code, 0) - 1
 
-    for organisation, head, woman, born, start, left, resigned in covers:
+    runs: dict[str, list[tuple[int, int | None]]] = {}
+    resigned_on: dict[str, datetime.date | None] = {}
+    for organisation, head, woman, born, start, left, resigned, household in covers:
         ends = [day for day in (left, resigned) if day is not None]
         end = min(ends) if ends else None
         first, until = month_of(start), (month_of(end) if end else None)
         count(organisation, "beneficiaries", first, until)
+        home = str(household)
+        resigned_on[home] = resigned
+        ledger = ledgers.get(home)
+        if ledger is None:  # nothing recognised nor paid: the household owes nothing
+            count(organisation, "beneficiaries_up_to_date", first, until)
+        else:
+            if home not in runs:
+                runs[home] = standing.up_to_date_months(ledger[1])
+            for since, before in runs[home]:
+                lower = max(first, since)
+                upper = until if before is None else before if until is None else min(until, before)
+                if upper is None or upper > lower:
+                    count(organisation, "beneficiaries_up_to_date", lower, upper)
         if not head:
             count(organisation, "dependants", first, until)
             continue
@@ -115,7 +148,14 @@ def stock_changes(covers: Iterable[tuple]) -> dict[int, dict[int, dict[str, int]
             count(organisation, "women_members", first, until)
         aged = month_of(birthday(born, YOUNG_UNTIL))
         count(organisation, "young_members", first, aged if until is None else min(until, aged))
-    return changes
+    renewed: Changes = defaultdict(lambda: defaultdict(dict))
+    for home, (organisation, entries) in ledgers.items():
+        resigned = resigned_on.get(home)
+        for month, done in standing.renewals(entries, resigned.toordinal() if resigned else None):
+            here = renewed[organisation][month]
+            here["members_due_to_renew"] = here.get("members_due_to_renew", 0) + 1
+            here["members_renewed"] = here.get("members_renewed", 0) + done
+    return changes, renewed
 
 
 def on_time(report: Report) -> bool:
@@ -125,11 +165,14 @@ def on_time(report: Report) -> bool:
 
 
 def months_of(
-    mutuals: Collection[int], today: datetime.date, covers: Iterable[tuple] | None = None
+    mutuals: Collection[int],
+    today: datetime.date,
+    covers: Iterable[tuple] | None = None,
+    ledgers: Ledgers | None = None,
 ) -> dict[int, dict[Month, dict[str, Row]]]:
-    """Each mutual's figures month by month, with their source. `covers`: every cover as
-    `facts.Tally.covers` gives them, when the caller holds them all (read from the facts
-    otherwise)."""
+    """Each mutual's figures month by month, with their source. `covers` and `ledgers`: every
+    cover as `facts.Tally.covers` gives them and every household's ledger, when the caller
+    holds them all (read from the facts otherwise)."""
     current = month_of(today)
     flows: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for organisation, month, code, value in Flow.objects.filter(
@@ -138,9 +181,19 @@ def months_of(
         flows[organisation][month_index(month)][code] = value
     if covers is None:
         covers = Cover.objects.filter(organisation_id__in=mutuals).values_list(
-            "organisation_id", "head", "woman", "born", "start", "left", "resigned"
+            "organisation_id", "head", "woman", "born", "start", "left", "resigned", "household"
         )
-    stocks = stock_changes(covers)
+    if ledgers is None:
+        ledgers = {
+            str(household): (organisation, orjson.loads(entries))
+            for organisation, household, entries in Ledger.objects.filter(
+                organisation_id__in=mutuals
+            ).values_list("organisation_id", "household", "entries")
+        }
+    stocks, renewals = stock_changes(covers, ledgers)
+    for mutual, by_month in renewals.items():
+        for index, counted in by_month.items():
+            flows[mutual][index].update(counted)
     reports: dict[int, dict[int, Report]] = defaultdict(dict)
     for report in Report.objects.filter(mutual_id__in=mutuals, status=Report.Status.ACCEPTED):
         reports[report.mutual_id][month_index(report.month)] = report
@@ -321,6 +374,7 @@ def recompute(consumer: str, today: datetime.date, processes: int = 1) -> int:
         found, cared = read_logs(ends, processes)
         with transaction.atomic(), bulk.write_cache():
             Cover.objects.all().delete()
+            Ledger.objects.all().delete()
             Flow.objects.all().delete()
             BooksFigure.objects.all().delete()
             Care.objects.all().delete()
@@ -329,15 +383,17 @@ def recompute(consumer: str, today: datetime.date, processes: int = 1) -> int:
             # rows are in, before the changes look covers up by household
             with bulk.indexes_built_after(Cover._meta.db_table, Flow._meta.db_table):
                 facts.write_new(found)
+            facts.write_ledgers(found, fresh=True)
             facts.write_changes(found)
             care.write(cared)
             Cursor.objects.bulk_create(
                 Cursor(consumer=consumer, organisation_id=o, position=last)
                 for o, last in ends.items()
             )
-            # every cover was opened by this reading of the logs, with its changes: the
-            # figures are counted from these rather than read back
-            return rebuild(today, found.covers())
+            # every cover and ledger was opened by this reading of the logs, with its
+            # changes: the figures are counted from these rather than read back
+            ledgers = {home: (found.owners[home], found.ledgers[home]) for home in found.ledgers}
+            return rebuild(today, found.covers(), ledgers)
 
 
 def read_logs(ends: dict[int, int], processes: int) -> tuple[facts.Tally, care.CareTally]:
@@ -398,14 +454,16 @@ def read_share_apart(ends: dict[int, int]) -> tuple[facts.Tally, care.CareTally]
         connections.close_all()
 
 
-def rebuild(today: datetime.date, covers: Iterable[tuple] | None = None) -> int:
+def rebuild(
+    today: datetime.date, covers: Iterable[tuple] | None = None, ledgers: Ledgers | None = None
+) -> int:
     """Works every figure out again from the facts and the reports: each mutual's, then each
-    union's as its mutuals' sums. Returns how many figures were written. `covers`: as
-    `months_of` takes them."""
+    union's as its mutuals' sums. Returns how many figures were written. `covers` and
+    `ledgers`: as `months_of` takes them."""
     paths = mutual_ids()
     rows: list[tuple] = []
     unions: dict[int, dict[Key, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    computed = months_of(paths, today, covers)
+    computed = months_of(paths, today, covers, ledgers)
     for mutual, path in paths.items():
         spans = spans_of(computed.pop(mutual))
         above = [unions[union] for union in ancestors(path)]

@@ -7,6 +7,8 @@ only (their schemas are in each app's `events.py`), never from the operations' t
 - A payment's parts: contributions (the member's and the third payers') are collected in the
   month they are received and earned in the month their period begins; registration fees are
   counted in the month received. A reversal comes with every amount negative.
+- Each household's ledger: its member share of each period as recognised (`dues.recognised`)
+  and what its members paid for each period, day by day (monitoring.standing reads it).
 - What is due (the members' shares of a period, `dues.recognised`, and the third payers',
   `receivable.recognised`) counts in the month the period begins, a change too, whenever it
   was noticed.
@@ -26,16 +28,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from mutualis.core import bulk
 from mutualis.core.consumers import Logged
 from mutualis.federation.models import Organisation
-from mutualis.monitoring.models import BooksFigure, Cover, Flow
+from mutualis.monitoring.models import BooksFigure, Cover, Flow, Ledger
 
 CLAIMS = frozenset({"claim.adjudicated", "claim.submitted", "claim.reviewed"})
 PAYMENTS = frozenset({"payment.recorded", "payment.reversed"})
 PROVIDER_PAYMENTS = frozenset({"provider_payment.recorded", "provider_payment.reversed"})
 # what the members and the third payers owe for a period (contributions.events)
-DUE = frozenset({"dues.recognised", "receivable.recognised"})
+MEMBER_DUE = "dues.recognised"
+DUE = frozenset({MEMBER_DUE, "receivable.recognised"})
+MEMBER_PART = "contribution"  # a payment's part of a member share (payer_share: a third payer's)
 BOOKS_CLOSED, BOOKS_REOPENED = "month.closed", "month.reopened"
 KINDS = (
     CLAIMS
@@ -97,6 +103,10 @@ class Tally:
         default_factory=lambda: defaultdict(int)
     )
     organisations: set[int] = field(default_factory=set)
+    # each household's new entries of its ledger (monitoring.standing.Entry), by its uid as the
+    # events write it, and the mutual whose log told them
+    ledgers: dict[str, list[tuple[int, ...]]] = field(default_factory=lambda: defaultdict(list))
+    owners: dict[str, int] = field(default_factory=dict)
 
     def open(self, organisation_id: int, member: dict, home: uuid.UUID) -> None:
         beneficiary = uuid.UUID(member["beneficiary"])
@@ -126,12 +136,29 @@ class Tally:
         for key, value in other.settled.items():
             self.settled[key] += value
         self.organisations |= other.organisations
+        for household, entries in other.ledgers.items():
+            self.ledgers[household].extend(entries)
+        self.owners.update(other.owners)
 
     def covers(self) -> Iterator[tuple]:
         """The covers opened, as `compute.stock_changes` counts them: (organisation, head,
-        woman, born, start, left, resigned)."""
-        for organisation, _b, _h, head, woman, born, start, left, resigned in self.opened.values():
-            yield organisation, head, woman, born, start, left, resigned
+        woman, born, start, left, resigned, household)."""
+        for (
+            organisation,
+            _b,
+            home,
+            head,
+            woman,
+            born,
+            start,
+            left,
+            resigned,
+        ) in self.opened.values():
+            yield organisation, head, woman, born, start, left, resigned, home
+
+    def entry(self, organisation: int, household: str, entry: tuple[int, ...]) -> None:
+        self.ledgers[household].append(entry)
+        self.owners[household] = organisation
 
     def change(self, beneficiary: str, changed: dict[str, Any]) -> None:
         uid = uuid.UUID(beneficiary)
@@ -159,6 +186,17 @@ def month_of(day: str) -> datetime.date:
     if month is None:
         month = MONTHS[day] = datetime.date(int(day[:4]), int(day[5:7]), 1)
     return month
+
+
+# each day's ordinal, by the day as the events write it: the ledgers' days
+ORDINALS: dict[str, int] = {}
+
+
+def ordinal(day: str) -> int:
+    found = ORDINALS.get(day)
+    if found is None:
+        found = ORDINALS[day] = datetime.date.fromisoformat(day).toordinal()
+    return found
 
 
 def tally(events: Iterable[Logged], into: Tally | None = None) -> Tally:
@@ -207,9 +245,34 @@ def tally_payloads(
                     flows[organisation, received, "contributions_collected"] += amount
                     earned = month_of(part["period_start"])
                     flows[organisation, earned, "contributions_earned"] += amount
+                    if part["kind"] == MEMBER_PART:
+                        found.entry(
+                            organisation,
+                            part["household"],
+                            (
+                                ordinal(part["period_start"]),
+                                ordinal(payload["received_on"]),
+                                0,
+                                amount,
+                                0,
+                            ),
+                        )
         elif kind in DUE:
             due = month_of(payload["period_start"])
             flows[organisation, due, "contributions_due"] += payload["amount"]
+            if kind == MEMBER_DUE:
+                end = payload.get("period_end")  # since version 2
+                found.entry(
+                    organisation,
+                    payload["household"],
+                    (
+                        ordinal(payload["period_start"]),
+                        ordinal(payload["recognised_on"]),
+                        payload["amount"],
+                        0,
+                        ordinal(end) if end else 0,
+                    ),
+                )
         elif kind == "household.enrolled":
             home = uuid.UUID(payload["household"])
             for member in payload["members"]:
@@ -262,9 +325,40 @@ def settle(
 
 
 def write(found: Tally) -> None:
-    """Adds the flows to the months' and applies the covers' changes, in their order."""
+    """Adds the flows to the months', the entries to the ledgers' and applies the covers'
+    changes, in their order."""
     write_new(found)
+    write_ledgers(found, fresh=False)
     write_changes(found)
+
+
+def write_ledgers(found: Tally, *, fresh: bool) -> None:
+    """Adds each household's new entries to its ledger; `fresh` when there is none yet (the
+    full recomputation, which emptied them)."""
+    if not found.ledgers:
+        return
+    existing = (
+        {}
+        if fresh
+        else {
+            str(row.household): row
+            for row in Ledger.objects.filter(
+                household__in=[uuid.UUID(household) for household in found.ledgers]
+            )
+        }
+    )
+    changed, new = [], []
+    for household, entries in found.ledgers.items():
+        row = existing.get(household)
+        if row is None:
+            new.append(
+                (found.owners[household], uuid.UUID(household), orjson.dumps(entries).decode())
+            )
+        else:
+            row.entries = orjson.dumps([*orjson.loads(row.entries), *entries]).decode()
+            changed.append(row)
+    Ledger.objects.bulk_update(changed, ["entries"], batch_size=500)
+    bulk.insert(Ledger, ["organisation", "household", "entries"], new)
 
 
 def write_new(found: Tally) -> None:

@@ -1,8 +1,9 @@
 """What the monitoring keeps (issue 15, docs/monitoring.md).
 
 Two kinds of tables. The facts are what the event log told the monitoring's consumer, in the
-form the figures are counted from: each beneficiary's cover (`Cover`), the flows of each
-mutual's months (`Flow`) and the figures of its books' closed months (`BooksFigure`); the
+form the figures are counted from: each beneficiary's cover (`Cover`), each household's member
+shares and payments (`Ledger`), the flows of each mutual's months (`Flow`) and the figures of
+its books' closed months (`BooksFigure`); the
 reports of mutuals that do not use the operations come in by `Report`. The figures (`Figure`)
 are worked out from the facts and the accepted reports, for each mutual and each union, month,
 quarter and year: what the dashboards read, never typed.
@@ -40,6 +41,25 @@ class Cover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.beneficiary} from {self.start}"
+
+
+class Ledger(models.Model):
+    """One household's member shares and what its members paid of them, period by period, as
+    the events told them (`dues.recognised`, the members' parts of `payment.recorded` and
+    `payment.reversed`): whether its beneficiaries are up to date at a month's end, and its
+    renewals, are worked out from these (monitoring.standing)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    household = models.UUIDField(unique=True)
+    # the entries (monitoring.standing.Entry) as JSON text, written and read by orjson: the
+    # full recomputation writes a ledger for every household of the federation at once
+    entries = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation"], name="ledger_organisation")]
+
+    def __str__(self) -> str:
+        return str(self.household)
 
 
 class Flow(models.Model):

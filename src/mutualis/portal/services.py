@@ -1,0 +1,417 @@
+"""Changes to the portal (issue 16, docs/portal.md), its only writers: the library's documents,
+the calendar's gatherings, the flash news. Each checks the acting user's role and that what it
+writes belongs to an organisation in their scope, whatever path calls it; checks what is
+given, files by their content; writes, keeps the search index in step, audits and appends its
+events, all in one transaction: nothing is written unless all is right."""
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.events import append
+from mutualis.core.models import AuditEntry
+from mutualis.federation.models import Organisation, User
+from mutualis.federation.services import require_in_scope_as
+from mutualis.portal import events, search
+from mutualis.portal.choices import DocumentStatus
+from mutualis.portal.files import Checked, Upload, check
+from mutualis.portal.models import Document, DocumentFile, Gathering, NewsItem
+from mutualis.portal.rules import (
+    EDITORS,
+    PROPOSERS,
+    document_errors,
+    gathering_errors,
+    joined,
+    news_errors,
+)
+
+
+@dataclass(frozen=True)
+class DocumentDetails:
+    """What describes a document; `themes` are theme codes (choices.Theme)."""
+
+    kind: str
+    title: str
+    language: str
+    authors: str = ""
+    year: int | None = None
+    country: str = ""
+    themes: tuple[str, ...] = ()
+    summary: str = ""
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class GatheringDetails:
+    kind: str
+    title: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    description: str = ""
+    place: str = ""
+    country: str = ""
+    organiser: str = ""
+    languages: tuple[str, ...] = ()
+    registration: str = ""
+
+
+@dataclass(frozen=True)
+class NewsDetails:
+    title: str
+    body: str
+    language: str
+    link: str = ""
+
+
+@dataclass
+class Errors:
+    """The errors of a change, gathered by field before anything is written."""
+
+    by_field: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, found: dict[str, list[str]]) -> None:
+        for name, messages in found.items():
+            self.by_field.setdefault(name, []).extend(messages)
+
+    def model(self, row: models.Model, exclude: tuple[str, ...] = ()) -> None:
+        """The model's own limits: lengths, URLs, control characters (core.bounds)."""
+        try:
+            # the database checks its own constraints; the rules above said why in words
+            row.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            self.add(error.message_dict)
+
+    def raise_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)
+
+
+def file_name(name: str) -> str:
+    """The name to offer the file under: its last part, without control characters."""
+    last = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(c for c in last if c.isprintable())[-200:] or "document"
+
+
+def checked_upload(upload: Upload | None, errors: Errors) -> Checked | None:
+    if upload is None:
+        return None
+    result = check(upload)
+    if isinstance(result, str):
+        errors.add({"file": [result]})
+        return None
+    return result
+
+
+def apply_details(row: Document, details: DocumentDetails) -> None:
+    row.kind = details.kind
+    row.title = details.title.strip()
+    row.authors = details.authors.strip()
+    row.year = details.year
+    row.language = details.language
+    row.country = details.country
+    row.themes = joined(details.themes)
+    row.summary = details.summary.strip()
+    row.link = details.link.strip()
+
+
+def document_checked(
+    row: Document, details: DocumentDetails, upload: Upload | None, has_file: bool
+) -> Checked | None:
+    errors = Errors()
+    checked = checked_upload(upload, errors)
+    errors.add(
+        document_errors(
+            title=details.title,
+            year=details.year,
+            language=details.language,
+            country=details.country,
+            themes=details.themes,
+            has_file=has_file,
+            link=details.link.strip(),
+            today=timezone.localdate(),
+        )
+    )
+    apply_details(row, details)
+    errors.model(row, exclude=("owner", "proposed_by"))
+    errors.raise_any()
+    return checked
+
+
+def file_write(
+    by: User | None, document: Document, upload: Upload, checked: Checked
+) -> DocumentFile:
+    DocumentFile.objects.filter(document=document).delete()
+    row = DocumentFile(
+        document=document,
+        file_name=file_name(upload.name),
+        content_type=checked.content_type,
+        size=len(upload.content),
+        sha256=hashlib.sha256(upload.content).hexdigest(),
+        content=upload.content,
+        text=checked.text,
+    )
+    row.full_clean(exclude=["document"])
+    row.save()
+    # the file's description, not its bytes nor its text: those are kept in the row itself
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.CREATE,
+        obj=row,
+        changes={
+            name: [None, getattr(row, name)]
+            for name in ("file_name", "content_type", "size", "sha256")
+        },
+    )
+    return row
+
+
+def new_document(
+    by: User | None,
+    owner: Organisation,
+    details: DocumentDetails,
+    upload: Upload | None,
+    status: DocumentStatus,
+) -> Document:
+    row = Document(owner=owner, status=status, proposed_by=by)
+    checked = document_checked(row, details, upload, upload is not None)
+    if status == DocumentStatus.PUBLISHED:
+        row.published_at = timezone.now()
+    row.save()
+    audit_created(actor=by, obj=row)
+    text = ""
+    if upload is not None and checked is not None:
+        stored = file_write(by, row, upload, checked)
+        text = stored.text
+    search.index(row, text)
+    kind = (
+        events.DOCUMENT_PUBLISHED
+        if status == DocumentStatus.PUBLISHED
+        else events.DOCUMENT_PROPOSED
+    )
+    append(owner.pk, events.document(kind, row), by)
+    return row
+
+
+@transaction.atomic
+def document_propose(
+    *, by: User | None, owner: Organisation, details: DocumentDetails, upload: Upload | None
+) -> Document:
+    """A signed-in user proposes a document for the library, in the name of their
+    organisation: it waits, unseen by the public, until an editor publishes it."""
+    require_in_scope_as(by, PROPOSERS, owner, "organisation")
+    return new_document(by, owner, details, upload, DocumentStatus.PROPOSED)
+
+
+@transaction.atomic
+def document_publish(
+    *, by: User | None, owner: Organisation, details: DocumentDetails, upload: Upload | None
+) -> Document:
+    """A portal editor adds a document to the library, published at once."""
+    require_in_scope_as(by, EDITORS, owner, "organisation")
+    return new_document(by, owner, details, upload, DocumentStatus.PUBLISHED)
+
+
+def locked(document: Document) -> Document:
+    return Document.objects.select_for_update().get(pk=document.pk)
+
+
+@transaction.atomic
+def document_update(
+    *,
+    by: User | None,
+    document: Document,
+    details: DocumentDetails,
+    upload: Upload | None = None,
+) -> Document:
+    """An editor corrects a document; a new file replaces the old one."""
+    require_in_scope_as(by, EDITORS, document.owner, "document")
+    row = locked(document)
+    stored = DocumentFile.objects.filter(document=row).first()
+    before = snapshot(row)
+    checked = document_checked(row, details, upload, upload is not None or stored is not None)
+    row.save()
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        obj=row,
+        changes=changes_between(before, snapshot(row)),
+    )
+    if upload is not None and checked is not None:
+        stored = file_write(by, row, upload, checked)
+    search.index(row, stored.text if stored is not None else "")
+    append(row.owner_id, events.document(events.DOCUMENT_CHANGED, row), by)
+    return row
+
+
+def proposal(by: User | None, document: Document) -> Document:
+    require_in_scope_as(by, EDITORS, document.owner, "document")
+    row = locked(document)
+    if row.status != DocumentStatus.PROPOSED:
+        raise ValidationError({"document": [_("This document is not a proposal waiting.")]})
+    return row
+
+
+@transaction.atomic
+def document_approve(*, by: User | None, document: Document) -> Document:
+    """An editor publishes a proposal as it is (after correcting it with document_update)."""
+    row = proposal(by, document)
+    before = snapshot(row)
+    row.status = DocumentStatus.PUBLISHED
+    row.published_at = timezone.now()
+    row.save(update_fields=["status", "published_at"])
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        obj=row,
+        changes=changes_between(before, snapshot(row)),
+    )
+    append(row.owner_id, events.document(events.DOCUMENT_PUBLISHED, row), by)
+    return row
+
+
+def set_aside(
+    by: User | None, row: Document, reason: str, status: DocumentStatus, kind: str
+) -> Document:
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why: the reason is kept with the document.")]})
+    before = snapshot(row)
+    row.status = status
+    row.rejection = reason.strip()
+    errors = Errors()
+    errors.model(row)
+    errors.raise_any()
+    row.save(update_fields=["status", "rejection"])
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        obj=row,
+        changes=changes_between(before, snapshot(row)),
+    )
+    append(row.owner_id, events.document_set_aside(kind, row), by)
+    return row
+
+
+@transaction.atomic
+def document_reject(*, by: User | None, document: Document, reason: str) -> Document:
+    """An editor turns a proposal down, saying why; it stays, unpublished, for the record."""
+    row = proposal(by, document)
+    return set_aside(by, row, reason, DocumentStatus.REJECTED, events.DOCUMENT_REJECTED)
+
+
+@transaction.atomic
+def document_withdraw(*, by: User | None, document: Document, reason: str) -> Document:
+    """An editor takes a published document out of the library (a wrong file, a right
+    holder's request), saying why: it is kept, unseen by the public, never deleted."""
+    require_in_scope_as(by, EDITORS, document.owner, "document")
+    row = locked(document)
+    if row.status != DocumentStatus.PUBLISHED:
+        raise ValidationError({"document": [_("Only a published document is withdrawn.")]})
+    return set_aside(by, row, reason, DocumentStatus.WITHDRAWN, events.DOCUMENT_WITHDRAWN)
+
+
+def gathering_apply(row: Gathering, details: GatheringDetails) -> None:
+    errors = Errors()
+    errors.add(
+        gathering_errors(
+            title=details.title,
+            starts_on=details.starts_on,
+            ends_on=details.ends_on,
+            country=details.country,
+            languages=details.languages,
+        )
+    )
+    row.kind = details.kind
+    row.title = details.title.strip()
+    row.description = details.description.strip()
+    row.starts_on = details.starts_on
+    row.ends_on = details.ends_on
+    row.place = details.place.strip()
+    row.country = details.country
+    row.organiser = details.organiser.strip()
+    row.languages = joined(details.languages)
+    row.registration = details.registration.strip()
+    errors.model(row, exclude=("owner",))
+    errors.raise_any()
+
+
+@transaction.atomic
+def gathering_create(
+    *, by: User | None, owner: Organisation, details: GatheringDetails
+) -> Gathering:
+    """An editor announces a workshop, training, forum or meeting in the calendar."""
+    require_in_scope_as(by, EDITORS, owner, "organisation")
+    row = Gathering(owner=owner)
+    gathering_apply(row, details)
+    row.save()
+    audit_created(actor=by, obj=row)
+    append(owner.pk, events.gathering(events.GATHERING_ANNOUNCED, row), by)
+    return row
+
+
+@transaction.atomic
+def gathering_update(
+    *, by: User | None, gathering: Gathering, details: GatheringDetails
+) -> Gathering:
+    """An editor changes a gathering; its feed entry's SEQUENCE goes up, so that calendars
+    that copied it take the change."""
+    require_in_scope_as(by, EDITORS, gathering.owner, "gathering")
+    row = Gathering.objects.select_for_update().get(pk=gathering.pk)
+    before = snapshot(row)
+    gathering_apply(row, details)
+    row.sequence += 1
+    row.save()
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        obj=row,
+        changes=changes_between(before, snapshot(row)),
+    )
+    append(row.owner_id, events.gathering(events.GATHERING_CHANGED, row), by)
+    return row
+
+
+def news_apply(row: NewsItem, details: NewsDetails) -> None:
+    errors = Errors()
+    errors.add(news_errors(title=details.title, body=details.body))
+    row.title = details.title.strip()
+    row.body = details.body.strip()
+    row.language = details.language
+    row.link = details.link.strip()
+    errors.model(row, exclude=("owner", "author"))
+    errors.raise_any()
+
+
+@transaction.atomic
+def news_create(*, by: User | None, owner: Organisation, details: NewsDetails) -> NewsItem:
+    """An editor publishes a flash news item."""
+    require_in_scope_as(by, EDITORS, owner, "organisation")
+    row = NewsItem(owner=owner, author=by, published_at=timezone.now())
+    news_apply(row, details)
+    row.save()
+    audit_created(actor=by, obj=row)
+    append(owner.pk, events.news(events.NEWS_PUBLISHED, row), by)
+    return row
+
+
+@transaction.atomic
+def news_update(*, by: User | None, news: NewsItem, details: NewsDetails) -> NewsItem:
+    """An editor corrects a flash news item (the feed shows it as updated)."""
+    require_in_scope_as(by, EDITORS, news.owner, "news")
+    row = NewsItem.objects.select_for_update().get(pk=news.pk)
+    before = snapshot(row)
+    news_apply(row, details)
+    row.save()
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        obj=row,
+        changes=changes_between(before, snapshot(row)),
+    )
+    append(row.owner_id, events.news(events.NEWS_CHANGED, row), by)
+    return row
