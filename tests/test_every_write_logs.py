@@ -82,6 +82,7 @@ from mutualis.monitoring.reports import (
     report_submit,
     target_population_set,
 )
+from mutualis.portal.forums import services as forums
 from mutualis.portal.services import (
     DocumentDetails,
     GatheringDetails,
@@ -118,7 +119,7 @@ CHANGES = re.compile(
     r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
     r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch|change|count"
     r"|accept|return|set|subscribe|unsubscribe|save|hand_over|validate|designate|remove"
-    r"|propose|publish|reject|withdraw)$"
+    r"|propose|publish|reject|withdraw|post|hide|unhide)$"
 )
 
 # Writes that are not the operations' history, and why.
@@ -154,6 +155,9 @@ NOT_LOGGED = {
     # a development plan: targets, not what happened; audited
     "monitoring.plan_record": "plans",
     "monitoring.study_save": "plans",
+    # following a forum topic by e-mail: a reader's setting, audited
+    "forums.topic_subscribe": "settings",
+    "forums.topic_unsubscribe": "settings",
 }
 
 
@@ -161,6 +165,7 @@ NOT_LOGGED = {
 OTHER_WRITERS = {
     "monitoring": "mutualis.monitoring.reports",
     "interop": "mutualis.interop.dhis2.services",
+    "forums": "mutualis.portal.forums.services",
 }
 
 
@@ -584,6 +589,52 @@ def inventory_record(c):
         year=2025,
         facts=Year(status="functioning", currency="XOF", members=10, beneficiaries=40),
     )
+
+
+def forum_topic(c):
+    theme = forums.theme_create(by=c.cast[Role.PORTAL_EDITOR], owner=c.federation.m1, title="Joal")
+    return forums.topic_post(
+        by=c.cast[Role.CASHIER], theme=theme, title="Cotisations", body="Comment ?", language="fr"
+    )
+
+
+def forum_reply(c):
+    topic = forum_topic(c)
+    return forums.reply_post(
+        by=c.cast[Role.MUTUAL_MANAGER], topic=topic, body="Ainsi.", language="fr"
+    )
+
+
+SCENARIOS.update(
+    {
+        "forums.theme_create": lambda c: forums.theme_create(
+            by=c.cast[Role.PORTAL_EDITOR], owner=c.federation.m1, title="Joal"
+        ),
+        "forums.theme_update": lambda c: forums.theme_update(
+            by=c.cast[Role.PORTAL_EDITOR],
+            theme=forum_topic(c).theme,
+            title="Joal-Fadiouth",
+            description="",
+            position=1,
+        ),
+        "forums.topic_post": forum_topic,
+        "forums.reply_post": forum_reply,
+        "forums.post_hide": lambda c: forums.post_hide(
+            by=c.cast[Role.PORTAL_EDITOR], post=forum_reply(c), reason="Publicité"
+        ),
+        "forums.post_unhide": lambda c: forums.post_unhide(
+            by=c.cast[Role.PORTAL_EDITOR],
+            post=forums.post_hide(by=None, post=forum_reply(c), reason="Erreur"),
+        ),
+        "forums.topic_close": lambda c: forums.topic_close(
+            by=c.cast[Role.PORTAL_EDITOR], topic=forum_topic(c), reason="Épuisé"
+        ),
+        "forums.topic_reopen": lambda c: forums.topic_reopen(
+            by=c.cast[Role.PORTAL_EDITOR],
+            topic=forums.topic_close(by=None, topic=forum_topic(c), reason="Épuisé"),
+        ),
+    }
+)
 
 
 def test_every_write_path_is_listed_with_its_scenario_or_a_reason():

@@ -75,6 +75,12 @@ NOT_OPERATIONAL = {
     "portal.documentfile",
     "portal.gathering",
     "portal.newsitem",
+    # the network's forums: a theme belongs to the organisation whose editor opened it, its
+    # topics and posts to whoever wrote them, from any organisation; who follows a topic
+    "forums.theme",
+    "forums.topic",
+    "forums.post",
+    "forums.subscription",
 }
 
 

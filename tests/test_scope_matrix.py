@@ -37,6 +37,8 @@ from mutualis.inventory.services import Identity, entry_create
 from mutualis.membership.models import Beneficiary, Household
 from mutualis.membership.services import household_enrol
 from mutualis.monitoring.models import Report
+from mutualis.portal.forums import services as forums
+from mutualis.portal.forums.models import Post, Theme, Topic
 from mutualis.portal.models import Document, Gathering, NewsItem
 from mutualis.providers.models import Agreement, Provider
 from mutualis.providers.services import agreement_create, provider_create
@@ -246,6 +248,20 @@ def sample(model, organisation):
         return NewsItem.objects.create(
             owner=organisation, title=title, body=title, language="fr", published_at=timezone.now()
         )
+    if model is Theme:
+        return Theme.objects.filter(owner=organisation).first() or forums.theme_create(
+            by=None, owner=organisation, title=f"Marker {organisation.code} forum"
+        )
+    if model in (Topic, Post):
+        theme = sample(Theme, organisation)
+        topic = Topic.objects.filter(theme=theme).first() or forums.topic_post(
+            by=sample(User, organisation),
+            theme=theme,
+            title=f"Marker {organisation.code} topic",
+            body=f"Marker {organisation.code} message",
+            language="fr",
+        )
+        return topic if model is Topic else topic.posts.get(number=1)
     raise AssertionError(f"add a sample of {model.__name__} to tests/test_scope_matrix.py")
 
 

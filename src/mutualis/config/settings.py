@@ -24,6 +24,8 @@ Environment:
   MUTUALIS_IMPORT_MAX_BYTES, MUTUALIS_IMPORT_MAX_UNPACKED_BYTES, MUTUALIS_IMPORT_MAX_RATIO,
   MUTUALIS_IMPORT_MAX_ROWS  limits of an imported spreadsheet (docs/operations.md)
   MUTUALIS_SITE_URL       the address users reach the site at, for the links of e-mails
+  MUTUALIS_FORUM_POSTS_PER_MINUTE, MUTUALIS_FORUM_POSTS_PER_DAY  how many messages a user may
+                          post in the forums in a minute (default 3) and in a day (default 50)
   MUTUALIS_REPORT_TOLERANCE_BP, MUTUALIS_REPORT_HOUSEHOLD_MAX  checks of a mutual's periodic
                           report (docs/monitoring.md)
 """
@@ -116,6 +118,7 @@ INSTALLED_APPS = [
     "mutualis.monitoring",
     "mutualis.inventory",
     "mutualis.portal",
+    "mutualis.portal.forums",
     "mutualis.interop",
 ]
 
@@ -357,3 +360,7 @@ MUTUALIS_SITE_URL = (os.environ.get("MUTUALIS_SITE_URL") or "http://localhost:80
 # the day of the month from which the digest of the month before is sent: its reports are due
 # by the 15th
 MUTUALIS_DIGEST_DAY = 16
+# The forums' limits against floods and spam (forums.rules.rate_refusal): messages (topics
+# and replies) one user may post in a minute, and in 24 hours.
+MUTUALIS_FORUM_POSTS_PER_MINUTE = int(os.environ.get("MUTUALIS_FORUM_POSTS_PER_MINUTE") or 3)
+MUTUALIS_FORUM_POSTS_PER_DAY = int(os.environ.get("MUTUALIS_FORUM_POSTS_PER_DAY") or 50)
