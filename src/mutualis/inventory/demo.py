@@ -210,6 +210,10 @@ def year_of(rng, currency: str, members: int, status: str, level: str) -> dict:
     }
 
 
+# the network's own support structure, whose staff are the countries' focal points
+CONCERTATION = "CONCERTATION"
+
+
 def generate(demo: Demo) -> None:
     demo.events.flush()  # the other apps' events first, in their logs' order
     rng = demo.rng
@@ -219,7 +223,7 @@ def generate(demo: Demo) -> None:
         by=None,
         kind=Kind.SUPPORT_STRUCTURE,
         parent=None,
-        code="CONCERTATION",
+        code=CONCERTATION,
         name="Concertation entre les acteurs de la mutualité en Afrique",
         support_type="ngo",
     )

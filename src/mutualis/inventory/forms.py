@@ -1,12 +1,14 @@
 """The forms of the inventory's pages: who a mutual is, a year's record, the focal point's
 decision, the designation of a focal point, the directory's search. Figures are whole numbers
-left unbounded here: the services refuse an impossible one with the rule (inventory.rules)."""
+bounded above only by what any amount may be (core.bounds): the services refuse an impossible
+one with its rule (inventory.rules)."""
 
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.core.bounds import MAX_AMOUNT
 from mutualis.core.forms import CharField, DateField
 from mutualis.federation.iso import country_choices, currency_choices
 from mutualis.inventory.choices import LegalStatus, Level, MutualType, Period, Service, Status, Tool
@@ -17,6 +19,7 @@ def figure(label: Any, help_text: Any = "") -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         required=False,
+        max_value=MAX_AMOUNT,
         help_text=help_text,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )

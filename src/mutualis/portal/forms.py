@@ -50,7 +50,8 @@ class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("type"), choices=DocumentKind.choices)
     title = CharField(label=_("title"), max_length=300)
     authors = CharField(label=_("authors"), required=False, max_length=300)
-    year = forms.IntegerField(label=_("year"), required=False)
+    # four digits at most; the service says which years it takes (portal.rules)
+    year = forms.IntegerField(label=_("year"), required=False, max_value=9999)
     language = forms.ChoiceField(label=_("language"), choices=Language.choices)
     country = forms.ChoiceField(label=_("country"), required=False)
     themes = forms.MultipleChoiceField(
