@@ -25,7 +25,8 @@ class ThresholdForm(forms.Form):
 
     indicator = forms.ChoiceField(
         label=_("indicator"),
-        choices=[(i.code, f"{i.code} · {i.name}") for i in CATALOGUE],
+        # named in the reader's language when the form is shown, not once when it is imported
+        choices=lambda: [(i.code, f"{i.code} · {i.name}") for i in CATALOGUE],
     )
     warn_below = bound(_("warning below"))
     alarm_below = bound(_("alarm below"))
