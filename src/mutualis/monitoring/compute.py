@@ -15,7 +15,9 @@ union above them; `rebuild` works out every figure again from the facts."""
 import datetime
 import multiprocessing
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import orjson
 from django.db import connection, connections, transaction
@@ -71,6 +73,7 @@ YOUNG_UNTIL = 35  # a member is young before this birthday
 # what the full recomputation reads of each log: the events the facts and the care count
 READ_KINDS = facts.KINDS | care.KINDS
 READ_AT_ONCE = 20_000  # events read per query when the whole log is read again
+SHARES_A_PROCESS = 4  # the logs' shares per reading process in a full recomputation
 REPORT_DAY = 15  # a month's report is on time when submitted by this day of the next month
 
 Key = tuple[str, Month, str]  # span, its first month, code
@@ -167,30 +170,29 @@ def on_time(report: Report) -> bool:
 def months_of(
     mutuals: Collection[int],
     today: datetime.date,
-    covers: Iterable[tuple] | None = None,
-    ledgers: Ledgers | None = None,
+    changes: tuple[Changes, Changes] | None = None,
 ) -> dict[int, dict[Month, dict[str, Row]]]:
-    """Each mutual's figures month by month, with their source. `covers` and `ledgers`: every
-    cover as `facts.Tally.covers` gives them and every household's ledger, when the caller
-    holds them all (read from the facts otherwise)."""
+    """Each mutual's figures month by month, with their source. `changes`: the stocks' and
+    renewals' changes of every mutual (`stock_changes`), when the caller counted them from
+    the covers and ledgers it read (counted from the facts otherwise)."""
     current = month_of(today)
     flows: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for organisation, month, code, value in Flow.objects.filter(
         organisation_id__in=mutuals
     ).values_list("organisation_id", "month", "code", "value"):
         flows[organisation][month_index(month)][code] = value
-    if covers is None:
+    if changes is None:
         covers = Cover.objects.filter(organisation_id__in=mutuals).values_list(
             "organisation_id", "head", "woman", "born", "start", "left", "resigned", "household"
         )
-    if ledgers is None:
         ledgers = {
             str(household): (organisation, orjson.loads(entries))
             for organisation, household, entries in Ledger.objects.filter(
                 organisation_id__in=mutuals
             ).values_list("organisation_id", "household", "entries")
         }
-    stocks, renewals = stock_changes(covers, ledgers)
+        changes = stock_changes(covers, ledgers)
+    stocks, renewals = changes
     for mutual, by_month in renewals.items():
         for index, counted in by_month.items():
             flows[mutual][index].update(counted)
@@ -364,63 +366,83 @@ def recompute(consumer: str, today: datetime.date, processes: int = 1) -> int:
     """Forgets every fact and figure and reads every organisation's log again from its first
     event, as `consumer` (the one that keeps them current, whose cursors move to each log's
     end as it was when the reading began), then works out every figure; returns how many were
-    written. The logs are read in `processes` processes at once, each its share of them; more
-    than one only outside a transaction, since the others read what is committed. The facts
-    and figures are written in one transaction."""
+    written. With more than one process (outside a transaction only, since they read what is
+    committed), `processes` others read the logs, each a share at a time, while this one
+    writes what each share brings as it comes. The facts and figures are written in one
+    transaction."""
     ends = dict(EventSequence.objects.values_list("organisation_id", "last"))
+    stocks: Changes = defaultdict(dict)
+    renewals: Changes = defaultdict(dict)
+    found = facts.Tally()  # what every share brought but its covers and ledgers, added up
     # the facts are millions of objects that live until they are written: with the garbage
     # collector paused, it does not walk them all again and again (a third of the time)
-    with bulk.collector_paused():
-        found, cared = read_logs(ends, processes)
-        with transaction.atomic(), bulk.write_cache():
-            Cover.objects.all().delete()
-            Ledger.objects.all().delete()
-            Flow.objects.all().delete()
-            BooksFigure.objects.all().delete()
-            Care.objects.all().delete()
-            Cursor.objects.filter(consumer=consumer).delete()
-            # the facts' tables were emptied above: their indexes are built once after the
-            # rows are in, before the changes look covers up by household
-            with bulk.indexes_built_after(
-                Cover._meta.db_table, Flow._meta.db_table, Ledger._meta.db_table
-            ):
-                facts.write_new(found)
-                facts.write_ledgers(found, fresh=True)
-            facts.write_changes(found)
-            care.write(cared)
-            Cursor.objects.bulk_create(
-                Cursor(consumer=consumer, organisation_id=o, position=last)
-                for o, last in ends.items()
-            )
-            # every cover and ledger was opened by this reading of the logs, with its
-            # changes: the figures are counted from these rather than read back
-            ledgers = {home: (found.owners[home], found.ledgers[home]) for home in found.ledgers}
-            return rebuild(today, found.covers(), ledgers)
+    with (
+        bulk.collector_paused(),
+        readings(ends, processes) as read,
+        transaction.atomic(),
+        bulk.write_cache(),
+    ):
+        Cover.objects.all().delete()
+        Ledger.objects.all().delete()
+        Flow.objects.all().delete()
+        BooksFigure.objects.all().delete()
+        Care.objects.all().delete()
+        Cursor.objects.filter(consumer=consumer).delete()
+        # the facts' tables were emptied above: their indexes are built once after the
+        # rows are in, before the changes look covers up by household
+        with bulk.indexes_built_after(
+            Cover._meta.db_table, Flow._meta.db_table, Ledger._meta.db_table
+        ):
+            for reading in read:
+                facts.write_covers(reading.found)
+                facts.write_ledgers(reading.found, fresh=True)
+                care.write(reading.cared)
+                stocks.update(reading.stocks)
+                renewals.update(reading.renewals)
+                reading.found.opened.clear()
+                reading.found.ledgers.clear()
+                found.merge(reading.found)
+            facts.write_flows(found)
+        facts.write_changes(found)
+        Cursor.objects.bulk_create(
+            Cursor(consumer=consumer, organisation_id=o, position=last) for o, last in ends.items()
+        )
+        return rebuild(today, (stocks, renewals))
 
 
-def read_logs(ends: dict[int, int], processes: int) -> tuple[facts.Tally, care.CareTally]:
-    """What the logs bring, each read up to its end in `ends`: in this process and, for more
-    than one, in others started for the purpose, whose tallies come back to this one."""
-    shares = shares_of(ends, processes)
-    if len(shares) == 1:
-        return read_share(shares[0])
+@dataclass
+class Reading:
+    """What a share of the logs brings: the facts (their covers' households left out, being
+    of no use once read), the care, and the changes of the stocks and renewals its covers and
+    ledgers make, counted where they were read (a household's events are all in its mutual's
+    log)."""
+
+    found: facts.Tally
+    cared: care.CareTally
+    stocks: Changes
+    renewals: Changes
+
+
+@contextmanager
+def readings(ends: dict[int, int], processes: int) -> Iterator[Iterator[Reading]]:
+    """The readings of the logs, each read up to its end in `ends`: in this process, one by
+    one as they are asked for, or in `processes` others started for the purpose, in more shares
+    than processes so that the first come back while the others are read."""
+    if processes == 1:
+        yield (read_share(share) for share in shares_of(ends, 1))
+        return
     if connection.in_atomic_block:
         raise RuntimeError("the logs are read by several processes outside a transaction only")
     # each process opens its own connection: none may inherit this one's
     connections.close_all()
-    with multiprocessing.get_context("fork").Pool(len(shares) - 1) as pool:
-        others = pool.map_async(read_share_apart, shares[1:])
-        found, cared = read_share(shares[0])
-        for their_facts, their_care in others.get():
-            found.merge(their_facts)
-            cared.merge(their_care)
-    return found, cared
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        yield pool.imap_unordered(read_share_apart, shares_of(ends, processes * SHARES_A_PROCESS))
 
 
-def shares_of(ends: dict[int, int], processes: int) -> list[dict[int, int]]:
-    """The logs split into at most `processes` shares of about as many events, the longest
-    logs dealt first, each to the share with the fewest events so far."""
-    shares: list[dict[int, int]] = [{} for _ in range(max(1, min(processes, len(ends))))]
+def shares_of(ends: dict[int, int], count: int) -> list[dict[int, int]]:
+    """The logs split into at most `count` shares of about as many events, the longest logs
+    dealt first, each to the share with the fewest events so far."""
+    shares: list[dict[int, int]] = [{} for _ in range(max(1, min(count, len(ends))))]
     sizes = [0] * len(shares)
     for organisation, last in sorted(ends.items(), key=lambda item: -item[1]):
         lightest = sizes.index(min(sizes))
@@ -429,7 +451,7 @@ def shares_of(ends: dict[int, int], processes: int) -> list[dict[int, int]]:
     return shares
 
 
-def read_share(ends: dict[int, int]) -> tuple[facts.Tally, care.CareTally]:
+def read_share(ends: dict[int, int]) -> Reading:
     found, cared = facts.Tally(), care.CareTally()
     for organisation, last in ends.items():
         position = 0
@@ -445,10 +467,18 @@ def read_share(ends: dict[int, int]) -> tuple[facts.Tally, care.CareTally]:
                 found,
             )
             position = events[-1][0]
-    return found, cared
+    found.households.clear()
+    ledgers = {home: (found.owners[home], entries) for home, entries in found.ledgers.items()}
+    stocks, renewals = stock_changes(found.covers(), ledgers)
+    return Reading(found, cared, plain(stocks), plain(renewals))
 
 
-def read_share_apart(ends: dict[int, int]) -> tuple[facts.Tally, care.CareTally]:
+def plain(changes: Changes) -> Changes:
+    """Changes without their default factories, which cannot cross to another process."""
+    return {organisation: dict(months) for organisation, months in changes.items()}
+
+
+def read_share_apart(ends: dict[int, int]) -> Reading:
     """`read_share` in a process of its own, which closes its connection when done."""
     try:
         return read_share(ends)
@@ -456,16 +486,14 @@ def read_share_apart(ends: dict[int, int]) -> tuple[facts.Tally, care.CareTally]
         connections.close_all()
 
 
-def rebuild(
-    today: datetime.date, covers: Iterable[tuple] | None = None, ledgers: Ledgers | None = None
-) -> int:
+def rebuild(today: datetime.date, changes: tuple[Changes, Changes] | None = None) -> int:
     """Works every figure out again from the facts and the reports: each mutual's, then each
-    union's as its mutuals' sums. Returns how many figures were written. `covers` and
-    `ledgers`: as `months_of` takes them."""
+    union's as its mutuals' sums. Returns how many figures were written. `changes`: as
+    `months_of` takes them."""
     paths = mutual_ids()
     rows: list[tuple] = []
     unions: dict[int, dict[Key, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    computed = months_of(paths, today, covers, ledgers)
+    computed = months_of(paths, today, changes)
     for mutual, path in paths.items():
         spans = spans_of(computed.pop(mutual))
         above = [unions[union] for union in ancestors(path)]

@@ -325,9 +325,10 @@ def settle(
 
 
 def write(found: Tally) -> None:
-    """Adds the flows to the months', the entries to the ledgers' and applies the covers'
-    changes, in their order."""
-    write_new(found)
+    """Adds the flows to the months', writes the covers opened and the books' figures, adds the
+    entries to the ledgers' and applies the covers' changes, in their order."""
+    write_flows(found)
+    write_covers(found)
     write_ledgers(found, fresh=False)
     write_changes(found)
 
@@ -361,10 +362,13 @@ def write_ledgers(found: Tally, *, fresh: bool) -> None:
     bulk.insert(Ledger, ["organisation", "household", "entries"], new)
 
 
-def write_new(found: Tally) -> None:
+def write_covers(found: Tally) -> None:
+    bulk.insert(Cover, COVER_COLUMNS, found.opened.values())
+
+
+def write_flows(found: Tally) -> None:
     """Adds the flows to the months' (those of claims paid to the flows of the claims'
-    mutuals, which join the organisations found), writes the covers opened and the books'
-    figures."""
+    mutuals, which join the organisations found) and writes the books' figures."""
     if found.settled:
         ids = dict(
             Organisation.objects.filter(
@@ -377,7 +381,6 @@ def write_new(found: Tally) -> None:
             found.organisations.add(mutual)
         found.settled.clear()
     add_flows(found.flows)
-    bulk.insert(Cover, COVER_COLUMNS, found.opened.values())
     write_books(found.books)
 
 
