@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 
 import orjson
 from django.db import connection, connections, transaction
@@ -507,6 +508,8 @@ def rebuild(today: datetime.date, changes: tuple[Changes, Changes] | None = None
         rows.extend(
             (union, *key, value, Source.SUM, parts) for key, (value, parts) in figures.items()
         )
+    # in the order of the figures' unique key, whose index each row then joins at its end
+    rows.sort(key=itemgetter(0, 1, 2, 3))
     with transaction.atomic():
         Figure.objects.all().delete()
         with bulk.write_cache(), bulk.indexes_built_after(Figure._meta.db_table):
