@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from mutualis.claims.choices import ClaimStatus, Outcome, ReasonCode, ReviewReason
 from mutualis.claims.models import Claim, ClaimLine, ReviewPolicy
@@ -249,3 +250,27 @@ def test_every_claim_of_a_batch_appends_one_event_to_its_mutuals_log(care, feder
         Event.objects.filter(organisation_id=decided.mutual_id).values_list("sequence", flat=True)
     )
     assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_a_batch_read_before_the_write_lock_is_decided_again_when_anything_was_logged_since(
+    care,
+):
+    """A batch is read and decided before the write lock is taken; a claim for the same care
+    saved in between (here, as the lock is taken and the log's size read again) is seen: the
+    batch is decided again and its claim is not paid twice."""
+    sizes_read: list = []
+    meanwhile: list = []
+
+    def another_clerk_submits_first(execute, sql, params, many, context):
+        if "SUM(" in sql and "core_eventsequence" in sql:
+            sizes_read.append(sql)
+            if len(sizes_read) == 2:  # the second reading: under the lock
+                meanwhile.append(submit(consultation(care.moussa, reference="F-EARLIER")))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(another_clerk_submits_first):
+        (late,) = submit(consultation(care.moussa, reference="F-LATER")).claims
+    (earlier,) = meanwhile[0].claims
+    assert earlier.mutual_share == 1000
+    assert late.mutual_share == 0
+    assert {line.reasons for line in late.lines.all()} == {ReasonCode.DUPLICATE}

@@ -37,7 +37,7 @@ from mutualis.contributions.queries import households_of
 from mutualis.contributions.rules import coverage_by_service
 from mutualis.core import bulk
 from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
-from mutualis.core.events import NewEvent, append, append_all
+from mutualis.core.events import NewEvent, append, append_all, logged_so_far
 from mutualis.core.formats import format_date
 from mutualis.core.ids import new_bulk_uid
 from mutualis.core.models import AuditEntry
@@ -165,15 +165,31 @@ def claims_submit(
         # the members a user may bill for are those they may look up, and no more
         raise PermissionDenied("claims_submit: scope_prefix is wider than the actor's scope")
     today = today or timezone.localdate()
-    errors: dict[int, dict[str, list[str]]] = {}
+    own_errors: dict[int, dict[str, list[str]]] = {}
     for index, claim in enumerate(inputs):
         if found := input_errors(claim):
-            errors[index] = found
-    with transaction.atomic(), bulk.collector_paused():
+            own_errors[index] = found
+
+    def decided() -> tuple[Batch, dict[int, dict[str, list[str]]]]:
+        errors = dict(own_errors)
         batch = Batch(inputs, errors, scope_prefix, today, actor)
+        if not (check_only or (errors and not valid_only)):
+            batch.adjudicate(channel, actor)
+        return batch, errors
+
+    # A batch of thousands is read and decided in seconds: before the write lock is taken, so
+    # that others (the books' worker) write meanwhile. Every change of what it reads (the
+    # register, contributions, claims, agreements) is logged in the transaction that makes it:
+    # when anything was logged since, it is read and decided again under the lock.
+    logged = logged_so_far()
+    with bulk.collector_paused():
+        batch, errors = decided()
+    with transaction.atomic(), bulk.collector_paused():
+        if logged_so_far() != logged:
+            batch, errors = decided()
         if check_only or (errors and not valid_only):
             return Submission([None] * len(inputs), errors)
-        claim_ids = batch.write(channel, actor)
+        claim_ids = batch.save(actor)
         submission = Submission(claim_ids, errors, saved=True)
         audit_submission(submission, batch, actor, channel)
     return submission
@@ -347,11 +363,18 @@ class Batch:
                 return letter
         return None
 
-    def write(self, channel: str, actor: User | None) -> list[int | None]:
-        indexes = sorted(self.person)
+    def adjudicate(self, channel: str, actor: User | None) -> None:
+        """Reads what the claims' decisions need and decides them: the claims, lines and events
+        to write, without the ids `save` gives them under the write lock."""
+        indexes = self.indexes = sorted(self.person)
         self.saved_by_mutual: Counter[int] = Counter()
+        # the rows as CLAIM_FIELDS and LINE_FIELDS but their ids, a line's claim named by its
+        # place among the claims
+        self.claim_rows: list[tuple[Any, ...]] = []
+        self.line_rows: list[tuple[Any, ...]] = []
+        self.events: dict[int, list[NewEvent]] = {}
         if not indexes:
-            return [None] * len(self.inputs)
+            return
         inputs, person, provider = self.inputs, self.person, self.provider
         catalogue = read.Catalogue()
         book = self.book
@@ -370,13 +393,10 @@ class Batch:
         per_provider_day.update((provider[i].id, inputs[i].service_from) for i in indexes)
         policies = read.review_policies(p.mutual_path for p in person.values())
 
-        claim_ids = bulk.reserve_ids(Claim, len(indexes))
-        line_count = sum(len(inputs[i].lines) for i in indexes)
-        line_ids = iter(bulk.reserve_ids(ClaimLine, line_count))
-        claim_rows, line_rows = [], []
+        claim_rows, line_rows = self.claim_rows, self.line_rows
         logged: list[ToLog] = []
         submitted_by = getattr(actor, "pk", None)
-        for index, claim_id in zip(indexes, claim_ids, strict=True):
+        for place_in_batch, index in enumerate(indexes):
             claim, who, place = inputs[index], person[index], provider[index]
             service_to = claim.service_to or claim.service_from
             items = [
@@ -435,10 +455,9 @@ class Batch:
                 totals[4] += decision.copay
                 line_rows.append(
                     (
-                        next(line_ids),
                         new_bulk_uid(),
                         who.mutual_id,
-                        claim_id,
+                        place_in_batch,
                         position,
                         line.item_code.strip(),
                         item.id if item else None,
@@ -458,7 +477,6 @@ class Batch:
                 )
             claim_rows.append(
                 (
-                    claim_id,
                     uid,
                     who.mutual_id,
                     who.id,
@@ -481,17 +499,38 @@ class Batch:
             )
             self.saved_by_mutual[who.mutual_id] += 1
             logged.append((who, place, contract, claim_rows[-1], logged_lines))
-        bulk.insert(Claim, CLAIM_FIELDS, claim_rows)
-        bulk.insert(ClaimLine, LINE_FIELDS, line_rows)
-        self.log(logged, actor)
-        ids: list[int | None] = [None] * len(inputs)
-        for index, claim_id in zip(indexes, claim_ids, strict=True):
+        self.events = self.events_of(logged)
+
+    def save(self, actor: User | None) -> list[int | None]:
+        """Writes the claims and lines decided, with their ids, and appends their events; the
+        id of each input's claim (None for those refused)."""
+        ids: list[int | None] = [None] * len(self.inputs)
+        if not self.indexes:
+            return ids
+        claim_ids = bulk.reserve_ids(Claim, len(self.claim_rows))
+        line_ids = iter(bulk.reserve_ids(ClaimLine, len(self.line_rows)))
+        bulk.insert(
+            Claim,
+            CLAIM_FIELDS,
+            [(pk, *row) for pk, row in zip(claim_ids, self.claim_rows, strict=True)],
+        )
+        bulk.insert(
+            ClaimLine,
+            LINE_FIELDS,
+            (
+                (next(line_ids), uid, mutual, claim_ids[place], *rest)
+                for uid, mutual, place, *rest in self.line_rows
+            ),
+        )
+        for mutual_id, logged_events in sorted(self.events.items()):
+            append_all(mutual_id, logged_events, actor)
+        for index, claim_id in zip(self.indexes, claim_ids, strict=True):
             ids[index] = claim_id
         return ids
 
-    def log(self, logged: list[ToLog], actor: User | None) -> None:
-        """Appends each claim's event to its mutual's log: `claim.adjudicated` when decided at
-        once, `claim.submitted` when it waits for the medical advisor (claims.events)."""
+    def events_of(self, logged: list[ToLog]) -> dict[int, list[NewEvent]]:
+        """Each claim's event, by its mutual's log: `claim.adjudicated` when decided at once,
+        `claim.submitted` when it waits for the medical advisor (claims.events)."""
         payers = {contract.party_id for _who, _place, contract, _row, _lines in logged if contract}
         payer_uids = {
             pk: str(uid)
@@ -499,7 +538,7 @@ class Batch:
         }
         by_mutual: dict[int, list[NewEvent]] = defaultdict(list)
         for who, place, contract, row, lines in logged:
-            claim = SimpleNamespace(**dict(zip(CLAIM_FIELDS, row, strict=True)))
+            claim = SimpleNamespace(**dict(zip(CLAIM_FIELDS[1:], row, strict=True)))
             kind = events.SUBMITTED if claim.status == ClaimStatus.IN_REVIEW else events.ADJUDICATED
             by_mutual[who.mutual_id].append(
                 events.claim_event(
@@ -511,8 +550,7 @@ class Batch:
                     lines=lines,
                 )
             )
-        for mutual_id, logged_events in sorted(by_mutual.items()):
-            append_all(mutual_id, logged_events, actor)
+        return by_mutual
 
 
 CLAIM_FIELDS = (

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from mutualis.core import bulk
@@ -40,6 +40,13 @@ def numbers_take(organisation_id: int, count: int) -> int:
     sequence = EventSequence.objects.select_for_update().get(organisation_id=organisation_id)
     EventSequence.objects.filter(pk=sequence.pk).update(last=F("last") + count)
     return sequence.last + 1
+
+
+def logged_so_far() -> int:
+    """How many events the logs hold together. A writer that read outside its transaction
+    compares it with what it was before reading: the same, nothing it read has changed since,
+    provided that what it read is changed only with an event logged (the operations' rule)."""
+    return EventSequence.objects.aggregate(total=Sum("last"))["total"] or 0
 
 
 def append_all(organisation_id: int, events: Sequence[NewEvent], actor: Any = None) -> range:
