@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import Any
 
 import orjson
 from django.db import connection, connections, transaction
@@ -395,12 +396,11 @@ def recompute(consumer: str, today: datetime.date, processes: int = 1) -> int:
             Cover._meta.db_table, Flow._meta.db_table, Ledger._meta.db_table
         ):
             for reading in read:
-                facts.write_covers(reading.found)
+                facts.write_covers(reading.covers, stored=True)
                 facts.write_ledgers(reading.found, fresh=True)
                 care.write(reading.cared)
                 stocks.update(reading.stocks)
                 renewals.update(reading.renewals)
-                reading.found.opened.clear()
                 reading.found.ledgers.clear()
                 found.merge(reading.found)
             facts.write_flows(found)
@@ -413,12 +413,13 @@ def recompute(consumer: str, today: datetime.date, processes: int = 1) -> int:
 
 @dataclass
 class Reading:
-    """What a share of the logs brings: the facts (their covers' households left out, being
-    of no use once read), the care, and the changes of the stocks and renewals its covers and
-    ledgers make, counted where they were read (a household's events are all in its mutual's
-    log)."""
+    """What a share of the logs brings: the facts, their covers apart as the database stores
+    them (`facts.stored_covers`), the care, and the changes of the stocks and renewals its
+    covers and ledgers make, counted where they were read (a household's events are all in its
+    mutual's log)."""
 
     found: facts.Tally
+    covers: list[tuple[Any, ...]]
     cared: care.CareTally
     stocks: Changes
     renewals: Changes
@@ -468,10 +469,12 @@ def read_share(ends: dict[int, int]) -> Reading:
                 found,
             )
             position = events[-1][0]
-    found.households.clear()
     ledgers = {home: (found.owners[home], entries) for home, entries in found.ledgers.items()}
     stocks, renewals = stock_changes(found.covers(), ledgers)
-    return Reading(found, cared, plain(stocks), plain(renewals))
+    covers = facts.stored_covers(found)
+    found.opened.clear()
+    found.households.clear()
+    return Reading(found, covers, cared, plain(stocks), plain(renewals))
 
 
 def plain(changes: Changes) -> Changes:

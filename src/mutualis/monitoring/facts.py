@@ -24,7 +24,7 @@ only (their schemas are in each app's `events.py`), never from the operations' t
 import datetime
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -328,7 +328,7 @@ def write(found: Tally) -> None:
     """Adds the flows to the months', writes the covers opened and the books' figures, adds the
     entries to the ledgers' and applies the covers' changes, in their order."""
     write_flows(found)
-    write_covers(found)
+    write_covers(found.opened.values())
     write_ledgers(found, fresh=False)
     write_changes(found)
 
@@ -362,8 +362,23 @@ def write_ledgers(found: Tally, *, fresh: bool) -> None:
     bulk.insert(Ledger, ["organisation", "household", "entries"], new)
 
 
-def write_covers(found: Tally) -> None:
-    bulk.insert(Cover, COVER_COLUMNS, found.opened.values())
+def write_covers(covers: Iterable[Sequence[Any]], *, stored: bool = False) -> None:
+    """Writes covers given as COVER_COLUMNS; `stored`: as `stored_covers` gives them."""
+    bulk.insert(Cover, COVER_COLUMNS, covers, stored=stored)
+
+
+def stored_covers(found: Tally) -> list[tuple[Any, ...]]:
+    """The covers opened, as the database stores them (core.bulk.insert's `stored`). The full
+    recomputation makes them where the logs were read: they cross to the process that writes
+    them as text, which a pipe carries ten times faster than dates and uuids."""
+    conversions = [bulk.converter(Cover._meta.get_field(name)) for name in COVER_COLUMNS]
+    return [
+        tuple(
+            value if value is None or convert is None else convert(value)
+            for value, convert in zip(cover, conversions, strict=True)
+        )
+        for cover in found.opened.values()
+    ]
 
 
 def write_flows(found: Tally) -> None:
