@@ -396,12 +396,10 @@ def recompute(consumer: str, today: datetime.date, processes: int = 1) -> int:
             Cover._meta.db_table, Flow._meta.db_table, Ledger._meta.db_table
         ):
             for reading in read:
-                facts.write_covers(reading.covers, stored=True)
-                facts.write_ledgers(reading.found, fresh=True)
+                facts.write_stored(reading.covers, reading.ledgers)
                 care.write(reading.cared)
                 stocks.update(reading.stocks)
                 renewals.update(reading.renewals)
-                reading.found.ledgers.clear()
                 found.merge(reading.found)
             facts.write_flows(found)
         facts.write_changes(found)
@@ -413,13 +411,14 @@ def recompute(consumer: str, today: datetime.date, processes: int = 1) -> int:
 
 @dataclass
 class Reading:
-    """What a share of the logs brings: the facts, their covers apart as the database stores
-    them (`facts.stored_covers`), the care, and the changes of the stocks and renewals its
-    covers and ledgers make, counted where they were read (a household's events are all in its
-    mutual's log)."""
+    """What a share of the logs brings: the facts, their covers and ledgers apart as the
+    database stores them (`facts.stored_covers`, `facts.stored_ledgers`), the care, and the
+    changes of the stocks and renewals its covers and ledgers make, counted where they were
+    read (a household's events are all in its mutual's log)."""
 
     found: facts.Tally
     covers: list[tuple[Any, ...]]
+    ledgers: list[tuple[Any, ...]]
     cared: care.CareTally
     stocks: Changes
     renewals: Changes
@@ -471,10 +470,18 @@ def read_share(ends: dict[int, int]) -> Reading:
             position = events[-1][0]
     ledgers = {home: (found.owners[home], entries) for home, entries in found.ledgers.items()}
     stocks, renewals = stock_changes(found.covers(), ledgers)
-    covers = facts.stored_covers(found)
-    found.opened.clear()
-    found.households.clear()
-    return Reading(found, covers, cared, plain(stocks), plain(renewals))
+    reading = Reading(
+        found,
+        facts.stored_covers(found),
+        facts.stored_ledgers(found),
+        cared,
+        plain(stocks),
+        plain(renewals),
+    )
+    # what crosses to the writing process is only what it writes
+    for written in (found.opened, found.households, found.ledgers, found.owners):
+        written.clear()
+    return reading
 
 
 def plain(changes: Changes) -> Changes:

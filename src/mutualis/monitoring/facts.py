@@ -81,6 +81,7 @@ COVER_COLUMNS = [
     "resigned",
 ]
 COLUMN = {name: index for index, name in enumerate(COVER_COLUMNS)}
+LEDGER_COLUMNS = ["organisation", "household", "entries"]
 
 
 @dataclass
@@ -328,26 +329,21 @@ def write(found: Tally) -> None:
     """Adds the flows to the months', writes the covers opened and the books' figures, adds the
     entries to the ledgers' and applies the covers' changes, in their order."""
     write_flows(found)
-    write_covers(found.opened.values())
-    write_ledgers(found, fresh=False)
+    bulk.insert(Cover, COVER_COLUMNS, found.opened.values())
+    write_ledgers(found)
     write_changes(found)
 
 
-def write_ledgers(found: Tally, *, fresh: bool) -> None:
-    """Adds each household's new entries to its ledger; `fresh` when there is none yet (the
-    full recomputation, which emptied them)."""
+def write_ledgers(found: Tally) -> None:
+    """Adds each household's new entries to its ledger."""
     if not found.ledgers:
         return
-    existing = (
-        {}
-        if fresh
-        else {
-            str(row.household): row
-            for row in Ledger.objects.filter(
-                household__in=[uuid.UUID(household) for household in found.ledgers]
-            )
-        }
-    )
+    existing = {
+        str(row.household): row
+        for row in Ledger.objects.filter(
+            household__in=[uuid.UUID(household) for household in found.ledgers]
+        )
+    }
     changed, new = [], []
     for household, entries in found.ledgers.items():
         row = existing.get(household)
@@ -359,12 +355,22 @@ def write_ledgers(found: Tally, *, fresh: bool) -> None:
             row.entries = orjson.dumps([*orjson.loads(row.entries), *entries]).decode()
             changed.append(row)
     Ledger.objects.bulk_update(changed, ["entries"], batch_size=500)
-    bulk.insert(Ledger, ["organisation", "household", "entries"], new)
+    bulk.insert(Ledger, LEDGER_COLUMNS, new)
 
 
-def write_covers(covers: Iterable[Sequence[Any]], *, stored: bool = False) -> None:
-    """Writes covers given as COVER_COLUMNS; `stored`: as `stored_covers` gives them."""
-    bulk.insert(Cover, COVER_COLUMNS, covers, stored=stored)
+def stored_ledgers(found: Tally) -> list[tuple[Any, ...]]:
+    """Each household's ledger as a new row, as the database stores it (as `stored_covers`)."""
+    household = bulk.converter(Ledger._meta.get_field("household")) or str
+    return [
+        (found.owners[home], household(uuid.UUID(home)), orjson.dumps(entries).decode())
+        for home, entries in found.ledgers.items()
+    ]
+
+
+def write_stored(covers: Iterable[Sequence[Any]], ledgers: Iterable[Sequence[Any]]) -> None:
+    """Writes new covers and ledgers given as `stored_covers` and `stored_ledgers` give them."""
+    bulk.insert(Cover, COVER_COLUMNS, covers, stored=True)
+    bulk.insert(Ledger, LEDGER_COLUMNS, ledgers, stored=True)
 
 
 def stored_covers(found: Tally) -> list[tuple[Any, ...]]:
