@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from operator import itemgetter
 from typing import Any
 
@@ -518,12 +519,23 @@ def rebuild(today: datetime.date, changes: tuple[Changes, Changes] | None = None
         rows.extend(
             (union, *key, value, Source.SUM, parts) for key, (value, parts) in figures.items()
         )
-    # in the order of the figures' unique key, whose index each row then joins at its end
-    rows.sort(key=itemgetter(0, 1, 2, 3))
+    # written as the database stores them (each period's first day converted once), in the
+    # order of the figures' unique key, whose index each row then joins at its end
+    stored_day = cache(bulk.converter(Figure._meta.get_field("start")) or str)
+    stored = sorted(
+        (
+            (organisation, span, stored_day(start), code, value, source, parts)
+            for organisation, span, start, code, value, source, parts in rows
+        ),
+        key=itemgetter(0, 1, 2, 3),
+    )
     with transaction.atomic():
         Figure.objects.all().delete()
         with bulk.write_cache(), bulk.indexes_built_after(Figure._meta.db_table):
             bulk.insert(
-                Figure, ["organisation", "span", "start", "code", "value", "source", "parts"], rows
+                Figure,
+                ["organisation", "span", "start", "code", "value", "source", "parts"],
+                stored,
+                stored=True,
             )
-    return len(rows)
+    return len(stored)
