@@ -156,3 +156,20 @@ def test_a_damaged_confirmation_link_starts_nothing():
     response = visitor().post(f"{URL}confirm/{token[:-2]}xx/")
     assert response.status_code == 400
     assert not Subscription.objects.filter(confirmed_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_an_old_confirmation_link_does_not_undo_an_unsubscribe():
+    ask(visitor(), "awa@example.org")
+    token = link_in(Mail.objects.get().text).split("/")[-2]
+    [row] = services.subscription_confirm(token=token)
+    services.subscription_stop(subscription=row)
+    assert services.subscription_confirm(token=token) == []
+    row.refresh_from_db()
+    assert row.stopped_at is not None and not row.active
+    # a new request, confirmed, starts it again
+    ask(visitor(), "awa@example.org")
+    newer = link_in(Mail.objects.order_by("-pk").first().text).split("/")[-2]
+    visitor().post(f"{URL}confirm/{newer}/")
+    row.refresh_from_db()
+    assert row.active

@@ -8,6 +8,7 @@ links carry tokens signed with django.core.signing: the token is the authority, 
 works from any mail reader, without a session. A confirmation link lasts a week; an
 unsubscribe link for ever (a link in an old mail must still stop the mails)."""
 
+import datetime
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,16 +32,24 @@ CONFIRM_DAYS = 7
 
 @dataclass(frozen=True)
 class Request:
-    """What a confirmation link confirms: an address, its lists and its language."""
+    """What a confirmation link confirms: an address, its lists and its language, asked at
+    `asked_at` (a list stopped after that is not started again by this link)."""
 
     email: str
     lists: tuple[str, ...]
     language: str
+    asked_at: datetime.datetime
 
 
 def confirm_token(request: Request) -> str:
     return signing.dumps(
-        {"e": request.email, "l": list(request.lists), "g": request.language}, salt=CONFIRM_SALT
+        {
+            "e": request.email,
+            "l": list(request.lists),
+            "g": request.language,
+            "t": request.asked_at.isoformat(),
+        },
+        salt=CONFIRM_SALT,
     )
 
 
@@ -48,7 +57,12 @@ def confirmed_request(token: str) -> Request | None:
     """What a confirmation token asks; None for a token not signed by us or too old."""
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_DAYS * 86400)
-        return Request(str(data["e"]), tuple(str(name) for name in data["l"]), str(data["g"]))
+        return Request(
+            str(data["e"]),
+            tuple(str(name) for name in data["l"]),
+            str(data["g"]),
+            datetime.datetime.fromisoformat(str(data["t"])),
+        )
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
 

@@ -122,14 +122,15 @@ def subscription_request(
     SignUp.objects.create(email=address, client=client or None, at=now)
     language = known_language(language)
     rows_for(address, lists, language, None)
-    mails.confirm_queue(mails.Request(address, tuple(sorted(lists)), language))
+    mails.confirm_queue(mails.Request(address, tuple(sorted(lists)), language, now))
 
 
 @transaction.atomic
 def subscription_confirm(*, token: str) -> list[Subscription]:
     """The link of a confirmation mail: the lists it names start (again) for the address, in
-    the language it names. Confirming twice changes nothing. Empty for a link not ours or too
-    old."""
+    the language it names. Confirming twice changes nothing, and a list stopped after the link
+    was asked for stays stopped (an old link does not undo an unsubscribe). Empty for a link not
+    ours or too old."""
     request = mails.confirmed_request(token)
     if request is None or lists_error(request.lists):
         return []
@@ -137,6 +138,8 @@ def subscription_confirm(*, token: str) -> list[Subscription]:
     rows = []
     for row in rows_for(request.email, request.lists, known_language(request.language), None):
         row = Subscription.objects.select_for_update().get(pk=row.pk)
+        if row.stopped_at is not None and row.stopped_at > request.asked_at:
+            continue
         if not row.active or row.language != request.language:
             before = snapshot(row)
             if not row.active:
@@ -188,8 +191,7 @@ def subscription_stop(*, subscription: Subscription) -> bool:
     if row.stopped_at is not None:
         return False
     before = snapshot(row)
-    # a request never confirmed lapses too: a confirmation link of it starts nothing more
-    # without a new request
+    # a request not yet confirmed lapses too: its confirmation link no longer starts it
     row.stopped_at = timezone.now()
     row.save(update_fields=["stopped_at"])
     audit_record(
