@@ -41,7 +41,8 @@ def changed(form, change) -> object | None:
 @require_http_methods(["GET", "HEAD", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
     language = translation.get_language()
-    signed_in = request.user.is_authenticated
+    # a signed-in user with an address on their account subscribes it in one click
+    signed_in = request.user.is_authenticated and bool(request.user.email)
     form = SubscribeForm(initial={"language": language})
     own = OwnSubscribeForm(initial={"language": language}) if signed_in else None
     if request.method == "POST" and request.POST.get("action") == "own" and signed_in:
@@ -65,19 +66,17 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         form = SubscribeForm(request.POST)
         if form.is_valid():
-            done = changed(
-                form,
-                lambda: (
-                    services.subscription_request(
-                        email=form.cleaned_data["email"],
-                        lists=form.cleaned_data["lists"],
-                        language=form.cleaned_data["language"] or language,
-                        client=client_address(request),
-                    )
-                    or True
-                ),
-            )
-            if done is not None:
+            try:
+                services.subscription_request(
+                    email=form.cleaned_data["email"],
+                    lists=form.cleaned_data["lists"],
+                    language=form.cleaned_data["language"] or language,
+                    client=client_address(request),
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                # the same answer whoever is subscribed already: the page tells nobody
                 return render(
                     request, "newsletter/subscribe_sent.html", {"email": form.cleaned_data["email"]}
                 )
