@@ -12,7 +12,7 @@ from django.utils import translation
 
 from mutualis.core import mail
 from mutualis.core.models import Event, Mail
-from mutualis.core.pdf import extract_text
+from mutualis.core.pdf import extract_text, page_count
 from mutualis.federation.rules import Role
 from mutualis.federation.services import user_create
 from mutualis.portal.newsletter import services
@@ -174,3 +174,35 @@ def test_an_article_missing_its_english_is_refused_on_its_field(client, editor, 
     assert "The title in English cannot be empty." in page
     assert "The text in English holds 20,001 characters; at most 20,000 are allowed." in page
     assert draft.articles.count() == 1
+
+
+def test_what_editors_type_is_shown_as_typed_never_as_markup(client, editor, draft):
+    with pytest.raises(ValidationError) as refused:
+        services.article_add(
+            by=editor,
+            issue=draft,
+            details=services.ArticleDetails("T", "T", "x", "x", link="javascript:alert(1)"),
+        )
+    assert "link" in refused.value.message_dict
+    services.article_add(
+        by=editor,
+        issue=draft,
+        details=services.ArticleDetails("<script>alert(1)</script>", "Title", "<b>gras</b>", "x"),
+    )
+    client.force_login(editor)
+    page = client.get(f"/network/newsletter/issues/{draft.pk}/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    assert "&lt;b&gt;gras&lt;/b&gt;" in page
+
+
+def test_a_long_issue_runs_over_several_pages_of_its_pdf(editor, draft):
+    long_text = "\n\n".join(["Les adhérents paient leurs cotisations par téléphone. " * 12] * 25)
+    services.article_add(
+        by=editor,
+        issue=draft,
+        details=services.ArticleDetails("Long", "Long", long_text, long_text),
+    )
+    services.issue_publish(by=editor, issue=draft)
+    pdf = issue_pdf(draft, list(draft.articles.all()), "fr", compress=False)
+    assert page_count(pdf) >= 3
+    assert extract_text(pdf).count("Les adhérents paient") >= 25 * 10

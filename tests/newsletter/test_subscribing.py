@@ -3,17 +3,20 @@ confirmation is mailed to the address, and only its link starts the mails (doubl
 The answer is the same whoever is subscribed already; bad addresses and floods are refused
 with a message naming the field and the rule; a signed-in user subscribes in one click."""
 
+import datetime
 import re
 
 import pytest
 from django.core import mail as django_mail
 from django.test import override_settings
+from django.utils import timezone
 
 from mutualis.core import mail
 from mutualis.core.models import AuditEntry, Mail
 from mutualis.federation.rules import Role
 from mutualis.portal.newsletter import services
-from mutualis.portal.newsletter.models import Subscription
+from mutualis.portal.newsletter.daily import forget_sign_ups
+from mutualis.portal.newsletter.models import SignUp, Subscription
 from tests.newsletter.conftest import reading, visitor
 
 URL = "/network/newsletter/"
@@ -173,3 +176,14 @@ def test_an_old_confirmation_link_does_not_undo_an_unsubscribe():
     visitor().post(f"{URL}confirm/{newer}/")
     row.refresh_from_db()
     assert row.active
+
+
+@pytest.mark.django_db
+def test_the_requests_counted_by_the_limits_are_forgotten_after_two_days():
+    ask(visitor(REMOTE_ADDR="10.0.0.5"), "awa@example.org")
+    ask(visitor(REMOTE_ADDR="10.0.0.5"), "ama@example.org")
+    SignUp.objects.filter(email="awa@example.org").update(
+        at=timezone.now() - datetime.timedelta(days=3)
+    )
+    forget_sign_ups(timezone.localdate())
+    assert list(SignUp.objects.values_list("email", flat=True)) == ["ama@example.org"]
