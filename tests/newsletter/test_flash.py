@@ -3,6 +3,7 @@ the worker (a consumer of the event log, then core.mail): once, never twice, and
 address not confirmed, stopped, or confirmed after the item was published."""
 
 import datetime
+import re
 
 from django.core import mail as django_mail
 from django.core.management import call_command
@@ -111,3 +112,25 @@ def test_a_forged_unsubscribe_link_stops_nothing(editor, federation):
     assert response.status_code == 400
     row.refresh_from_db()
     assert row.active
+
+
+def test_a_new_visitor_subscribes_and_finds_the_next_news_in_the_file_backend(
+    editor, federation, tmp_path, settings
+):
+    # the issue's "done when", with the default backend of an installation without a server
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path
+    browser = reading(visitor(), "en")
+    browser.post(
+        "/network/newsletter/", {"email": "kofi@example.net", "lists": ["flash"], "language": "en"}
+    )
+    call_command("work", "--once")
+    written = "".join(path.read_text(errors="replace") for path in tmp_path.iterdir())
+    link = re.search(r"http://\S+(/network/newsletter/confirm/\S+/)", written).group(1)
+    browser.post(link)
+    publish(editor, federation, "Atelier de Ziguinchor")
+    call_command("work", "--once")
+    call_command("work", "--once")
+    written = "".join(path.read_text(errors="replace") for path in tmp_path.iterdir())
+    assert written.count("Subject: [Flash news] Atelier de Ziguinchor") == 1
+    assert "To: kofi@example.net" in written
