@@ -83,6 +83,7 @@ from mutualis.monitoring.reports import (
     target_population_set,
 )
 from mutualis.portal.forums import services as forums
+from mutualis.portal.newsletter import services as newsletter
 from mutualis.portal.services import (
     DocumentDetails,
     GatheringDetails,
@@ -119,7 +120,7 @@ CHANGES = re.compile(
     r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
     r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch|change|count"
     r"|accept|return|set|subscribe|unsubscribe|save|hand_over|validate|designate|remove"
-    r"|propose|publish|reject|withdraw|post|hide|unhide)$"
+    r"|propose|publish|reject|withdraw|post|hide|unhide|send)$"
 )
 
 # Writes that are not the operations' history, and why.
@@ -166,6 +167,7 @@ OTHER_WRITERS = {
     "monitoring": "mutualis.monitoring.reports",
     "interop": "mutualis.interop.dhis2.services",
     "forums": "mutualis.portal.forums.services",
+    "newsletter": "mutualis.portal.newsletter.services",
 }
 
 
@@ -632,6 +634,53 @@ SCENARIOS.update(
         "forums.topic_reopen": lambda c: forums.topic_reopen(
             by=c.cast[Role.PORTAL_EDITOR],
             topic=forums.topic_close(by=None, topic=forum_topic(c), reason="Épuisé"),
+        ),
+    }
+)
+
+
+def courrier_draft(c):
+    issue = newsletter.issue_create(
+        by=c.cast[Role.PORTAL_EDITOR],
+        owner=c.federation.m1,
+        details=newsletter.IssueDetails("Le Courrier", "The Courrier", D(2026, 3, 2)),
+    )
+    courrier_article(c, issue)
+    return issue
+
+
+def courrier_article(c, issue=None):
+    return newsletter.article_add(
+        by=c.cast[Role.PORTAL_EDITOR],
+        issue=issue or courrier_draft(c),
+        details=newsletter.ArticleDetails("Titre", "Title", "Texte.", "Text."),
+    )
+
+
+def courrier_published(c):
+    return newsletter.issue_publish(by=c.cast[Role.PORTAL_EDITOR], issue=courrier_draft(c))
+
+
+SCENARIOS.update(
+    {
+        "newsletter.issue_create": courrier_draft,
+        "newsletter.issue_update": lambda c: newsletter.issue_update(
+            by=c.cast[Role.PORTAL_EDITOR],
+            issue=courrier_draft(c),
+            details=newsletter.IssueDetails("Courrier n° 1", "Courrier no. 1", D(2026, 3, 3)),
+        ),
+        "newsletter.article_add": courrier_article,
+        "newsletter.article_update": lambda c: newsletter.article_update(
+            by=c.cast[Role.PORTAL_EDITOR],
+            article=courrier_article(c),
+            details=newsletter.ArticleDetails("Titre 2", "Title 2", "Texte.", "Text."),
+        ),
+        "newsletter.article_remove": lambda c: newsletter.article_remove(
+            by=c.cast[Role.PORTAL_EDITOR], article=courrier_article(c)
+        ),
+        "newsletter.issue_publish": courrier_published,
+        "newsletter.issue_send": lambda c: newsletter.issue_send(
+            by=c.cast[Role.PORTAL_EDITOR], issue=courrier_published(c)
         ),
     }
 )

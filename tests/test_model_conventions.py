@@ -81,6 +81,12 @@ NOT_OPERATIONAL = {
     "forums.topic",
     "forums.post",
     "forums.subscription",
+    # the network's mailing lists: visitors' addresses, of no organisation; the Courrier's
+    # issues, owned by the organisation that publishes them, and their articles
+    "newsletter.subscription",
+    "newsletter.signup",
+    "newsletter.issue",
+    "newsletter.article",
 }
 
 

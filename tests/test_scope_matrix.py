@@ -40,6 +40,8 @@ from mutualis.monitoring.models import Report
 from mutualis.portal.forums import services as forums
 from mutualis.portal.forums.models import Post, Theme, Topic
 from mutualis.portal.models import Document, Gathering, NewsItem
+from mutualis.portal.newsletter import services as newsletter
+from mutualis.portal.newsletter.models import Article, Issue
 from mutualis.providers.models import Agreement, Provider
 from mutualis.providers.services import agreement_create, provider_create
 from mutualis.settlements.models import ProviderPayment, Statement
@@ -262,6 +264,22 @@ def sample(model, organisation):
             language="fr",
         )
         return topic if model is Topic else topic.posts.get(number=1)
+    if model in (Issue, Article):
+        # a draft of the Courrier with one article: the leak check reads its title
+        issue = Issue.objects.filter(owner=organisation).first()
+        if issue is None:
+            title = f"Marker {organisation.code} courrier"
+            issue = newsletter.issue_create(
+                by=None,
+                owner=organisation,
+                details=newsletter.IssueDetails(title, title, datetime.date(2026, 3, 2)),
+            )
+            newsletter.article_add(
+                by=None,
+                issue=issue,
+                details=newsletter.ArticleDetails(title, title, title, title),
+            )
+        return issue if model is Issue else issue.articles.first()
     raise AssertionError(f"add a sample of {model.__name__} to tests/test_scope_matrix.py")
 
 

@@ -57,6 +57,8 @@ from mutualis.portal import services as portal
 from mutualis.portal.forums import services as forums
 from mutualis.portal.forums.models import Post, Theme, Topic
 from mutualis.portal.models import Document, Gathering, NewsItem
+from mutualis.portal.newsletter import services as newsletter
+from mutualis.portal.newsletter.models import Article, Issue
 from mutualis.providers import services as providers
 from mutualis.providers.models import Agreement, Provider
 from mutualis.settlements import services as settlements
@@ -77,11 +79,14 @@ OTHER_WRITERS = [
     "mutualis.monitoring.reports",
     "mutualis.interop.dhis2.services",
     "mutualis.portal.forums.services",
+    "mutualis.portal.newsletter.services",
 ]
 # What every signed-in user does for themselves anywhere in the network, with no object of
 # anyone's scope to refuse: a post in the forums (its author's own row, in a theme any user
 # may read) and following a topic. tests/forums checks who may and may not call them.
 FOR_THEMSELVES = {"topic_post", "reply_post", "topic_subscribe", "topic_unsubscribe"}
+# and subscribing one's own address to the network's mailing lists
+FOR_THEMSELVES |= {"subscription_own"}
 OUTSIDE = "This organisation is outside your scope."
 NOT_YOUR_ROLE = "Your role does not allow you to change this."
 # a focal point validates the records of their countries, whoever keeps them
@@ -199,6 +204,8 @@ def world(federation, mutual: Organisation, union: Organisation) -> SimpleNamesp
         forum_theme=sample(Theme, mutual),
         forum_topic=sample(Topic, mutual),
         forum_post=sample(Post, mutual),
+        courrier_issue=sample(Issue, mutual),
+        courrier_article=sample(Article, mutual),
     )
 
 
@@ -1089,6 +1096,66 @@ CASES += [
         Role.PORTAL_EDITOR,
         lambda w, by: forums.topic_reopen(by=by, topic=w.forum_topic),
         "topic",
+        refused_role=Role.UNION_OFFICER,
+    ),
+]
+# the Courrier: made, published and sent by the portal editors whose scope holds the issue
+COURRIER_ISSUE = newsletter.IssueDetails("Courrier", "Courrier", D(2026, 3, 2))
+COURRIER_ARTICLE = newsletter.ArticleDetails("Titre", "Title", "Texte.", "Text.")
+CASES += [
+    Case(
+        "issue_create",
+        Role.PORTAL_EDITOR,
+        lambda w, by: newsletter.issue_create(by=by, owner=w.mutual, details=COURRIER_ISSUE),
+        "organisation",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "issue_update",
+        Role.PORTAL_EDITOR,
+        lambda w, by: newsletter.issue_update(
+            by=by, issue=w.courrier_issue, details=COURRIER_ISSUE
+        ),
+        "issue",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "article_add",
+        Role.PORTAL_EDITOR,
+        lambda w, by: newsletter.article_add(
+            by=by, issue=w.courrier_issue, details=COURRIER_ARTICLE
+        ),
+        "issue",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "article_update",
+        Role.PORTAL_EDITOR,
+        lambda w, by: newsletter.article_update(
+            by=by, article=w.courrier_article, details=COURRIER_ARTICLE
+        ),
+        "article",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "article_remove",
+        Role.PORTAL_EDITOR,
+        lambda w, by: newsletter.article_remove(by=by, article=w.courrier_article),
+        "article",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "issue_publish",
+        Role.PORTAL_EDITOR,
+        lambda w, by: newsletter.issue_publish(by=by, issue=w.courrier_issue),
+        "issue",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "issue_send",
+        Role.PORTAL_EDITOR,
+        lambda w, by: newsletter.issue_send(by=by, issue=w.courrier_issue),
+        "issue",
         refused_role=Role.UNION_OFFICER,
     ),
 ]

@@ -8,7 +8,7 @@ def test_health_reports_the_database_state(client, db):
     # each consumer of the event log, how far behind it is
     assert body["consumers"] == [
         {"name": name, "events_waiting": 0, "oldest_waiting_seconds": 0, "stopped_logs": 0}
-        for name in ("books", "indicators")
+        for name in ("books", "indicators", "flash-news-mail")
     ]
     # each daily job and the last day it finished: never yet on a new installation
     assert body["daily"] == [
@@ -16,6 +16,7 @@ def test_health_reports_the_database_state(client, db):
         {"name": "dues", "last_run": None},
         {"name": "indicators", "last_run": None},
         {"name": "alert digests", "last_run": None},
+        {"name": "newsletter sign-ups", "last_run": None},
     ]
 
 
@@ -30,4 +31,5 @@ def test_health_gives_the_last_day_each_daily_job_finished(client, db):
         {"name": "dues", "last_run": "2026-03-02"},
         {"name": "indicators", "last_run": "2026-03-02"},
         {"name": "alert digests", "last_run": "2026-03-02"},
+        {"name": "newsletter sign-ups", "last_run": "2026-03-02"},
     ]

@@ -8,7 +8,8 @@ Environment:
   MUTUALIS_HTTPS          1 (default outside debug): the site is served over HTTPS, maybe behind
                           a proxy that sets X-Forwarded-Proto; 0 for a laptop on a local network
   MUTUALIS_VAR_DIR        folder for the embedded database, static files, backups, benchmarks
-  MUTUALIS_EMAIL_URL      smtp://user:pass@host:port (default: e-mails printed on the console)
+  MUTUALIS_EMAIL_URL      smtp://user:pass@host:port (default: e-mails written to files in
+                          var/mail)
   MUTUALIS_DEFAULT_FROM_EMAIL  sender of e-mails
   MUTUALIS_CARD_SECRET    key of the member cards' signatures (default: derived from the secret key)
   MUTUALIS_INSTALLATION   this installation's code among those that exchange events (default: made
@@ -26,6 +27,10 @@ Environment:
   MUTUALIS_SITE_URL       the address users reach the site at, for the links of e-mails
   MUTUALIS_FORUM_POSTS_PER_MINUTE, MUTUALIS_FORUM_POSTS_PER_DAY  how many messages a user may
                           post in the forums in a minute (default 3) and in a day (default 50)
+  MUTUALIS_NEWSLETTER_SIGNUPS_PER_HOUR, MUTUALIS_NEWSLETTER_CONFIRMATIONS_PER_DAY  how many
+                          requests to receive the news by e-mail may come from one client address
+                          in an hour (default 10), and how many confirmation e-mails one address
+                          may be sent in a day (default 3)
   MUTUALIS_REPORT_TOLERANCE_BP, MUTUALIS_REPORT_HOUSEHOLD_MAX  checks of a mutual's periodic
                           report (docs/monitoring.md)
 """
@@ -119,6 +124,7 @@ INSTALLED_APPS = [
     "mutualis.inventory",
     "mutualis.portal",
     "mutualis.portal.forums",
+    "mutualis.portal.newsletter",
     "mutualis.interop",
 ]
 
@@ -287,7 +293,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Without a mail server, each e-mail is written to a file in var/mail (issue 16 item 8): what
+# the demo and a laptop send can be read there, and nothing is lost.
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"
 if os.environ.get("MUTUALIS_EMAIL_URL"):
     from urllib.parse import unquote, urlsplit
 
@@ -364,3 +373,11 @@ MUTUALIS_DIGEST_DAY = 16
 # and replies) one user may post in a minute, and in 24 hours.
 MUTUALIS_FORUM_POSTS_PER_MINUTE = int(os.environ.get("MUTUALIS_FORUM_POSTS_PER_MINUTE") or 3)
 MUTUALIS_FORUM_POSTS_PER_DAY = int(os.environ.get("MUTUALIS_FORUM_POSTS_PER_DAY") or 50)
+# The mailing lists' limits (newsletter.rules.sign_up_refusal): requests to subscribe from one
+# client address in an hour, and confirmation e-mails to one address in 24 hours.
+MUTUALIS_NEWSLETTER_SIGNUPS_PER_HOUR = int(
+    os.environ.get("MUTUALIS_NEWSLETTER_SIGNUPS_PER_HOUR") or 10
+)
+MUTUALIS_NEWSLETTER_CONFIRMATIONS_PER_DAY = int(
+    os.environ.get("MUTUALIS_NEWSLETTER_CONFIRMATIONS_PER_DAY") or 3
+)
