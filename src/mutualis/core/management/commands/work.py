@@ -64,14 +64,12 @@ class Command(BaseCommand):
                 time.sleep(interval)
 
     def work_once(self, consumers: list[Consumer], stopping: Callable[[], bool]) -> bool:
-        """The jobs due, the tasks waiting, then each consumer's waiting events; True when a
-        task or a consumer had anything to do."""
+        """The jobs due, the tasks waiting, each consumer's waiting events, then the tasks
+        again (what the consumers asked for, the flash news' mails, goes out in the same round);
+        True when a task or a consumer had anything to do."""
         for job, said in run_due().items():
             self.stdout.write(f"{job}: {said}")
-        busy = False
-        for task, count in run_waiting().items():
-            self.stdout.write(f"{task}: {count} done")
-            busy = True
+        busy = self.run_tasks()
         for consumer in consumers:
             run = drain(consumer)
             busy = busy or run.read > 0
@@ -81,5 +79,11 @@ class Command(BaseCommand):
                     + (f", stopped on a failing event in {run.failed} logs" if run.failed else "")
                 )
             if stopping():
-                break
-        return busy
+                return busy
+        return self.run_tasks() or busy
+
+    def run_tasks(self) -> bool:
+        done = run_waiting()
+        for task, count in done.items():
+            self.stdout.write(f"{task}: {count} done")
+        return bool(done)
