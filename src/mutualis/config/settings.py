@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "mutualis.inventory",
     "mutualis.portal",
     "mutualis.portal.forums",
+    "mutualis.portal.directory",
     "mutualis.interop",
 ]
 
