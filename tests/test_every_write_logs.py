@@ -82,6 +82,7 @@ from mutualis.monitoring.reports import (
     report_submit,
     target_population_set,
 )
+from mutualis.portal.directory import services as directory
 from mutualis.portal.forums import services as forums
 from mutualis.portal.services import (
     DocumentDetails,
@@ -119,7 +120,7 @@ CHANGES = re.compile(
     r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
     r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch|change|count"
     r"|accept|return|set|subscribe|unsubscribe|save|hand_over|validate|designate|remove"
-    r"|propose|publish|reject|withdraw|post|hide|unhide)$"
+    r"|propose|publish|reject|withdraw|post|hide|unhide|retire|take|end)$"
 )
 
 # Writes that are not the operations' history, and why.
@@ -166,6 +167,7 @@ OTHER_WRITERS = {
     "monitoring": "mutualis.monitoring.reports",
     "interop": "mutualis.interop.dhis2.services",
     "forums": "mutualis.portal.forums.services",
+    "directory": "mutualis.portal.directory.services",
 }
 
 
@@ -632,6 +634,65 @@ SCENARIOS.update(
         "forums.topic_reopen": lambda c: forums.topic_reopen(
             by=c.cast[Role.PORTAL_EDITOR],
             topic=forums.topic_close(by=None, topic=forum_topic(c), reason="Épuisé"),
+        ),
+    }
+)
+
+
+def dir_institution(c):
+    return directory.institution_create(
+        by=c.cast[Role.PORTAL_EDITOR],
+        owner=c.federation.m1,
+        values={"name": "GRAIM", "kind": "support", "membership": "member", "country": "SN"},
+    )
+
+
+def dir_person(c):
+    return directory.person_create(
+        by=c.cast[Role.PORTAL_EDITOR],
+        owner=c.federation.m1,
+        values={"name": "Awa Diop", "country": "SN", "institution": dir_institution(c)},
+    )
+
+
+def committee(c):
+    return directory.committee_create(
+        by=c.cast[Role.PORTAL_EDITOR], owner=c.federation.m1, country="SN", name="Comité"
+    )
+
+
+def seat(c):
+    return directory.seat_take(
+        by=c.cast[Role.PORTAL_EDITOR], committee=committee(c), person=dir_person(c), role="chair"
+    )
+
+
+SCENARIOS.update(
+    {
+        "directory.institution_create": dir_institution,
+        "directory.institution_update": lambda c: directory.institution_update(
+            by=c.cast[Role.PORTAL_EDITOR], institution=dir_institution(c), values={"city": "Thiès"}
+        ),
+        "directory.institution_retire": lambda c: directory.institution_retire(
+            by=c.cast[Role.PORTAL_EDITOR], institution=dir_institution(c)
+        ),
+        "directory.person_create": dir_person,
+        "directory.person_update": lambda c: directory.person_update(
+            by=c.cast[Role.PORTAL_EDITOR], person=dir_person(c), values={"title": "Gérante"}
+        ),
+        "directory.person_visibility_set": lambda c: directory.person_visibility_set(
+            by=c.cast[Role.PORTAL_EDITOR], person=dir_person(c), members_only=["email"]
+        ),
+        "directory.person_retire": lambda c: directory.person_retire(
+            by=c.cast[Role.PORTAL_EDITOR], person=seat(c).person
+        ),
+        "directory.committee_create": committee,
+        "directory.committee_update": lambda c: directory.committee_update(
+            by=c.cast[Role.PORTAL_EDITOR], committee=committee(c), name="Comité national"
+        ),
+        "directory.seat_take": seat,
+        "directory.seat_end": lambda c: directory.seat_end(
+            by=c.cast[Role.PORTAL_EDITOR], seat=seat(c)
         ),
     }
 )

@@ -81,6 +81,12 @@ NOT_OPERATIONAL = {
     "forums.topic",
     "forums.post",
     "forums.subscription",
+    # the network's directory of actors: its entries and national committees are the
+    # network's, kept by the organisation whose portal editor keeps them
+    "directory.institution",
+    "directory.person",
+    "directory.committee",
+    "directory.seat",
 }
 
 

@@ -136,7 +136,7 @@ def check_person(by: User | None, row: Person) -> None:
     validate(row, errors)
 
 
-def audit_change(by: User | None, row: models.Model, before: dict[str, Any]) -> None:
+def audited(by: User | None, row: models.Model, before: Any) -> None:
     audit_record(
         actor=by,
         action=AuditEntry.Action.UPDATE,
@@ -170,7 +170,7 @@ def institution_update(
     assign(institution, values, INSTITUTION_FIELDS)
     check_institution(by, institution)
     institution.save()
-    audit_change(by, institution, before)
+    audited(by, institution, before)
     log.append(
         institution.owner_id, events.institution(events.INSTITUTION_CHANGED, institution), actor=by
     )
@@ -187,7 +187,7 @@ def institution_retire(*, by: User | None, institution: Institution) -> Institut
     before = snapshot(institution)
     institution.retired_at, institution.retired_by = timezone.now(), by
     institution.save(update_fields=["retired_at", "retired_by"])
-    audit_change(by, institution, before)
+    audited(by, institution, before)
     log.append(
         institution.owner_id, events.institution(events.INSTITUTION_RETIRED, institution), actor=by
     )
@@ -215,7 +215,7 @@ def person_update(*, by: User | None, person: Person, values: Mapping[str, Any])
     assign(person, values, PERSON_FIELDS)
     check_person(by, person)
     person.save()
-    audit_change(by, person, before)
+    audited(by, person, before)
     log.append(person.owner_id, events.person(events.PERSON_CHANGED, person), actor=by)
     return person
 
@@ -230,7 +230,7 @@ def person_visibility_set(*, by: User | None, person: Person, members_only: list
     before = snapshot(person)
     person.members_only = sorted(set(members_only))
     person.save(update_fields=["members_only"])
-    audit_change(by, person, before)
+    audited(by, person, before)
     log.append(person.owner_id, events.person(events.PERSON_CHANGED, person), actor=by)
     return person
 
@@ -245,7 +245,7 @@ def person_retire(*, by: User | None, person: Person) -> Person:
     before = snapshot(person)
     person.retired_at, person.retired_by = timezone.now(), by
     person.save(update_fields=["retired_at", "retired_by"])
-    audit_change(by, person, before)
+    audited(by, person, before)
     log.append(person.owner_id, events.person(events.PERSON_RETIRED, person), actor=by)
     for seat in person.seats.filter(ended_at=None).select_related("committee"):
         end(by, seat)
@@ -274,7 +274,7 @@ def committee_update(*, by: User | None, committee: Committee, name: str) -> Com
     committee.name = name.strip()
     validate(committee, {})
     committee.save()
-    audit_change(by, committee, before)
+    audited(by, committee, before)
     log.append(committee.owner_id, events.committee(events.COMMITTEE_CHANGED, committee), by)
     return committee
 
@@ -300,7 +300,7 @@ def end(by: User | None, seat: Seat) -> None:
     before = snapshot(seat)
     seat.ended_at = timezone.now()
     seat.save(update_fields=["ended_at"])
-    audit_change(by, seat, before)
+    audited(by, seat, before)
     log.append(seat.committee.owner_id, events.seat(events.SEAT_ENDED, seat), actor=by)
 
 
