@@ -1154,9 +1154,7 @@ CASES += [
     Case(
         "person_visibility_set",
         Role.PORTAL_EDITOR,
-        lambda w, by: directory.person_visibility_set(
-            by=by, person=w.dir_person, members_only=[]
-        ),
+        lambda w, by: directory.person_visibility_set(by=by, person=w.dir_person, members_only=[]),
         "person",
         refused_role=Role.UNION_OFFICER,
     ),

@@ -117,7 +117,7 @@ def directory_committees(request):
             name=c.name,
             members=[
                 SeatOut(person=s.person.uid, name=s.person.name, role=s.role)
-                for s in c.sitting  # type: ignore[attr-defined]  # queries.committees
+                for s in c.sitting  # queries.committees
             ],
         )
         for c in queries.committees()

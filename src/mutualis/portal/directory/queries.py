@@ -178,7 +178,8 @@ def committees() -> list[Committee]:
     sitting = Seat.objects.filter(ended_at=None, person__retired_at=None).select_related("person")
     found = list(Committee.objects.prefetch_related(Prefetch("seats", sitting, "sitting")))
     for committee in found:
-        committee.sitting.sort(key=lambda s: (order.index(s.role), s.person.name))  # type: ignore[attr-defined]
+        # the prefetch's list, put on each committee as `sitting`
+        committee.sitting.sort(key=lambda s: (order.index(s.role), s.person.name))
     return found
 
 
