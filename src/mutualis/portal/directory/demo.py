@@ -664,7 +664,15 @@ def link_users(
     the focal points' page links to the first, the second chooses who sees their details."""
     focal = FocalPoint.objects.filter(country="ML").select_related("user").first()
     if focal is not None:
-        services.person_update(by=by, person=people["ML"][0], values={"user": focal.user})
+        services.person_update(
+            by=by,
+            person=people["ML"][0],
+            values={
+                "user": focal.user,
+                "name": focal.user.get_full_name(),
+                "title": "Point focal national de la Concertation",
+            },
+        )
     manager = User.objects.filter(username="manager").first()
     if manager is not None:
         services.person_create(

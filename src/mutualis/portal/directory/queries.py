@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 
 from mutualis.core.access import AnyUser
 from mutualis.core.text import normalize
+from mutualis.federation.iso import country_choices
 from mutualis.federation.rules import is_within
 from mutualis.inventory.models import FocalPoint
 from mutualis.portal.directory.models import Committee, Institution, Person, Seat
@@ -203,12 +204,15 @@ def focal_points(user: AnyUser) -> list[dict[str, Any]]:
         if is_member(user):
             card["email"] = row.user.email
         cards.append(card)
-    return cards
+    # by the country's name in the reader's language, as the filter lists them
+    names = dict(country_choices())
+    return sorted(cards, key=lambda card: names.get(card["country"], card["country"]))
 
 
 def countries_listed() -> list[str]:
-    """The countries the directory's entries are of, for its filter."""
+    """The countries the directory's entries are of, for its filter, by name."""
     codes = set(Institution.objects.filter(retired_at=None).values_list("country", flat=True))
     codes |= set(Person.objects.filter(retired_at=None).values_list("country", flat=True))
     codes |= set(Committee.objects.values_list("country", flat=True))
-    return sorted(codes)
+    names = dict(country_choices())
+    return sorted(codes, key=lambda code: names.get(code, code))
