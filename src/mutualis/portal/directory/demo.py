@@ -512,14 +512,14 @@ LAST = {
     "RW": ["Uwimana", "Habimana"],
 }
 TITLES = [
-    ("Président du conseil d'administration", "Chair of the board"),
-    ("Coordonnatrice", "Coordinator"),
-    ("Chargé de programme mutuelles", "Programme officer, mutuals"),
-    ("Directeur", "Director"),
+    ("Président(e) du conseil d'administration", "Chair of the board"),
+    ("Coordonnateur(trice)", "Coordinator"),
+    ("Chargé(e) de programme mutuelles", "Programme officer, mutuals"),
+    ("Directeur(trice)", "Director"),
     ("Responsable suivi-évaluation", "Monitoring and evaluation officer"),
     ("Médecin-conseil", "Medical advisor"),
-    ("Formatrice en gestion", "Management trainer"),
-    ("Chercheur en économie de la santé", "Health economics researcher"),
+    ("Formateur(trice) en gestion", "Management trainer"),
+    ("Chercheur(se) en économie de la santé", "Health economics researcher"),
 ]
 EXPERTISE = [
     "Gestion des mutuelles, tenue des registres et des cotisations",
