@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from mutualis.core.audit import audit_trail
 from mutualis.core.models import AuditEntry, Event
 from mutualis.federation.rules import Role
+from mutualis.federation.services import user_create
 from mutualis.portal.directory import services
 from mutualis.portal.directory.models import Committee, Institution, Person, Seat
 
@@ -78,7 +79,7 @@ def test_retiring_keeps_the_row_and_hides_it_from_the_public(client, keeper, gra
     assert client.get(graim.get_absolute_url()).status_code == 404
     with pytest.raises(ValidationError) as refused:
         services.institution_retire(by=keeper, institution=graim)
-    assert "already retired" in refused.value.message_dict["institution"][0]
+    assert "déjà retirée" in refused.value.message_dict["institution"][0]
 
 
 def test_retiring_a_person_ends_their_seats_and_keeps_them(keeper, federation, fatou):
@@ -133,8 +134,40 @@ def test_an_editor_seats_members_and_ends_a_seat_from_the_committee_page(
     client.post(page, {"action": "seat", "person": fatou.pk, "role": "secretary"})
     seat = Seat.objects.get(committee=committee, person=fatou)
     listing = client.get("/network/directory/committees/").content.decode()
-    assert "Fatou Fall" in listing and "secretary" in listing.lower()
+    assert "Fatou Fall</a>, secrétaire" in listing
     client.post(page, {"action": "end", "seat": seat.pk})
     seat.refresh_from_db()
     assert seat.ended_at is not None
     assert "Fatou Fall" not in client.get("/network/directory/committees/").content.decode()
+
+
+def test_an_editor_links_an_account_of_their_scope_and_keeps_a_link_made_outside_it(
+    client, federation, cast, keeper, fatou
+):
+    client.force_login(keeper)
+    form = {
+        "name": "Fatou Fall",
+        "country": "SN",
+        "members_only": ["email"],
+        "user": cast[Role.MUTUAL_MANAGER].pk,  # of M1, inside the national union
+    }
+    edit = f"/network/directory/people/{fatou.pk}/edit/"
+    assert client.post(edit, form).status_code == 302
+    fatou.refresh_from_db()
+    assert fatou.user == cast[Role.MUTUAL_MANAGER]
+    # an editor of M1 may not link an account of M2 to their entries...
+    outsider = user_create(
+        by=None, username="m2-gerant", organisation=federation.m2, roles=[Role.CASHIER]
+    )
+    awa = services.person_create(
+        by=None, owner=federation.m1, values={"name": "Awa Ndiaye", "country": "SN"}
+    )
+    editor = cast[Role.PORTAL_EDITOR]
+    with pytest.raises(ValidationError) as refused:
+        services.person_update(by=editor, person=awa, values={"user": outsider})
+    assert "user" in refused.value.message_dict
+    # ...but a link the system made stays when the editor changes the entry
+    services.person_update(by=None, person=awa, values={"user": outsider})
+    services.person_update(by=editor, person=awa, values={"title": "Gérante"})
+    awa.refresh_from_db()
+    assert awa.user == outsider and awa.title == "Gérante"

@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.core.access import SignedIn, scoped
 from mutualis.core.forms import CharField
 from mutualis.federation.iso import country_choices
+from mutualis.federation.models import Organisation, User
 from mutualis.portal.directory.choices import Kind, Membership, SeatRole
 from mutualis.portal.directory.models import Institution, Person
 from mutualis.portal.directory.rules import INSTITUTION_CHOOSABLE, PERSON_CHOOSABLE
@@ -67,7 +69,22 @@ class InstitutionForm(forms.Form):
     website = line(_("Website"), 200, help_text=_("https://…"))
     description_fr = text(_("Description in French"), 5000)
     description_en = text(_("Description in English"), 5000)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation of the federation"),
+        help_text=_("When this organisation is also one of this installation's."),
+        queryset=Organisation.objects.none(),
+        required=False,
+    )
     members_only = members_only(INSTITUTION_CHOOSABLE)
+
+    def __init__(self, *args: Any, editor: SignedIn, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        # the link already made stays a choice, even to an organisation outside the scope
+        current = self.initial.get("organisation")
+        linked = Organisation.objects.filter(pk=current.pk if current is not None else None)
+        field.queryset = (scoped(Organisation.objects.all(), editor) | linked).order_by("name")
 
 
 class PersonForm(forms.Form):
@@ -81,13 +98,27 @@ class PersonForm(forms.Form):
     email = line(_("E-mail"), 254)
     languages = line(_("Languages"), 50, help_text=_("ISO codes separated by spaces: fr en."))
     expertise = text(_("Areas of expertise"), 2000, rows=3)
+    user = forms.ModelChoiceField(
+        label=_("User account"),
+        help_text=_("The person's own account: they may then choose who sees their details."),
+        queryset=User.objects.none(),
+        required=False,
+    )
     members_only = members_only(PERSON_CHOOSABLE)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, editor: SignedIn, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["institution"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Institution.objects.filter(retired_at=None).order_by("name")
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        # the account already linked stays a choice, even outside the editor's scope
+        current = self.initial.get("user")
+        linked = User.objects.filter(pk=current.pk if current is not None else None)
+        field.queryset = (scoped(User.objects.filter(is_active=True), editor) | linked).order_by(
+            "last_name", "first_name"
+        )
 
 
 class VisibilityForm(forms.Form):

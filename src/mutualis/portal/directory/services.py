@@ -96,10 +96,21 @@ def validate(row: models.Model, errors: dict[str, str | None]) -> None:
         raise ValidationError(found)
 
 
+def linked_before(row: Institution | Person, field: str) -> int | None:
+    """The row's link as it is saved: a link kept as it was is not checked again (an editor
+    changes an entry that the system linked to an account outside their scope)."""
+    if row.pk is None:
+        return None
+    saved: int | None = (
+        type(row).objects.filter(pk=row.pk).values_list(f"{field}_id", flat=True).first()
+    )
+    return saved
+
+
 def check_institution(by: User | None, row: Institution) -> None:
     row.other_countries = " ".join(row.other_countries.upper().split())
     row.country = row.country.upper()
-    if row.organisation is not None:
+    if row.organisation is not None and row.organisation_id != linked_before(row, "organisation"):
         require_in_scope(by, row.organisation, "organisation")
     validate(
         row,
@@ -126,7 +137,7 @@ def check_person(by: User | None, row: Person) -> None:
     }
     if row.institution is not None and row.institution.is_retired:
         errors["institution"] = _("This organisation is retired from the directory.")
-    if row.user is not None:
+    if row.user is not None and row.user_id != linked_before(row, "user"):
         require_in_scope(by, row.user.organisation, "user")
         taken = Person.objects.filter(user=row.user).exclude(pk=row.pk).first()
         if taken is not None:

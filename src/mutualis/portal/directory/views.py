@@ -171,7 +171,9 @@ def initial_of(row: Institution | Person, names: Any) -> dict[str, Any]:
 
 @access(roles=EDITORS, writes=True)
 def institution_new(request: HttpRequest) -> HttpResponse:
-    form = InstitutionForm(request.POST or None, initial={"members_only": INSTITUTION_DEFAULT})
+    form = InstitutionForm(
+        request.POST or None, initial={"members_only": INSTITUTION_DEFAULT}, editor=request.user
+    )
     done = saved(
         request,
         form,
@@ -185,7 +187,9 @@ def institution_new(request: HttpRequest) -> HttpResponse:
 @access(roles=EDITORS, model=Institution, writes=True)
 def institution_edit(request: HttpRequest, institution: Institution) -> HttpResponse:
     form = InstitutionForm(
-        request.POST or None, initial=initial_of(institution, InstitutionForm.base_fields)
+        request.POST or None,
+        initial=initial_of(institution, InstitutionForm.base_fields),
+        editor=request.user,
     )
     done = saved(
         request,
@@ -199,7 +203,9 @@ def institution_edit(request: HttpRequest, institution: Institution) -> HttpResp
 
 @access(roles=EDITORS, writes=True)
 def person_new(request: HttpRequest) -> HttpResponse:
-    form = PersonForm(request.POST or None, initial={"members_only": PERSON_DEFAULT})
+    form = PersonForm(
+        request.POST or None, initial={"members_only": PERSON_DEFAULT}, editor=request.user
+    )
     done = saved(
         request,
         form,
@@ -212,7 +218,11 @@ def person_new(request: HttpRequest) -> HttpResponse:
 
 @access(roles=EDITORS, model=Person, writes=True)
 def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
-    form = PersonForm(request.POST or None, initial=initial_of(person, PersonForm.base_fields))
+    form = PersonForm(
+        request.POST or None,
+        initial=initial_of(person, PersonForm.base_fields),
+        editor=request.user,
+    )
     done = saved(
         request,
         form,
