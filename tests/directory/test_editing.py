@@ -171,3 +171,23 @@ def test_an_editor_links_an_account_of_their_scope_and_keeps_a_link_made_outside
     services.person_update(by=editor, person=awa, values={"title": "Gérante"})
     awa.refresh_from_db()
     assert awa.user == outsider and awa.title == "Gérante"
+
+
+def test_ending_a_seat_that_is_not_the_committees_is_refused_not_a_server_error(
+    client, keeper, federation, fatou
+):
+    senegal = services.committee_create(
+        by=keeper, owner=federation.national, country="SN", name="Comité du Sénégal"
+    )
+    seat = services.seat_take(by=keeper, committee=senegal, person=fatou, role="chair")
+    mali = services.committee_create(
+        by=keeper, owner=federation.national, country="ML", name="Comité du Mali"
+    )
+    client.force_login(keeper)
+    for value in ("abc", "", str(seat.pk)):
+        response = client.post(
+            f"/network/directory/committees/{mali.pk}/", {"action": "end", "seat": value}
+        )
+        assert response.status_code == 200
+    seat.refresh_from_db()
+    assert seat.ended_at is None

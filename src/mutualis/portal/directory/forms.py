@@ -12,7 +12,7 @@ from mutualis.core.forms import CharField
 from mutualis.federation.iso import country_choices
 from mutualis.federation.models import Organisation, User
 from mutualis.portal.directory.choices import Kind, Membership, SeatRole
-from mutualis.portal.directory.models import Institution, Person
+from mutualis.portal.directory.models import Committee, Institution, Person, Seat
 from mutualis.portal.directory.rules import INSTITUTION_CHOOSABLE, PERSON_CHOOSABLE
 
 
@@ -151,5 +151,11 @@ class RetireForm(forms.Form):
     )
 
 
-class EndForm(forms.Form):
-    confirm = forms.BooleanField()
+class SeatEndForm(forms.Form):
+    seat = forms.ModelChoiceField(queryset=Seat.objects.none())
+
+    def __init__(self, *args: Any, committee: Committee, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["seat"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = committee.seats.filter(ended_at=None)

@@ -21,10 +21,10 @@ from mutualis.portal.directory.choices import Kind, Membership
 from mutualis.portal.directory.forms import (
     CommitteeForm,
     CommitteeNameForm,
-    EndForm,
     InstitutionForm,
     PersonForm,
     RetireForm,
+    SeatEndForm,
     SeatForm,
     VisibilityForm,
 )
@@ -236,7 +236,12 @@ def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
 def retire_page(request: HttpRequest, row: Institution | Person, retire: Any) -> HttpResponse:
     """Retiring asks to confirm; the entry is kept, no longer listed."""
     form = RetireForm(request.POST or None)
-    done = saved(request, form, lambda data: (retire(), row.get_absolute_url())[1])
+
+    def confirmed(data: dict[str, Any]) -> str:
+        retire()
+        return row.get_absolute_url()
+
+    done = saved(request, form, confirmed)
     return done or render(request, "directory/retire.html", {"form": form, "row": row})
 
 
@@ -299,34 +304,29 @@ def committee_edit(request: HttpRequest, committee: Committee) -> HttpResponse:
         country=committee.country,
     )
     here = reverse("directory:committee-edit", kwargs={"pk": committee.pk})
+
+    def rename(data: dict[str, Any]) -> str:
+        services.committee_update(by=request.user, committee=committee, name=data["name"])
+        return here
+
+    def take(data: dict[str, Any]) -> str:
+        services.seat_take(by=request.user, committee=committee, **data)
+        return here
+
+    def end(data: dict[str, Any]) -> str:
+        services.seat_end(by=request.user, seat=data["seat"])
+        return here
+
     done = None
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "rename":
-            done = saved(
-                request,
-                name_form,
-                lambda data: services.committee_update(
-                    by=request.user, committee=committee, name=data["name"]
-                ).get_absolute_url(),
-            )
-        elif action == "seat":
-            done = saved(
-                request,
-                seat_form,
-                lambda data: (
-                    services.seat_take(by=request.user, committee=committee, **data),
-                    here,
-                )[1],
-            )
-        elif action == "end":
-            seat = committee.seats.filter(pk=request.POST.get("seat", "").strip() or 0).first()
-            if seat is not None:
-                done = saved(
-                    request,
-                    EndForm({"confirm": True}),
-                    lambda data: (services.seat_end(by=request.user, seat=seat), here)[1],
-                )
+    action = request.POST.get("action")
+    if request.method == "POST" and action == "rename":
+        done = saved(request, name_form, rename)
+    elif request.method == "POST" and action == "seat":
+        done = saved(request, seat_form, take)
+    elif request.method == "POST" and action == "end":
+        done = saved(request, SeatEndForm(request.POST, committee=committee), end)
+        if done is None:
+            messages.error(request, _("This seat is not one of this committee's sitting members."))
     sitting = (
         committee.seats.filter(ended_at=None).select_related("person").order_by("person__name")
     )
