@@ -121,7 +121,7 @@ def test_every_operation_keeps_its_contract(api_schema, manager_key, federation,
     }
     headers = signed(manager_key)
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 13
+    assert len(operations) == 17
     for operation in operations:
         uid = existing.get(operation.path.removeprefix("/api"))
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):

@@ -82,6 +82,7 @@ from mutualis.monitoring.reports import (
     report_submit,
     target_population_set,
 )
+from mutualis.portal.directory import services as directory
 from mutualis.portal.forums import services as forums
 from mutualis.portal.newsletter import services as newsletter
 from mutualis.portal.services import (
@@ -120,7 +121,7 @@ CHANGES = re.compile(
     r"_(create|update|move|add|enrol|leave|resign|record|reverse|submit|review|approve|issue"
     r"|cancel|import|apply|revoke|revoke_for|set_password|recognise|close|reopen|match|unmatch|change|count"
     r"|accept|return|set|subscribe|unsubscribe|save|hand_over|validate|designate|remove"
-    r"|propose|publish|reject|withdraw|post|hide|unhide|send)$"
+    r"|propose|publish|reject|withdraw|post|hide|unhide|send|retire|take|end)$"
 )
 
 # Writes that are not the operations' history, and why.
@@ -168,6 +169,7 @@ OTHER_WRITERS = {
     "interop": "mutualis.interop.dhis2.services",
     "forums": "mutualis.portal.forums.services",
     "newsletter": "mutualis.portal.newsletter.services",
+    "directory": "mutualis.portal.directory.services",
 }
 
 
@@ -661,6 +663,34 @@ def courrier_published(c):
     return newsletter.issue_publish(by=c.cast[Role.PORTAL_EDITOR], issue=courrier_draft(c))
 
 
+def dir_institution(c):
+    return directory.institution_create(
+        by=c.cast[Role.PORTAL_EDITOR],
+        owner=c.federation.m1,
+        values={"name": "GRAIM", "kind": "support", "membership": "member", "country": "SN"},
+    )
+
+
+def dir_person(c):
+    return directory.person_create(
+        by=c.cast[Role.PORTAL_EDITOR],
+        owner=c.federation.m1,
+        values={"name": "Awa Diop", "country": "SN", "institution": dir_institution(c)},
+    )
+
+
+def committee(c):
+    return directory.committee_create(
+        by=c.cast[Role.PORTAL_EDITOR], owner=c.federation.m1, country="SN", name="Comité"
+    )
+
+
+def seat(c):
+    return directory.seat_take(
+        by=c.cast[Role.PORTAL_EDITOR], committee=committee(c), person=dir_person(c), role="chair"
+    )
+
+
 SCENARIOS.update(
     {
         "newsletter.issue_create": courrier_draft,
@@ -681,6 +711,31 @@ SCENARIOS.update(
         "newsletter.issue_publish": courrier_published,
         "newsletter.issue_send": lambda c: newsletter.issue_send(
             by=c.cast[Role.PORTAL_EDITOR], issue=courrier_published(c)
+        ),
+        "directory.institution_create": dir_institution,
+        "directory.institution_update": lambda c: directory.institution_update(
+            by=c.cast[Role.PORTAL_EDITOR], institution=dir_institution(c), values={"city": "Thiès"}
+        ),
+        "directory.institution_retire": lambda c: directory.institution_retire(
+            by=c.cast[Role.PORTAL_EDITOR], institution=dir_institution(c)
+        ),
+        "directory.person_create": dir_person,
+        "directory.person_update": lambda c: directory.person_update(
+            by=c.cast[Role.PORTAL_EDITOR], person=dir_person(c), values={"title": "Gérante"}
+        ),
+        "directory.person_visibility_set": lambda c: directory.person_visibility_set(
+            by=c.cast[Role.PORTAL_EDITOR], person=dir_person(c), members_only=["email"]
+        ),
+        "directory.person_retire": lambda c: directory.person_retire(
+            by=c.cast[Role.PORTAL_EDITOR], person=seat(c).person
+        ),
+        "directory.committee_create": committee,
+        "directory.committee_update": lambda c: directory.committee_update(
+            by=c.cast[Role.PORTAL_EDITOR], committee=committee(c), name="Comité national"
+        ),
+        "directory.seat_take": seat,
+        "directory.seat_end": lambda c: directory.seat_end(
+            by=c.cast[Role.PORTAL_EDITOR], seat=seat(c)
         ),
     }
 )

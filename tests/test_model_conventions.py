@@ -87,6 +87,12 @@ NOT_OPERATIONAL = {
     "newsletter.signup",
     "newsletter.issue",
     "newsletter.article",
+    # the network's directory of actors: its entries and national committees are the
+    # network's, kept by the organisation whose portal editor keeps them
+    "directory.institution",
+    "directory.person",
+    "directory.committee",
+    "directory.seat",
 }
 
 

@@ -37,6 +37,8 @@ from mutualis.inventory.services import Identity, entry_create
 from mutualis.membership.models import Beneficiary, Household
 from mutualis.membership.services import household_enrol
 from mutualis.monitoring.models import Report
+from mutualis.portal.directory import services as directory
+from mutualis.portal.directory.models import Committee, Institution, Person
 from mutualis.portal.forums import services as forums
 from mutualis.portal.forums.models import Post, Theme, Topic
 from mutualis.portal.models import Document, Gathering, NewsItem
@@ -280,7 +282,38 @@ def sample(model, organisation):
                 details=newsletter.ArticleDetails(title, title, title, title),
             )
         return issue if model is Issue else issue.articles.first()
+    if model in (Institution, Person, Committee):
+        return directory_sample(model, organisation)
     raise AssertionError(f"add a sample of {model.__name__} to tests/test_scope_matrix.py")
+
+
+def directory_sample(model, organisation):
+    """The directory's entries kept by the organisation, of Senegal for M1, of Mali else. Not
+    named "Marker": the directory is public, its forms list every organisation listed."""
+    found = model.objects.filter(owner=organisation).first()
+    if found:
+        return found
+    country = "SN" if organisation.code.endswith("1") else "ML"
+    if model is Committee:
+        return directory.committee_create(
+            by=None, owner=organisation, country=country, name=f"Comité {organisation.code}"
+        )
+    if model is Institution:
+        return directory.institution_create(
+            by=None,
+            owner=organisation,
+            values={
+                "name": f"Structure {organisation.code}",
+                "kind": "support",
+                "membership": "member",
+                "country": country,
+            },
+        )
+    return directory.person_create(
+        by=None,
+        owner=organisation,
+        values={"name": f"Personne {organisation.code}", "country": country},
+    )
 
 
 def url_for(route: str, pattern: URLPattern, obj) -> str:

@@ -54,6 +54,8 @@ from mutualis.monitoring.catalogue import Thresholds
 from mutualis.monitoring.models import Report
 from mutualis.monitoring.plans import YearPlanned
 from mutualis.portal import services as portal
+from mutualis.portal.directory import services as directory
+from mutualis.portal.directory.models import Committee, Institution, Person
 from mutualis.portal.forums import services as forums
 from mutualis.portal.forums.models import Post, Theme, Topic
 from mutualis.portal.models import Document, Gathering, NewsItem
@@ -80,6 +82,7 @@ OTHER_WRITERS = [
     "mutualis.interop.dhis2.services",
     "mutualis.portal.forums.services",
     "mutualis.portal.newsletter.services",
+    "mutualis.portal.directory.services",
 ]
 # What every signed-in user does for themselves anywhere in the network, with no object of
 # anyone's scope to refuse: a post in the forums (its author's own row, in a theme any user
@@ -206,6 +209,18 @@ def world(federation, mutual: Organisation, union: Organisation) -> SimpleNamesp
         forum_post=sample(Post, mutual),
         courrier_issue=sample(Issue, mutual),
         courrier_article=sample(Article, mutual),
+        dir_institution=sample(Institution, mutual),
+        dir_person=sample(Person, mutual),
+        committee=sample(Committee, mutual),
+        seat=(
+            sample(Committee, mutual).seats.filter(ended_at=None).first()
+            or directory.seat_take(
+                by=None,
+                committee=sample(Committee, mutual),
+                person=sample(Person, mutual),
+                role="member",
+            )
+        ),
     )
 
 
@@ -1156,6 +1171,97 @@ CASES += [
         Role.PORTAL_EDITOR,
         lambda w, by: newsletter.issue_send(by=by, issue=w.courrier_issue),
         "issue",
+        refused_role=Role.UNION_OFFICER,
+    ),
+]
+# the directory of actors: kept by the portal editors whose scope holds an entry's keeper
+DIRECTORY = {"name": "Enda Santé", "kind": "ngo", "membership": "member", "country": "SN"}
+CASES += [
+    Case(
+        "institution_create",
+        Role.PORTAL_EDITOR,
+        lambda w, by: directory.institution_create(by=by, owner=w.mutual, values=DIRECTORY),
+        "owner",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "institution_update",
+        Role.PORTAL_EDITOR,
+        lambda w, by: directory.institution_update(
+            by=by, institution=w.dir_institution, values={"city": "Thiès"}
+        ),
+        "institution",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "institution_retire",
+        Role.PORTAL_EDITOR,
+        lambda w, by: directory.institution_retire(by=by, institution=w.dir_institution),
+        "institution",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "person_create",
+        Role.PORTAL_EDITOR,
+        lambda w, by: directory.person_create(
+            by=by, owner=w.mutual, values={"name": "Awa Diop", "country": "SN"}
+        ),
+        "owner",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "person_update",
+        Role.PORTAL_EDITOR,
+        lambda w, by: directory.person_update(
+            by=by, person=w.dir_person, values={"title": "Gérante"}
+        ),
+        "person",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "person_visibility_set",
+        Role.PORTAL_EDITOR,
+        lambda w, by: directory.person_visibility_set(by=by, person=w.dir_person, members_only=[]),
+        "person",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "person_retire",
+        Role.PORTAL_EDITOR,
+        lambda w, by: directory.person_retire(by=by, person=w.dir_person),
+        "person",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "committee_create",
+        Role.PORTAL_EDITOR,
+        lambda w, by: directory.committee_create(
+            by=by, owner=w.mutual, country="BF", name="Comité national"
+        ),
+        "owner",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "committee_update",
+        Role.PORTAL_EDITOR,
+        lambda w, by: directory.committee_update(by=by, committee=w.committee, name="Comité"),
+        "committee",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "seat_take",
+        Role.PORTAL_EDITOR,
+        lambda w, by: directory.seat_take(
+            by=by, committee=w.committee, person=w.dir_person, role="chair"
+        ),
+        "committee",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "seat_end",
+        Role.PORTAL_EDITOR,
+        lambda w, by: directory.seat_end(by=by, seat=w.seat),
+        "seat",
         refused_role=Role.UNION_OFFICER,
     ),
 ]

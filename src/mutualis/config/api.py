@@ -91,11 +91,13 @@ def register_routers() -> None:
     from mutualis.inventory.api import router as inventory
     from mutualis.membership.api import router as membership
     from mutualis.monitoring.api import router as monitoring
+    from mutualis.portal.directory.api import router as directory
 
     api.add_router("/", membership)
     api.add_router("/", contributions)
     api.add_router("/", monitoring)
     api.add_router("/", inventory)
+    api.add_router("/", directory)
 
 
 register_routers()

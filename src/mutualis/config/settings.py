@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "mutualis.portal",
     "mutualis.portal.forums",
     "mutualis.portal.newsletter",
+    "mutualis.portal.directory",
     "mutualis.interop",
 ]
 

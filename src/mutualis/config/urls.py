@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("mutualis.portal.urls")),
     path("network/forums/", include("mutualis.portal.forums.urls")),
     path("network/newsletter/", include("mutualis.portal.newsletter.urls")),
+    path("network/directory/", include("mutualis.portal.directory.urls")),
 ]
 
 # An exception no view caught: answered in the caller's format, 503 when the disk is full.

@@ -1,0 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
+from mutualis.core.navigation import Group, MenuItem
+
+MENU = [MenuItem(_("Directory of actors"), "directory:organisations", group=Group.NETWORK)]
