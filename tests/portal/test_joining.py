@@ -347,3 +347,12 @@ def test_the_editors_list_shows_the_applications_waiting(client, network, networ
     client.force_login(network_editor)
     page = client.get(reverse("portal:applications")).content.decode()
     assert "Awa Ndiaye" in page and "Mutuelle de santé de Joal" in page
+
+
+def test_a_client_without_an_address_counts_only_against_the_limit_for_everyone(
+    client, network, settings
+):
+    settings.MUTUALIS_SIGNUPS_PER_HOUR = 1
+    for number in range(2):
+        assert apply(client, "", email=f"s{number}@example.org").status_code == 302
+    assert list(Application.objects.values_list("client", flat=True)) == [None, None]

@@ -6,6 +6,7 @@ events, all in one transaction: nothing is written unless all is right."""
 
 import datetime
 import hashlib
+import ipaddress
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -479,6 +480,15 @@ def address_known(email: str, but: Application | None = None) -> tuple[bool, boo
     return has_account, waiting.exists()
 
 
+def ip_or_none(address: str | None) -> str | None:
+    """The client's address when it is one; None for a socket's empty or odd name, which then
+    counts only against the limit for everyone."""
+    try:
+        return str(ipaddress.ip_address(address or ""))
+    except ValueError:
+        return None
+
+
 @transaction.atomic
 def application_submit(
     *, applicant: Applicant, client: str | None, now: datetime.datetime | None = None
@@ -488,6 +498,7 @@ def application_submit(
     address is mailed. An address already known gets the same answer as a new one: the
     visitor learns nothing of who is a member; its mailbox is told after confirming."""
     now = now or timezone.now()
+    client = ip_or_none(client)
     network = queries.network()
     if network is None:
         raise ValidationError(
