@@ -84,11 +84,14 @@ from mutualis.monitoring.reports import (
 )
 from mutualis.portal.directory import services as directory
 from mutualis.portal.forums import services as forums
+from mutualis.portal.models import Application
 from mutualis.portal.newsletter import services as newsletter
 from mutualis.portal.services import (
     DocumentDetails,
     GatheringDetails,
     NewsDetails,
+    application_accept,
+    application_reject,
     document_approve,
     document_propose,
     document_publish,
@@ -191,6 +194,24 @@ def write_paths() -> set[str]:
 DOCUMENT = DocumentDetails(kind="guide", title="Guide", language="fr", link="https://example.org")
 FORUM = GatheringDetails("forum", "Forum", D(2026, 5, 4), D(2026, 5, 6))
 NEWS = NewsDetails("Forum", "Le forum se tient à Lomé.", "fr")
+
+
+def applied(c):
+    """An application to join waiting for the editors of M1 (written directly: the visitor's
+    own steps are tested in tests/portal/test_joining.py)."""
+    return Application.objects.create(
+        owner=c.federation.m1,
+        first_name="Awa",
+        last_name="Ndiaye",
+        email="awa.ndiaye@example.org",
+        organisation_name="Mutuelle de Joal",
+        country="SN",
+        function="Présidente",
+        motivation="Partager nos études.",
+        language="fr",
+        state="waiting",
+        created_at=timezone.now(),
+    )
 
 
 def proposed(c):
@@ -541,6 +562,12 @@ SCENARIOS = {
         by=c.cast[Role.PORTAL_EDITOR],
         document=document_approve(by=c.cast[Role.PORTAL_EDITOR], document=proposed(c)),
         reason="Doublon",
+    ),
+    "portal.application_accept": lambda c: application_accept(
+        by=c.cast[Role.PORTAL_EDITOR], application=applied(c), organisation=c.federation.m1
+    ),
+    "portal.application_reject": lambda c: application_reject(
+        by=c.cast[Role.PORTAL_EDITOR], application=applied(c), reason="Hors du réseau"
     ),
     "portal.gathering_create": lambda c: announced(c),
     "portal.gathering_update": lambda c: gathering_update(

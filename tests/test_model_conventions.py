@@ -75,6 +75,8 @@ NOT_OPERATIONAL = {
     "portal.documentfile",
     "portal.gathering",
     "portal.newsitem",
+    # an application to join the network, addressed to the network's own organisation
+    "portal.application",
     # the network's forums: a theme belongs to the organisation whose editor opened it, its
     # topics and posts to whoever wrote them, from any organisation; who follows a topic
     "forums.theme",

@@ -41,7 +41,7 @@ from mutualis.portal.directory import services as directory
 from mutualis.portal.directory.models import Committee, Institution, Person
 from mutualis.portal.forums import services as forums
 from mutualis.portal.forums.models import Post, Theme, Topic
-from mutualis.portal.models import Document, Gathering, NewsItem
+from mutualis.portal.models import Application, Document, Gathering, NewsItem
 from mutualis.portal.newsletter import services as newsletter
 from mutualis.portal.newsletter.models import Article, Issue
 from mutualis.providers.models import Agreement, Provider
@@ -251,6 +251,23 @@ def sample(model, organisation):
             )
         return NewsItem.objects.create(
             owner=organisation, title=title, body=title, language="fr", published_at=timezone.now()
+        )
+    if model is Application:
+        # an application to join, addressed to the organisation, waiting for its editors
+        return Application.objects.filter(owner=organisation).first() or (
+            Application.objects.create(
+                owner=organisation,
+                first_name="Marker",
+                last_name=f"{organisation.code} application",
+                email=f"{organisation.code.lower()}@example.org",
+                organisation_name=f"Marker {organisation.code} application",
+                country="SN",
+                function="Marker",
+                motivation="Marker",
+                language="fr",
+                state="waiting",
+                created_at=timezone.now(),
+            )
         )
     if model is Theme:
         return Theme.objects.filter(owner=organisation).first() or forums.theme_create(

@@ -58,7 +58,7 @@ from mutualis.portal.directory import services as directory
 from mutualis.portal.directory.models import Committee, Institution, Person
 from mutualis.portal.forums import services as forums
 from mutualis.portal.forums.models import Post, Theme, Topic
-from mutualis.portal.models import Document, Gathering, NewsItem
+from mutualis.portal.models import Application, Document, Gathering, NewsItem
 from mutualis.portal.newsletter import services as newsletter
 from mutualis.portal.newsletter.models import Article, Issue
 from mutualis.providers import services as providers
@@ -173,6 +173,7 @@ def world(federation, mutual: Organisation, union: Organisation) -> SimpleNamesp
         document=sample(Document, mutual),
         gathering=sample(Gathering, mutual),
         news=sample(NewsItem, mutual),
+        application=sample(Application, mutual),
         provider_payment=sample(ProviderPayment, mutual),
         state=federation.state,
         entry=(
@@ -1064,6 +1065,27 @@ CASES += [
             by=by, news=w.news, details=portal.NewsDetails("Forum", "Le forum.", "fr")
         ),
         "news",
+        refused_role=Role.UNION_OFFICER,
+    ),
+]
+# joining the network: the editors whose scope holds the application's organisation answer it
+CASES += [
+    Case(
+        "application_accept",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.application_accept(
+            by=by, application=w.application, organisation=w.mutual
+        ),
+        "application",
+        refused_role=Role.UNION_OFFICER,
+    ),
+    Case(
+        "application_reject",
+        Role.PORTAL_EDITOR,
+        lambda w, by: portal.application_reject(
+            by=by, application=w.application, reason="Hors du réseau"
+        ),
+        "application",
         refused_role=Role.UNION_OFFICER,
     ),
 ]

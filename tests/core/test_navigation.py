@@ -46,6 +46,9 @@ def test_the_menu_shows_its_groups_and_marks_the_current_page(client, cast):
     assert f'href="{reverse("cash_report")}" aria-current="page"' in page
 
 
-def test_a_visitor_has_no_menu(client):
+def test_a_visitor_sees_the_public_pages_and_no_staff_menu(client):
     page = client.get(reverse("login")).content.decode()
-    assert 'class="menu"' not in page
+    # the public site's pages (docs/public-site.md), and the way to sign in
+    assert f'href="{reverse("portal:home")}"' in page and f'href="{reverse("login")}"' in page
+    assert 'class="group"' not in page and reverse("organisation_list") not in page
+    assert reverse("logout") not in page

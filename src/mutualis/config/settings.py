@@ -31,6 +31,13 @@ Environment:
                           requests to receive the news by e-mail may come from one client address
                           in an hour (default 10), and how many confirmation e-mails one address
                           may be sent in a day (default 3)
+  MUTUALIS_NETWORK_CODE   code of the network's own organisation, a root of the tree, which
+                          receives the applications to join (default: CONCERTATION)
+  MUTUALIS_SIGNUPS_PER_HOUR, MUTUALIS_SIGNUPS_PER_DAY  applications to join the network taken
+                          from one client address in an hour (default 3) and from everyone in
+                          a day (default 100)
+  MUTUALIS_SIGNUP_MIN_SECONDS  least time between showing the form to join and posting it
+                          (default 5): robots post faster
   MUTUALIS_REPORT_TOLERANCE_BP, MUTUALIS_REPORT_HOUSEHOLD_MAX  checks of a mutual's periodic
                           report (docs/monitoring.md)
 """
@@ -372,6 +379,12 @@ MUTUALIS_SITE_URL = (os.environ.get("MUTUALIS_SITE_URL") or "http://localhost:80
 MUTUALIS_DIGEST_DAY = 16
 # The forums' limits against floods and spam (forums.rules.rate_refusal): messages (topics
 # and replies) one user may post in a minute, and in 24 hours.
+# What a visitor who has not signed in sees at `/`: the public site's home (docs/public-site.md);
+# "" sends them to the sign-in page (an installation of a mutual alone, with no public site).
+MUTUALIS_PUBLIC_HOME = "portal:home"
+# The code of the network's own organisation, a root of the tree (a support structure): the
+# applications to join the network are addressed to it, and its editors review them.
+MUTUALIS_NETWORK_CODE = os.environ.get("MUTUALIS_NETWORK_CODE", "CONCERTATION")
 MUTUALIS_FORUM_POSTS_PER_MINUTE = int(os.environ.get("MUTUALIS_FORUM_POSTS_PER_MINUTE") or 3)
 MUTUALIS_FORUM_POSTS_PER_DAY = int(os.environ.get("MUTUALIS_FORUM_POSTS_PER_DAY") or 50)
 # The mailing lists' limits (newsletter.rules.sign_up_refusal): requests to subscribe from one
@@ -382,3 +395,6 @@ MUTUALIS_NEWSLETTER_SIGNUPS_PER_HOUR = int(
 MUTUALIS_NEWSLETTER_CONFIRMATIONS_PER_DAY = int(
     os.environ.get("MUTUALIS_NEWSLETTER_CONFIRMATIONS_PER_DAY") or 3
 )
+MUTUALIS_SIGNUPS_PER_HOUR = int(os.environ.get("MUTUALIS_SIGNUPS_PER_HOUR") or 3)
+MUTUALIS_SIGNUPS_PER_DAY = int(os.environ.get("MUTUALIS_SIGNUPS_PER_DAY") or 100)
+MUTUALIS_SIGNUP_MIN_SECONDS = int(os.environ.get("MUTUALIS_SIGNUP_MIN_SECONDS") or 5)

@@ -9,6 +9,11 @@ it discovers menus, so that federation's home view never imports the apps above 
 
 A union's home sets its mutuals side by side; each app adds its columns in the same way, with
 `MUTUAL_FIGURES = [Figure(...)]`: `read(mutual_ids, today)` returns each mutual's value.
+
+The public home, what a visitor sees before signing in (docs/public-site.md), is made the same
+way of sections each app declares for everyone, in the same module:
+
+    PUBLIC_SECTIONS = [Section("portal/home/news.html", latest_news, order=10)]
 """
 
 import datetime
@@ -34,6 +39,16 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A part of the public home: `read(request, today)` returns its context, or None when it
+    has nothing to show (no news yet)."""
+
+    template: str
+    read: Callable[[HttpRequest, datetime.date], dict[str, Any] | None]
+    order: int = 50
+
+
+@dataclass(frozen=True)
 class Figure:
     """One column of the table of a union's mutuals; `kind` says how to show a value
     ("count", "rate" in basis points, "amount" in the mutual's currency)."""
@@ -55,6 +70,11 @@ def by_mutual(rows: QuerySet[Any], value: Aggregate) -> dict[int, int]:
 @cache
 def panels() -> tuple[Panel, ...]:
     return tuple(declared_by_apps("home", "PANELS"))
+
+
+@cache
+def public_sections() -> tuple[Section, ...]:
+    return tuple(sorted(declared_by_apps("home", "PUBLIC_SECTIONS"), key=lambda s: s.order))
 
 
 @cache

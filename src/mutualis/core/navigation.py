@@ -7,8 +7,10 @@ An app adds its pages to the menu by declaring, in `<app>/navigation.py`:
 `roles=None` shows the item to every signed-in user; otherwise to users holding one of the roles.
 Items are shown under their group's heading, groups in the order of `Group`, items of a group in
 the order of INSTALLED_APPS; an item without a group (`group=None`, the home page) stands before
-the groups. Twelve to eighteen links in a row filled a phone's first screen: grouped by the task
-they serve, a mutual's staff find them by what they are doing.
+the groups. A visitor who has not signed in sees the public site's pages instead, declared as
+`PUBLIC_MENU = [MenuItem(...)]` in the same module (docs/public-site.md). Twelve to eighteen
+links in a row filled a phone's first screen: grouped by the task they serve, a mutual's staff
+find them by what they are doing.
 """
 
 from collections.abc import Collection
@@ -72,9 +74,14 @@ def menu_items() -> tuple[MenuItem, ...]:
     return tuple(declared_by_apps("navigation", "MENU"))
 
 
+@cache
+def public_items() -> tuple[MenuItem, ...]:
+    return tuple(declared_by_apps("navigation", "PUBLIC_MENU"))
+
+
 def menu_for(user: AnyUser) -> Menu:
     if not user.is_authenticated:
-        return Menu(items=[], groups=[])
+        return Menu(items=list(public_items()), groups=[])
     shown = [item for item in menu_items() if item.roles is None or user.has_any_role(item.roles)]
     groups = [MenuGroup(key=group) for group in Group]
     for item in shown:

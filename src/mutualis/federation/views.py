@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -7,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from mutualis.core.access import access
+from mutualis.core.access import access, public
 from mutualis.core.forms import attach_errors
 from mutualis.core.history import history
 from mutualis.core.home import panels_for
@@ -40,10 +42,16 @@ def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-@access()
+@public
 def home(request):
     """The work waiting for this user and the figures of their day, from the panels their
-    roles call for (core.home)."""
+    roles call for (core.home). A visitor who has not signed in is sent to the public site's
+    home, named by the setting MUTUALIS_PUBLIC_HOME (the apps above federation own it), or to
+    the sign-in page when there is none."""
+    if not request.user.is_authenticated:
+        if settings.MUTUALIS_PUBLIC_HOME:
+            return redirect(settings.MUTUALIS_PUBLIC_HOME)
+        return redirect_to_login(request.get_full_path())
     today = timezone.localdate()
     drawn = []
     for panel in panels_for(request.user):

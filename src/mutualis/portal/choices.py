@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DocumentKind(models.TextChoices):
@@ -50,3 +51,15 @@ class GatheringKind(models.TextChoices):
     TRAINING = "training", _("training")
     FORUM = "forum", _("forum")
     MEETING = "meeting", _("meeting")
+
+
+class ApplicationState(models.TextChoices):
+    # the applicant has not yet followed the link mailed to them
+    UNCONFIRMED = "unconfirmed", _("address not confirmed")
+    WAITING = "waiting", _("waiting for an editor")
+    # "an application", feminine in French ("une demande"), unlike a report
+    ACCEPTED = "accepted", pgettext_lazy("application", "accepted")
+    REFUSED = "refused", pgettext_lazy("application", "refused")
+    # confirmed by an address that already had an account or a waiting application: closed,
+    # the applicant told so by mail, no second account made
+    CLOSED = "closed", _("closed: the address was already known")

@@ -1,20 +1,29 @@
 """The portal's demo: a library of real-looking PDFs (written with ReportLab, so that the text
 found inside is the text written) and links, in French and English, with one proposal waiting;
-gatherings past and to come; flash news. Written through the services, as the editor of the
-national union (the demo user `editor`) and, for the proposal, the mutual's manager."""
+gatherings past and to come; flash news; applications to join the network, waiting for the
+editor of the network's own organisation (the demo user `network-editor`). Written through the
+services, as the editor of the national union (the demo user `editor`) and, for the proposal,
+the mutual's manager."""
 
 import datetime
 
 from django.utils import timezone
 
 from mutualis.core.demo import Demo
+from mutualis.federation.models import User
+from mutualis.federation.rules import Role
+from mutualis.federation.services import user_create
+from mutualis.portal import queries
 from mutualis.portal.files import Upload
-from mutualis.portal.models import Document, NewsItem
+from mutualis.portal.models import Application, Document, NewsItem
 from mutualis.portal.paper import paper_pdf
 from mutualis.portal.services import (
+    Applicant,
     DocumentDetails,
     GatheringDetails,
     NewsDetails,
+    application_confirm,
+    application_submit,
     document_propose,
     document_publish,
     gathering_create,
@@ -346,3 +355,108 @@ def generate(demo: Demo) -> None:
         )
         # dated in the past as a real list of news is; the service dates what it publishes now
         NewsItem.objects.filter(pk=item.pk).update(published_at=now + datetime.timedelta(days=days))
+    applications(demo, editor)
+
+
+# people asking to join the network: days ago, confirmed, given name, family name, address,
+# organisation, country, function, language, why
+APPLICANTS = [
+    (
+        9,
+        True,
+        "Mariama",
+        "Baldé",
+        "mariama.balde@example.org",
+        "Mutuelle de santé de Kolda",
+        "SN",
+        "Trésorière",
+        "fr",
+        "Notre mutuelle prépare son premier inventaire et voudrait lire les études du réseau.",
+    ),
+    (
+        5,
+        True,
+        "Koffi",
+        "Agbodjan",
+        "k.agbodjan@example.org",
+        "Union des mutuelles de santé des Plateaux",
+        "TG",
+        "Chargé de suivi-évaluation",
+        "fr",
+        "Échanger avec les autres unions sur les indicateurs et la remontée des données.",
+    ),
+    (
+        2,
+        True,
+        "Grace",
+        "Mensah",
+        "grace.mensah@example.org",
+        "Ghana Health Financing Institute",
+        "GH",
+        "Researcher",
+        "en",
+        "I study community health insurance and would like to share our work in the library.",
+    ),
+    (
+        1,
+        False,
+        "Issa",
+        "Traoré",
+        "issa.traore@example.org",
+        "Mutuelle de santé de Sikasso",
+        "ML",
+        "Gérant",
+        "fr",
+        "Participer aux forums sur la gestion des cotisations.",
+    ),
+]
+
+
+def applications(demo: Demo, editor: User) -> None:
+    """An editor of the network's own organisation (the Concertation, made by the inventory's
+    demo), the demo user `network-editor`, and applications to join waiting for them."""
+    network = queries.network()
+    if network is None:
+        return
+    reviewer = user_create(
+        by=None,
+        username="network-editor",
+        organisation=network,
+        roles=[Role.PORTAL_EDITOR],
+        first_name="Fatou",
+        last_name="Sarr",
+        email="network-editor@example.org",
+    )
+    # the demo users' password, hashed once already (Argon2 is slow on purpose)
+    User.objects.filter(pk=reviewer.pk).update(password=editor.password)
+    now = timezone.now()
+    for (
+        days,
+        confirmed,
+        first,
+        last,
+        email,
+        organisation,
+        country,
+        function,
+        language,
+        why,
+    ) in APPLICANTS:
+        row = application_submit(
+            applicant=Applicant(
+                first_name=first,
+                last_name=last,
+                email=email,
+                organisation_name=organisation,
+                country=country,
+                function=function,
+                motivation=why,
+                consent=True,
+                language=language,
+            ),
+            client=None,
+            now=now - datetime.timedelta(days=days),
+        )
+        if confirmed:
+            application_confirm(application=row)
+    demo.log(f"Portal: {Application.objects.count()} applications to join the network.")

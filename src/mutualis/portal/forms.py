@@ -1,13 +1,14 @@
 """The portal's forms: they parse; the services decide."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from mutualis.core.forms import CharField, DateField
+from mutualis.core.forms import CharField, DateField, ModelChoiceField
 from mutualis.federation.iso import country_choices
 from mutualis.portal.choices import DocumentKind, GatheringKind, Language, Theme
 from mutualis.portal.files import MAX_BYTES, Upload
-from mutualis.portal.services import DocumentDetails, GatheringDetails, NewsDetails
+from mutualis.portal.services import Applicant, DocumentDetails, GatheringDetails, NewsDetails
 
 
 def blank(choices) -> list[tuple[str, str]]:
@@ -161,3 +162,85 @@ class NewsForm(forms.Form):
         return NewsDetails(
             title=data["title"], body=data["body"], language=data["language"], link=data["link"]
         )
+
+
+def named_length_limit(field: forms.Field) -> None:
+    """Gives the field's length limit a message that names the field, as the service's rules
+    do (a new validator: the field's own are shared between the forms of every request)."""
+    field.validators = [
+        MaxLengthValidator(
+            validator.limit_value,
+            message=_("%(field)s holds %(length)s characters; at most %(limit)s are allowed.")
+            % {"field": field.label, "length": "%(show_value)s", "limit": "%(limit_value)s"},
+        )
+        if isinstance(validator, MaxLengthValidator)
+        else validator
+        for validator in field.validators
+    ]
+
+
+class JoinForm(forms.Form):
+    """A visitor's application to join the network. The fields are checked by the service,
+    whose messages name each field and its rule; the form adds two traps for robots: a field
+    people do not see (`website`, which a robot fills) and the signed time the form was
+    shown (`shown`), checked by the view."""
+
+    first_name = CharField(label=_("Given name"), required=False, max_length=150)
+    last_name = CharField(label=_("Family name"), required=False, max_length=150)
+    email = CharField(label=_("E-mail"), required=False, max_length=150, widget=forms.EmailInput)
+    organisation_name = CharField(label=_("Organisation"), required=False, max_length=200)
+    country = forms.ChoiceField(
+        label=_("Country"),
+        required=False,
+        error_messages={"invalid_choice": _("Country: %(value)s is not a country of the list.")},
+    )
+    function = CharField(label=_("Function"), required=False, max_length=120)
+    motivation = CharField(
+        label=_("Why you wish to join"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I accept the directory's rules: my name, organisation, country and function are "
+            "shown to the network's members."
+        ),
+        required=False,
+    )
+    website = CharField(label=_("Leave this field empty"), required=False, max_length=200)
+    shown = CharField(widget=forms.HiddenInput, required=False, max_length=200)
+
+    TRAPS = ("website", "shown")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = blank(country_choices())
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        for field in self.fields.values():
+            named_length_limit(field)
+
+    def people_fields(self):
+        return [self[name] for name in self.fields if name not in self.TRAPS]
+
+    def applicant(self, language: str) -> Applicant:
+        data = self.cleaned_data
+        return Applicant(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            organisation_name=data["organisation_name"],
+            country=data["country"],
+            function=data["function"],
+            motivation=data["motivation"],
+            consent=data["consent"],
+            language=language,
+        )
+
+
+class AcceptForm(forms.Form):
+    organisation = ModelChoiceField(label=_("Organisation of the new account"), queryset=None)
+
+    def __init__(self, *args, organisations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from mutualis.core.ids import uid_field
 from mutualis.federation.models import Organisation
 from mutualis.portal.choices import (
+    ApplicationState,
     DocumentKind,
     DocumentStatus,
     GatheringKind,
@@ -150,3 +151,64 @@ class NewsItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Application(models.Model):
+    """A visitor's request to join the network (docs/public-site.md): their address confirmed
+    by a signed link, then accepted (an account is made) or refused by an editor of the
+    network's organisation (`owner`). Kept for ever, whatever became of it; its client address
+    and time serve the limits against spam."""
+
+    SCOPE_PATH = "owner__path"
+
+    uid = uid_field()
+    owner = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    first_name = models.CharField(_("given name"), max_length=150)
+    last_name = models.CharField(_("family name"), max_length=150)
+    email = models.EmailField(_("e-mail"), max_length=150)
+    organisation_name = models.CharField(_("organisation"), max_length=200)
+    country = models.CharField(_("country"), max_length=2)
+    function = models.CharField(_("function"), max_length=120)
+    motivation = models.TextField(_("why you wish to join"), max_length=2000)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=ApplicationState.choices,
+        default=ApplicationState.UNCONFIRMED,
+    )
+    client = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            # the rate limits: an address's applications of the last hour, everyone's of the day
+            models.Index(fields=["client", "created_at"], name="application_client"),
+            models.Index(fields=["created_at"], name="application_created"),
+            # an address already waiting or known (no second account)
+            models.Index(fields=["email"], name="application_email"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=ApplicationState.values),
+                name="application_state_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="accepted") | models.Q(account__isnull=False),
+                name="application_accepted_has_account",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.organisation_name})"

@@ -5,11 +5,13 @@ waiting in their scope (core.access.scoped)."""
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import F, QuerySet
 
 from mutualis.core.access import SignedIn, scoped
+from mutualis.federation.models import Organisation
 from mutualis.portal.choices import DocumentStatus
-from mutualis.portal.models import Document, Gathering, NewsItem
+from mutualis.portal.models import Application, Document, Gathering, NewsItem
 from mutualis.portal.search import Filters, search
 
 PAGE = 20
@@ -69,3 +71,19 @@ def past(today: datetime.date) -> QuerySet[Gathering]:
 
 def latest_news() -> QuerySet[NewsItem]:
     return NewsItem.objects.order_by("-published_at", "-id")
+
+
+def network() -> Organisation | None:
+    """The network's own organisation (its support structure, the Concertation in the demo),
+    named by its code in the setting MUTUALIS_NETWORK_CODE: it receives the applications to
+    join (docs/public-site.md). None when this installation has none."""
+    code = settings.MUTUALIS_NETWORK_CODE
+    if not code:
+        return None
+    return Organisation.objects.filter(parent=None, code=code).first()
+
+
+def applications(user: SignedIn, state: str) -> QuerySet[Application]:
+    """The applications to join in the user's scope, in a state, oldest first: the first
+    waiting is the first to answer."""
+    return scoped(Application.objects.filter(state=state), user).order_by("created_at", "id")

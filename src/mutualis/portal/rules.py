@@ -10,9 +10,9 @@ from mutualis.federation.iso import is_country_code
 from mutualis.federation.rules import Role
 from mutualis.portal.choices import Language, Theme
 
-# Portal editors publish; every signed-in user may propose a document, which waits for them.
+# Portal editors publish; every signed-in user may propose a document, which waits for them,
+# members of the network with no role of their own too (docs/public-site.md).
 EDITORS = frozenset({Role.PORTAL_EDITOR})
-PROPOSERS = frozenset(Role)
 
 # The library's documents are of our time; a year is four digits and not in the future.
 EARLIEST_YEAR = 1900
@@ -112,3 +112,87 @@ def news_errors(*, title: str, body: str) -> dict[str, list[str]]:
             % {"count": NEWS_MAX_CHARS, "length": len(body)}
         ]
     return errors
+
+
+# --- joining the network (docs/public-site.md) ------------------------------------------------
+APPLICATION_LIMITS = {
+    "first_name": 150,
+    "last_name": 150,
+    "email": 150,
+    "organisation_name": 200,
+    "function": 120,
+    "motivation": 2000,
+}
+REFUSAL_REASON_MAX = 1000
+
+
+def application_errors(
+    *,
+    names: dict[str, str],
+    values: dict[str, str],
+    country_known: bool,
+    email_valid: bool,
+    consent: bool,
+) -> dict[str, list[str]]:
+    """What keeps an application to join out: every field given and within its length, a
+    valid address, a known country, and the directory's rules accepted. `names` are the
+    fields' labels as the applicant reads them."""
+    errors: dict[str, list[str]] = {}
+    for field, limit in APPLICATION_LIMITS.items():
+        value = values.get(field, "")
+        if not value.strip():
+            errors[field] = [_("%(field)s is required.") % {"field": names[field]}]
+        elif len(value) > limit:
+            errors[field] = [
+                _("%(field)s holds %(length)s characters; at most %(limit)s are allowed.")
+                % {"field": names[field], "length": len(value), "limit": limit}
+            ]
+    if "email" not in errors and not email_valid:
+        errors["email"] = [
+            _("%(field)s must be an e-mail address, such as name@example.org.")
+            % {"field": names["email"]}
+        ]
+    if not values.get("country"):
+        errors["country"] = [_("%(field)s is required.") % {"field": names["country"]}]
+    elif not country_known:
+        errors["country"] = [
+            _("%(code)s is not an ISO 3166 country code.") % {"code": values["country"]}
+        ]
+    if not consent:
+        errors["consent"] = [
+            _("Accept the directory's rules: members of the network are listed in it.")
+        ]
+    return errors
+
+
+def signup_refusal(
+    *, from_client: int, from_everyone: int, per_hour: int, per_day: int
+) -> str | None:
+    """Why an application cannot be taken now; None when it can. `from_client` counts the
+    applications sent from the same address in the last hour, `from_everyone` all those of
+    the last day: limits against robots (MUTUALIS_SIGNUPS_PER_HOUR, _PER_DAY)."""
+    if from_client >= per_hour:
+        return _(
+            "%(count)s applications were sent from your network in the last hour, the most "
+            "allowed: try again in an hour."
+        ) % {"count": from_client}
+    if from_everyone >= per_day:
+        return _(
+            "The network has received as many applications today as it takes in a day: try "
+            "again tomorrow."
+        )
+    return None
+
+
+def timing_refusal(*, waited: float | None, least: int, most: int) -> str | None:
+    """Why a form posted `waited` seconds after it was shown is not taken (None when the
+    form's signed time is missing or forged); None when it is. A person reads and types for
+    more than `least` seconds; a robot posts at once."""
+    if waited is None or waited < 0 or waited > most:
+        return _("This form has expired or was damaged: check what you typed and send it again.")
+    if waited < least:
+        return _(
+            "The form was sent %(waited)s seconds after it was shown; wait at least %(least)s "
+            "seconds: robots are quicker than people."
+        ) % {"waited": int(waited), "least": least}
+    return None

@@ -6,29 +6,42 @@ events, all in one transaction: nothing is written unless all is right."""
 
 import datetime
 import hashlib
+import ipaddress
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.audit import (
+    Snapshot,
+    audit_created,
+    audit_record,
+    changes_between,
+    snapshot,
+)
 from mutualis.core.events import append
 from mutualis.core.models import AuditEntry
+from mutualis.federation.iso import is_country_code
 from mutualis.federation.models import Organisation, User
-from mutualis.federation.services import require_in_scope_as
-from mutualis.portal import events, search
-from mutualis.portal.choices import DocumentStatus
+from mutualis.federation.services import require_in_scope, require_in_scope_as
+from mutualis.portal import events, notifications, queries, search
+from mutualis.portal.choices import ApplicationState, DocumentStatus, Language
 from mutualis.portal.files import Checked, Upload, check
-from mutualis.portal.models import Document, DocumentFile, Gathering, NewsItem
+from mutualis.portal.models import Application, Document, DocumentFile, Gathering, NewsItem
 from mutualis.portal.rules import (
+    APPLICATION_LIMITS,
     EDITORS,
-    PROPOSERS,
+    REFUSAL_REASON_MAX,
+    application_errors,
     document_errors,
     gathering_errors,
     joined,
     news_errors,
+    signup_refusal,
 )
 
 
@@ -204,7 +217,7 @@ def document_propose(
 ) -> Document:
     """A signed-in user proposes a document for the library, in the name of their
     organisation: it waits, unseen by the public, until an editor publishes it."""
-    require_in_scope_as(by, PROPOSERS, owner, "organisation")
+    require_in_scope(by, owner, "organisation")
     return new_document(by, owner, details, upload, DocumentStatus.PROPOSED)
 
 
@@ -414,4 +427,237 @@ def news_update(*, by: User | None, news: NewsItem, details: NewsDetails) -> New
         changes=changes_between(before, snapshot(row)),
     )
     append(row.owner_id, events.news(events.NEWS_CHANGED, row), by)
+    return row
+
+
+# --- joining the network (docs/public-site.md) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """What a visitor who asks to join the network says of themselves."""
+
+    first_name: str
+    last_name: str
+    email: str
+    organisation_name: str
+    country: str
+    function: str
+    motivation: str
+    consent: bool
+    language: str = "fr"
+
+
+def applicant_errors(applicant: Applicant) -> dict[str, list[str]]:
+    values = {name: getattr(applicant, name) for name in APPLICATION_LIMITS}
+    values["country"] = applicant.country
+    names = {
+        field.name: str(field.verbose_name).capitalize()
+        for field in Application._meta.get_fields()
+        if hasattr(field, "verbose_name")
+    }
+    try:
+        validate_email(applicant.email.strip())
+        email_valid = True
+    except ValidationError:
+        email_valid = False
+    return application_errors(
+        names=names,
+        values={name: value.strip() for name, value in values.items()},
+        country_known=is_country_code(applicant.country),
+        email_valid=email_valid,
+        consent=applicant.consent,
+    )
+
+
+def address_known(email: str, but: Application | None = None) -> tuple[bool, bool]:
+    """Whether an account holds the address, and whether another application from it waits
+    for an editor (case ignored: one mailbox)."""
+    has_account = User.objects.filter(email__iexact=email).exists()
+    waiting = Application.objects.filter(email__iexact=email, state=ApplicationState.WAITING)
+    if but is not None:
+        waiting = waiting.exclude(pk=but.pk)
+    return has_account, waiting.exists()
+
+
+def ip_or_none(address: str | None) -> str | None:
+    """The client's address when it is one; None for a socket's empty or odd name, which then
+    counts only against the limit for everyone."""
+    try:
+        return str(ipaddress.ip_address(address or ""))
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def application_submit(
+    *, applicant: Applicant, client: str | None, now: datetime.datetime | None = None
+) -> Application:
+    """A visitor asks to join the network: within the limits against spam (per client address
+    and for everyone), the application is kept, unconfirmed, and the link that confirms the
+    address is mailed. An address already known gets the same answer as a new one: the
+    visitor learns nothing of who is a member; its mailbox is told after confirming."""
+    now = now or timezone.now()
+    client = ip_or_none(client)
+    network = queries.network()
+    if network is None:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [_("This installation does not take applications to join.")]}
+        )
+    errors = Errors()
+    errors.add(applicant_errors(applicant))
+    errors.raise_any()
+    refusal = signup_refusal(
+        from_client=Application.objects.filter(
+            client=client, created_at__gt=now - datetime.timedelta(hours=1)
+        ).count()
+        if client
+        else 0,
+        from_everyone=Application.objects.filter(
+            created_at__gt=now - datetime.timedelta(days=1)
+        ).count(),
+        per_hour=settings.MUTUALIS_SIGNUPS_PER_HOUR,
+        per_day=settings.MUTUALIS_SIGNUPS_PER_DAY,
+    )
+    if refusal:
+        raise ValidationError({NON_FIELD_ERRORS: [refusal]})
+    row = Application(
+        owner=network,
+        first_name=applicant.first_name.strip(),
+        last_name=applicant.last_name.strip(),
+        email=applicant.email.strip(),
+        organisation_name=applicant.organisation_name.strip(),
+        country=applicant.country,
+        function=applicant.function.strip(),
+        motivation=applicant.motivation.strip(),
+        language=applicant.language if applicant.language in Language.values else "fr",
+        client=client,
+        created_at=now,
+    )
+    errors.model(row, exclude=("owner",))
+    errors.raise_any()
+    row.save()
+    audit_created(actor=None, obj=row)
+    append(network.pk, events.application(events.APPLICATION_RECEIVED, row), None)
+    notifications.confirm_queue(row)
+    return row
+
+
+def decided(row: Application, by: User | None, state: str) -> Snapshot:
+    """The application as it was, before the editor's decision is set on it."""
+    before = snapshot(row)
+    row.state = state
+    row.decided_at = timezone.now()
+    row.decided_by = by
+    return before
+
+
+def application_log(by: User | None, row: Application, before: Snapshot, kind: str) -> None:
+    row.save()
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.UPDATE,
+        obj=row,
+        changes=changes_between(before, snapshot(row)),
+    )
+    append(row.owner_id, events.application(kind, row), by)
+
+
+@transaction.atomic
+def application_confirm(*, application: Application) -> Application:
+    """The applicant followed the link mailed to them: their application waits for an editor.
+    An address that already holds an account, or another application waiting, closes this
+    one, and the mailbox is told why (no second account). Following the link again changes
+    nothing."""
+    row = Application.objects.select_for_update().get(pk=application.pk)
+    if row.state != ApplicationState.UNCONFIRMED:
+        return row
+    has_account, waiting = address_known(row.email, but=row)
+    before = snapshot(row)
+    row.confirmed_at = timezone.now()
+    if has_account or waiting:
+        row.state = ApplicationState.CLOSED
+        application_log(None, row, before, events.APPLICATION_CLOSED)
+        notifications.known_queue(row, has_account)
+    else:
+        row.state = ApplicationState.WAITING
+        application_log(None, row, before, events.APPLICATION_CONFIRMED)
+    return row
+
+
+def waiting_application(by: User | None, application: Application) -> Application:
+    require_in_scope_as(by, EDITORS, application.owner, "application")
+    row = Application.objects.select_for_update().get(pk=application.pk)
+    if row.state != ApplicationState.WAITING:
+        raise ValidationError(
+            {"application": [_("This application is not waiting for an editor.")]}
+        )
+    return row
+
+
+def member_username(email: str) -> str:
+    """A new member signs in with their address, lower-cased (an account's user name is
+    unique; the address was checked to be no account's)."""
+    return email.strip().lower()
+
+
+@transaction.atomic
+def application_accept(
+    *, by: User | None, application: Application, organisation: Organisation
+) -> User:
+    """An editor of the network accepts an application: an active account is made, with no
+    role, in an organisation of the editor's scope (the network's own by default), and a link
+    to choose its password is mailed. Members propose documents and post in the forums,
+    which ask only that one signs in."""
+    row = waiting_application(by, application)
+    require_in_scope(by, organisation, "organisation")
+    username = member_username(row.email)
+    if (
+        User.objects.filter(email__iexact=row.email).exists()
+        or User.objects.filter(username__iexact=username).exists()
+    ):
+        raise ValidationError(
+            {"application": [_("An account already holds this address: no second is made.")]}
+        )
+    account = User(
+        username=username,
+        email=row.email,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        organisation=organisation,
+        is_active=True,
+    )
+    account.set_unusable_password()
+    errors = Errors()
+    errors.model(account, exclude=("password", "organisation"))
+    errors.raise_any()
+    account.save()
+    audit_created(actor=by, obj=account)
+    before = decided(row, by, ApplicationState.ACCEPTED)
+    row.account = account
+    application_log(by, row, before, events.APPLICATION_ACCEPTED)
+    notifications.accepted_queue(row, account)
+    return account
+
+
+@transaction.atomic
+def application_reject(*, by: User | None, application: Application, reason: str) -> Application:
+    """An editor of the network refuses an application, saying why; the reason is mailed to
+    the applicant and kept with the application."""
+    row = waiting_application(by, application)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why: the reason is mailed to the applicant.")]})
+    if len(reason.strip()) > REFUSAL_REASON_MAX:
+        raise ValidationError(
+            {
+                "reason": [
+                    _("The reason holds %(length)s characters; at most %(limit)s are allowed.")
+                    % {"length": len(reason.strip()), "limit": REFUSAL_REASON_MAX}
+                ]
+            }
+        )
+    before = decided(row, by, ApplicationState.REFUSED)
+    row.reason = reason.strip()
+    application_log(by, row, before, events.APPLICATION_REFUSED)
+    notifications.refused_queue(row)
     return row

@@ -5,6 +5,13 @@ from mutualis.portal import views
 app_name = "portal"
 
 urlpatterns = [
+    path("network/", views.home, name="home"),
+    path("network/join/", views.join, name="join"),
+    path("network/join/sent/", views.join_sent, name="join-sent"),
+    path("network/join/confirm/<str:token>/", views.join_confirm, name="join-confirm"),
+    path("network/join/password/<uidb64>/<token>/", views.join_password, name="join-password"),
+    path("network/applications/", views.applications, name="applications"),
+    path("network/applications/<int:pk>/", views.application_review, name="application-review"),
     path("library/", views.library, name="library"),
     path("library/new/", views.document_new, name="document-new"),
     path("library/proposals/", views.proposals, name="proposals"),

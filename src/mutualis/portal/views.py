@@ -2,30 +2,43 @@
 anyone without signing in; proposing a document for any signed-in user; publishing, correcting
 and reviewing for the portal's editors."""
 
+import time
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import PasswordResetConfirmView
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse_lazy
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from mutualis.core.access import access, public
+from mutualis.core.access import access, public, scoped
+from mutualis.core.client_address import client_address
 from mutualis.core.forms import attach_errors
+from mutualis.core.home import public_sections
 from mutualis.federation.iso import country_choices
-from mutualis.portal import calendar, queries, services
-from mutualis.portal.choices import DocumentStatus, Language
+from mutualis.federation.models import Organisation
+from mutualis.portal import calendar, notifications, queries, services
+from mutualis.portal.choices import ApplicationState, DocumentStatus, Language
 from mutualis.portal.feeds import NewsAtom
 from mutualis.portal.forms import (
+    AcceptForm,
     DocumentForm,
     GatheringForm,
+    JoinForm,
     NewsForm,
     RejectForm,
     SearchForm,
 )
-from mutualis.portal.models import Document, DocumentFile, Gathering, NewsItem
-from mutualis.portal.rules import EDITORS
+from mutualis.portal.models import Application, Document, DocumentFile, Gathering, NewsItem
+from mutualis.portal.rules import EDITORS, timing_refusal
 from mutualis.portal.search import Filters
 
 PAST_SHOWN = 30
@@ -33,6 +46,24 @@ PAST_SHOWN = 30
 
 def is_editor(request: HttpRequest) -> bool:
     return request.user.is_authenticated and request.user.has_any_role(EDITORS)
+
+
+@public
+def home(request: HttpRequest) -> HttpResponse:
+    """The public site's home (docs/public-site.md): what the network is, and the sections the
+    apps declare (core.home's PUBLIC_SECTIONS): news, gatherings, documents, figures…"""
+    today = timezone.localdate()
+    drawn = []
+    for section in public_sections():
+        context = section.read(request, today)
+        if context is not None:
+            drawn.append(render_to_string(section.template, {**context, "today": today}, request))
+    network = queries.network()
+    return render(
+        request,
+        "portal/home.html",
+        {"sections": drawn, "network_name": network.name if network else ""},
+    )
 
 
 @public
@@ -344,4 +375,143 @@ def news_edit(request: HttpRequest, news: NewsItem) -> HttpResponse:
             return redirect("portal:news")
     return render(
         request, "portal/form.html", {"form": form, "heading": news.title, "back": "portal:news"}
+    )
+
+
+# --- joining the network (docs/public-site.md) ------------------------------------------------
+SHOWN_SALT = "mutualis.portal.join.shown"
+# a form older than this is sent again with a fresh time: a day to fill it in is plenty
+SHOWN_FOR_AT_MOST = 24 * 3600
+
+
+def shown_now() -> str:
+    return signing.dumps(time.time(), salt=SHOWN_SALT)
+
+
+def waited_since(signed: str) -> float | None:
+    """The seconds since the form was shown, from its signed time; None when forged."""
+    try:
+        return time.time() - float(signing.loads(signed, salt=SHOWN_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    """A visitor asks to join the network. A robot that fills the field people do not see is
+    answered as if it had succeeded, and nothing is written; a form posted faster than a
+    person types, or with a forged time, is shown again."""
+    if request.method == "POST":
+        form = JoinForm(request.POST)
+        if form.is_valid():
+            if form.cleaned_data["website"]:
+                return redirect("portal:join-sent")
+            refusal = timing_refusal(
+                waited=waited_since(form.cleaned_data["shown"]),
+                least=settings.MUTUALIS_SIGNUP_MIN_SECONDS,
+                most=SHOWN_FOR_AT_MOST,
+            )
+            if refusal:
+                form.add_error(None, refusal)
+            elif saved_or_errors(
+                form,
+                lambda: services.application_submit(
+                    applicant=form.applicant(translation.get_language() or "fr"),
+                    client=client_address(request),
+                ),
+            ):
+                return redirect("portal:join-sent")
+        form.data = form.data.copy()
+        form.data["shown"] = shown_now()
+    else:
+        form = JoinForm(initial={"shown": shown_now()})
+    return render(
+        request, "portal/join.html", {"form": form, "open": queries.network() is not None}
+    )
+
+
+@public
+def join_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/join_sent.html")
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def join_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed to the applicant: a button confirms (a mail reader that opens links
+    to look at them confirms nothing)."""
+    uid = notifications.confirm_subject(token)
+    application = Application.objects.filter(uid=uid).first() if uid else None
+    if application is None:
+        return render(request, "portal/join_confirm.html", {"broken": True}, status=404)
+    if request.method == "POST":
+        application = services.application_confirm(application=application)
+    return render(request, "portal/join_confirm.html", {"application": application})
+
+
+join_password = public(
+    PasswordResetConfirmView.as_view(
+        template_name="portal/join_password.html",
+        success_url=reverse_lazy("login"),
+        post_reset_login=False,
+    )
+)
+
+
+@access(roles=EDITORS)
+def applications(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state") or ApplicationState.WAITING
+    if state not in ApplicationState.values:
+        state = ApplicationState.WAITING
+    found = queries.applications(request.user, state)
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/applications.html",
+        {"page": page, "state": state, "states": ApplicationState.choices},
+    )
+
+
+@access(roles=EDITORS, model=Application, writes=True)
+@require_http_methods(["GET", "POST"])
+def application_review(request: HttpRequest, application: Application) -> HttpResponse:
+    """An application, to accept (an account in an organisation of the editor's scope, the
+    network's own by default) or to refuse with a reason mailed to the applicant."""
+    action = request.POST.get("action")
+    organisations = scoped(Organisation.objects.order_by("path"), request.user)
+    accept = AcceptForm(
+        request.POST if action == "accept" else None,
+        organisations=organisations,
+        initial={"organisation": application.owner_id},
+    )
+    refuse = RejectForm(request.POST if action == "refuse" else None)
+    error = ""
+    if request.method == "POST":
+        if action == "accept" and accept.is_valid():
+            if saved_or_errors(
+                accept,
+                lambda: services.application_accept(
+                    by=request.user,
+                    application=application,
+                    organisation=accept.cleaned_data["organisation"],
+                ),
+            ):
+                messages.success(request, _("The application is accepted: the account is made."))
+                return redirect("portal:applications")
+        elif action == "refuse" and refuse.is_valid():
+            if saved_or_errors(
+                refuse,
+                lambda: services.application_reject(
+                    by=request.user, application=application, reason=refuse.cleaned_data["reason"]
+                ),
+            ):
+                messages.success(request, _("The application is refused."))
+                return redirect("portal:applications")
+        elif action not in ("accept", "refuse"):
+            error = _("Accept the application or refuse it.")
+    return render(
+        request,
+        "portal/application_review.html",
+        {"application": application, "accept": accept, "refuse": refuse, "error": error},
     )
