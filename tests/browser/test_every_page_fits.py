@@ -91,13 +91,15 @@ MISPLACED_INPUTS = """() => {
 }"""
 
 # The visible text of the page (inputs' values are not text), less what is marked as written
-# in another language (the language switch, a name in its own language).
+# in another language (the language switch, a name in its own language, the English edition
+# of the Courrier): hidden while the text is read, since an element's own text of several
+# paragraphs is not always found as such in the page's.
 VISIBLE_TEXT = """() => {
-  let text = document.body.innerText;
-  for (const element of document.querySelectorAll('body [lang]:not([lang^=fr])')) {
-    const own = element.innerText;
-    if (own) text = text.split(own).join(' ');
-  }
+  const others = [...document.querySelectorAll('body [lang]:not([lang^=fr])')];
+  const shown = others.map(element => element.style.display);
+  for (const element of others) element.style.display = 'none';
+  const text = document.body.innerText;
+  others.forEach((element, index) => { element.style.display = shown[index]; });
   return text;
 }"""
 
