@@ -249,8 +249,9 @@ GATHERINGS = [
 ]  # fmt: skip
 NEWS = [
     (
-        -200, "fr", "Le Courrier n° 12 est paru",
-        "Le nouveau numéro présente l'union de Thiès et le calendrier des formations.",
+        -200, "fr", "Les anciens numéros du Courrier dans la bibliothèque",
+        "Le Courrier de la Concertation n° 12, de 2010, présente l'union de Thiès et le "
+        "calendrier des formations des gérants.",
     ),
     (
         -60, "fr", "Un guide pour fixer la cotisation",
