@@ -36,7 +36,13 @@ from mutualis.claims.review import Frequency, Parts, review_reasons, reviewed
 from mutualis.contributions.queries import households_of
 from mutualis.contributions.rules import coverage_by_service
 from mutualis.core import bulk
-from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.audit import (
+    audit_created,
+    audit_record,
+    audit_updated,
+    changes_between,
+    snapshot,
+)
 from mutualis.core.events import NewEvent, append, append_all, logged_so_far
 from mutualis.core.formats import format_date
 from mutualis.core.ids import new_bulk_uid
@@ -674,12 +680,7 @@ def claim_review(*, by: User | None, claim: Claim, reviews: Sequence[LineReview]
         claim.reviewed_by = by if getattr(by, "pk", None) else None
         claim.reviewed_at = timezone.now()
         claim.save()
-        audit_record(
-            actor=by,
-            action=AuditEntry.Action.UPDATE,
-            obj=claim,
-            changes=changes_between(before, snapshot(claim)),
-        )
+        audit_updated(actor=by, obj=claim, before=before)
         append(claim.mutual_id, events.reviewed(claim), by)
     return claim
 
@@ -754,11 +755,6 @@ def letter_cancel(
         before = snapshot(letter)
         letter.cancelled_on = on
         letter.save(update_fields=["cancelled_on"])
-        audit_record(
-            actor=by,
-            action=AuditEntry.Action.UPDATE,
-            obj=letter,
-            changes=changes_between(before, snapshot(letter)),
-        )
+        audit_updated(actor=by, obj=letter, before=before)
         append(letter.mutual_id, events.letter_cancelled(letter), by)
     return letter

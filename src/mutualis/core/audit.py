@@ -69,6 +69,16 @@ def audit_created(*, actor: Any, obj: models.Model) -> AuditEntry:
     )
 
 
+def audit_updated(*, actor: Any, obj: models.Model, before: Snapshot) -> AuditEntry:
+    """Records what changed in `obj` since `before`, its snapshot taken before the change."""
+    return audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        obj=obj,
+        changes=changes_between(before, snapshot(obj)),
+    )
+
+
 def audit_deleted(*, actor: Any, obj: models.Model) -> AuditEntry:
     """Records what `obj` held, before the caller deletes it (a setting, never a record)."""
     return audit_record(

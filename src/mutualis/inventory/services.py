@@ -20,6 +20,7 @@ from mutualis.core.audit import (
     audit_created,
     audit_deleted,
     audit_record,
+    audit_updated,
     changes_between,
     snapshot,
 )
@@ -275,12 +276,7 @@ def record_save(
             setattr(record, name, value)
         record.full_clean()
         record.save()
-        audit_record(
-            actor=by,
-            action=AuditEntry.Action.UPDATE,
-            obj=record,
-            changes=changes_between(before, snapshot(record)),
-        )
+        audit_updated(actor=by, obj=record, before=before)
     figures = {name: getattr(facts, name) for name in FIGURES}
     append(entry.steward_id, events.record_saved(record, entry.uid, figures), by)
     return record
@@ -304,12 +300,7 @@ def decide(by: User | None, record: Record, state: str, comment: str, kind: str)
     record.decided_by = by
     record.comment = comment
     record.save(update_fields=["state", "decided_at", "decided_by", "comment"])
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=record,
-        changes=changes_between(before, snapshot(record)),
-    )
+    audit_updated(actor=by, obj=record, before=before)
     append(entry.steward_id, events.record_decided(record, entry.uid, kind), by)
     return record
 

@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from mutualis.benefits.choices import Relationship
 from mutualis.benefits.models import BenefitPackage, PackageVersion
 from mutualis.benefits.queries import packages_available_to
-from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.audit import (
+    audit_created,
+    audit_record,
+    audit_updated,
+    changes_between,
+    snapshot,
+)
 from mutualis.core.bounds import check_birth_date, check_query_date
 from mutualis.core.events import append
 from mutualis.core.formats import format_date
@@ -359,12 +365,7 @@ def beneficiary_leave(*, by: User | None, beneficiary: Beneficiary, on: datetime
     before = snapshot(beneficiary)
     beneficiary.left_on = on
     beneficiary.save(update_fields=["left_on"])
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=beneficiary,
-        changes=changes_between(before, snapshot(beneficiary)),
-    )
+    audit_updated(actor=by, obj=beneficiary, before=before)
     append(beneficiary.mutual_id, events.left(beneficiary), by)
     households_changed.send(sender=Household, household_ids=[beneficiary.household_id])
 
@@ -388,11 +389,6 @@ def household_resign(
     household.resigned_on = on
     household.resignation_reason = reason
     household.save(update_fields=["resigned_on", "resignation_reason"])
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=household,
-        changes=changes_between(before, snapshot(household)),
-    )
+    audit_updated(actor=by, obj=household, before=before)
     append(household.mutual_id, events.resigned(household), by)
     households_changed.send(sender=Household, household_ids=[household.pk])

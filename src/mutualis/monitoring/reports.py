@@ -16,9 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.audit import (
+    audit_created,
+    audit_updated,
+    snapshot,
+)
 from mutualis.core.events import append
-from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import (
     REPORT_DECIDERS,
@@ -136,12 +139,7 @@ def report_submit(
         for name, value in values.items():
             setattr(report, name, value)
         report.save()
-        audit_record(
-            actor=by,
-            action=AuditEntry.Action.UPDATE,
-            obj=report,
-            changes=changes_between(before, snapshot(report)),
-        )
+        audit_updated(actor=by, obj=report, before=before)
     on_behalf = by.organisation_id != mutual.pk
     append(mutual.pk, events.report_submitted(report, on_behalf), by)
     return report
@@ -154,12 +152,7 @@ def decide(by: User | None, report: Report, status: str, comment: str, kind: str
     report.decided_by = by
     report.comment = comment
     report.save(update_fields=["status", "decided_at", "decided_by", "comment"])
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=report,
-        changes=changes_between(before, snapshot(report)),
-    )
+    audit_updated(actor=by, obj=report, before=before)
     append(report.mutual_id, events.report_decided(report, kind), by)
     return report
 
@@ -249,12 +242,7 @@ def target_population_set(
         before = snapshot(target)
         target.population, target.source = population, source.strip()
         target.save(update_fields=["population", "source"])
-        audit_record(
-            actor=by,
-            action=AuditEntry.Action.UPDATE,
-            obj=target,
-            changes=changes_between(before, snapshot(target)),
-        )
+        audit_updated(actor=by, obj=target, before=before)
     append(mutual.pk, events.target_population_set(target, mutual.uid), by)
     compute.refresh([mutual.pk], today)
     return target

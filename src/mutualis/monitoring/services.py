@@ -13,11 +13,9 @@ from django.utils.translation import gettext as _
 from mutualis.core.audit import (
     audit_created,
     audit_deleted,
-    audit_record,
-    changes_between,
+    audit_updated,
     snapshot,
 )
-from mutualis.core.models import AuditEntry
 from mutualis.federation.models import Organisation, User
 from mutualis.federation.rules import MONITORING_READERS, PLANNERS, THRESHOLD_SETTERS, UNIONS
 from mutualis.federation.services import require_in_scope_as
@@ -92,12 +90,7 @@ def threshold_set(
     for name, value in values.items():
         setattr(existing, name, value)
     existing.save()
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=existing,
-        changes=changes_between(before, snapshot(existing)),
-    )
+    audit_updated(actor=by, obj=existing, before=before)
     return existing
 
 

@@ -20,7 +20,7 @@ from mutualis.core.audit import (
     Snapshot,
     audit_created,
     audit_record,
-    changes_between,
+    audit_updated,
     snapshot,
 )
 from mutualis.core.events import append
@@ -249,12 +249,7 @@ def document_update(
     before = snapshot(row)
     checked = document_checked(row, details, upload, upload is not None or stored is not None)
     row.save()
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=row,
-        changes=changes_between(before, snapshot(row)),
-    )
+    audit_updated(actor=by, obj=row, before=before)
     if upload is not None and checked is not None:
         stored = file_write(by, row, upload, checked)
     search.index(row, stored.text if stored is not None else "")
@@ -278,12 +273,7 @@ def document_approve(*, by: User | None, document: Document) -> Document:
     row.status = DocumentStatus.PUBLISHED
     row.published_at = timezone.now()
     row.save(update_fields=["status", "published_at"])
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=row,
-        changes=changes_between(before, snapshot(row)),
-    )
+    audit_updated(actor=by, obj=row, before=before)
     append(row.owner_id, events.document(events.DOCUMENT_PUBLISHED, row), by)
     return row
 
@@ -300,12 +290,7 @@ def set_aside(
     errors.model(row)
     errors.raise_any()
     row.save(update_fields=["status", "rejection"])
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=row,
-        changes=changes_between(before, snapshot(row)),
-    )
+    audit_updated(actor=by, obj=row, before=before)
     append(row.owner_id, events.document_set_aside(kind, row), by)
     return row
 
@@ -379,12 +364,7 @@ def gathering_update(
     gathering_apply(row, details)
     row.sequence += 1
     row.save()
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=row,
-        changes=changes_between(before, snapshot(row)),
-    )
+    audit_updated(actor=by, obj=row, before=before)
     append(row.owner_id, events.gathering(events.GATHERING_CHANGED, row), by)
     return row
 
@@ -420,12 +400,7 @@ def news_update(*, by: User | None, news: NewsItem, details: NewsDetails) -> New
     before = snapshot(row)
     news_apply(row, details)
     row.save()
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=row,
-        changes=changes_between(before, snapshot(row)),
-    )
+    audit_updated(actor=by, obj=row, before=before)
     append(row.owner_id, events.news(events.NEWS_CHANGED, row), by)
     return row
 
@@ -554,12 +529,7 @@ def decided(row: Application, by: User | None, state: str) -> Snapshot:
 
 def application_log(by: User | None, row: Application, before: Snapshot, kind: str) -> None:
     row.save()
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=row,
-        changes=changes_between(before, snapshot(row)),
-    )
+    audit_updated(actor=by, obj=row, before=before)
     append(row.owner_id, events.application(kind, row), by)
 
 

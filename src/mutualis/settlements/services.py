@@ -22,10 +22,13 @@ from mutualis.claims.choices import ClaimStatus
 from mutualis.claims.models import Claim
 from mutualis.contributions.models import Method
 from mutualis.contributions.services import METHODS_WITH_REFERENCE
-from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
+from mutualis.core.audit import (
+    audit_created,
+    audit_updated,
+    snapshot,
+)
 from mutualis.core.events import append
 from mutualis.core.formats import format_amount, format_date
-from mutualis.core.models import AuditEntry
 from mutualis.core.numbering import series_take
 from mutualis.core.periods import PeriodUnit, in_force, period_end, period_start
 from mutualis.federation.models import Organisation, User
@@ -276,12 +279,7 @@ def statement_cancel(
     statement.cancel_reason = reason.strip()
     statement.save(update_fields=["cancelled_on", "cancelled_by", "cancel_reason"])
     StatementClaim.objects.filter(statement=statement).update(released_on=on)
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=statement,
-        changes=changes_between(before, snapshot(statement)),
-    )
+    audit_updated(actor=by, obj=statement, before=before)
     append(statement.mutual_id, events.cancelled(statement), by)
     listed = events.listed(
         list(

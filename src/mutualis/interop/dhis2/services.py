@@ -22,6 +22,7 @@ from mutualis.core.audit import (
     audit_created,
     audit_deleted,
     audit_record,
+    audit_updated,
     changes_between,
     snapshot,
 )
@@ -191,12 +192,7 @@ def elements_set(
             before = snapshot(row)
             row.data_element, row.category_option_combo = element, combo
             row.save(update_fields=["data_element", "category_option_combo"])
-            audit_record(
-                actor=by,
-                action=AuditEntry.Action.UPDATE,
-                obj=row,
-                changes=changes_between(before, snapshot(row)),
-            )
+            audit_updated(actor=by, obj=row, before=before)
             changed += 1
     return changed
 
@@ -239,12 +235,7 @@ def org_units_set(*, by: User | None, union: Organisation, org_units: Mapping[in
             before = snapshot(row)
             row.org_unit = org_unit
             row.save(update_fields=["org_unit"])
-            audit_record(
-                actor=by,
-                action=AuditEntry.Action.UPDATE,
-                obj=row,
-                changes=changes_between(before, snapshot(row)),
-            )
+            audit_updated(actor=by, obj=row, before=before)
             changed += 1
     return changed
 
@@ -334,12 +325,7 @@ def push_resume(*, by: User | None, push: Push) -> Push:
         before = snapshot(push)
         push.status, push.message = Push.Status.WAITING, ""
         push.save(update_fields=["status", "message"])
-        audit_record(
-            actor=by,
-            action=AuditEntry.Action.UPDATE,
-            obj=push,
-            changes=changes_between(before, snapshot(push)),
-        )
+        audit_updated(actor=by, obj=push, before=before)
     return push
 
 

@@ -14,8 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualis.core import events as log
-from mutualis.core.audit import audit_created, audit_record, changes_between, snapshot
-from mutualis.core.models import AuditEntry
+from mutualis.core.audit import (
+    audit_created,
+    audit_updated,
+    snapshot,
+)
 from mutualis.federation.models import Organisation, User
 from mutualis.federation.services import require_in_scope, require_in_scope_as
 from mutualis.portal.directory import events
@@ -148,12 +151,7 @@ def check_person(by: User | None, row: Person) -> None:
 
 
 def audited(by: User | None, row: models.Model, before: Any) -> None:
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=row,
-        changes=changes_between(before, snapshot(row)),
-    )
+    audit_updated(actor=by, obj=row, before=before)
 
 
 @transaction.atomic

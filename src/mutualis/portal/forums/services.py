@@ -17,11 +17,10 @@ from mutualis.core import events as log
 from mutualis.core.audit import (
     audit_created,
     audit_deleted,
-    audit_record,
-    changes_between,
+    audit_updated,
     snapshot,
 )
-from mutualis.core.models import AuditEntry, Mail
+from mutualis.core.models import Mail
 from mutualis.federation.models import Organisation, User
 from mutualis.federation.services import require_in_scope_as
 from mutualis.portal.forums import events, notifications
@@ -109,12 +108,7 @@ def theme_update(
     before = snapshot(theme)
     theme.title, theme.description, theme.position = title.strip(), description.strip(), position
     theme.save()
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=theme,
-        changes=changes_between(before, snapshot(theme)),
-    )
+    audit_updated(actor=by, obj=theme, before=before)
     log.append(theme.owner_id, events.theme(events.THEME_CHANGED, theme), actor=by)
     return theme
 
@@ -204,12 +198,7 @@ def post_hide(*, by: User | None, post: Post, reason: str) -> Post:
     before = snapshot(post)
     post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), by, reason.strip()
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=post,
-        changes=changes_between(before, snapshot(post)),
-    )
+    audit_updated(actor=by, obj=post, before=before)
     log.append(post.topic.theme.owner_id, events.post_hidden(post), actor=by)
     Mail.objects.filter(
         kind=notifications.KIND, about=post.uid, sent_at=None, given_up_at=None
@@ -227,12 +216,7 @@ def post_unhide(*, by: User | None, post: Post) -> Post:
     before = snapshot(post)
     post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=post,
-        changes=changes_between(before, snapshot(post)),
-    )
+    audit_updated(actor=by, obj=post, before=before)
     log.append(post.topic.theme.owner_id, events.post_shown(post), actor=by)
     if post.number > 1:
         notifications.reply_queue(post, followers(post.topic))
@@ -250,12 +234,7 @@ def topic_close(*, by: User | None, topic: Topic, reason: str) -> Topic:
     before = snapshot(locked)
     locked.closed_at, locked.closed_by, locked.closed_reason = timezone.now(), by, reason.strip()
     locked.save(update_fields=["closed_at", "closed_by", "closed_reason"])
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=locked,
-        changes=changes_between(before, snapshot(locked)),
-    )
+    audit_updated(actor=by, obj=locked, before=before)
     log.append(topic.theme.owner_id, events.topic_closed(locked), actor=by)
     topic.refresh_from_db()
     return topic
@@ -270,12 +249,7 @@ def topic_reopen(*, by: User | None, topic: Topic) -> Topic:
     before = snapshot(locked)
     locked.closed_at, locked.closed_by, locked.closed_reason = None, None, ""
     locked.save(update_fields=["closed_at", "closed_by", "closed_reason"])
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=locked,
-        changes=changes_between(before, snapshot(locked)),
-    )
+    audit_updated(actor=by, obj=locked, before=before)
     log.append(topic.theme.owner_id, events.topic_reopened(locked), actor=by)
     topic.refresh_from_db()
     return topic

@@ -26,11 +26,9 @@ from mutualis.core import events as log
 from mutualis.core.audit import (
     audit_created,
     audit_deleted,
-    audit_record,
-    changes_between,
+    audit_updated,
     snapshot,
 )
-from mutualis.core.models import AuditEntry
 from mutualis.core.numbering import series_take
 from mutualis.federation.models import Organisation, User
 from mutualis.federation.services import require_in_scope_as
@@ -146,12 +144,7 @@ def subscription_confirm(*, token: str) -> list[Subscription]:
                 row.confirmed_at, row.stopped_at = now, None
             row.language = known_language(request.language)
             row.save(update_fields=["confirmed_at", "stopped_at", "language"])
-            audit_record(
-                actor=None,
-                action=AuditEntry.Action.UPDATE,
-                obj=row,
-                changes=changes_between(before, snapshot(row)),
-            )
+            audit_updated(actor=None, obj=row, before=before)
         rows.append(row)
     return rows
 
@@ -172,12 +165,7 @@ def subscription_own(*, by: User, lists: Collection[str], language: str) -> list
             row.confirmed_at, row.stopped_at, row.user = now, None, by
             row.language = known_language(language)
             row.save(update_fields=["confirmed_at", "stopped_at", "user", "language"])
-            audit_record(
-                actor=by,
-                action=AuditEntry.Action.UPDATE,
-                obj=row,
-                changes=changes_between(before, snapshot(row)),
-            )
+            audit_updated(actor=by, obj=row, before=before)
         rows.append(row)
     return rows
 
@@ -194,12 +182,7 @@ def subscription_stop(*, subscription: Subscription) -> bool:
     # a request not yet confirmed lapses too: its confirmation link no longer starts it
     row.stopped_at = timezone.now()
     row.save(update_fields=["stopped_at"])
-    audit_record(
-        actor=None,
-        action=AuditEntry.Action.UPDATE,
-        obj=row,
-        changes=changes_between(before, snapshot(row)),
-    )
+    audit_updated(actor=None, obj=row, before=before)
     subscription.refresh_from_db()
     return before["confirmed_at"] is not None
 
@@ -256,12 +239,7 @@ def issue_update(*, by: User | None, issue: Issue, details: IssueDetails) -> Iss
     before = snapshot(row)
     apply_issue(row, details)
     row.save()
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=row,
-        changes=changes_between(before, snapshot(row)),
-    )
+    audit_updated(actor=by, obj=row, before=before)
     log.append(row.owner_id, events.issue(events.ISSUE_CHANGED, row), actor=by)
     issue.refresh_from_db()
     return row
@@ -313,12 +291,7 @@ def article_update(*, by: User | None, article: Article, details: ArticleDetails
     before = snapshot(row)
     apply_article(row, details)
     row.save()
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=row,
-        changes=changes_between(before, snapshot(row)),
-    )
+    audit_updated(actor=by, obj=row, before=before)
     log.append(locked.owner_id, events.issue(events.ISSUE_CHANGED, locked), actor=by)
     return row
 
@@ -347,12 +320,7 @@ def issue_publish(*, by: User | None, issue: Issue) -> Issue:
     row.status = Issue.Status.PUBLISHED
     row.published_at, row.published_by = timezone.now(), by
     row.save()
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=row,
-        changes=changes_between(before, snapshot(row)),
-    )
+    audit_updated(actor=by, obj=row, before=before)
     log.append(row.owner_id, events.issue_published(row, articles), actor=by)
     issue.refresh_from_db()
     return row
@@ -380,12 +348,7 @@ def issue_send(*, by: User | None, issue: Issue) -> int:
     row.status = Issue.Status.SENT
     row.sent_at, row.sent_by = timezone.now(), by
     row.save()
-    audit_record(
-        actor=by,
-        action=AuditEntry.Action.UPDATE,
-        obj=row,
-        changes=changes_between(before, snapshot(row)),
-    )
+    audit_updated(actor=by, obj=row, before=before)
     log.append(row.owner_id, events.issue_sent(row, queued), actor=by)
     issue.refresh_from_db()
     return queued
