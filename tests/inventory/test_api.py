@@ -1,5 +1,5 @@
 """The inventory in the JSON API: the validated records and the synthesis tables, by year and
-country, for any signed-in program; nothing unvalidated."""
+country, open data that anyone reads without a key; nothing unvalidated."""
 
 import pytest
 
@@ -17,8 +17,9 @@ def published(joal, benkadi, cast, focal_point):
     record_save(by=cast[Role.UNION_OFFICER], entry=benkadi, year=2025, facts=YEAR)
 
 
-def test_a_program_reads_the_validated_records_of_a_year_and_country(client, cast, published):
-    client.force_login(cast[Role.CASHIER])
+def test_a_program_without_a_key_reads_the_validated_records_of_a_year_and_country(
+    client, published
+):
     records = client.get("/api/inventory/records?year=2025&country=SN").json()
     assert [(r["name"], r["members"], r["currency"]) for r in records] == [
         ("Mutuelle de santé de Joal", 120, "XOF")
@@ -26,8 +27,13 @@ def test_a_program_reads_the_validated_records_of_a_year_and_country(client, cas
     assert client.get("/api/inventory/records?country=ML").json() == []
 
 
-def test_a_program_reads_the_synthesis_tables(client, cast, published):
-    client.force_login(cast[Role.CASHIER])
+def test_the_open_data_needs_no_key_in_the_openapi_document(client):
+    operations = client.get("/api/openapi.json").json()["paths"]
+    for path in ("/api/inventory/records", "/api/inventory/synthesis"):
+        assert "security" not in operations[path]["get"], path
+
+
+def test_a_program_without_a_key_reads_the_synthesis_tables(client, published):
     tables = client.get("/api/inventory/synthesis?year=2025").json()
     senegal = next(t for t in tables if t["country"] == "SN")
     assert senegal["mutuals"] == 1 and senegal["beneficiaries"] == 540

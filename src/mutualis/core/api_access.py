@@ -47,6 +47,13 @@ def api_access(
     return decorator
 
 
+def api_public(operation: Operation) -> Operation:
+    """Declares an API operation open to anyone, without a key nor a session: the open data
+    (docs/api.md). Its route says `auth=None`, which is what lets a visitor in."""
+    operation.access = AccessPolicy(public=True)  # type: ignore[attr-defined]  # its policy
+    return operation
+
+
 def scoped_get(queryset: models.QuerySet[M], user: SignedIn, **lookup: Any) -> M:
     """One object of the user's scope, or 404 as if it did not exist."""
     try:

@@ -1,6 +1,5 @@
 """Inventory API: the validated records and the synthesis tables, by year and country, as the
-open data gives them (docs/inventory.md). Any signed-in program may read them: they are
-public; the API's keys only say who reads."""
+open data gives them (docs/inventory.md). Open data: anyone reads them, without a key."""
 
 import uuid
 from typing import Annotated
@@ -8,7 +7,7 @@ from typing import Annotated
 from ninja import Query, Router, Schema
 from pydantic import Field, StringConstraints
 
-from mutualis.core.api_access import api_access
+from mutualis.core.api_access import api_public
 from mutualis.core.api_types import answers
 from mutualis.inventory import queries
 
@@ -74,8 +73,8 @@ class SynthesisOut(Schema):
     contributions: list[ContributionSpreadOut]
 
 
-@router.get("/inventory/records", response=answers({200: list[InventoryRecordOut]}))
-@api_access()
+@router.get("/inventory/records", response=answers({200: list[InventoryRecordOut]}), auth=None)
+@api_public
 def inventory_records(request, filters: Query[InventoryFilter]):
     """The validated records of the inventory, for a year and a country when given."""
     records = queries.validated().select_related("entry").order_by("entry__country", "year")
@@ -117,8 +116,8 @@ def inventory_records(request, filters: Query[InventoryFilter]):
     ]
 
 
-@router.get("/inventory/synthesis", response=answers({200: list[SynthesisOut]}))
-@api_access()
+@router.get("/inventory/synthesis", response=answers({200: list[SynthesisOut]}), auth=None)
+@api_public
 def inventory_synthesis(request, filters: Query[InventoryFilter]):
     """The synthesis tables by country and year (and for every country together, country
     ""), worked out from the validated records as they stand."""
