@@ -21,8 +21,9 @@ def run(ctx: Context) -> list[Result]:
     seconds = figures["seconds"]
     print(
         f"  {figures['events']} events of {figures['mutuals']} mutuals posted as "
-        f"{figures['lines']} lines in {seconds:.1f} s (CPU {figures['cpu_seconds']:.1f} s, "
-        f"{figures['cpu_seconds'] / figures['lines'] * 1e6:.1f} µs a line); national trial "
+        f"{figures['lines']} lines in {seconds:.1f} s (CPU {figures['cpu_seconds']:.1f} s in "
+        f"two processes, {figures['cpu_seconds'] / figures['lines'] * 1e6:.1f} µs a line); "
+        f"national trial "
         f"balance {figures['trial_balance_seconds']:.2f} s; a mutual's income statement "
         f"{figures['income_statement_ms']:.1f} ms",
         flush=True,

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count, Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -36,14 +37,15 @@ class Chart:
     def __init__(self) -> None:
         self.found: dict[tuple[str, str, datetime.date], int] = {}
         self.owners: dict[str, list[str | None]] = {}
+        self.version = mapping_version()
 
     @cached_property
     def mappings(self) -> dict[tuple[str | None, str], list[tuple[datetime.date, int]]]:
         """(owner's path or None, operation) → [(valid from, account id)], latest first."""
         found: dict[tuple[str | None, str], list[tuple[datetime.date, int]]] = defaultdict(list)
-        for path, operation, valid_from, account_id in Mapping.objects.values_list(
-            "owner__path", "operation", "valid_from", "account_id"
-        ):
+        for path, operation, valid_from, account_id in Mapping.objects.filter(
+            pk__lte=self.version[1]
+        ).values_list("owner__path", "operation", "valid_from", "account_id"):
             found[(path, operation)].append((valid_from, account_id))
         for versions in found.values():
             versions.sort(reverse=True)
@@ -66,6 +68,13 @@ class Chart:
                 if valid_from <= day:
                     return account_id
         raise UnmappedOperation(f"no account for {operation} on {day} at {path}")
+
+
+def mapping_version() -> tuple[int, int]:
+    """How many mappings there are and the highest id: a mapping is changed by a new row, so
+    a chart read before another version was written can be told."""
+    found = Mapping.objects.aggregate(count=Count("id"), highest=Max("id"))
+    return found["count"], found["highest"] or 0
 
 
 class ToPost(NamedTuple):
@@ -109,19 +118,22 @@ def open_day(day: datetime.date, closed: set[datetime.date]) -> datetime.date:
     return day
 
 
-def write(
-    organisation: Organisation, postings: Sequence[ToPost], chart: Chart, by: Any = None
-) -> list[int]:
-    """Writes postings as validated entries of the organisation, each side on the account its
-    operation maps to on the entry's day (moved out of a closed month); returns their ids."""
-    closed = closed_months(organisation) if postings else set()
-    return write_drafts(
-        organisation, [draft_of(item, organisation, chart, closed) for item in postings], by
-    )
+def drafts_of(
+    organisation: Organisation,
+    postings: Sequence[ToPost],
+    chart: Chart,
+    closed: set[datetime.date],
+) -> list[Draft]:
+    """Postings as entries of the organisation, each side on the account its operation maps to
+    on the entry's day (moved out of a closed month)."""
+    return [draft_of(item, organisation, chart, closed) for item in postings]
 
 
 def draft_of(
-    item: ToPost, organisation: Organisation, chart: Chart, closed: set[datetime.date]
+    item: ToPost,
+    organisation: Organisation,
+    chart: Chart,
+    closed: set[datetime.date],
 ) -> Draft:
     posting = item.posting
     day = open_day(posting.date, closed)
@@ -186,80 +198,26 @@ def reverse(
     return pk
 
 
-def write_drafts(organisation: Organisation, drafts: Sequence[Draft], by: Any = None) -> list[int]:
-    """Writes entries numbered in the order given within each journal and year, then validates
-    them; runs in the caller's transaction."""
-    if not drafts:
-        return []
-    counts: dict[tuple[str, int], int] = defaultdict(int)
-    for draft in drafts:
-        counts[(draft.journal, draft.date.year)] += 1
-    first = series_take_each(
-        organisation.pk,
-        {f"journal-{journal}-{year}": count for (journal, year), count in counts.items()},
-    )
-    next_number = {(journal, year): first[f"journal-{journal}-{year}"] for journal, year in counts}
-    ids = reserve_ids(Entry, len(drafts))
-    mutual, recorded_by = organisation.pk, getattr(by, "pk", None)
-    # written as the database stores them (core.bulk.insert's `stored`): an entry's day once
-    # for all its lines
-    uid = converter(Line._meta.get_field("uid")) or str
-    new_uid = new_stored_uids()
-    stored_day = converter(Line._meta.get_field("date")) or str
-    entries: list[tuple[Any, ...]] = []
-    lines: list[tuple[Any, ...]] = []
-    for pk, draft in zip(ids, drafts, strict=True):
-        journal, day = draft.journal, draft.date
-        key = (journal, day.year)
-        number = next_number[key]
-        next_number[key] = number + 1
-        day_stored = stored_day(day)
-        entries.append(
-            (
-                pk,
-                new_uid(),
-                mutual,
-                journal,
-                day.year,
-                number,
-                day_stored,
-                draft.label[:200],
-                draft.reference[:60],
-                uid(draft.source) if draft.source else None,
-                draft.source_kind,
-                uid(draft.subject) if draft.subject else None,
-                draft.reverses,
-                False,
-                recorded_by,
-            )
-        )
-        lines += [
-            (
-                new_uid(),
-                pk,
-                mutual,
-                journal,
-                day_stored,
-                account,
-                debit,
-                credit,
-                uid(party) if party else None,
-            )
-            for account, debit, credit, party in draft.lines
-        ]
-    insert(Entry, ENTRY_FIELDS, entries, stored=True)
-    insert(Line, LINE_FIELDS, lines, stored=True)
-    validate(ids)
-    return ids
+class Rows(NamedTuple):
+    """Entries and their lines as the database stores them, all but what only the writing can
+    give: each entry's id, number, organisation and author, each line's entry id. Made by
+    `rows_of` where it is cheapest (the books make them in other processes, ahead of the
+    writing); `ENTRY_FIELDS` and `LINE_FIELDS` name their values, after those."""
+
+    entries: list[tuple[Any, ...]]
+    lines: list[tuple[int, tuple[Any, ...]]]  # (the entry's place in `entries`, its values)
 
 
+# the values written for the entries and lines, the writing's own first
 ENTRY_FIELDS = [
     "id",
-    "uid",
+    "number",
     "mutual",
+    "validated",
+    "recorded_by",
+    "uid",
     "journal",
     "year",
-    "number",
     "date",
     "label",
     "reference",
@@ -267,10 +225,84 @@ ENTRY_FIELDS = [
     "source_kind",
     "subject",
     "reverses",
-    "validated",
-    "recorded_by",
 ]
-LINE_FIELDS = ["uid", "entry", "mutual", "journal", "date", "account", "debit", "credit", "party"]
+LINE_FIELDS = ["entry", "uid", "mutual", "journal", "date", "account", "debit", "credit", "party"]
+
+
+def rows_of(mutual: int, drafts: Sequence[Draft]) -> Rows:
+    """The rows of the organisation `mutual`'s drafts, as the database stores them (core.bulk.
+    insert's `stored`): an entry's day converted once for all its lines."""
+    uid = converter(Line._meta.get_field("uid")) or str
+    new_uid = new_stored_uids()
+    stored_day = converter(Line._meta.get_field("date")) or str
+    entries: list[tuple[Any, ...]] = []
+    lines: list[tuple[int, tuple[Any, ...]]] = []
+    for place, draft in enumerate(drafts):
+        journal, day = draft.journal, draft.date
+        day_stored = stored_day(day)
+        entries.append(
+            (
+                new_uid(),
+                journal,
+                day.year,
+                day_stored,
+                draft.label[:200],
+                draft.reference[:60],
+                uid(draft.source) if draft.source else None,
+                draft.source_kind,
+                uid(draft.subject) if draft.subject else None,
+                draft.reverses,
+            )
+        )
+        lines += [
+            (
+                place,
+                (
+                    new_uid(),
+                    mutual,
+                    journal,
+                    day_stored,
+                    account,
+                    debit,
+                    credit,
+                    uid(party) if party else None,
+                ),
+            )
+            for account, debit, credit, party in draft.lines
+        ]
+    return Rows(entries, lines)
+
+
+def write_drafts(organisation: Organisation, drafts: Sequence[Draft], by: Any = None) -> list[int]:
+    """Writes entries numbered in the order given within each journal and year, then validates
+    them; runs in the caller's transaction. Returns their ids."""
+    return write_rows(organisation, rows_of(organisation.pk, drafts), by)
+
+
+def write_rows(organisation: Organisation, rows: Rows, by: Any = None) -> list[int]:
+    """`write_drafts` of drafts already made rows."""
+    if not rows.entries:
+        return []
+    counts: dict[tuple[str, int], int] = defaultdict(int)
+    for entry in rows.entries:
+        counts[(entry[1], entry[2])] += 1  # journal, year
+    first = series_take_each(
+        organisation.pk,
+        {f"journal-{journal}-{year}": count for (journal, year), count in counts.items()},
+    )
+    next_number = {(journal, year): first[f"journal-{journal}-{year}"] for journal, year in counts}
+    ids = reserve_ids(Entry, len(rows.entries))
+    own = (organisation.pk, False, getattr(by, "pk", None))
+    entries: list[tuple[Any, ...]] = []
+    for pk, entry in zip(ids, rows.entries, strict=True):
+        key = (entry[1], entry[2])
+        number = next_number[key]
+        next_number[key] = number + 1
+        entries.append((pk, number, *own, *entry))
+    insert(Entry, ENTRY_FIELDS, entries, stored=True)
+    insert(Line, LINE_FIELDS, [(ids[place], *line) for place, line in rows.lines], stored=True)
+    validate(ids)
+    return ids
 
 
 def validate(ids: Sequence[int]) -> None:

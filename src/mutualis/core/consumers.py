@@ -12,17 +12,26 @@ a crash can be recognised.
 When handling an event fails, everything done for it is rolled back, the cursor stays on the
 event before, and the error is recorded with the event's number; that organisation waits
 there, the others go on, and the next run tries the event again (after the fix).
+
+A consumer with much to work out before it writes (the books: five million lines a year for a
+national union) splits its work in two: `prepare`, which only reads, and `handle`, which writes
+what was prepared. Drained with other processes preparing, the batches are prepared there,
+ahead, while this one writes them in order, each in the transaction that moves the cursor;
+`handle` raises `Stale` when what the preparing read has changed since, and the batch is
+prepared again inside the transaction.
 """
 
 import datetime
+import multiprocessing
+import threading
 import traceback
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -36,6 +45,8 @@ from mutualis.core.sql import table
 # Events read per transaction: large enough that a consumer with little to do reads hundreds of
 # thousands a second, small enough that the worker never holds a long write lock.
 BATCH = 2000
+# batches prepared ahead of the writing, per preparing process: what waits holds a batch's rows
+PREPARED_AHEAD = 4
 
 
 class Logged:
@@ -122,18 +133,33 @@ def as_uuid(value: uuid.UUID | str) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
 
 
+def as_read(events: Sequence[Logged]) -> Sequence[Logged]:
+    return events
+
+
+class Stale(Exception):
+    """Raised by a consumer's `handle` when what its `prepare` read outside the transaction has
+    changed since: the batch is prepared again inside it."""
+
+
 @dataclass(frozen=True)
 class Consumer:
-    """`handle` is called with events of `kinds` (every kind when None), in the order of each
-    organisation's log, inside the transaction that moves the cursor: a batch at a time, so
-    that a consumer can write what they bring in bulk, or one at a time while a failing event
-    is being found. `each(function)` makes a handler of a function of one event. `label`: what
-    the administrator's home calls it (its name by default)."""
+    """`handle` is called with what `prepare` makes of events of `kinds` (every kind when None;
+    by default the events themselves), in the order of each organisation's log, inside the
+    transaction that moves the cursor: a batch at a time, so that a consumer can write what
+    they bring in bulk, or one at a time while a failing event is being found. `prepare` only
+    reads: it may run in another process, before the transaction (see above). `each(function)`
+    makes a handler of a function of one event. `label`: what the administrator's home calls it
+    (its name by default)."""
 
     name: str
-    handle: Callable[[Sequence[Logged]], None]
+    handle: Callable[[Any], None]
     kinds: frozenset[str] | None = None
     label: str | Promise = ""
+    prepare: Callable[[Sequence[Logged]], Any] = as_read
+
+    def wanted(self, events: Sequence[Logged]) -> list[Logged]:
+        return [e for e in events if self.kinds is None or e.kind in self.kinds]
 
 
 def each(handle_one: Callable[[Logged], None]) -> Callable[[Sequence[Logged]], None]:
@@ -153,15 +179,20 @@ class Run:
     handled: int = 0
     read: int = 0
     failed: int = 0  # organisations stopped on a failing event
+    prepared: int = 0  # batches prepared in other processes and handled so
 
 
-def read_after(organisation_id: int, position: int, limit: int) -> list[Logged]:
+def read_after(
+    organisation_id: int, position: int, limit: int, until: int | None = None
+) -> list[Logged]:
+    """The next `limit` events after `position` (and up to `until`)."""
+    bound = "" if until is None else " AND sequence <= %s"
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT sequence, uid, at, actor_id, kind, version, subject, payload"
-            f" FROM {table(Event)} WHERE organisation_id = %s AND sequence > %s"
+            f" FROM {table(Event)} WHERE organisation_id = %s AND sequence > %s{bound}"
             f" ORDER BY sequence LIMIT %s",
-            [organisation_id, position, limit],
+            [organisation_id, position, *([] if until is None else [until]), limit],
         )
         return [Logged(organisation_id, row) for row in cursor.fetchall()]
 
@@ -209,9 +240,12 @@ def behind(consumer: Consumer) -> dict[int, int]:
     }
 
 
-def drain(consumer: Consumer, *, batch: int = BATCH) -> Run:
-    """Hands every event not yet handled to the consumer; returns what it did."""
+def drain(consumer: Consumer, *, batch: int = BATCH, preparing: int = 0) -> Run:
+    """Hands every event not yet handled to the consumer; returns what it did. `preparing`:
+    how many other processes prepare the batches of a consumer that prepares (see above)."""
     run = Run()
+    if preparing > 0 and consumer.prepare is not as_read:
+        drain_prepared(consumer, batch, preparing, run)
     for organisation_id in behind(consumer):
         Cursor.objects.get_or_create(consumer=consumer.name, organisation_id=organisation_id)
         while (read := drain_batch(consumer, organisation_id, batch, run)) is not None:
@@ -232,12 +266,12 @@ def drain_batch(consumer: Consumer, organisation_id: int, batch: int, run: Run) 
         events = read_after(organisation_id, cursor.position, batch)
         if not events:
             return 0
-        wanted = [e for e in events if consumer.kinds is None or e.kind in consumer.kinds]
+        wanted = consumer.wanted(events)
         try:
             # a batch makes hundreds of thousands of objects that live until it ends
             with transaction.atomic(), collector_paused():
                 if wanted:
-                    consumer.handle(wanted)
+                    consumer.handle(consumer.prepare(wanted))
         except Exception:
             # Rolled back as a whole; handle them again one at a time to keep the good ones
             # and stop on the first that fails.
@@ -258,7 +292,7 @@ def handle_one_by_one(
         if consumer.kinds is None or event.kind in consumer.kinds:
             try:
                 with transaction.atomic():
-                    consumer.handle([event])
+                    consumer.handle(consumer.prepare([event]))
             except Exception:
                 Cursor.objects.filter(pk=cursor.pk).update(
                     position=position,
@@ -275,6 +309,119 @@ def handle_one_by_one(
         position = event.sequence
     move(cursor, position)
     return len(events)
+
+
+class Prepared(NamedTuple):
+    """A batch of an organisation's log, the events after `after` up to `until`, as a preparing
+    process sends it: how many were read and wanted, and what the consumer made of them (None
+    when preparing failed: the drain that follows meets the failure and records it)."""
+
+    organisation_id: int
+    after: int
+    until: int
+    read: int
+    wanted: int
+    made: Any
+    failed: bool = False
+
+
+def drain_prepared(consumer: Consumer, batch: int, processes: int, run: Run) -> None:
+    """Drains the logs as they stood when it began, each batch prepared in one of `processes`
+    others and handled here, in order. What cannot be handled so (an organisation whose cursor
+    another worker moved, a batch that fails) is left, from there on, to the drain that
+    follows, which handles it as if prepared here."""
+    if connection.in_atomic_block:
+        raise RuntimeError("batches are prepared by other processes outside a transaction only")
+    waiting = behind(consumer)
+    for organisation_id in waiting:
+        Cursor.objects.get_or_create(consumer=consumer.name, organisation_id=organisation_id)
+    positions = dict(
+        Cursor.objects.filter(consumer=consumer.name).values_list("organisation_id", "position")
+    )
+    tasks = [
+        (organisation_id, after, min(after + batch, positions[organisation_id] + count))
+        for organisation_id, count in waiting.items()
+        for after in range(positions[organisation_id], positions[organisation_id] + count, batch)
+    ]
+    # the preparing processes run ahead by so many batches, no more: their rows wait in memory
+    ahead = threading.Semaphore(processes * PREPARED_AHEAD)
+    stopping = threading.Event()
+
+    def handed_out() -> Iterator[tuple[int, int, int]]:
+        for task in tasks:
+            ahead.acquire()
+            if stopping.is_set():
+                return
+            yield task
+
+    left: set[int] = set()
+    connections.close_all()  # each process opens its own connection: none may inherit this one's
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes, initializer=prepare_for, initargs=(consumer,)) as pool:
+        try:
+            for prepared in pool.imap(prepare_apart, handed_out()):
+                ahead.release()
+                if prepared.organisation_id not in left and not handle_prepared(
+                    consumer, prepared, run
+                ):
+                    left.add(prepared.organisation_id)
+        finally:
+            # the thread handing out batches may wait for room: it must end for the pool to
+            stopping.set()
+            ahead.release()
+
+
+PREPARING: list[Consumer] = []  # in a preparing process, the consumer it prepares for
+
+
+def prepare_for(consumer: Consumer) -> None:
+    PREPARING.append(consumer)
+
+
+def prepare_apart(task: tuple[int, int, int]) -> Prepared:
+    """Reads a batch and prepares it, in a preparing process."""
+    (consumer,) = PREPARING
+    organisation_id, after, until = task
+    events: list[Logged] = []
+    try:
+        events = read_after(organisation_id, after, until - after, until)
+        wanted = consumer.wanted(events)
+        made = consumer.prepare(wanted) if wanted else None
+        return Prepared(organisation_id, after, until, len(events), len(wanted), made)
+    except Exception:
+        return Prepared(organisation_id, after, until, len(events), 0, None, failed=True)
+    finally:
+        connections.close_all()
+
+
+def handle_prepared(consumer: Consumer, prepared: Prepared, run: Run) -> bool:
+    """Handles a prepared batch and moves the cursor past it, in one transaction; False, with
+    nothing done, when the cursor is no longer where the batch begins or handling it fails."""
+    organisation_id, after, until, read, wanted, made, failed = prepared
+    if failed:
+        return False
+    with transaction.atomic():
+        cursor = Cursor.objects.select_for_update().get(
+            consumer=consumer.name, organisation_id=organisation_id
+        )
+        if cursor.position != after:
+            return False
+        if wanted:
+            try:
+                with transaction.atomic(), collector_paused():
+                    try:
+                        with transaction.atomic():
+                            consumer.handle(made)
+                    except Stale:
+                        events = read_after(organisation_id, after, until - after, until)
+                        consumer.handle(consumer.prepare(consumer.wanted(events)))
+            except Exception:
+                return False
+        move(cursor, until)
+    run.read += read
+    run.handled += wanted
+    run.prepared += 1
+    return True
 
 
 def move(cursor: Cursor, position: int) -> None:

@@ -29,6 +29,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--consumer", action="append", default=[], help="run only this consumer (repeatable)"
         )
+        parser.add_argument(
+            "--preparing",
+            type=int,
+            default=0,
+            help="other processes preparing the batches of the consumers that prepare them (the"
+            " books) while this one writes them: one catches up a long log half as fast again",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         consumers = declared()
@@ -47,9 +54,10 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         interval = float(options["interval"])  # type: ignore[arg-type]
+        preparing = max(0, int(options["preparing"]))  # type: ignore[call-overload]
         while True:
             try:
-                busy = self.work_once(consumers, lambda: stopping)
+                busy = self.work_once(consumers, preparing, lambda: stopping)
             except OperationalError as error:
                 # the database is held by a long write (a batch of claims on SQLite) or out of
                 # reach for a moment: what was not done is done on the next round, not lost
@@ -63,7 +71,9 @@ class Command(BaseCommand):
                 connection.close()  # no connection held while idle
                 time.sleep(interval)
 
-    def work_once(self, consumers: list[Consumer], stopping: Callable[[], bool]) -> bool:
+    def work_once(
+        self, consumers: list[Consumer], preparing: int, stopping: Callable[[], bool]
+    ) -> bool:
         """The jobs due, the tasks waiting, each consumer's waiting events, then the tasks
         again (what the consumers asked for, the flash news' mails, goes out in the same round);
         True when a task or a consumer had anything to do."""
@@ -71,11 +81,12 @@ class Command(BaseCommand):
             self.stdout.write(f"{job}: {said}")
         busy = self.run_tasks()
         for consumer in consumers:
-            run = drain(consumer)
+            run = drain(consumer, preparing=preparing)
             busy = busy or run.read > 0
             if run.read or run.failed:
                 self.stdout.write(
                     f"{consumer.name}: {run.handled} handled of {run.read} read"
+                    + (f" ({run.prepared} batches prepared apart)" if run.prepared else "")
                     + (f", stopped on a failing event in {run.failed} logs" if run.failed else "")
                 )
             if stopping():
