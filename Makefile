@@ -10,6 +10,8 @@ DEMO_HOUSEHOLDS ?= 30
 DEMO_PAPER_MUTUALS ?= 12
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# processes sharing the tests (pytest-xdist): one per processor; 0 runs them in pytest's own
+TEST_WORKERS ?= auto
 # Production settings as check --deploy sees them in a real deployment.
 DEPLOY_ENV := MUTUALIS_DEBUG=0 MUTUALIS_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-0123456789abcdefghijklmnopqrstuvwxyz MUTUALIS_ALLOWED_HOSTS=mutualis.example.org
 
@@ -69,10 +71,10 @@ check: install
 	$(DEPLOY_ENV) $(MUTUALIS) check --deploy --fail-level WARNING
 
 test: system-deps install lint check
-	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 test-postgres: system-deps install
-	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: system-deps install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

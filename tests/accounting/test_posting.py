@@ -57,6 +57,19 @@ def entries(organisation):
     ]
 
 
+def mobile_money_moved(federation):
+    """The union moves mobile money to a new account, 5511, from 2025 on."""
+    wallet = Account.objects.create(
+        owner=federation.national, number="5511", label_fr="Wave", label_en="Wave"
+    )
+    Mapping.objects.create(
+        owner=federation.national,
+        operation="cash.mobile_money",
+        account=wallet,
+        valid_from=D(2025, 1, 1),
+    )
+
+
 def balances(organisation, start=YEAR[0], end=YEAR[1]):
     return {b.account.number: b.balance for b in trial_balance(organisation, start, end)}
 
@@ -99,16 +112,7 @@ def test_a_reversal_reverses_the_entry_on_the_same_accounts_even_after_the_mappi
         received_on=D(2025, 1, 10),
     )
     post()
-    # the union moves mobile money to a new account for the future
-    wallet = Account.objects.create(
-        owner=federation.national, number="5511", label_fr="Wave", label_en="Wave"
-    )
-    Mapping.objects.create(
-        owner=federation.national,
-        operation="cash.mobile_money",
-        account=wallet,
-        valid_from=D(2025, 1, 1),
-    )
+    mobile_money_moved(federation)
     payment_reverse(by=None, payment=payment, reason="Saisie en double", on=D(2025, 1, 11))
     post()
 

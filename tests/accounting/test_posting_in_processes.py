@@ -18,10 +18,11 @@ import sys
 import pytest
 
 from mutualis.accounting.consumers import CONSUMERS
-from mutualis.accounting.models import Account, ClosedMonth, Entry, Mapping
+from mutualis.accounting.models import ClosedMonth, Entry
 from mutualis.contributions.services import payment_record
 from mutualis.core.consumers import BATCH, Prepared, Run, drain, handle_prepared, read_after
 from mutualis.core.models import Cursor
+from tests.accounting.test_posting import mobile_money_moved
 from tests.apart import MUTUALIS, database_apart, run
 
 D = datetime.date
@@ -188,15 +189,7 @@ def test_a_mapping_changed_after_its_batch_was_prepared_gives_the_entry_its_new_
         received_on=D(2025, 1, 10),
     )
     batch = prepared_batch(federation.m1)
-    wallet = Account.objects.create(
-        owner=federation.national, number="5511", label_fr="Wave", label_en="Wave"
-    )
-    Mapping.objects.create(
-        owner=federation.national,
-        operation="cash.mobile_money",
-        account=wallet,
-        valid_from=D(2025, 1, 1),
-    )
+    mobile_money_moved(federation)
 
     assert handle_prepared(BOOKS, batch, Run())
     assert lines_of(federation.m1) == [
