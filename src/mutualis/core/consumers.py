@@ -245,7 +245,10 @@ def drain(consumer: Consumer, *, batch: int = BATCH, preparing: int = 0) -> Run:
     how many other processes prepare the batches of a consumer that prepares (see above)."""
     run = Run()
     if preparing > 0 and consumer.prepare is not as_read:
-        drain_prepared(consumer, batch, preparing, run)
+        waiting = behind(consumer)
+        # a batch or less is handled sooner here than by starting processes
+        if sum(waiting.values()) > batch:
+            drain_prepared(consumer, list(waiting), batch, preparing, run)
     for organisation_id in behind(consumer):
         Cursor.objects.get_or_create(consumer=consumer.name, organisation_id=organisation_id)
         while (read := drain_batch(consumer, organisation_id, batch, run)) is not None:
@@ -325,23 +328,32 @@ class Prepared(NamedTuple):
     failed: bool = False
 
 
-def drain_prepared(consumer: Consumer, batch: int, processes: int, run: Run) -> None:
-    """Drains the logs as they stood when it began, each batch prepared in one of `processes`
-    others and handled here, in order. What cannot be handled so (an organisation whose cursor
-    another worker moved, a batch that fails) is left, from there on, to the drain that
-    follows, which handles it as if prepared here."""
+def drain_prepared(
+    consumer: Consumer, waiting: Collection[int], batch: int, processes: int, run: Run
+) -> None:
+    """Drains the logs of the organisations `waiting` up to where they end when it begins,
+    each batch prepared in one of `processes` others and handled here, in order. What cannot
+    be handled so (an organisation whose cursor another worker moved, a batch that fails) is
+    left, from there on, to the drain that follows, which handles it as if prepared here."""
     if connection.in_atomic_block:
         raise RuntimeError("batches are prepared by other processes outside a transaction only")
-    waiting = behind(consumer)
-    for organisation_id in waiting:
+    # where each log ends, read before the cursors: every event up to there is in the log (a
+    # batch never reaches past it, to events logged later), and a cursor another worker moved
+    # past it leaves nothing to do
+    ends = dict(
+        EventSequence.objects.filter(organisation_id__in=waiting).values_list(
+            "organisation_id", "last"
+        )
+    )
+    for organisation_id in ends:
         Cursor.objects.get_or_create(consumer=consumer.name, organisation_id=organisation_id)
     positions = dict(
         Cursor.objects.filter(consumer=consumer.name).values_list("organisation_id", "position")
     )
     tasks = [
-        (organisation_id, after, min(after + batch, positions[organisation_id] + count))
-        for organisation_id, count in waiting.items()
-        for after in range(positions[organisation_id], positions[organisation_id] + count, batch)
+        (organisation_id, after, min(after + batch, last))
+        for organisation_id, last in ends.items()
+        for after in range(positions[organisation_id], last, batch)
     ]
     # the preparing processes run ahead by so many batches, no more: their rows wait in memory
     ahead = threading.Semaphore(processes * PREPARED_AHEAD)
