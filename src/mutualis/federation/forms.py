@@ -179,7 +179,7 @@ class JournalFilterForm(forms.Form):
 
 class PasswordResetRequestForm(forms.Form):
     email = forms.EmailField(
-        label=_("e-mail address"),
+        label=_("E-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
         help_text=_("The address your account uses."),
