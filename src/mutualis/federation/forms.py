@@ -2,6 +2,7 @@
 attach back to the fields so that the user keeps what they typed."""
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -188,7 +189,21 @@ class PasswordResetRequestForm(forms.Form):
 
 class PasswordResetForm(SetPasswordForm):
     """The new password chosen through a mailed link: saved by the service every password
-    change goes through (the password rules, the audit trail), as the user's own change."""
+    change goes through (the password rules, the audit trail), as the user's own change. Its
+    fields are Django's, as core.forms.CharField: no control characters."""
+
+    new_password1 = CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    new_password2 = CharField(
+        label=_("New password confirmation"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Enter the same password as before, for verification."),
+    )
 
     def save(self, commit: bool = True) -> User:
         user_set_password(by=self.user, user=self.user, password=self.cleaned_data["new_password1"])
