@@ -47,6 +47,8 @@ NOT_OPERATIONAL = {
     "federation.user",
     "federation.rolegrant",
     "federation.apitoken",
+    # requests for a new password, counted by the rate limits: of no organisation
+    "federation.passwordresetrequest",
     "providers.provider",
     "providers.medicalitem",
     "providers.agreement",

@@ -12,6 +12,7 @@ def test_health_reports_the_database_state(client, db):
     ]
     # each daily job and the last day it finished: never yet on a new installation
     assert body["daily"] == [
+        {"name": "password reset requests", "last_run": None},
         {"name": "receivables", "last_run": None},
         {"name": "dues", "last_run": None},
         {"name": "indicators", "last_run": None},
@@ -27,6 +28,7 @@ def test_health_gives_the_last_day_each_daily_job_finished(client, db):
 
     run_due(day=datetime.date(2026, 3, 2))
     assert client.get("/health").json()["daily"] == [
+        {"name": "password reset requests", "last_run": "2026-03-02"},
         {"name": "receivables", "last_run": "2026-03-02"},
         {"name": "dues", "last_run": "2026-03-02"},
         {"name": "indicators", "last_run": "2026-03-02"},

@@ -31,6 +31,10 @@ Environment:
                           requests to receive the news by e-mail may come from one client address
                           in an hour (default 10), and how many confirmation e-mails one address
                           may be sent in a day (default 3)
+  MUTUALIS_PASSWORD_RESETS_PER_HOUR, MUTUALIS_PASSWORD_RESET_MAILS_PER_DAY  how many requests
+                          for a link to choose a new password may come from one client address
+                          in an hour (default 5), and be made for one e-mail address in a day
+                          (default 3)
   MUTUALIS_NETWORK_CODE   code of the network's own organisation, a root of the tree, which
                           receives the applications to join (default: CONCERTATION)
   MUTUALIS_SIGNUPS_PER_HOUR, MUTUALIS_SIGNUPS_PER_DAY  applications to join the network taken
@@ -394,6 +398,12 @@ MUTUALIS_NEWSLETTER_SIGNUPS_PER_HOUR = int(
 )
 MUTUALIS_NEWSLETTER_CONFIRMATIONS_PER_DAY = int(
     os.environ.get("MUTUALIS_NEWSLETTER_CONFIRMATIONS_PER_DAY") or 3
+)
+# The limits of "Forgot your password?" (federation.rules.reset_refusal): requests from one
+# client address in an hour, and for one e-mail address in 24 hours.
+MUTUALIS_PASSWORD_RESETS_PER_HOUR = int(os.environ.get("MUTUALIS_PASSWORD_RESETS_PER_HOUR") or 5)
+MUTUALIS_PASSWORD_RESET_MAILS_PER_DAY = int(
+    os.environ.get("MUTUALIS_PASSWORD_RESET_MAILS_PER_DAY") or 3
 )
 MUTUALIS_SIGNUPS_PER_HOUR = int(os.environ.get("MUTUALIS_SIGNUPS_PER_HOUR") or 3)
 MUTUALIS_SIGNUPS_PER_DAY = int(os.environ.get("MUTUALIS_SIGNUPS_PER_DAY") or 100)

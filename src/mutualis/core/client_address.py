@@ -34,3 +34,12 @@ def client_address(request: HttpRequest) -> str | None:
         except ValueError:
             break
     return str(hop)
+
+
+def ip_or_none(address: str | None) -> str | None:
+    """The client's address when it is one; None for a socket's empty or odd name, which then
+    counts only against the limits for everyone (a row's address column takes addresses only)."""
+    try:
+        return str(ipaddress.ip_address(address or ""))
+    except ValueError:
+        return None

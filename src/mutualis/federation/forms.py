@@ -2,6 +2,8 @@
 attach back to the fields so that the user keeps what they typed."""
 
 from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,7 @@ from mutualis.core.forms import CharField, DateField, ModelChoiceField, ModelFor
 from mutualis.federation.iso import currency_choices
 from mutualis.federation.models import Location, Organisation, User
 from mutualis.federation.rules import Kind, Role
+from mutualis.federation.services import user_set_password
 
 
 class OrganisationForm(ModelForm):
@@ -173,3 +176,35 @@ class JournalFilterForm(forms.Form):
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("everything")), *kinds]
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        help_text=_("The address your account uses."),
+    )
+
+
+class PasswordResetForm(SetPasswordForm):
+    """The new password chosen through a mailed link: saved by the service every password
+    change goes through (the password rules, the audit trail), as the user's own change. Its
+    fields are Django's, as core.forms.CharField: no control characters."""
+
+    new_password1 = CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    new_password2 = CharField(
+        label=_("New password confirmation"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Enter the same password as before, for verification."),
+    )
+
+    def save(self, commit: bool = True) -> User:
+        user_set_password(by=self.user, user=self.user, password=self.cleaned_data["new_password1"])
+        return self.user

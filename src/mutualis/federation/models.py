@@ -341,3 +341,24 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name}"
+
+
+class PasswordResetRequest(models.Model):
+    """A request for a link to choose a new password, from a client address for an e-mail
+    address, whether an account uses it or not: what the rate limits count
+    (rules.reset_refusal), kept a day or two by the daily clean-up (federation.daily)."""
+
+    uid = uid_field()
+    email = models.EmailField(max_length=254)
+    client = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # the rate limits: the last day's requests from a client, and for an address
+            models.Index(fields=["client", "at"], name="password_reset_client"),
+            models.Index(fields=["email", "at"], name="password_reset_email"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email

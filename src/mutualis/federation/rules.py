@@ -5,7 +5,12 @@ under the national union. Countries without a departmental (or regional) level a
 next union up, so a union of any higher level is an allowed parent.
 """
 
+import datetime
+from collections.abc import Sequence
+
 from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -157,3 +162,32 @@ REPORT_SUBMITTERS = frozenset({Role.MUTUAL_MANAGER, Role.UNION_OFFICER})
 REPORT_DECIDERS = frozenset({Role.UNION_OFFICER})
 # a union's DHIS2 server, its mapping to data elements and org units, and the pushes to it
 DHIS2_OFFICERS = frozenset({Role.UNION_OFFICER, Role.SYSTEM_ADMIN})
+
+
+def reset_refusal(
+    *,
+    from_client: Sequence[datetime.datetime],
+    for_address: Sequence[datetime.datetime],
+    now: datetime.datetime,
+    per_client_hour: int,
+    per_address_day: int,
+) -> str | None:
+    """Why a request for a link to choose a new password is refused now; None when it is taken.
+    `from_client` and `for_address` are the times of the last day's requests from the same
+    client address and for the same e-mail address, whether an account uses it or not (so the
+    refusal tells nothing of accounts). Limits against a robot trying addresses, and against a
+    stranger filling someone's mailbox with links (MUTUALIS_PASSWORD_RESETS_PER_HOUR,
+    MUTUALIS_PASSWORD_RESET_MAILS_PER_DAY), as the newsletter's sign_up_refusal."""
+    last_hour = sum(1 for at in from_client if now - at < datetime.timedelta(hours=1))
+    if last_hour >= per_client_hour:
+        return gettext(
+            "%(count)s requests for a new password came from your connection in the last hour, "
+            "the most allowed: try again in an hour."
+        ) % {"count": number_format(last_hour, force_grouping=True)}
+    last_day = sum(1 for at in for_address if now - at < datetime.timedelta(days=1))
+    if last_day >= per_address_day:
+        return gettext(
+            "%(count)s requests for a new password were made for this address in the last 24 "
+            "hours, the most allowed: look for the links in its mailbox, or try again tomorrow."
+        ) % {"count": number_format(last_day, force_grouping=True)}
+    return None

@@ -6,8 +6,10 @@ import secrets
 from collections.abc import Collection
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Model, Value
 from django.db.models.functions import Concat, Substr
@@ -24,15 +26,17 @@ from mutualis.core.audit import (
     changes_between,
     snapshot,
 )
+from mutualis.core.client_address import ip_or_none
 from mutualis.core.events import append
 from mutualis.core.formats import format_date
 from mutualis.core.models import AuditEntry
-from mutualis.federation import events
+from mutualis.federation import events, notifications
 from mutualis.federation.iso import is_currency_code
 from mutualis.federation.models import (
     Affiliation,
     ApiToken,
     Organisation,
+    PasswordResetRequest,
     RoleGrant,
     User,
     key_digest,
@@ -45,6 +49,7 @@ from mutualis.federation.rules import (
     Role,
     is_within,
     parent_kind_error,
+    reset_refusal,
     role_kind_error,
 )
 
@@ -422,6 +427,55 @@ def user_set_password(*, by: User | None, user: User, password: str) -> None:
         obj=user,
         changes={"password": [HIDDEN_VALUE, HIDDEN_VALUE]},
     )
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, client: str | None) -> None:
+    """Someone who forgot their password asks for a link at `email`: within the rate limits
+    (per client address, per e-mail address), each active account with a password that uses
+    the address is mailed a link to choose a new one. The caller learns nothing of which
+    addresses have accounts: an unknown address is counted and answered as a known one, and
+    only a malformed address or a limit is refused (docs/security.md)."""
+    address = email.strip()
+    try:
+        validate_email(address)
+    except ValidationError as error:
+        raise ValidationError({"email": list(error.messages)}) from error
+    address = address.lower()
+    client = ip_or_none(client)
+    now = timezone.now()
+    day = now - datetime.timedelta(days=1)
+    refusal = reset_refusal(
+        from_client=list(
+            PasswordResetRequest.objects.filter(client=client, at__gt=day).values_list(
+                "at", flat=True
+            )
+        )
+        if client
+        else [],
+        for_address=list(
+            PasswordResetRequest.objects.filter(email=address, at__gt=day).values_list(
+                "at", flat=True
+            )
+        ),
+        now=now,
+        per_client_hour=settings.MUTUALIS_PASSWORD_RESETS_PER_HOUR,
+        per_address_day=settings.MUTUALIS_PASSWORD_RESET_MAILS_PER_DAY,
+    )
+    if refusal:
+        raise ValidationError({"email": refusal})
+    request = PasswordResetRequest.objects.create(email=address, client=client, at=now)
+    # an account without a password waits for its administrator to give one (user_create)
+    accounts = [
+        user
+        for user in User.objects.filter(email__iexact=address, is_active=True).order_by("pk")
+        if user.has_usable_password()
+    ]
+    by_mailbox: dict[str, list[User]] = {}
+    for user in accounts:
+        by_mailbox.setdefault(user.email, []).append(user)
+    for mailbox, users in by_mailbox.items():
+        notifications.reset_queue(request.uid, mailbox, users)
 
 
 @transaction.atomic

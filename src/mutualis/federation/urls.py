@@ -17,6 +17,13 @@ urlpatterns = [
         access(writes=True)(auth_views.PasswordChangeView.as_view(success_url="/")),
         name="password_change",
     ),
+    path("password/reset/", views.password_reset, name="password_reset"),
+    path("password/reset/sent/", views.password_reset_sent, name="password_reset_sent"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
     path("account/keys/", views.own_api_keys, name="own_api_keys"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/tree/", views.organisation_tree, name="organisation_tree"),

@@ -1,21 +1,23 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.views import PasswordResetConfirmView, redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mutualis.core.access import access, public
+from mutualis.core.client_address import client_address
 from mutualis.core.forms import attach_errors
 from mutualis.core.history import history
 from mutualis.core.home import panels_for
 from mutualis.core.journal import PAGE as JOURNAL_PAGE
 from mutualis.core.journal import journal, kind_choices
-from mutualis.federation import queries, services
+from mutualis.federation import notifications, queries, services
 from mutualis.federation.forms import (
     ApiKeyRevokeForm,
     JournalFilterForm,
@@ -23,6 +25,8 @@ from mutualis.federation.forms import (
     OrganisationMoveForm,
     OrganisationSearchForm,
     PasswordForm,
+    PasswordResetForm,
+    PasswordResetRequestForm,
     UserForm,
 )
 from mutualis.federation.models import Organisation, User
@@ -417,3 +421,51 @@ def own_api_keys(request):
 @require_http_methods(["GET", "POST"])
 def user_api_keys(request, user):
     return api_keys_page(request, user)
+
+
+# --- "Forgot your password?" (docs/security.md) -----------------------------------------------
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def password_reset(request):
+    """Asks for a link to choose a new password. Any well-formed address within the limits
+    gets the same answer, the page that says a link was sent if an account uses it."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_reset_request(
+                email=form.cleaned_data["email"], client=client_address(request)
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            return redirect("password_reset_sent")
+    return render(request, "registration/password_reset_form.html", {"form": form})
+
+
+@public
+def password_reset_sent(request):
+    return render(
+        request,
+        "registration/password_reset_sent.html",
+        {"valid_for": notifications.valid_for()},
+    )
+
+
+class PasswordResetConfirm(PasswordResetConfirmView):
+    """The mailed link. Choosing the password does not sign in: the user signs in with it, so
+    the sign-in throttle (django-axes) still stands between a locked name and the site."""
+
+    form_class = PasswordResetForm
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("login")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your new password is saved: sign in with it."))
+        return response
+
+
+password_reset_confirm = public(PasswordResetConfirm.as_view())

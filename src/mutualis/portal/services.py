@@ -6,7 +6,6 @@ events, all in one transaction: nothing is written unless all is right."""
 
 import datetime
 import hashlib
-import ipaddress
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from mutualis.core.audit import (
     audit_updated,
     snapshot,
 )
+from mutualis.core.client_address import ip_or_none
 from mutualis.core.events import append
 from mutualis.core.models import AuditEntry
 from mutualis.federation.iso import is_country_code
@@ -453,15 +453,6 @@ def address_known(email: str, but: Application | None = None) -> tuple[bool, boo
     if but is not None:
         waiting = waiting.exclude(pk=but.pk)
     return has_account, waiting.exists()
-
-
-def ip_or_none(address: str | None) -> str | None:
-    """The client's address when it is one; None for a socket's empty or odd name, which then
-    counts only against the limit for everyone."""
-    try:
-        return str(ipaddress.ip_address(address or ""))
-    except ValueError:
-        return None
 
 
 @transaction.atomic
