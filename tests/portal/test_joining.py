@@ -264,6 +264,10 @@ def test_an_editor_of_the_network_accepts_and_the_member_chooses_a_password(
         reverse("login"), {"username": GOOD["email"], "password": "Mutuelle-De-Joal-2026"}
     )
     assert signed_in.status_code == 302 and client.session.get("_auth_user_id") == str(member.pk)
+    # saved as every password is: audited as the member's own change
+    assert AuditEntry.objects.filter(
+        object_id=member.pk, actor=member, action="update", changes__has_key="password"
+    ).exists()
     client.logout()
     # the link served once
     assert not client.get(link, follow=True).context["validlink"]

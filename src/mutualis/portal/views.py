@@ -23,6 +23,7 @@ from mutualis.core.access import access, public, scoped
 from mutualis.core.client_address import client_address
 from mutualis.core.forms import attach_errors
 from mutualis.core.home import public_sections
+from mutualis.federation.forms import PasswordResetForm
 from mutualis.federation.iso import country_choices
 from mutualis.federation.models import Organisation
 from mutualis.portal import calendar, notifications, queries, services
@@ -452,6 +453,8 @@ def join_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 join_password = public(
     PasswordResetConfirmView.as_view(
+        # saved as every password is, audited as the new member's own change
+        form_class=PasswordResetForm,
         template_name="portal/join_password.html",
         success_url=reverse_lazy("login"),
         post_reset_login=False,
