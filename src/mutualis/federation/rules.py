@@ -13,6 +13,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mutualis.core.rate_limits import limit_reached
+
 
 class Kind(models.TextChoices):
     NATIONAL_UNION = "national_union", _("national union")
@@ -178,16 +180,28 @@ def reset_refusal(
     refusal tells nothing of accounts). Limits against a robot trying addresses, and against a
     stranger filling someone's mailbox with links (MUTUALIS_PASSWORD_RESETS_PER_HOUR,
     MUTUALIS_PASSWORD_RESET_MAILS_PER_DAY), as the newsletter's sign_up_refusal."""
-    last_hour = sum(1 for at in from_client if now - at < datetime.timedelta(hours=1))
-    if last_hour >= per_client_hour:
-        return gettext(
-            "%(count)s requests for a new password came from your connection in the last hour, "
-            "the most allowed: try again in an hour."
-        ) % {"count": number_format(last_hour, force_grouping=True)}
-    last_day = sum(1 for at in for_address if now - at < datetime.timedelta(days=1))
-    if last_day >= per_address_day:
-        return gettext(
+    reached = limit_reached(
+        from_client=from_client,
+        for_address=for_address,
+        now=now,
+        per_client_hour=per_client_hour,
+        per_address_day=per_address_day,
+    )
+    if reached is None:
+        return None
+    count = {"count": number_format(reached.requests, force_grouping=True)}
+    if reached.limit == "client":
+        return (
+            gettext(
+                "%(count)s requests for a new password came from your connection in the last hour, "
+                "the most allowed: try again in an hour."
+            )
+            % count
+        )
+    return (
+        gettext(
             "%(count)s requests for a new password were made for this address in the last 24 "
             "hours, the most allowed: look for the links in its mailbox, or try again tomorrow."
-        ) % {"count": number_format(last_day, force_grouping=True)}
-    return None
+        )
+        % count
+    )

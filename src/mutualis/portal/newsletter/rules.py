@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from mutualis.core.rate_limits import limit_reached
 from mutualis.federation.rules import Role
 from mutualis.portal.forums.rules import text_error
 
@@ -61,19 +62,31 @@ def sign_up_refusal(
     for the same e-mail address. Limits against floods, and against a stranger filling
     someone's mailbox with confirmation requests (MUTUALIS_NEWSLETTER_SIGNUPS_PER_HOUR,
     MUTUALIS_NEWSLETTER_CONFIRMATIONS_PER_DAY)."""
-    last_hour = sum(1 for at in from_client if now - at < datetime.timedelta(hours=1))
-    if last_hour >= per_client_hour:
-        return _(
-            "%(count)s subscription requests came from your connection in the last hour, the "
-            "most allowed: try again in an hour."
-        ) % {"count": number_format(last_hour, force_grouping=True)}
-    last_day = sum(1 for at in for_address if now - at < datetime.timedelta(days=1))
-    if last_day >= per_address_day:
-        return _(
+    reached = limit_reached(
+        from_client=from_client,
+        for_address=for_address,
+        now=now,
+        per_client_hour=per_client_hour,
+        per_address_day=per_address_day,
+    )
+    if reached is None:
+        return None
+    count = {"count": number_format(reached.requests, force_grouping=True)}
+    if reached.limit == "client":
+        return (
+            _(
+                "%(count)s subscription requests came from your connection in the last hour, the "
+                "most allowed: try again in an hour."
+            )
+            % count
+        )
+    return (
+        _(
             "This address was sent %(count)s confirmation requests in the last 24 hours, the "
             "most allowed: look for them in its mailbox, or try again tomorrow."
-        ) % {"count": number_format(last_day, force_grouping=True)}
-    return None
+        )
+        % count
+    )
 
 
 def flash_due(
